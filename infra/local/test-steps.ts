@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { repoRoot } from './paths.js';
+import { installTwin } from './twin.js';
+
+interface Step {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+/** Every suite `npm test` runs, in order. Later issues append their own (policy, synth) here. */
+export const testSteps: Step[] = [
+  { name: 'lint + format (biome)', command: 'npx', args: ['biome', 'ci', '.'] },
+  { name: 'typecheck (tsc)', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
+];
+
+function runStep(step: Step): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(step.command, step.args, { cwd: repoRoot, stdio: 'inherit' });
+    child.once('error', () => resolve(127));
+    child.once('close', (code) => resolve(code ?? 1));
+  });
+}
+
+/**
+ * Runs every step even after a failure (so one run reports everything), prints a table of results and returns the
+ * exit code: 0 only if all passed. Installs the twin's tools first so a missing tool fails here, loudly.
+ */
+export async function runTestSteps(extraVitestArgs: string[]): Promise<number> {
+  const t0 = Date.now();
+  await installTwin((l) => console.log(`[install] ${l}`));
+  const results: { name: string; code: number; seconds: number }[] = [];
+  for (const step of testSteps) {
+    const started = Date.now();
+    console.log(`\n=== ${step.name}`);
+    const args = step.args[0] === 'vitest' ? [...step.args, ...extraVitestArgs] : step.args;
+    const code = await runStep({ ...step, args });
+    results.push({ name: step.name, code, seconds: (Date.now() - started) / 1000 });
+  }
+  const failed = results.filter((r) => r.code !== 0);
+  console.log('\nnpm test summary');
+  for (const r of results) {
+    console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1).padStart(6)} s`);
+  }
+  console.log(`  total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`steps: ${results.length - failed.length} passed, ${failed.length} failed`);
+  return failed.length === 0 ? 0 : 1;
+}

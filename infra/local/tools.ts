@@ -1,0 +1,13 @@
+import { ensureGoTool } from './install.js';
+import { opaBin, toolBin, vegetaBin } from './paths.js';
+
+export const opaModule = { module: 'github.com/open-policy-agent/opa', version: 'v1.22.3' } as const;
+export const vegetaModule = { module: 'github.com/tsenart/vegeta/v12', version: 'v12.13.0' } as const;
+
+/** Installs OPA and vegeta with `go install` into the known tool path (cached per version). */
+export async function installGoTools(): Promise<{ opa: string; vegeta: string }> {
+  const opa = await ensureGoTool('opa', toolBin, 'opa', opaModule.module, opaModule.version);
+  const vegeta = await ensureGoTool('vegeta', toolBin, 'vegeta', vegetaModule.module, vegetaModule.version);
+  if (opa !== opaBin || vegeta !== vegetaBin) throw new Error('tool paths drifted from infra/local/paths.ts');
+  return { opa, vegeta };
+}

@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+import { spawnComponent } from './process.js';
+import type { RunningComponent, TwinContext } from './types.js';
+
+const require = createRequire(import.meta.url);
+
+/** Local-development bearer token of the Upstash-REST endpoint. Not a secret: it only guards a loopback port. */
+export const localUpstashToken = 'graphgate-local-dev-token';
+
+/** Starts our Upstash-REST-compatible endpoint in front of redis and waits until an authenticated PING answers. */
+export async function startUpstashRest(
+  ctx: TwinContext,
+  options: { port: number; redisUrl: string; token?: string },
+): Promise<RunningComponent> {
+  const token = options.token ?? localUpstashToken;
+  const url = `http://127.0.0.1:${options.port}`;
+  const tsx = require.resolve('tsx/cli');
+  return spawnComponent({
+    name: 'upstash-rest',
+    command: process.execPath,
+    args: [
+      tsx,
+      join(repoRoot, 'infra/local/upstash-rest/main.ts'),
+      '--port',
+      String(options.port),
+      '--redis',
+      options.redisUrl,
+    ],
+    env: { UPSTASH_TOKEN: token },
+    port: options.port,
+    url,
+    logFile: join(ctx.runDir, 'upstash-rest.log'),
+    readyLine: /GRAPHGATE_UPSTASH_READY/,
+    probe: async () => {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });
+      return res.ok;
+    },
+    timeoutMs: 30_000,
+  });
+}
