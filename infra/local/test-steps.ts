@@ -12,6 +12,8 @@ interface Step {
 export const testSteps: Step[] = [
   { name: 'lint + format (biome)', command: 'npx', args: ['biome', 'ci', '.'] },
   { name: 'typecheck (tsc)', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
+  { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
 ];
 
@@ -41,7 +43,7 @@ export async function runTestSteps(extraVitestArgs: string[]): Promise<number> {
   const failed = results.filter((r) => r.code !== 0);
   console.log('\nnpm test summary');
   for (const r of results) {
-    console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(32)} ${r.seconds.toFixed(1).padStart(6)} s`);
+    console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(44)} ${r.seconds.toFixed(1).padStart(6)} s`);
   }
   console.log(`  total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`steps: ${results.length - failed.length} passed, ${failed.length} failed`);
