@@ -1,0 +1,149 @@
+/**
+ * Domain types of the graph and the repository port. Every call takes the caller's tenant; an adapter must put it in
+ * every Cypher query as `$tenant` and must never concatenate client text into Cypher.
+ */
+export const entityKinds = ['PERSON', 'ORGANISATION', 'LOCATION', 'EVENT', 'DOCUMENT', 'ACCOUNT', 'VEHICLE'] as const;
+export type EntityKind = (typeof entityKinds)[number];
+
+export const relTypes = [
+  'KNOWS',
+  'WORKS_FOR',
+  'OWNS',
+  'LOCATED_IN',
+  'PARTICIPATED_IN',
+  'TRANSACTED_WITH',
+  'RELATED_TO',
+] as const;
+export type RelType = (typeof relTypes)[number];
+
+export const dataClasses = ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'PII', 'SENSITIVE_PII'] as const;
+export type DataClass = (typeof dataClasses)[number];
+
+export const licences = ['PUBLIC', 'PARTNER_SHAREABLE', 'INTERNAL_ONLY', 'NO_EXPORT'] as const;
+export type Licence = (typeof licences)[number];
+
+export interface Source {
+  system: string;
+  recordId: string;
+  retrievedAt?: string | null;
+}
+
+export interface Entity {
+  id: string;
+  kind: EntityKind;
+  names: string[];
+  attributes: Record<string, unknown>;
+  dataClass: DataClass;
+  licence: Licence;
+  sources: Source[];
+  /** ISO-8601 UTC. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Relationship {
+  id: string;
+  type: RelType;
+  from: string;
+  to: string;
+  properties: Record<string, unknown>;
+  confidence: number | null;
+  since: string | null;
+  createdAt: string;
+}
+
+export interface Neighborhood {
+  center: Entity;
+  entities: Entity[];
+  relationships: Relationship[];
+  hops: number;
+}
+
+export interface SearchHit {
+  entity: Entity;
+  score: number;
+}
+
+export interface Path {
+  entities: Entity[];
+  relationships: Relationship[];
+  length: number;
+}
+
+export interface MergeResult {
+  mergeId: string;
+  survivor: Entity;
+  mergedId: string;
+  movedRelationships: number;
+}
+
+export interface UnmergeResult {
+  mergeId: string;
+  restored: Entity[];
+  restoredRelationships: number;
+}
+
+export interface EntityInput {
+  /** Absent: create with a new id. Present: update that entity (or create it with that id). */
+  id?: string | null;
+  kind: EntityKind;
+  names: string[];
+  attributes?: Record<string, unknown> | null;
+  dataClass: DataClass;
+  licence: Licence;
+  sources?: Source[] | null;
+}
+
+export interface LinkInput {
+  from: string;
+  to: string;
+  type: RelType;
+  properties?: Record<string, unknown> | null;
+  confidence?: number | null;
+  since?: string | null;
+}
+
+export interface NeighborsQuery {
+  id: string;
+  hops: number;
+  relTypes?: RelType[] | null;
+  limit: number;
+}
+
+export interface SearchQuery {
+  text: string;
+  kinds?: EntityKind[] | null;
+  limit: number;
+}
+
+export interface PathQuery {
+  from: string;
+  to: string;
+  maxHops: number;
+}
+
+/** Read options: bookmarks from an earlier write give read-your-writes on a cluster. */
+export interface ReadOptions {
+  bookmarks?: string[];
+}
+
+/** A write's value, the entity ids it touched (for cache invalidation) and the bookmark to read it back. */
+export interface WriteResult<T> {
+  value: T;
+  touched: string[];
+  bookmarks: string[];
+}
+
+export interface GraphRepository {
+  getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null>;
+  neighbors(tenant: string, query: NeighborsQuery, options?: ReadOptions): Promise<Neighborhood | null>;
+  search(tenant: string, query: SearchQuery, options?: ReadOptions): Promise<SearchHit[]>;
+  path(tenant: string, query: PathQuery, options?: ReadOptions): Promise<Path | null>;
+  upsertEntity(tenant: string, input: EntityInput): Promise<WriteResult<Entity>>;
+  linkEntities(tenant: string, input: LinkInput): Promise<WriteResult<Relationship>>;
+  mergeEntity(
+    tenant: string,
+    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+  ): Promise<WriteResult<MergeResult>>;
+  unmergeEntity(tenant: string, input: { mergeId: string; actor: string }): Promise<WriteResult<UnmergeResult>>;
+}

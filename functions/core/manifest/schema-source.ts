@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+
+/** Folder holding schema.graphql, operations/ and the generated manifest.json. */
+export const schemaDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema');
+
+/** The SDL text (all `schema/*.graphql` files, sorted, joined). */
+export function readSdl(dir = schemaDir): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+/** The persisted documents in `schema/operations/*.graphql`, sorted by file name. */
+export function readOperationDocuments(dir = schemaDir): string[] {
+  const ops = join(dir, 'operations');
+  return readdirSync(ops)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(ops, f), 'utf8'));
+}
+
+export function loadSchema(dir = schemaDir): GraphQLSchema {
+  return buildSchema(readSdl(dir));
+}

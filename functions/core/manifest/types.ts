@@ -1,0 +1,37 @@
+/** The persisted-operation manifest: the contract between the edge (reader) and the origin (executor). */
+export type OperationKind = 'read' | 'write';
+export type CacheScope = 'PUBLIC' | 'PRIVATE';
+
+export interface CostHint {
+  /** Sum of the root fields' weights. */
+  weight: number;
+  /** Largest hop bound of any root field (0 for point reads and writes). */
+  maxHops: number;
+  /** Largest row limit of any root field. */
+  maxRows: number;
+}
+
+export interface ManifestEntry {
+  /** sha256 (hex) of `document`, the APQ `sha256Hash` clients send. */
+  id: string;
+  name: string;
+  kind: OperationKind;
+  /** True when any root field carries `@sensitive`; the origin then requires a step-up grant. */
+  sensitive: boolean;
+  /** Step-up scopes the grant must carry (from `@sensitive(scope:)`). */
+  stepUpScopes: string[];
+  /** Cache TTL in ms: the shortest `@cacheControl(maxAge)` of the fields it touches; 0 for writes. */
+  cacheTtlMs: number;
+  scope: CacheScope;
+  costHint: CostHint;
+  /** Root fields (schema coordinates `Query.entity`, …) the operation selects. */
+  rootFields: string[];
+  /** The normalised document (graphql `print`), whose sha256 is `id`. */
+  document: string;
+}
+
+export interface Manifest {
+  /** sha256 (first 16 hex) of the SDL: part of every cache key, so a schema change never serves old shapes. */
+  schemaVersion: string;
+  operations: Record<string, ManifestEntry>;
+}
