@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startEdge, startOrigin } from './apps.js';
+import { ensureDevKeys } from './dev-keys.js';
 import { TwinError } from './errors.js';
 import { cacheDir, startRunDir } from './paths.js';
 import { startPorts, startTwin, type Twin } from './twin.js';
@@ -48,14 +50,15 @@ function releaseLock(): void {
   }
 }
 
-/** An application process or extra step that later issues register (origin, edge, ER worker, migrations). */
-export interface AppStep {
-  name: string;
-  start(endpoints: TwinEndpoints): Promise<RunningComponent | undefined>;
-}
+/** Fixed ports of the application processes `npm start` runs after the twin. */
+export const appPorts = { origin: 4000, edge: 8787 } as const;
 
-/** Application processes that `npm start` runs after the twin is up, in order. */
-export const appSteps: AppStep[] = [];
+/** Starts the application processes (origin; later the edge and the ER worker) against a running twin. */
+async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) => void): Promise<void> {
+  const keys = ensureDevKeys();
+  add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin));
+  add(await startEdge(startRunDir, endpoints, keys, appPorts));
+}
 
 function summary(components: RunningComponent[], endpoints: TwinEndpoints, seconds: number): string {
   const rows = components.map((c) => [c.name, c.url, c.logFile]);
@@ -71,6 +74,9 @@ function summary(components: RunningComponent[], endpoints: TwinEndpoints, secon
     `  tools: opa ${endpoints.opaBin}, vegeta ${endpoints.vegetaBin}`,
     '',
     'Try:',
+    `  npm run gql -- UpsertEntity '{"input":{"id":"ada","kind":"PERSON","names":["Ada Lovelace"]}}'`,
+    `  npm run gql -- GetEntity '{"id":"ada"}'`,
+    `  curl -s http://127.0.0.1:${appPorts.origin}/metrics | head`,
     `  curl -s -H 'Authorization: Bearer ${endpoints.upstashToken}' -d '["PING"]' ${endpoints.upstashUrl}`,
     `  curl -s -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: AmazonSQS.ListQueues' -d '{}' ${endpoints.sqsEndpoint}`,
     '',
@@ -101,10 +107,10 @@ export async function runStart(): Promise<void> {
       { runDir: startRunDir, cacheDir, persistent: true },
       { ports: { ...startPorts }, log: (l) => console.log(`  ${l}`) },
     );
-    for (const step of appSteps) {
-      const running = await step.start(twin.endpoints);
-      if (running) apps.push(running);
-    }
+    await startApps(twin.endpoints, (c) => {
+      apps.push(c);
+      console.log(`  ${c.name} ready at ${c.url}`);
+    });
   } catch (err) {
     console.error(`\nnpm start failed:\n  ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);

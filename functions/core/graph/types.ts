@@ -16,8 +16,25 @@ export const relTypes = [
 ] as const;
 export type RelType = (typeof relTypes)[number];
 
-export const dataClasses = ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'PII', 'SENSITIVE_PII'] as const;
+export const dataClasses = [
+  'ENTITY',
+  'CASE_NOTE',
+  'CONTACT',
+  'PII',
+  'IDENTITY_DOCUMENT',
+  'FINANCIAL',
+  'CONTRACT',
+  'TELEMETRY',
+  'SESSION',
+  'CREDENTIAL',
+] as const;
 export type DataClass = (typeof dataClasses)[number];
+
+/** The policy's name for a data class (policies/data.json): `CASE_NOTE` → `case-note`. */
+export const policyClass = (c: DataClass): string => c.toLowerCase().replace(/_/g, '-');
+
+/** The policy's name for a licence: `PARTNER_SHAREABLE` → `partner-shareable`. */
+export const policyLicence = (l: Licence): string => l.toLowerCase().replace(/_/g, '-');
 
 export const licences = ['PUBLIC', 'PARTNER_SHAREABLE', 'INTERNAL_ONLY', 'NO_EXPORT'] as const;
 export type Licence = (typeof licences)[number];
@@ -32,6 +49,8 @@ export interface Entity {
   id: string;
   kind: EntityKind;
   names: string[];
+  /** External identifiers as `scheme:value` (e.g. `lei:5493…`); ER blocks on them. Optional for older adapters. */
+  identifiers?: string[];
   attributes: Record<string, unknown>;
   dataClass: DataClass;
   licence: Licence;
@@ -88,6 +107,8 @@ export interface EntityInput {
   id?: string | null;
   kind: EntityKind;
   names: string[];
+  /** `scheme:value` identifiers; absent or null keeps the stored ones on update. */
+  identifiers?: string[] | null;
   attributes?: Record<string, unknown> | null;
   dataClass: DataClass;
   licence: Licence;

@@ -1,0 +1,22 @@
+import { Redis } from '@upstash/redis';
+import { manifest } from '../../functions/core/manifest/index.js';
+import type { PolicyEngine } from '../../functions/core/policy/index.js';
+import { type Background, createEdgeApp } from '../app.js';
+import type { EdgeConfig } from '../config.js';
+import { createOriginClient } from '../origin.js';
+
+/** Builds the edge app from a validated config; the adapters differ only in how they get config, policy and waitUntil. */
+export function buildEdge(config: EdgeConfig, policy: PolicyEngine, background: Background) {
+  // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.
+  const redis = new Redis({
+    url: config.upstash.url,
+    token: config.upstash.token,
+    retry: { retries: 1, backoff: () => 20 },
+  });
+  const callOrigin = createOriginClient({
+    originUrl: config.originUrl,
+    signingKey: config.signingKey,
+    timeoutMs: config.timeouts.originMs,
+  });
+  return createEdgeApp({ config, manifest, redis, policy, callOrigin, background });
+}

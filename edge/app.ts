@@ -1,0 +1,180 @@
+import type { Redis } from '@upstash/redis';
+import { Hono } from 'hono';
+import type { Manifest } from '../functions/core/manifest/index.js';
+import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
+import { resolveScope } from '../functions/core/policy/index.js';
+import { createVerifier, type Identity } from './auth.js';
+import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
+import type { EdgeConfig } from './config.js';
+import { EdgeError, errorResponse } from './errors.js';
+import { createEdgeMetrics, type EdgeMetrics, throttledLogger } from './metrics.js';
+import { type CallOrigin, type OriginResult, OriginUnreachableError } from './origin.js';
+import { createRateLimiter } from './ratelimit.js';
+import { parsePersistedRequest } from './request.js';
+
+/**
+ * Runs a promise after the response: `waitUntil` where the runtime has it (Workers), fire-and-forget on a long-lived
+ * Node process, and `undefined` where neither is safe (Lambda@Edge freezes the sandbox once it answers), in which
+ * case the edge refreshes inline before answering.
+ */
+export type Background = ((work: Promise<unknown>) => void) | undefined;
+
+export interface EdgeDeps {
+  config: EdgeConfig;
+  manifest: Manifest;
+  redis: Redis;
+  policy: PolicyEngine;
+  callOrigin: CallOrigin;
+  metrics?: EdgeMetrics;
+  background?: Background;
+  now?: () => number;
+}
+
+const forwardedClientHeaders = ['x-gg-bookmark', 'x-gg-step-up-grant'];
+
+function forwardHeaders(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of forwardedClientHeaders) {
+    const v = req.headers.get(h);
+    if (v) out[h] = v;
+  }
+  return out;
+}
+
+function fromOrigin(result: OriginResult, xCache: 'MISS' | 'BYPASS'): Response {
+  const headers = new Headers(result.headers);
+  headers.set('x-cache', xCache);
+  if (!headers.has('cache-control')) headers.set('cache-control', 'private, no-store');
+  return new Response(result.body, { status: result.status, headers });
+}
+
+/**
+ * The edge: persisted queries only, JWT identity, per-tenant/subject rate limits, reads answered from the tenant-scoped
+ * cache (HIT / STALE with one refresh), everything else forwarded to the origin with a signed internal request.
+ */
+export function createEdgeApp(deps: EdgeDeps) {
+  const { config, manifest } = deps;
+  const metrics = deps.metrics ?? createEdgeMetrics();
+  const now = deps.now ?? Date.now;
+  const verify = createVerifier(config.jwt);
+  const warnCacheDown = throttledLogger(30_000);
+  const rateLimit = createRateLimiter(deps.redis, config.rateLimits, (err) => {
+    metrics.inc('cache_fail_open');
+    warnCacheDown(`edge: rate limiter unavailable, failing open: ${(err as Error).message}`);
+  });
+  const refreshing = new Set<string>();
+
+  async function forward(
+    identity: Identity,
+    req: Request,
+    op: Parameters<CallOrigin>[0]['operation'],
+    variables: Record<string, unknown>,
+  ) {
+    metrics.inc('origin_calls');
+    return deps.callOrigin({ operation: op, variables, identity, forwardHeaders: forwardHeaders(req) });
+  }
+
+  /** One refresh per key per edge instance; the origin treats the stale entry as a miss and writes a fresh one. */
+  function refresh(key: string, run: () => Promise<OriginResult>): Promise<void> | undefined {
+    if (refreshing.has(key)) return undefined;
+    refreshing.add(key);
+    metrics.inc('refreshes');
+    return run()
+      .then(() => undefined)
+      .catch(() => metrics.inc('origin_errors'))
+      .finally(() => refreshing.delete(key));
+  }
+
+  const app = new Hono();
+  app.onError((err) => {
+    if (err instanceof EdgeError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
+    if (err instanceof EdgeError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
+    return errorResponse(err);
+  });
+  app.notFound(() => errorResponse(new EdgeError(404, 'NOT_FOUND', 'no such route; GraphQL is served at /graphql')));
+
+  app.all('/graphql', async (c) => {
+    metrics.inc('requests');
+    const req = c.req.raw;
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      throw new EdgeError(405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed; use GET or POST`, {
+        allow: 'GET, POST',
+      });
+    }
+    const identity = await verify(req.headers.get('authorization') ?? undefined);
+    const { operation, variables } = await parsePersistedRequest(req, manifest, config.limits);
+    const limitHeaders = await rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
+    const withLimits = (res: Response) => {
+      for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
+      return res;
+    };
+
+    if (operation.kind === 'write' || operation.sensitive || operation.cacheTtlMs === 0) {
+      metrics.inc('cache_bypass');
+      const result = await forward(identity, req, operation, variables).catch((err) => {
+        if (err instanceof OriginUnreachableError) {
+          metrics.inc('origin_errors');
+          throw new EdgeError(503, 'ORIGIN_UNAVAILABLE', 'the origin is unavailable; retry shortly', {
+            'retry-after': '5',
+          });
+        }
+        throw err;
+      });
+      return withLimits(fromOrigin(result, 'BYPASS'));
+    }
+
+    const scopeFingerprint = resolveScope(deps.policy, identity.attributes as CallerAttributes).fingerprint;
+    const t = now();
+    const found = await lookup(deps.redis, {
+      operation,
+      variables,
+      identity,
+      scopeFingerprint,
+      schemaVersion: manifest.schemaVersion,
+      timeoutMs: config.timeouts.cacheMs,
+      now: t,
+    });
+
+    if (found.state === 'unavailable') {
+      metrics.inc('cache_fail_open');
+      warnCacheDown(`edge: cache unavailable, reads go to the origin: ${(found.error as Error).message}`);
+    }
+    if (found.state === 'fresh' || found.state === 'stale') {
+      const entry = found.entry;
+      if (found.state === 'stale') {
+        metrics.inc('cache_stale');
+        const work = refresh(found.key, () => forward(identity, req, operation, variables));
+        if (work && deps.background) deps.background(work);
+        else if (work) await work; // no waitUntil on this runtime (Lambda@Edge): refresh inline, then answer stale
+      } else {
+        metrics.inc('cache_hit');
+      }
+      const headers = cachedHeaders(entry, found.state === 'fresh' ? 'HIT' : 'STALE', t);
+      if (etagMatches(req.headers.get('if-none-match'), entry.etag)) {
+        metrics.inc('cache_not_modified');
+        return withLimits(new Response(null, { status: 304, headers }));
+      }
+      return withLimits(new Response(entry.body, { status: 200, headers }));
+    }
+
+    metrics.inc('cache_miss');
+    let result: OriginResult | undefined;
+    try {
+      result = await forward(identity, req, operation, variables);
+    } catch (err) {
+      if (!(err instanceof OriginUnreachableError)) throw err;
+    }
+    if (result && result.status < 500) return withLimits(fromOrigin(result, 'MISS'));
+    metrics.inc('origin_errors');
+    throw new EdgeError(
+      503,
+      'ORIGIN_UNAVAILABLE',
+      'the origin is unavailable and no cached response is held; retry shortly',
+      {
+        'retry-after': '5',
+      },
+    );
+  });
+
+  return { app, metrics };
+}

@@ -1,0 +1,75 @@
+import {
+  ageSeconds,
+  type CacheEntry,
+  cacheKey,
+  isFresh,
+  isStaleServable,
+  readEntry,
+  type UpstashClient,
+} from '../functions/core/cache/edge.js';
+import type { ManifestEntry } from '../functions/core/manifest/index.js';
+import type { Identity } from './auth.js';
+
+export type CacheLookup =
+  | { state: 'fresh' | 'stale'; key: string; entry: CacheEntry }
+  | { state: 'miss'; key: string; entry?: undefined }
+  | { state: 'unavailable'; key: string; error: unknown; entry?: undefined };
+
+/**
+ * Reads the response the origin stored for this exact request. The key comes from the one shared function, with the
+ * tenant from the verified token, so a token of tenant A can only ever compute keys under A's prefix.
+ */
+export async function lookup(
+  redis: UpstashClient,
+  args: {
+    operation: ManifestEntry;
+    variables: Record<string, unknown>;
+    identity: Identity;
+    scopeFingerprint: string;
+    schemaVersion: string;
+    timeoutMs: number;
+    now: number;
+  },
+): Promise<CacheLookup> {
+  const key = cacheKey({
+    tenant: args.identity.tenant,
+    operationId: args.operation.id,
+    variables: args.variables,
+    scopeFingerprint: args.scopeFingerprint,
+    schemaVersion: args.schemaVersion,
+    scope: args.operation.scope,
+    subject: args.identity.subject,
+  });
+  let entry: CacheEntry | undefined;
+  try {
+    entry = await readEntry(redis, key, { timeoutMs: args.timeoutMs });
+  } catch (error) {
+    return { state: 'unavailable', key, error };
+  }
+  if (!entry) return { state: 'miss', key };
+  if (isFresh(entry, args.now)) return { state: 'fresh', key, entry };
+  if (isStaleServable(entry, args.now)) return { state: 'stale', key, entry };
+  return { state: 'miss', key };
+}
+
+/** Headers of a response served from the cache. */
+export function cachedHeaders(entry: CacheEntry, state: 'HIT' | 'STALE', now: number): Record<string, string> {
+  const remaining = Math.max(0, Math.floor((entry.storedAt + entry.ttlMs - now) / 1000));
+  return {
+    'content-type': 'application/graphql-response+json; charset=utf-8',
+    'x-cache': state,
+    age: String(ageSeconds(entry, now)),
+    etag: entry.etag,
+    // Per-tenant, per-scope data: browsers may keep it, shared caches must not (their key lacks the token).
+    'cache-control': `private, max-age=${remaining}`,
+    vary: 'authorization',
+  };
+}
+
+/** True when an If-None-Match header names this entry's etag (weak comparison, lists and `*` allowed). */
+export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => bare(t) === bare(etag));
+}

@@ -1,0 +1,103 @@
+/**
+ * Origin wiring: the options that make `@envelop/response-cache` use our key, our session and our tenant-bound store.
+ *
+ * Use envelop's `useResponseCache` directly in yoga's `plugins`, not `@graphql-yoga/plugin-response-cache`: the yoga
+ * wrapper takes one `Cache` instance (its `invalidate` would get entities but no tenant) and looks up the client's
+ * `If-None-Match` header as a raw cache key. envelop accepts `cache: (context) => Cache`, which we bind to the tenant.
+ */
+import type { BuildResponseCacheKeyFunction, Cache, UseResponseCacheParameter } from '@envelop/response-cache';
+import { CacheKeyError } from './errors.js';
+import { cacheKey, TENANT_PATTERN } from './key.js';
+import { type CachePolicyMaps, cachePolicyFromSchema } from './ttl.js';
+import type { CacheContext, OnCacheError, TenantCacheStore, WithCacheContext } from './types.js';
+
+const nonEmpty = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+
+/**
+ * The caller's {@link CacheContext} from a GraphQL context, or undefined when absent or unusable (bad tenant, PRIVATE
+ * without subject). Unusable means "do not cache", never "cache under a guess".
+ */
+export function readCacheContext(context: unknown): CacheContext | undefined {
+  const c = (context as WithCacheContext | null | undefined)?.cacheContext;
+  if (!c || typeof c.tenant !== 'string' || !TENANT_PATTERN.test(c.tenant)) return undefined;
+  if (!nonEmpty(c.operationId) || !nonEmpty(c.scopeFingerprint) || !nonEmpty(c.schemaVersion)) return undefined;
+  if (c.scope !== 'PUBLIC' && c.scope !== 'PRIVATE') return undefined;
+  if (c.scope === 'PRIVATE' && !nonEmpty(c.subject)) return undefined;
+  return c;
+}
+
+/** envelop `enabled`: cache (and invalidate) only when the request carries a usable {@link CacheContext}. */
+export function cacheEnabled(context: unknown): boolean {
+  return readCacheContext(context) !== undefined;
+}
+
+/**
+ * envelop `session`: tenant + policy scope fingerprint (+ subject for PRIVATE). Never null for an enabled request, so
+ * envelop caches PRIVATE-hinted data — safe because the key then includes the subject.
+ */
+export function cacheSession(context: unknown): string | null {
+  const c = readCacheContext(context);
+  if (!c) return null;
+  return [c.tenant, c.scopeFingerprint, ...(c.scope === 'PRIVATE' ? [c.subject] : [])].join('|');
+}
+
+/**
+ * envelop `buildResponseCacheKey`: ignores envelop's document string and session id and derives the shared key
+ * from the context and the raw variables, so the edge computes the identical key from the same request.
+ */
+export function createBuildResponseCacheKey(): BuildResponseCacheKeyFunction {
+  return function buildResponseCacheKey({ variableValues, context }) {
+    const c = readCacheContext(context);
+    // `enabled` keeps envelop from getting here without a context; reaching it anyway is a wiring bug.
+    if (!c) throw new CacheKeyError('response cache reached without a usable cacheContext');
+    return cacheKey({ ...c, variables: variableValues as Record<string, unknown> | undefined });
+  };
+}
+
+const disabledCache: Cache = { get: () => undefined, set: () => undefined, invalidate: () => undefined };
+
+/** envelop `cache` factory: the store bound to the request's tenant (a no-op cache when there is none). */
+export function cacheForContext(store: TenantCacheStore, onError?: OnCacheError): (context: unknown) => Cache {
+  return (context) => {
+    const c = readCacheContext(context);
+    if (c) return store.forTenant(c.tenant);
+    onError?.({ op: 'get', tenant: '', error: new CacheKeyError('no usable cacheContext; cache disabled') });
+    return disabledCache;
+  };
+}
+
+/**
+ * All `useResponseCache` options that define graphgate's cache contract.
+ * @example yoga plugins: [useResponseCache(responseCacheOptions({ store: createUpstashCache(redis) }))]
+ */
+export function responseCacheOptions(args: {
+  store: TenantCacheStore;
+  policy?: CachePolicyMaps;
+  onError?: OnCacheError;
+}): UseResponseCacheParameter<WithCacheContext & Record<string, unknown>> {
+  const policy = args.policy ?? cachePolicyFromSchema();
+  return {
+    cache: cacheForContext(args.store, args.onError),
+    session: cacheSession,
+    enabled: cacheEnabled,
+    buildResponseCacheKey: createBuildResponseCacheKey(),
+    // Only hinted coordinates are cached: an unhinted result gets envelop's global ttl, which we set to 0 (no cache).
+    ttl: 0,
+    ttlPerSchemaCoordinate: { ...policy.ttlPerSchemaCoordinate },
+    scopePerSchemaCoordinate: { ...policy.scopePerSchemaCoordinate },
+    // envelop's default logs a warning per errored result; not caching errors is the behaviour we want, silently.
+    shouldCacheResult: ({ result }) => !result.errors?.length,
+  };
+}
+
+/**
+ * Explicit invalidation for writes whose touched entities are not all in the mutation's response (a merged-away id):
+ * evicts `Entity:<id>` entries of `tenant` only. Store failures go to `onError`; only an invalid tenant throws.
+ * @example const invalidate = entityInvalidator(store); await invalidate('acme', ['e1', 'e2']);
+ */
+export function entityInvalidator(store: TenantCacheStore): (tenant: string, entityIds: string[]) => Promise<void> {
+  return async (tenant, entityIds) => {
+    if (entityIds.length === 0) return;
+    await store.forTenant(tenant).invalidate(entityIds.map((id) => ({ typename: 'Entity', id })));
+  };
+}

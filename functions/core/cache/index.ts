@@ -1,0 +1,30 @@
+/**
+ * Tenant-scoped response cache: the shared key, the stored entry, the envelop `Cache` adapters and the origin wiring.
+ * The edge imports `./edge.js` instead: key, entry helpers and `readEntry`, without node:fs, graphql or envelop.
+ */
+export { ageSeconds, type CacheEntry, etagOf, isFresh, isStaleServable, parseEntry, storeTtlMs } from './entry.js';
+export {
+  cacheEnabled,
+  cacheForContext,
+  cacheSession,
+  createBuildResponseCacheKey,
+  entityInvalidator,
+  readCacheContext,
+  responseCacheOptions,
+} from './envelop.js';
+export { CacheError, type CacheErrorCode, CacheKeyError, CacheUnavailableError } from './errors.js';
+export {
+  assertTenant,
+  type CacheKeyInput,
+  cacheKey,
+  cacheKeyAsync,
+  canonicalJson,
+  TENANT_PATTERN,
+  tagSetKey,
+  tenantPrefix,
+} from './key.js';
+export { createMemoryCache } from './memory-cache.js';
+export { type CacheBackend, createTenantCacheStore, type TenantCacheOptions } from './tenant-cache.js';
+export { type CachePolicyMaps, cachePolicyFromSchema } from './ttl.js';
+export type { CacheContext, CacheErrorReport, OnCacheError, TenantCacheStore, WithCacheContext } from './types.js';
+export { createUpstashCache, readEntry, type UpstashClient } from './upstash-cache.js';

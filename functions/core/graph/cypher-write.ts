@@ -1,0 +1,132 @@
+/**
+ * Write templates. Relationship types cannot be parameters in CREATE, so each write that names a type has one static
+ * template per member of the `relTypes` enum, built once at load from that constant list (never from input) and
+ * selected by the validated enum value.
+ */
+import { type RelType, relTypes } from './types.js';
+
+/** Tagged property pairs of `n` (integers as `{int: '…'}`), so snapshots can restore INTEGER vs FLOAT exactly. */
+const tagged = (v: string) =>
+  `[k IN keys(${v}) | [k, CASE WHEN valueType(${v}[k]) STARTS WITH 'INTEGER' THEN {int: toString(${v}[k])} ELSE ${v}[k] END]]`;
+
+function perType(build: (type: RelType) => string): Readonly<Record<RelType, string>> {
+  const out = {} as Record<RelType, string>;
+  for (const type of relTypes) {
+    // The enum is ours, but a template must never hold anything but an identifier here.
+    if (!/^[A-Z][A-Z_]*$/.test(type)) throw new Error(`relationship type ${type} is not a plain identifier`);
+    out[type] = build(type);
+  }
+  return Object.freeze(out);
+}
+
+/** Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT). */
+export const upsertEntityCypher = `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
+WITH old
+WHERE old IS NULL OR old.mergedInto IS NULL
+MERGE (e:Entity {tenant: $tenant, id: $id})
+ON CREATE SET e.createdAt = $now, e.attributes = '{}', e.sources = '[]', e.identifiers = []
+SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = $dataClass, e.licence = $licence,
+  e.updatedAt = $now,
+  e.attributes = coalesce($attributes, e.attributes),
+  e.sources = coalesce($sources, e.sources),
+  e.identifiers = coalesce($identifiers, e.identifiers)
+RETURN properties(e) AS entity`;
+
+/** Which of some ids are live (existing, not merged) entities of the tenant. */
+export const liveIdsCypher = `MATCH (e:Entity {tenant: $tenant})
+WHERE e.id IN $ids AND e.mergedInto IS NULL
+RETURN collect(e.id) AS ids`;
+
+/** Creates one relationship between two live entities of the tenant; no row when either is missing or merged. */
+export const linkCypher = perType(
+  (type) => `MATCH (a:Entity {tenant: $tenant, id: $from})
+WHERE a.mergedInto IS NULL
+MATCH (b:Entity {tenant: $tenant, id: $to})
+WHERE b.mergedInto IS NULL
+CREATE (a)-[r:${type} {tenant: $tenant, id: $relId, properties: $properties, confidence: $confidence, since: $since,
+  createdAt: $now}]->(b)
+RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props`,
+);
+
+/**
+ * Recreates relationships from snapshot rows `{from, to, props}` with exact properties (merge moves, unmerge
+ * restores). Endpoints may be merged entities: an unmerge restores edges to whatever the snapshot named.
+ */
+export const createRelsCypher = perType(
+  (type) => `UNWIND $rows AS row
+MATCH (a:Entity {tenant: $tenant, id: row.from})
+MATCH (b:Entity {tenant: $tenant, id: row.to})
+CREATE (a)-[r:${type}]->(b)
+SET r = row.props, r.tenant = $tenant
+RETURN count(r) AS created`,
+);
+
+/**
+ * Takes write locks on the given entities in id order before a merge/unmerge reads them, so two concurrent merges of
+ * the same entity serialise instead of both seeing it unmerged. The SET/REMOVE pair leaves no trace.
+ */
+export const lockEntitiesCypher = `MATCH (n:Entity {tenant: $tenant})
+WHERE n.id IN $ids
+WITH n ORDER BY n.id
+SET n.__lock = true
+REMOVE n.__lock
+RETURN count(n) AS locked`;
+
+/** Both entities of a merge as tagged property pairs (null when absent). */
+export const mergeSubjectsCypher = `OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
+OPTIONAL MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
+  CASE WHEN m IS NULL THEN null ELSE ${tagged('m')} END AS merged`;
+
+/** Every in-tenant relationship of an entity, with its element id, type, endpoints and tagged properties. */
+export const entityRelsCypher = `MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
+WHERE r.tenant = $tenant AND type(r) IN $relTypes
+RETURN DISTINCT elementId(r) AS eid, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, ${tagged('r')} AS props`;
+
+/** Deletes relationships by element id (ids read earlier in the same transaction). */
+export const deleteRelsCypher = `UNWIND $eids AS eid
+MATCH ()-[r]->()
+WHERE elementId(r) = eid AND r.tenant = $tenant
+DELETE r
+RETURN count(*) AS deleted`;
+
+/** Replaces all properties of one entity (exact restore / merged survivor). */
+export const setEntityPropsCypher = `MATCH (e:Entity {tenant: $tenant, id: $id})
+SET e = $props, e.tenant = $tenant, e.id = $id
+RETURN properties(e) AS entity`;
+
+/** Hides the merged entity; its other properties stay untouched so the snapshot restores it exactly. */
+export const markMergedCypher = `MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+SET m.mergedInto = $survivorId
+RETURN properties(m) AS entity`;
+
+export const createMergeRecordCypher = `CREATE (:MergeRecord {tenant: $tenant, id: $mergeId, survivorId: $survivorId,
+  mergedId: $mergedId, reason: $reason, actor: $actor, snapshot: $snapshot, createdAt: $now})`;
+
+/** A merge record, write-locked (SET/REMOVE) so two unmerges of the same merge serialise. */
+export const lockMergeRecordCypher = `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
+SET mr.__lock = true
+REMOVE mr.__lock
+RETURN properties(mr) AS record`;
+
+/** Relationships a merge recreated on the survivor, still there. */
+export const movedCopiesCypher = `MATCH (s:Entity {tenant: $tenant, id: $survivorId})-[r]-()
+WHERE r.movedBy = $mergeId AND r.tenant = $tenant
+RETURN DISTINCT elementId(r) AS eid`;
+
+export const markUndoneCypher = `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
+SET mr.undoneAt = $now, mr.undoneBy = $actor`;
+
+/**
+ * ER's exactly-once marker: MERGE on the (tenant, eventId) uniqueness constraint takes the index lock, so of two
+ * concurrent transactions only the one that created the node sees its own `token`.
+ */
+export const markEventAppliedCypher = `MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
+ON CREATE SET a.appliedAt = $now, a.token = $token
+RETURN a.token = $token AS fresh`;
+
+/** ER blocking candidates from the keyword full-text index over nameTokens and identifiers. */
+export const blockingCandidatesCypher = `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
+WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
+RETURN properties(node) AS entity, score
+LIMIT $limit`;

@@ -1,0 +1,131 @@
+/**
+ * Read templates of the graph repository. Every template is a constant string with parameters only (`$tenant`, `$id`,
+ * …): nothing a client sends is ever concatenated into Cypher. Where a bound must be a literal (variable-length hops),
+ * there is one static template per allowed value and callers pick it from a fixed map by a validated number.
+ *
+ * Tenancy: every node and every relationship a template touches is matched on `tenant = $tenant`, so a relationship
+ * that someone wrongly created between tenants is never followed, and merged entities (`mergedInto` set) are skipped.
+ */
+import { type RelType, relTypes } from './types.js';
+
+/** What a template may cost: hop bound, row limit and serialized payload cap (the origin also exposes these). */
+export interface CostHint {
+  maxHops: number;
+  maxRows: number;
+  payloadCapBytes: number;
+}
+
+/** A named, parameterised Cypher template with its cost hint. */
+export interface CypherTemplate {
+  readonly name: string;
+  readonly text: string;
+  readonly cost: CostHint;
+}
+
+const KiB = 1024;
+
+/** Every relationship type reads may follow: reads always filter `type(r) IN $relTypes`, so unknown types never leak. */
+export const allRelTypes: readonly RelType[] = relTypes;
+
+/** Names-over-everything full-text index (folding analyzer: `Müller` matches `muller`). */
+export const namesIndex = 'entity_names';
+
+export const getEntityCypher: CypherTemplate = {
+  name: 'getEntity',
+  text: `MATCH (e:Entity {tenant: $tenant, id: $id})
+WHERE e.mergedInto IS NULL
+RETURN properties(e) AS entity`,
+  cost: { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
+};
+
+/**
+ * Distinct entities within `hops` of the center. Pruning BFS expansion (the planner picks it for DISTINCT endpoints)
+ * keeps 3-hop reads from enumerating every path; `$limitPlusOne` lets the caller see that more rows exist and fail.
+ */
+function neighborIdsText(hops: 1 | 2 | 3): string {
+  return `MATCH (c:Entity {tenant: $tenant, id: $id})
+WHERE c.mergedInto IS NULL
+OPTIONAL CALL (c) {
+  MATCH p = (c)-[rs*1..${hops}]-(n:Entity)
+  WHERE n <> c
+    AND all(r IN rs WHERE r.tenant = $tenant AND type(r) IN $relTypes)
+    AND all(x IN nodes(p) WHERE x.tenant = $tenant AND x.mergedInto IS NULL)
+  RETURN DISTINCT n
+  LIMIT $limitPlusOne
+}
+RETURN properties(c) AS center, collect(properties(n)) AS entities`;
+}
+
+const neighborsCost: CostHint = { maxHops: 3, maxRows: 500, payloadCapBytes: 2048 * KiB };
+
+/** One static template per hop count (the hop bound must be a literal in Cypher). */
+export const neighborsCypher: Readonly<Record<1 | 2 | 3, CypherTemplate>> = {
+  1: { name: 'neighbors1', text: neighborIdsText(1), cost: { ...neighborsCost, maxHops: 1 } },
+  2: { name: 'neighbors2', text: neighborIdsText(2), cost: { ...neighborsCost, maxHops: 2 } },
+  3: { name: 'neighbors3', text: neighborIdsText(3), cost: { ...neighborsCost, maxHops: 3 } },
+};
+
+/** Relationships among a neighborhood's members (center included), in the allowed types. */
+export const neighborhoodRelsCypher: CypherTemplate = {
+  name: 'neighborhoodRels',
+  text: `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
+WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes
+RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
+LIMIT $limitPlusOne`,
+  cost: { maxHops: 1, maxRows: 2000, payloadCapBytes: 2048 * KiB },
+};
+
+/**
+ * Full-text search over names in the caller's tenant. `$query` is a Lucene query built only from normalised letter/digit
+ * tokens (see `luceneNameQuery`), so it cannot carry Lucene syntax either. The index yields hits by descending score,
+ * so filtering by tenant and stopping at `$limit` keeps the best hits without sorting every match.
+ */
+export const searchCypher: CypherTemplate = {
+  name: 'search',
+  text: `CALL db.index.fulltext.queryNodes('${namesIndex}', $query) YIELD node, score
+WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL AND node.kind IN $kinds
+RETURN properties(node) AS entity, score
+LIMIT $limit`,
+  cost: { maxHops: 0, maxRows: 100, payloadCapBytes: 512 * KiB },
+};
+
+function pathText(maxHops: 1 | 2 | 3): string {
+  return `MATCH (a:Entity {tenant: $tenant, id: $from})
+WHERE a.mergedInto IS NULL
+MATCH (b:Entity {tenant: $tenant, id: $to})
+WHERE b.mergedInto IS NULL
+MATCH p = SHORTEST 1 (a)(()-[r]-(x:Entity)
+  WHERE r.tenant = $tenant AND type(r) IN $relTypes AND x.tenant = $tenant AND x.mergedInto IS NULL){1,${maxHops}}(b)
+RETURN [n IN nodes(p) | properties(n)] AS entities,
+  [rel IN relationships(p) | {type: type(rel), from: startNode(rel).id, to: endNode(rel).id, props: properties(rel)}] AS rels`;
+}
+
+const pathCost: CostHint = { maxHops: 3, maxRows: 1, payloadCapBytes: 256 * KiB };
+
+/** Shortest path (inline predicates are checked during the search, so every node and hop is in the tenant). */
+export const pathCypher: Readonly<Record<1 | 2 | 3, CypherTemplate>> = {
+  1: { name: 'path1', text: pathText(1), cost: { ...pathCost, maxHops: 1 } },
+  2: { name: 'path2', text: pathText(2), cost: { ...pathCost, maxHops: 2 } },
+  3: { name: 'path3', text: pathText(3), cost: { ...pathCost, maxHops: 3 } },
+};
+
+/** Lucene special characters; tokens never contain them, escaping is belt and braces. */
+const luceneSpecial = /[+\-&|!(){}[\]^"~*?:\\/]/g;
+
+/** A Lucene query for names from normalised tokens: exact terms weigh most, then prefixes, then one-typo matches. */
+export function luceneNameQuery(tokens: readonly string[]): string {
+  return tokens
+    .map((raw) => {
+      const t = raw.replace(luceneSpecial, '\\$&');
+      const parts = [`${t}^4`];
+      if (raw.length >= 2) parts.push(`${t}*^2`);
+      if (raw.length >= 4) parts.push(`${t}~1`);
+      return `(${parts.join(' OR ')})`;
+    })
+    .join(' ');
+}
+
+/** Quotes one value as a Lucene phrase term (for identifiers such as `lei:5493…` in ER blocking queries). */
+export function luceneTerm(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}

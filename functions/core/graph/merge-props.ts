@@ -1,0 +1,80 @@
+/**
+ * Pure property arithmetic of merge and unmerge, on JSON-safe (tagged) property maps. Kept apart from the
+ * transaction code so the rules are easy to read and unit-test.
+ */
+import { nameTokens, type Props } from './model.js';
+import { type DataClass, type Licence, licences, type Source } from './types.js';
+
+/**
+ * How strictly a data class is handled: the number of audiences policies/data.json redacts it for, +0.5 when it is
+ * PII. A merged entity takes the stricter class of the two, so merging never lowers protection.
+ */
+const dataClassRank: Record<DataClass, number> = {
+  ENTITY: 0,
+  TELEMETRY: 0,
+  CASE_NOTE: 1,
+  FINANCIAL: 1,
+  SESSION: 2,
+  CONTRACT: 2,
+  CONTACT: 2.5,
+  PII: 2.5,
+  CREDENTIAL: 3,
+  IDENTITY_DOCUMENT: 3.5,
+};
+
+const union = (a: unknown, b: unknown): string[] => [
+  ...new Set([...((a as string[] | undefined) ?? []), ...((b as string[] | undefined) ?? [])]),
+];
+
+function parse<T>(value: unknown, fallback: T): T {
+  try {
+    return typeof value === 'string' ? (JSON.parse(value) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The survivor's properties after absorbing `merged` (both tagged maps); `now` becomes its updatedAt. */
+export function mergedSurvivorProps(survivor: Props, merged: Props, now: number): Props {
+  const names = union(survivor.names, merged.names);
+  const sources = [...parse<Source[]>(survivor.sources, []), ...parse<Source[]>(merged.sources, [])];
+  const seen = new Set<string>();
+  const uniqueSources = sources.filter((s) => {
+    const key = `${s.system}\u0000${s.recordId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const sClass = survivor.dataClass as DataClass;
+  const mClass = merged.dataClass as DataClass;
+  const sLicence = survivor.licence as Licence;
+  const mLicence = merged.licence as Licence;
+  return {
+    ...survivor,
+    names,
+    nameTokens: nameTokens(names),
+    identifiers: union(survivor.identifiers, merged.identifiers),
+    // Survivor wins on conflicting attribute keys: it is the record the reviewer chose to keep.
+    attributes: JSON.stringify({ ...parse(merged.attributes, {}), ...parse(survivor.attributes, {}) }),
+    sources: JSON.stringify(uniqueSources),
+    dataClass: (dataClassRank[mClass] ?? 0) > (dataClassRank[sClass] ?? 0) ? mClass : sClass,
+    // licences is ordered from least to most restrictive; the most restrictive wins when records mix.
+    licence: licences.indexOf(mLicence) > licences.indexOf(sLicence) ? mLicence : sLicence,
+    updatedAt: { int: String(now) },
+  };
+}
+
+/**
+ * The survivor's properties after an unmerge, by a three-way rule per key: a value still equal to what the merge
+ * wrote goes back to its pre-merge value (or disappears); a value changed since the merge keeps the newer value.
+ * When nothing touched the survivor after the merge this restores it exactly.
+ */
+export function restoredSurvivorProps(before: Props, after: Props, current: Props): Props {
+  const out: Props = {};
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(current)])) {
+    const value = same(current[key], after[key]) ? before[key] : current[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

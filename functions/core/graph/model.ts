@@ -1,0 +1,131 @@
+/**
+ * The graph data model, shared by the repository, the seeder and entity resolution (ER). Change it only together.
+ *
+ *   (:Entity {tenant, id, kind, names: [string], nameTokens: [string], identifiers: ['scheme:value'],
+ *             attributes: JSON string, dataClass, licence, sources: JSON string,
+ *             createdAt: epoch ms (INTEGER), updatedAt: epoch ms (INTEGER), mergedInto?: survivor id})
+ *   (:Entity)-[:KNOWS|WORKS_FOR|… {tenant, id, properties: JSON string, confidence: float|null,
+ *                                  since: ISO-8601 string|null, createdAt: epoch ms, movedBy?: merge id}]->(:Entity)
+ *   (:MergeRecord {tenant, id, survivorId, mergedId, reason, actor, snapshot: JSON string, createdAt,
+ *                  undoneAt?, undoneBy?})
+ *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — ER's exactly-once marker, unique per (tenant, eventId)
+ *
+ * - Every node and relationship carries `tenant`; every read matches it on every node and relationship it touches, so
+ *   a relationship wrongly created across tenants is never followed.
+ * - `nameTokens` = {@link nameTokens}(names): NFKD, diacritics stripped, lowercase, split on non letters/digits. ER
+ *   blocks on it (full-text index `entity_blocking`, keyword analyzer, also over `identifiers`).
+ * - A merged entity keeps its node and relationships-as-snapshot; `mergedInto` hides it from every read. Its
+ *   relationships are recreated on the survivor with `movedBy = mergeId`, so an unmerge can find and remove them.
+ * - Snapshots store integers tagged as `{"int": "123"}` ({@link encodeProps}) because JSON cannot tell an INTEGER
+ *   property from a FLOAT one, and an unmerge must restore both entities exactly.
+ */
+import neo4j from 'neo4j-driver';
+import type { Entity, Relationship, RelType, Source } from './types.js';
+
+/** A property map as Neo4j returns it (values may be neo4j Integers). */
+export type Props = Record<string, unknown>;
+
+/** Letters that NFKD does not decompose but people type both ways. */
+const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', þ: 'th', ı: 'i' };
+
+/** Normalised, de-duplicated lowercase tokens of some names: the blocking keys of ER and the safe search terms. */
+export function nameTokens(names: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const name of names) {
+    const folded = name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[ßæœøłđþı]/g, (c) => foldMap[c] ?? c);
+    for (const token of folded.split(/[^\p{L}\p{N}]+/u)) if (token) out.add(token);
+  }
+  return [...out];
+}
+
+/** A neo4j Integer, bigint or number as a JS number (epoch ms and counts fit in 2^53). */
+export function toNumber(value: unknown): number {
+  if (neo4j.isInt(value)) return value.toNumber();
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return value;
+  throw new TypeError(`expected a number, got ${typeof value}`);
+}
+
+/** Epoch ms as a neo4j INTEGER, so timestamps are stored as integers whatever the driver's number config. */
+export function epochMs(ms: number = Date.now()): ReturnType<typeof neo4j.int> {
+  return neo4j.int(ms);
+}
+
+/** A JS number as a neo4j INTEGER (LIMIT and SKIP reject floats, and the driver sends JS numbers as floats). */
+export function int(n: number): ReturnType<typeof neo4j.int> {
+  return neo4j.int(Math.trunc(n));
+}
+
+function iso(value: unknown): string {
+  return new Date(toNumber(value)).toISOString();
+}
+
+function parseJson<T>(value: unknown, fallback: T): T {
+  if (typeof value !== 'string') return fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Domain entity from the properties of an `:Entity` node. */
+export function toEntity(p: Props): Entity {
+  return {
+    id: String(p.id),
+    kind: p.kind as Entity['kind'],
+    names: (p.names as string[] | undefined) ?? [],
+    identifiers: (p.identifiers as string[] | undefined) ?? [],
+    attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
+    dataClass: p.dataClass as Entity['dataClass'],
+    licence: p.licence as Entity['licence'],
+    sources: parseJson<Source[]>(p.sources, []),
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+  };
+}
+
+/** Shape the templates return for a relationship: its properties plus type and endpoint ids. */
+export interface RelRow {
+  type: string;
+  from: string;
+  to: string;
+  props: Props;
+}
+
+/** Domain relationship from a {@link RelRow}. */
+export function toRelationship(row: RelRow): Relationship {
+  const p = row.props;
+  return {
+    id: String(p.id),
+    type: row.type as RelType,
+    from: row.from,
+    to: row.to,
+    properties: parseJson<Record<string, unknown>>(p.properties, {}),
+    confidence: p.confidence == null ? null : toNumber(p.confidence),
+    since: typeof p.since === 'string' ? p.since : null,
+    createdAt: iso(p.createdAt),
+  };
+}
+
+/** Tagged property pairs as the snapshot templates return them: `[key, value | {int: '…'}]`. */
+export type TaggedPairs = [string, unknown][];
+
+/** JSON-safe property map from tagged pairs (integers stay tagged). */
+export function encodeProps(pairs: TaggedPairs): Props {
+  return Object.fromEntries(pairs);
+}
+
+/** Property map ready to `SET n = $props`: tagged integers become neo4j Integers again, floats stay floats. */
+export function decodeProps(props: Props): Props {
+  const out: Props = {};
+  for (const [key, value] of Object.entries(props)) {
+    const tagged = value !== null && typeof value === 'object' && !Array.isArray(value) && 'int' in value;
+    out[key] = tagged ? neo4j.int(String((value as { int: unknown }).int)) : value;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * Write building blocks as transaction functions. They take a `ManagedTransaction`, so a caller can combine several in
+ * one transaction (ER: exactly-once marker + upsert + link) and the driver retries the whole unit on transient errors.
+ * Each validates its own input, so every caller gets the same checks.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ManagedTransaction } from 'neo4j-driver';
+import { luceneTerm } from './cypher.js';
+import {
+  blockingCandidatesCypher,
+  linkCypher,
+  liveIdsCypher,
+  markEventAppliedCypher,
+  upsertEntityCypher,
+} from './cypher-write.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { epochMs, int, nameTokens, type Props, type RelRow, toEntity, toRelationship } from './model.js';
+import type { Entity, EntityInput, LinkInput, Relationship } from './types.js';
+import { entityInputSchema, idSchema, linkInputSchema, parseInput, parseTenant } from './validation.js';
+
+/**
+ * Creates an entity (new id when `input.id` is absent) or replaces its kind, names, data class and licence; attributes,
+ * sources and identifiers are replaced when given and kept when absent. A merged entity cannot be updated (CONFLICT).
+ */
+export async function upsertEntityTx(tx: ManagedTransaction, tenant: string, input: EntityInput): Promise<Entity> {
+  const t = parseTenant(tenant);
+  const v = parseInput(entityInputSchema, input, 'entity input');
+  const id = v.id ?? randomUUID();
+  const result = await tx.run(upsertEntityCypher, {
+    tenant: t,
+    id,
+    now: epochMs(),
+    kind: v.kind,
+    names: v.names,
+    nameTokens: nameTokens(v.names),
+    dataClass: v.dataClass,
+    licence: v.licence,
+    attributes: v.attributes == null ? null : JSON.stringify(v.attributes),
+    sources: v.sources == null ? null : JSON.stringify(v.sources),
+    identifiers: v.identifiers ?? null,
+  });
+  const record = result.records[0];
+  if (!record) throw new ConflictError(`entity ${id} was merged into another entity; update the survivor or unmerge`);
+  return toEntity(record.get('entity') as Props);
+}
+
+/** Creates a typed relationship between two live entities of the tenant (NOT_FOUND when either is missing/merged). */
+export async function linkEntitiesTx(tx: ManagedTransaction, tenant: string, input: LinkInput): Promise<Relationship> {
+  const t = parseTenant(tenant);
+  const v = parseInput(linkInputSchema, input, 'link input');
+  const result = await tx.run(linkCypher[v.type], {
+    tenant: t,
+    from: v.from,
+    to: v.to,
+    relId: randomUUID(),
+    properties: JSON.stringify(v.properties ?? {}),
+    confidence: v.confidence ?? null,
+    since: v.since ?? null,
+    now: epochMs(),
+  });
+  const record = result.records[0];
+  if (!record) {
+    const live = await tx.run(liveIdsCypher, { tenant: t, ids: [v.from, v.to] });
+    const found = (live.records[0]?.get('ids') as string[] | undefined) ?? [];
+    throw new NotFoundError('entity', found.includes(v.from) ? v.to : v.from);
+  }
+  return toRelationship(record.toObject() as RelRow);
+}
+
+/**
+ * Records that an event was applied; true the first time for (tenant, eventId), false on every later call. Run it in
+ * the same transaction as the event's writes: a rollback removes the marker too, so the event is applied exactly once.
+ */
+export async function markEventAppliedTx(tx: ManagedTransaction, tenant: string, eventId: string): Promise<boolean> {
+  const result = await tx.run(markEventAppliedCypher, {
+    tenant: parseTenant(tenant),
+    eventId: parseInput(idSchema, eventId, 'event id'),
+    now: epochMs(),
+    token: randomUUID(),
+  });
+  return result.records[0]?.get('fresh') === true;
+}
+
+/** A blocking candidate for ER: a live entity sharing a name token or an identifier, with its Lucene score. */
+export interface BlockingCandidate {
+  entity: Entity;
+  score: number;
+}
+
+/**
+ * Live entities of the tenant that share any normalised name token or identifier with a record (ER blocking).
+ * Tokens should come from {@link nameTokens}; identifiers are matched exactly.
+ */
+export async function blockingCandidatesTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  query: { tokens: string[]; identifiers?: string[]; limit: number },
+): Promise<BlockingCandidate[]> {
+  const terms = [
+    ...query.tokens.slice(0, 32).map((t) => `nameTokens:${luceneTerm(t)}`),
+    ...(query.identifiers ?? []).slice(0, 32).map((i) => `identifiers:${luceneTerm(i)}`),
+  ];
+  if (terms.length === 0) return [];
+  const result = await tx.run(blockingCandidatesCypher, {
+    tenant: parseTenant(tenant),
+    query: terms.join(' OR '),
+    limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
+  });
+  return result.records.map((r) => ({ entity: toEntity(r.get('entity') as Props), score: Number(r.get('score')) }));
+}

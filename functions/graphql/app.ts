@@ -1,0 +1,194 @@
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { GraphRepository } from '../core/graph/types.js';
+import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
+import { readSdl } from '../core/manifest/schema-source.js';
+import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
+import { resolveScope } from '../core/policy/index.js';
+import { SignatureError } from '../core/signing/errors.js';
+import { type InternalClaims, type SigningKey, verifyInternalRequest } from '../core/signing/internal-request.js';
+import type { CallerScope, OriginContext } from './context.js';
+import { clientError, maskError } from './errors.js';
+import { documentLimitsRule } from './limits.js';
+import { resolvers } from './resolvers.js';
+import { createOriginMetrics, type OriginMetrics, tracedRepository, tracer } from './telemetry.js';
+
+/** Largest accepted request body; variables beyond this are refused with 413 before any parsing. */
+export const maxBodyBytes = 64 * 1024;
+
+/** Header a client sends back with the bookmark of its last write, and receives on every write. */
+export const bookmarkHeader = 'x-gg-bookmark';
+
+/** Invalidates cached responses that mention the given entities, in the tenant only. */
+export type Invalidate = (tenant: string, entityIds: string[]) => Promise<void>;
+
+export interface OriginDeps {
+  repo: GraphRepository;
+  policy: PolicyEngine;
+  signingKeys: SigningKey[];
+  maxSkewS?: number;
+  allowArbitraryDocuments?: boolean;
+  manifest?: Manifest;
+  metrics?: OriginMetrics;
+  /** Extra yoga plugins (the response cache is added here by the caller). */
+  plugins?: Plugin[];
+  invalidate?: Invalidate;
+  /** Masks unexpected errors (default true); tests of masking rely on it. */
+  graphqlEndpoint?: string;
+}
+
+interface RequestState {
+  claims: InternalClaims;
+  bookmarks: string[];
+  started: number;
+  operation: string;
+}
+
+function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+function persistedId(params: { extensions?: Record<string, unknown> | null }): string | undefined {
+  const pq = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
+  return typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
+}
+
+/**
+ * The GraphQL origin as a fetch handler (graphql-yoga): only edge-signed requests, only persisted operations (unless
+ * the local stage allows arbitrary documents), tenant from the signed claims, scope from policy, errors with stable
+ * codes, spans and RED metrics.
+ */
+export function createOrigin(deps: OriginDeps) {
+  const m = deps.manifest ?? bundledManifest;
+  const metrics = deps.metrics ?? createOriginMetrics();
+  const state = new WeakMap<Request, RequestState>();
+  const endpoint = deps.graphqlEndpoint ?? '/graphql';
+
+  const verifySignature: Plugin = {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname !== endpoint) return;
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > maxBodyBytes) {
+        return endResponse(jsonError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`));
+      }
+      const body = new Uint8Array(await request.clone().arrayBuffer());
+      if (body.byteLength > maxBodyBytes) {
+        return endResponse(jsonError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`));
+      }
+      try {
+        const claims = await verifyInternalRequest(
+          request.headers,
+          { method: request.method, path: url.pathname, body },
+          { keys: deps.signingKeys, maxSkewS: deps.maxSkewS },
+        );
+        const bookmarks = (request.headers.get(bookmarkHeader) ?? '')
+          .split(',')
+          .filter((b) => b.length > 0 && b.length < 512);
+        state.set(request, {
+          claims,
+          bookmarks: bookmarks.slice(0, 8),
+          started: performance.now(),
+          operation: 'unknown',
+        });
+      } catch (err) {
+        if (!(err instanceof SignatureError)) throw err;
+        return endResponse(
+          jsonError(401, err.code, err.message, { 'www-authenticate': 'GG-HMAC realm="graphgate-origin"' }),
+        );
+      }
+    },
+    onResponse({ request, response }) {
+      const s = state.get(request);
+      if (!s) return;
+      if (s.bookmarks.length > 0 && request.method === 'POST')
+        response.headers.set(bookmarkHeader, s.bookmarks.join(','));
+      const outcome = response.status >= 500 ? '5xx' : response.status >= 400 ? '4xx' : 'ok';
+      const seconds = (performance.now() - s.started) / 1000;
+      metrics.requests.inc({ operation: s.operation, outcome });
+      metrics.duration.observe({ operation: s.operation, outcome }, seconds);
+    },
+  };
+
+  const limits: Plugin = {
+    onValidate({ addValidationRule }) {
+      if (deps.allowArbitraryDocuments) addValidationRule(documentLimitsRule);
+    },
+  };
+
+  const yoga = createYoga({
+    graphqlEndpoint: endpoint,
+    landingPage: false,
+    graphiql: false,
+    maskedErrors: { maskError },
+    schema: createSchema<OriginContext>({ typeDefs: readSdl(), resolvers }),
+    plugins: [
+      verifySignature,
+      usePersistedOperations({
+        getPersistedOperation: (id: string) => findOperation(id, m)?.document ?? null,
+        allowArbitraryOperations: deps.allowArbitraryDocuments ?? false,
+        skipDocumentValidation: false,
+        customErrors: {
+          notFound: {
+            message: 'PersistedQueryNotFound: the operation id is not in the persisted-operation manifest',
+            extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+          },
+          persistedQueryOnly: {
+            message: 'PersistedQueryOnly: send a persisted operation id (extensions.persistedQuery.sha256Hash)',
+            extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+          },
+          keyNotFound: {
+            message: 'PersistedQueryKeyNotFound: extensions.persistedQuery.sha256Hash is missing',
+            extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+          },
+        },
+      }),
+      limits,
+      ...(deps.plugins ?? []),
+    ],
+    context: async (initial: YogaInitialContext): Promise<OriginContext> => {
+      const s = state.get(initial.request);
+      if (!s) throw clientError('UNSIGNED_REQUEST', 'the origin only accepts requests signed by the edge');
+      const operation = (() => {
+        const id = persistedId(initial.params);
+        return id ? findOperation(id, m) : undefined;
+      })();
+      s.operation = operation?.name ?? 'arbitrary';
+      const scope: CallerScope = resolveScope(deps.policy, s.claims.attributes as CallerAttributes);
+      const repo = tracedRepository(deps.repo, metrics, s.operation);
+      return {
+        claims: s.claims,
+        tenant: s.claims.tenant,
+        subject: s.claims.subject,
+        scope,
+        operation,
+        repo,
+        readOptions: s.bookmarks.length > 0 ? { bookmarks: s.bookmarks } : {},
+        cacheContext:
+          operation && operation.kind === 'read'
+            ? {
+                tenant: s.claims.tenant,
+                operationId: operation.id,
+                scope: operation.scope,
+                scopeFingerprint: scope.fingerprint,
+                schemaVersion: m.schemaVersion,
+                subject: s.claims.subject,
+              }
+            : undefined,
+        recordWrite: async (touched, bookmarks) => {
+          s.bookmarks = bookmarks;
+          await tracer.startActiveSpan('cache.invalidate', async (span) => {
+            try {
+              await deps.invalidate?.(s.claims.tenant, touched);
+            } finally {
+              span.end();
+            }
+          });
+        },
+      };
+    },
+  });
+  return { yoga, metrics, manifest: m };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { SigningKey } from '../core/signing/internal-request.js';
+
+/**
+ * Origin configuration, read once at start, typed, loud: a missing or malformed variable fails the cold start with
+ * its name instead of failing requests later.
+ */
+const envSchema = z.object({
+  GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
+  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI'),
+  NEO4J_USER: z.string().optional(),
+  NEO4J_PASSWORD: z.string().optional(),
+  UPSTASH_URL: z.url(),
+  UPSTASH_TOKEN: z.string().min(1),
+  /** `kid:secret[,kid:secret]` — first is current; others are accepted during rotation. */
+  SIGNING_KEYS: z.string().min(1),
+  /** Allows arbitrary documents besides persisted ones. Only in the `local` stage. */
+  ALLOW_ARBITRARY_DOCUMENTS: z.enum(['true', 'false']).default('false'),
+  POLICY_BUNDLE_DIR: z.string().optional(),
+  SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(600).default(60),
+});
+
+export interface OriginConfig {
+  stage: 'local' | 'dev' | 'staging' | 'prod';
+  neo4j: { uri: string; user?: string; password?: string };
+  upstash: { url: string; token: string };
+  signingKeys: SigningKey[];
+  allowArbitraryDocuments: boolean;
+  policyBundleDir?: string;
+  maxSkewS: number;
+}
+
+/** Parses `kid:secret,kid2:secret2`. */
+export function parseSigningKeys(text: string): SigningKey[] {
+  return text.split(',').map((pair) => {
+    const i = pair.indexOf(':');
+    if (i < 1 || i === pair.length - 1) throw new Error('SIGNING_KEYS must look like kid:secret[,kid:secret]');
+    return { kid: pair.slice(0, i).trim(), secret: pair.slice(i + 1).trim() };
+  });
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the origin's environment. Throws a ConfigError naming every bad variable. */
+export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`origin configuration is invalid: ${names}`);
+  }
+  const e = parsed.data;
+  const allow = e.ALLOW_ARBITRARY_DOCUMENTS === 'true';
+  if (allow && e.GRAPHGATE_STAGE !== 'local') {
+    throw new ConfigError(`ALLOW_ARBITRARY_DOCUMENTS is only allowed in the local stage, not ${e.GRAPHGATE_STAGE}`);
+  }
+  return {
+    stage: e.GRAPHGATE_STAGE,
+    neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    upstash: { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN },
+    signingKeys: parseSigningKeys(e.SIGNING_KEYS),
+    allowArbitraryDocuments: allow,
+    policyBundleDir: e.POLICY_BUNDLE_DIR,
+    maxSkewS: e.SIGNATURE_MAX_SKEW_S,
+  };
+}

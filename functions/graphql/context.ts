@@ -1,0 +1,28 @@
+import type { CacheContext } from '../core/cache/index.js';
+import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
+import type { ManifestEntry } from '../core/manifest/types.js';
+import type { InternalClaims } from '../core/signing/internal-request.js';
+
+/** What a caller may see (from the scope policy) and its fingerprint, which is part of every cache key. */
+export interface CallerScope {
+  classes: string[];
+  purposes: string[];
+  fingerprint: string;
+}
+
+/** Per-request GraphQL context of the origin. Built only after the edge's signature has been verified. */
+export interface OriginContext {
+  claims: InternalClaims;
+  tenant: string;
+  subject: string;
+  scope: CallerScope;
+  /** The persisted operation being run (undefined only for arbitrary documents in the local stage). */
+  operation: ManifestEntry | undefined;
+  repo: GraphRepository;
+  /** Bookmarks the client sent back (x-gg-bookmark) for read-your-writes. */
+  readOptions: ReadOptions;
+  /** Inputs of the shared cache key (absent for arbitrary documents, which are never cached). */
+  cacheContext: CacheContext | undefined;
+  /** Called by every mutation: invalidates the touched entities' cache entries and records the bookmark. */
+  recordWrite(touched: string[], bookmarks: string[]): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import {
+  type Entity,
+  type EntityInput,
+  type LinkInput,
+  type NeighborsQuery,
+  type PathQuery,
+  policyClass,
+  type SearchQuery,
+} from '../core/graph/types.js';
+import type { OriginContext } from './context.js';
+import { DateTime, JSONScalar } from './scalars.js';
+
+/** Entities whose data class is outside the caller's scope are invisible, as if they did not exist. */
+const visible = (ctx: OriginContext, e: Entity | null | undefined): e is Entity =>
+  !!e && ctx.scope.classes.includes(policyClass(e.dataClass));
+
+/**
+ * Thin resolvers: each calls one repository method inside the caller's tenant, applies the caller's scope, and
+ * reports writes (for cache invalidation and read-your-writes bookmarks).
+ */
+export const resolvers = {
+  DateTime,
+  JSON: JSONScalar,
+  Query: {
+    async entity(_: unknown, args: { id: string }, ctx: OriginContext) {
+      const e = await ctx.repo.getEntity(ctx.tenant, args.id, ctx.readOptions);
+      return visible(ctx, e) ? e : null;
+    },
+    async neighbors(_: unknown, args: NeighborsQuery, ctx: OriginContext) {
+      const n = await ctx.repo.neighbors(ctx.tenant, args, ctx.readOptions);
+      if (!n || !visible(ctx, n.center)) return null;
+      const entities = n.entities.filter((e) => visible(ctx, e));
+      const ids = new Set([n.center.id, ...entities.map((e) => e.id)]);
+      const relationships = n.relationships.filter((r) => ids.has(r.from) && ids.has(r.to));
+      return { ...n, entities, relationships };
+    },
+    async search(_: unknown, args: SearchQuery, ctx: OriginContext) {
+      const hits = await ctx.repo.search(ctx.tenant, args, ctx.readOptions);
+      return hits.filter((h) => visible(ctx, h.entity));
+    },
+    async path(_: unknown, args: PathQuery, ctx: OriginContext) {
+      const p = await ctx.repo.path(ctx.tenant, args, ctx.readOptions);
+      // A path through an entity the caller may not see is not shown at all: showing it would reveal the hidden link.
+      return p?.entities.every((e) => visible(ctx, e)) ? p : null;
+    },
+  },
+  Mutation: {
+    async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
+      const r = await ctx.repo.upsertEntity(ctx.tenant, args.input);
+      await ctx.recordWrite(r.touched, r.bookmarks);
+      return r.value;
+    },
+    async linkEntities(_: unknown, args: { input: LinkInput }, ctx: OriginContext) {
+      const r = await ctx.repo.linkEntities(ctx.tenant, args.input);
+      await ctx.recordWrite(r.touched, r.bookmarks);
+      return r.value;
+    },
+    async mergeEntity(
+      _: unknown,
+      args: { survivorId: string; mergedId: string; reason?: string | null },
+      ctx: OriginContext,
+    ) {
+      const r = await ctx.repo.mergeEntity(ctx.tenant, { ...args, actor: ctx.subject });
+      await ctx.recordWrite(r.touched, r.bookmarks);
+      return r.value;
+    },
+    async unmergeEntity(_: unknown, args: { mergeId: string }, ctx: OriginContext) {
+      const r = await ctx.repo.unmergeEntity(ctx.tenant, { mergeId: args.mergeId, actor: ctx.subject });
+      await ctx.recordWrite(r.touched, r.bookmarks);
+      return r.value;
+    },
+  },
+};

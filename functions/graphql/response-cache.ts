@@ -1,0 +1,26 @@
+import { useResponseCache } from '@envelop/response-cache';
+import type { Plugin } from 'graphql-yoga';
+import {
+  type CacheErrorReport,
+  createUpstashCache,
+  entityInvalidator,
+  responseCacheOptions,
+  type UpstashClient,
+} from '../core/cache/index.js';
+import { throttledLog } from './log.js';
+
+/**
+ * The origin's response cache: envelop's plugin (not yoga's wrapper, which cannot scope invalidation to a tenant and
+ * keys on If-None-Match) over our Upstash store. Failures never fail a request: they are counted and logged once per
+ * interval, and the request runs uncached.
+ */
+export function originCachePlugin(redis: UpstashClient, onError: (r: CacheErrorReport) => void = defaultOnError) {
+  const store = createUpstashCache(redis, { onError });
+  const plugin = useResponseCache(responseCacheOptions({ store, onError })) as unknown as Plugin;
+  return { plugin, invalidate: entityInvalidator(store), store };
+}
+
+const log = throttledLog(30_000);
+function defaultOnError(r: CacheErrorReport): void {
+  log(`response cache ${r.op} failed for tenant ${r.tenant || '?'}: ${(r.error as Error)?.message ?? r.error}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * Local origin server (`npm start` runs it): the same yoga app as the Lambda, on a fixed port, with /metrics
+ * (Prometheus) and /healthz.
+ */
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { loadOriginConfig } from './config.js';
+import { createOriginRuntime } from './runtime.js';
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '4000' } } });
+const port = Number(values.port);
+const runtime = await createOriginRuntime(loadOriginConfig(), { migrate: true });
+
+const server = createServer(async (req, res) => {
+  if (req.url === '/metrics') {
+    res.writeHead(200, { 'content-type': runtime.metrics.registry.contentType });
+    res.end(await runtime.metrics.registry.metrics());
+    return;
+  }
+  if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+    return;
+  }
+  return runtime.yoga(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, '127.0.0.1', () => console.log(`GRAPHGATE_ORIGIN_READY http://127.0.0.1:${port}/graphql`));
+
+const shutdown = async () => {
+  server.close();
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
