@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
     tenant: { type: 'string', default: 'demo' },
     subject: { type: 'string', default: 'dev-user' },
     roles: { type: 'string', default: 'analyst' },
+    clearances: { type: 'string', default: '' },
     url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
     bookmark: { type: 'string' },
   },
@@ -34,7 +35,11 @@ const url = new URL(values.url!);
 const headers = await signInternalRequest(
   ensureDevKeys().signing,
   { method: 'POST', path: url.pathname, body },
-  { tenant: values.tenant!, subject: values.subject!, attributes: { roles: values.roles!.split(',') } },
+  {
+    tenant: values.tenant!,
+    subject: values.subject!,
+    attributes: { roles: values.roles!.split(','), clearances: values.clearances!.split(',').filter(Boolean) },
+  },
 );
 const res = await fetch(url, {
   method: 'POST',

@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createDriver, migrate } from '../functions/core/graph/index.js';
 import { cacheDir } from '../infra/local/paths.js';
 import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
+import { buildPolicies } from '../scripts/build-policies.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,6 +27,13 @@ export async function setup(project: TestProject): Promise<void> {
     { runDir, cacheDir, persistent: false },
     { ports: await pickFreePorts(), neo4jPageCache: '256m', neo4jHeap: '768m', log: (l) => console.log(`[twin] ${l}`) },
   );
+  // Shared one-time preparation: schema migrations and the policy wasm bundle (a no-op when nothing changed).
+  const driver = createDriver(twin.endpoints.neo4jUri);
+  try {
+    await Promise.all([migrate(driver), buildPolicies()]);
+  } finally {
+    await driver.close();
+  }
   project.provide('twin', twin.endpoints);
 }
 

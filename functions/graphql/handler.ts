@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { resolveSecretEnv } from '../core/config/secrets.js';
 import { loadOriginConfig } from './config.js';
 import { createOriginRuntime } from './runtime.js';
 
-// Built once per container; a bad configuration fails the cold start with the variable's name.
-const runtime = createOriginRuntime(loadOriginConfig());
+// Built once per container: secrets referenced as `<NAME>_SECRET_REF` are resolved first (a variable already set wins),
+// then a bad configuration fails the cold start with the variable's name.
+const runtime = resolveSecretEnv().then(() => createOriginRuntime(loadOriginConfig()));
 
 /** API Gateway v2 / function URL event → fetch Request, through yoga, back to a proxy result. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {

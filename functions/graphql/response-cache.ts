@@ -16,7 +16,14 @@ import { throttledLog } from './log.js';
  */
 export function originCachePlugin(redis: UpstashClient, onError: (r: CacheErrorReport) => void = defaultOnError) {
   const store = createUpstashCache(redis, { onError });
-  const plugin = useResponseCache(responseCacheOptions({ store, onError })) as unknown as Plugin;
+  const options = responseCacheOptions({ store, onError });
+  const plugin = useResponseCache({
+    ...options,
+    // A null root field ("no such entity", or hidden by scope) has no entity to tag, so no mutation could ever evict
+    // it: creating or unmerging that entity would keep serving null until the TTL. Negative results are not cached.
+    shouldCacheResult: ({ result }) =>
+      !result.errors?.length && Object.values(result.data ?? {}).every((v) => v !== null && v !== undefined),
+  }) as unknown as Plugin;
   return { plugin, invalidate: entityInvalidator(store), store };
 }
 

@@ -19,7 +19,8 @@ export function createOriginMetrics(registry = new Registry()) {
       name: 'graphgate_origin_request_duration_seconds',
       help: 'GraphQL request duration by operation',
       labelNames: ['operation', 'outcome'] as const,
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      // 0.35 and 0.9 are the SLO thresholds (p95 ≤ 350 ms, p99 ≤ 900 ms) the PrometheusRule counts against.
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.35, 0.5, 0.9, 1, 2.5],
       registers: [registry],
     }),
     cypher: new Histogram({

@@ -1,5 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDriver, migrate } from '../../functions/core/graph/index.js';
+import { operationByName } from '../../functions/core/manifest/index.js';
+import { buildPolicies } from '../../scripts/build-policies.js';
+import { seedGraph, seedTenant } from '../../scripts/seed/graph.js';
+import { devToken } from '../../scripts/token.js';
 import { startEdge, startOrigin } from './apps.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { TwinError } from './errors.js';
@@ -53,14 +58,50 @@ function releaseLock(): void {
 /** Fixed ports of the application processes `npm start` runs after the twin. */
 export const appPorts = { origin: 4000, edge: 8787 } as const;
 
-/** Starts the application processes (origin; later the edge and the ER worker) against a running twin. */
+/** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
+export const demo = { seed: 7, tenants: 1, entities: 5_000, edges: 20_000 } as const;
+export const demoTenant = seedTenant(demo.seed, 0);
+
+/** Seeds the demo graph and returns an entity id an analyst may see (for the sample curl). */
+async function seedDemo(endpoints: TwinEndpoints): Promise<string> {
+  const driver = createDriver(endpoints.neo4jUri);
+  try {
+    await migrate(driver);
+    await seedGraph(driver, { ...demo, batchSize: 5_000 });
+    const { records } = await driver.executeQuery(
+      "MATCH (e:Entity {tenant: $tenant, dataClass: 'ENTITY'}) WHERE e.mergedInto IS NULL RETURN e.id AS id ORDER BY e.id LIMIT 1",
+      { tenant: demoTenant },
+    );
+    return String(records[0]?.get('id') ?? 'e0000001');
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Starts the application processes (origin, edge; later the ER worker) against a running twin. */
 async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) => void): Promise<void> {
   const keys = ensureDevKeys();
   add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin));
   add(await startEdge(startRunDir, endpoints, keys, appPorts));
 }
 
-function summary(components: RunningComponent[], endpoints: TwinEndpoints, seconds: number): string {
+function curlExample(token: string, entityId: string): string {
+  const op = operationByName('GetEntity');
+  const body = JSON.stringify({
+    operationName: op.name,
+    variables: { id: entityId },
+    extensions: { persistedQuery: { version: 1, sha256Hash: op.id } },
+  });
+  return `  curl -s -i -H "authorization: Bearer ${token}" -H 'content-type: application/json' \\\n    -d '${body}' http://127.0.0.1:${appPorts.edge}/graphql`;
+}
+
+function summary(
+  components: RunningComponent[],
+  endpoints: TwinEndpoints,
+  seconds: number,
+  token: string,
+  entityId: string,
+): string {
   const rows = components.map((c) => [c.name, c.url, c.logFile]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), 9));
   const line = (r: string[]) => `  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`;
@@ -73,9 +114,12 @@ function summary(components: RunningComponent[], endpoints: TwinEndpoints, secon
     '',
     `  tools: opa ${endpoints.opaBin}, vegeta ${endpoints.vegetaBin}`,
     '',
-    'Try:',
-    `  npm run gql -- UpsertEntity '{"input":{"id":"ada","kind":"PERSON","names":["Ada Lovelace"]}}'`,
-    `  npm run gql -- GetEntity '{"id":"ada"}'`,
+    `Try (twice: x-cache MISS, then HIT; the token is a LOCAL DEVELOPMENT token for tenant ${demoTenant}, valid 12 h):`,
+    curlExample(token, entityId),
+    '',
+    'More:',
+    `  npm run token -- --tenant ${demoTenant} --roles analyst     # a fresh dev token`,
+    `  npm run gql -- Search '{"text":"acme"}' --tenant ${demoTenant}    # straight to the origin, signed`,
     `  curl -s http://127.0.0.1:${appPorts.origin}/metrics | head`,
     `  curl -s -H 'Authorization: Bearer ${endpoints.upstashToken}' -d '["PING"]' ${endpoints.upstashUrl}`,
     `  curl -s -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: AmazonSQS.ListQueues' -d '{}' ${endpoints.sqsEndpoint}`,
@@ -90,6 +134,7 @@ export async function runStart(): Promise<void> {
   let twin: Twin | undefined;
   const apps: RunningComponent[] = [];
   let stopping = false;
+  let demoEntity = 'e0000001';
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
@@ -107,6 +152,12 @@ export async function runStart(): Promise<void> {
       { runDir: startRunDir, cacheDir, persistent: true },
       { ports: { ...startPorts }, log: (l) => console.log(`  ${l}`) },
     );
+    const seeded = Date.now();
+    const [entity] = await Promise.all([seedDemo(twin.endpoints), buildPolicies()]);
+    demoEntity = entity;
+    console.log(
+      `  demo graph (tenant ${demoTenant}, ${demo.entities} entities) ready in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+    );
     await startApps(twin.endpoints, (c) => {
       apps.push(c);
       console.log(`  ${c.name} ready at ${c.url}`);
@@ -116,7 +167,8 @@ export async function runStart(): Promise<void> {
     await stop(1);
     return;
   }
-  console.log(summary([...twin.components, ...apps], twin.endpoints, (Date.now() - started) / 1000));
+  const token = await devToken({ tenant: demoTenant, sub: 'dev-user', roles: ['analyst'], ttlS: 12 * 3600 });
+  console.log(summary([...twin.components, ...apps], twin.endpoints, (Date.now() - started) / 1000, token, demoEntity));
   writeFileSync(join(startRunDir, 'endpoints.json'), JSON.stringify(twin.endpoints, null, 2));
   await new Promise(() => {}); // run until a signal arrives
 }

@@ -1,0 +1,39 @@
+import { Redis } from '@upstash/redis';
+import { twin } from '../../../test/twin.js';
+import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
+import { loadWasmPolicyEngine } from '../../core/policy/index.js';
+import { createOrigin } from '../app.js';
+import { originCachePlugin } from '../response-cache.js';
+import { testKey } from './requests.js';
+
+/**
+ * The origin wired to the real twin: Neo4j repository, OPA wasm policy, Upstash response cache. Counts repository
+ * calls so tests can tell a cache hit (no call) from a miss.
+ */
+export async function realOrigin() {
+  const t = twin();
+  const driver = createDriver(t.neo4jUri);
+  const repo = new Neo4jGraphRepository(driver);
+  const policy = await loadWasmPolicyEngine();
+  const redis = new Redis({ url: t.upstashUrl, token: t.upstashToken });
+  const cache = originCachePlugin(redis);
+  const repoCalls: string[] = [];
+  const counted = new Proxy(repo, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        repoCalls.push(String(prop));
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const origin = createOrigin({
+    repo: counted,
+    policy,
+    signingKeys: [testKey],
+    plugins: [cache.plugin],
+    invalidate: cache.invalidate,
+  });
+  return { ...origin, driver, redis, repoCalls, policy, close: () => driver.close() };
+}

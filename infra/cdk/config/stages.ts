@@ -1,0 +1,160 @@
+/**
+ * The one typed configuration of every stage: where it deploys, its domain, limits, budgets and alarm routes. Stacks
+ * read nothing else; changing a stage is an edit here, reviewed like code.
+ */
+export type StageName = 'dev' | 'staging' | 'prod';
+
+/** Where alarms go. Each entry is an email address or an HTTPS endpoint (PagerDuty/Opsgenie integration URL). */
+export interface AlarmRoutes {
+  /** Fast burn, queue lag: wakes someone up. */
+  readonly page: readonly string[];
+  /** Slow burn, DLQ rate, budget forecasts: a ticket for working hours. */
+  readonly ticket: readonly string[];
+  /** Budget notifications and LLM spend. */
+  readonly finance: readonly string[];
+}
+
+export interface StageConfig {
+  readonly name: StageName;
+  /** Account and home region of the regional stacks. The edge stack always deploys to us-east-1. */
+  readonly account: string;
+  readonly region: string;
+  /** Custom domain of the edge; without it CloudFront's own `*.cloudfront.net` name is used. */
+  readonly domain?: { readonly name: string; readonly hostedZoneId: string; readonly zoneName: string };
+  /** JWT verification at the edge: the identity provider of this stage. */
+  readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  /** Neo4j Bolt URI (not a secret; the credentials are in the Neo4j secret). */
+  readonly neo4jUri: string;
+  readonly api: {
+    readonly memoryMb: number;
+    readonly timeoutS: number;
+    /** Caps concurrent origin executions so a spike cannot drain the account pool or the Neo4j connection limit. */
+    readonly reservedConcurrency?: number;
+    /** Warm instances on the `live` alias; costs money around the clock, so prod only. */
+    readonly provisionedConcurrency?: number;
+  };
+  readonly edge: { readonly memoryMb: number; readonly timeoutS: number };
+  readonly ingest: {
+    /** Event-source maximum concurrency of the ER consumer (protects Neo4j writes); 2..1000. */
+    readonly consumerMaxConcurrency: number;
+    readonly batchSize: number;
+    readonly maxBatchingWindowS: number;
+    readonly consumerMemoryMb: number;
+    /** HTTP API throttle of the intake route. */
+    readonly intakeRateLimit: number;
+    readonly intakeBurstLimit: number;
+  };
+  readonly logRetentionDays: 7 | 14 | 30 | 90 | 365;
+  /** Monthly budgets in USD. */
+  readonly budgets: { readonly infraUsd: number; readonly llmUsd: number };
+  readonly alarmRoutes: AlarmRoutes;
+  /** Keep data (tables, secrets, logs bucket) when a stack is deleted. */
+  readonly retainData: boolean;
+}
+
+// Placeholder account ids: synth needs no credentials, and deploying to a placeholder fails with CDK's own
+// "credentials are for account X" error. dev follows the caller's account so a developer can deploy without an edit.
+const PLACEHOLDER_DEV_ACCOUNT = '111111111111';
+
+/** All stages. */
+export const stages: Record<StageName, StageConfig> = {
+  dev: {
+    name: 'dev',
+    account: process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_DEV_ACCOUNT,
+    region: 'eu-west-1',
+    auth: {
+      issuer: 'https://auth.dev.graphgate.example/',
+      audience: 'graphgate-api',
+      jwksUrl: 'https://auth.dev.graphgate.example/.well-known/jwks.json',
+    },
+    neo4jUri: 'neo4j+s://dev.databases.neo4j.io',
+    api: { memoryMb: 1024, timeoutS: 10 },
+    edge: { memoryMb: 128, timeoutS: 10 },
+    ingest: {
+      consumerMaxConcurrency: 2,
+      batchSize: 10,
+      maxBatchingWindowS: 1,
+      consumerMemoryMb: 512,
+      intakeRateLimit: 50,
+      intakeBurstLimit: 100,
+    },
+    logRetentionDays: 7,
+    budgets: { infraUsd: 1_000, llmUsd: 300 },
+    alarmRoutes: { page: ['oncall-dev@graphgate.example'], ticket: [], finance: ['finance@graphgate.example'] },
+    retainData: false,
+  },
+  staging: {
+    name: 'staging',
+    account: '222222222222',
+    region: 'eu-west-1',
+    domain: { name: 'api.staging.graphgate.example', hostedZoneId: 'Z0000000STAGING', zoneName: 'graphgate.example' },
+    auth: {
+      issuer: 'https://auth.staging.graphgate.example/',
+      audience: 'graphgate-api',
+      jwksUrl: 'https://auth.staging.graphgate.example/.well-known/jwks.json',
+    },
+    neo4jUri: 'neo4j+s://staging.databases.neo4j.io',
+    api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 50 },
+    edge: { memoryMb: 128, timeoutS: 10 },
+    ingest: {
+      consumerMaxConcurrency: 5,
+      batchSize: 10,
+      maxBatchingWindowS: 1,
+      consumerMemoryMb: 512,
+      intakeRateLimit: 500,
+      intakeBurstLimit: 1_000,
+    },
+    logRetentionDays: 30,
+    budgets: { infraUsd: 3_000, llmUsd: 800 },
+    alarmRoutes: {
+      page: ['oncall-staging@graphgate.example'],
+      ticket: ['platform-tickets@graphgate.example'],
+      finance: ['finance@graphgate.example'],
+    },
+    retainData: true,
+  },
+  prod: {
+    name: 'prod',
+    account: '333333333333',
+    region: 'eu-west-1',
+    domain: { name: 'api.graphgate.example', hostedZoneId: 'Z0000000000PROD', zoneName: 'graphgate.example' },
+    auth: {
+      issuer: 'https://auth.graphgate.example/',
+      audience: 'graphgate-api',
+      jwksUrl: 'https://auth.graphgate.example/.well-known/jwks.json',
+    },
+    neo4jUri: 'neo4j+s://prod.databases.neo4j.io',
+    api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 400, provisionedConcurrency: 10 },
+    edge: { memoryMb: 128, timeoutS: 10 },
+    ingest: {
+      consumerMaxConcurrency: 20,
+      batchSize: 10,
+      maxBatchingWindowS: 1,
+      consumerMemoryMb: 512,
+      intakeRateLimit: 2_000,
+      intakeBurstLimit: 4_000,
+    },
+    logRetentionDays: 90,
+    budgets: { infraUsd: 18_000, llmUsd: 5_000 },
+    alarmRoutes: {
+      page: ['https://events.pagerduty.com/integration/REPLACE_ME/enqueue'],
+      ticket: ['platform-tickets@graphgate.example'],
+      finance: ['finance@graphgate.example'],
+    },
+    retainData: true,
+  },
+};
+
+/** CloudFront certificates and Lambda@Edge functions must live here. */
+export const EDGE_REGION = 'us-east-1';
+
+/** Resolves `-c stage=<name>` (default dev); an unknown name fails with the list of valid ones. */
+export function stageConfig(name: unknown = 'dev'): StageConfig {
+  if (typeof name === 'string' && name in stages) return stages[name as StageName];
+  throw new Error(
+    `unknown stage "${String(name)}": use one of ${Object.keys(stages).join(', ')} (cdk -c stage=<name>)`,
+  );
+}
+
+/** Physical-name prefix of a stage's resources, matching `infra/tables.ts` and `infra/queues.ts`. */
+export const prefix = (stage: StageConfig) => `graphgate-${stage.name}`;

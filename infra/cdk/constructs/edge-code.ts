@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
+import { copyPolicyBundle, ESM_REQUIRE_SHIM, NODE_TARGET, repoRoot } from './bundling.js';
+
+/**
+ * What the Lambda@Edge bundle knows at build time, baked in as the `__GRAPHGATE_EDGE_CONFIG__` constant (Lambda@Edge
+ * has no environment variables). It is the non-secret part of `edge/config.ts`'s EdgeConfig: synth runs without
+ * credentials, so secret values are referenced by name (fetched at cold start), and the origin URL is a deploy-time
+ * value the origin-request event carries (`cf.request.origin.custom.domainName`).
+ */
+export interface EdgeBuildConfig {
+  readonly stage: string;
+  readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  /** Secret names in `region`: upstash `{"url","token"}`, signingKeys `{"keys":"kid:secret[,…]"}` (first is current). */
+  readonly secrets: { readonly region: string; readonly upstash: string; readonly signingKeys: string };
+}
+
+/** The identifier the edge adapter declares (`declare const __GRAPHGATE_EDGE_CONFIG__`). */
+export const EDGE_CONFIG_DEFINE = '__GRAPHGATE_EDGE_CONFIG__';
+/** Folder next to the handler where the adapter loads the policy bundle from. */
+export const EDGE_POLICY_DIR = 'policy';
+
+/**
+ * Lambda@Edge code: `entry` bundled by the local esbuild into `index.mjs` (+ source map) with `config` baked in and the
+ * policy bundle copied next to it. `EdgeFunction` takes plain function props, so this replaces NodejsFunction's bundling
+ * with the same settings. The Docker image is never used (local bundling always succeeds or throws).
+ */
+export function edgeCode(entry: string, config: EdgeBuildConfig): Code {
+  const entryPath = join(repoRoot, entry);
+  if (!existsSync(entryPath)) throw new Error(`edge entry ${entry} does not exist`);
+  return Code.fromAsset(join(repoRoot, 'edge'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+      local: {
+        tryBundle(outputDir: string) {
+          buildSync({
+            entryPoints: [entryPath],
+            outfile: join(outputDir, 'index.mjs'),
+            bundle: true,
+            platform: 'node',
+            format: 'esm',
+            target: NODE_TARGET,
+            minify: true,
+            sourcemap: true,
+            sourcesContent: false,
+            mainFields: ['module', 'main'],
+            banner: { js: ESM_REQUIRE_SHIM },
+            external: ['@aws-sdk/*'],
+            define: { [EDGE_CONFIG_DEFINE]: JSON.stringify(config) },
+            logLevel: 'warning',
+          });
+          copyPolicyBundle(join(outputDir, EDGE_POLICY_DIR));
+          return true;
+        },
+      },
+    },
+  });
+}

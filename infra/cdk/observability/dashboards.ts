@@ -1,0 +1,169 @@
+import { Duration } from 'aws-cdk-lib';
+import { Dashboard, GraphWidget, MathExpression, Metric, Stats, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { originMetrics } from '../../../functions/core/cost/index.js';
+import type { StageMetrics } from './sources.js';
+
+const MIN = Duration.minutes(1);
+const FIVE = Duration.minutes(5);
+
+/** Gateway: requests per second, origin latency percentiles, errors, edge cache hit ratio. */
+export function gatewayDashboard(scope: Construct, name: string, m: StageMetrics): Dashboard {
+  const d = new Dashboard(scope, 'GatewayDashboard', { dashboardName: name });
+  const cf = m.cloudfront('Requests', Stats.SUM, FIVE);
+  const origin = m.origin('Invocations', Stats.SUM, FIVE);
+  d.addWidgets(
+    new GraphWidget({
+      title: 'Requests per second',
+      width: 12,
+      left: [
+        new MathExpression({
+          expression: 'cf / PERIOD(cf)',
+          usingMetrics: { cf },
+          label: 'edge (CloudFront)',
+          period: FIVE,
+        }),
+        new MathExpression({
+          expression: 'o / PERIOD(o)',
+          usingMetrics: { o: m.origin('UrlRequestCount', Stats.SUM, FIVE) },
+          label: 'origin',
+          period: FIVE,
+        }),
+      ],
+    }),
+    new GraphWidget({
+      title: 'Origin latency (ms)',
+      width: 12,
+      left: [Stats.p(50), Stats.p(95), Stats.p(99)].map((s) =>
+        m.origin('UrlRequestLatency', s, MIN).with({ label: s }),
+      ),
+    }),
+  );
+  d.addWidgets(
+    new GraphWidget({
+      title: 'Errors',
+      width: 12,
+      left: [
+        m.origin('Url5xxCount', Stats.SUM, MIN),
+        m.origin('Url4xxCount', Stats.SUM, MIN),
+        m.origin('Errors', Stats.SUM, MIN),
+      ],
+      right: [m.cloudfront('5xxErrorRate', Stats.AVERAGE, MIN), m.cloudfront('4xxErrorRate', Stats.AVERAGE, MIN)],
+    }),
+    new GraphWidget({
+      title: 'Edge cache hit ratio (calls answered without the origin)',
+      width: 12,
+      left: [
+        new MathExpression({
+          expression: 'IF(cf > 0, 1 - FILL(o, 0) / cf, 0)',
+          usingMetrics: { cf, o: origin },
+          label: 'hit ratio',
+          period: FIVE,
+        }),
+      ],
+      leftYAxis: { min: 0, max: 1 },
+    }),
+  );
+  return d;
+}
+
+/** NLQ / Cypher: graph repository and natural-language query latency, from the functions' EMF metrics. */
+export function nlqDashboard(scope: Construct, name: string, stage: string, m: StageMetrics): Dashboard {
+  const d = new Dashboard(scope, 'NlqDashboard', { dashboardName: name });
+  const custom = (metricName: string, statistic: string) =>
+    new Metric({
+      namespace: originMetrics.namespace,
+      metricName,
+      dimensionsMap: { Stage: stage },
+      statistic,
+      period: FIVE,
+    });
+  const search = (stat: string) =>
+    new MathExpression({
+      expression: `SEARCH('{${originMetrics.namespace},Method,Stage} MetricName="${originMetrics.cypherDuration}" Stage="${stage}"', '${stat}', 300)`,
+      usingMetrics: {},
+      label: `Cypher ${stat}`,
+      period: FIVE,
+    });
+  d.addWidgets(
+    new TextWidget({
+      markdown: `Custom metrics in \`${originMetrics.namespace}\` (dimension Stage=${stage}), emitted with Powertools Metrics.`,
+      width: 24,
+      height: 1,
+    }),
+  );
+  d.addWidgets(
+    new GraphWidget({ title: 'Cypher p95 by repository method (ms)', width: 12, left: [search('p95')] }),
+    new GraphWidget({
+      title: 'NLQ latency (ms; SLO p95 ≤ 2 s)',
+      width: 12,
+      left: [custom(originMetrics.nlqDuration, Stats.p(95)), custom(originMetrics.nlqDuration, Stats.p(99))],
+      right: [custom(originMetrics.nlqErrors, Stats.SUM)],
+    }),
+    new GraphWidget({
+      title: 'Origin Lambda duration (ms) and concurrency',
+      width: 12,
+      left: [m.origin('Duration', Stats.p(95), FIVE), m.origin('Duration', Stats.p(99), FIVE)],
+      right: [m.origin('ConcurrentExecutions', Stats.MAXIMUM, FIVE)],
+    }),
+  );
+  return d;
+}
+
+/** ER queue: depth, age of the oldest message, throughput, DLQ, consumer health. */
+export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics): Dashboard {
+  const d = new Dashboard(scope, 'ErQueueDashboard', { dashboardName: name });
+  d.addWidgets(
+    new GraphWidget({
+      title: 'Intake queue depth',
+      width: 8,
+      left: [
+        m.queue('ApproximateNumberOfMessagesVisible', Stats.MAXIMUM, MIN),
+        m.queue('ApproximateNumberOfMessagesNotVisible', Stats.MAXIMUM, MIN),
+      ],
+    }),
+    new GraphWidget({
+      title: 'Age of oldest message (s; alarm at 60)',
+      width: 8,
+      left: [m.queue('ApproximateAgeOfOldestMessage', Stats.MAXIMUM, MIN)],
+      leftAnnotations: [{ value: 60, label: 'ER lag SLO' }],
+    }),
+    new GraphWidget({
+      title: 'Throughput (events/s)',
+      width: 8,
+      left: [
+        new MathExpression({
+          expression: 's / PERIOD(s)',
+          usingMetrics: { s: m.queue('NumberOfMessagesSent', Stats.SUM, MIN) },
+          label: 'accepted',
+          period: MIN,
+        }),
+        new MathExpression({
+          expression: 'd / PERIOD(d)',
+          usingMetrics: { d: m.queue('NumberOfMessagesDeleted', Stats.SUM, MIN) },
+          label: 'processed',
+          period: MIN,
+        }),
+      ],
+    }),
+  );
+  d.addWidgets(
+    new GraphWidget({
+      title: 'DLQ depth',
+      width: 8,
+      left: [m.dlq('ApproximateNumberOfMessagesVisible', Stats.MAXIMUM, MIN)],
+    }),
+    new GraphWidget({
+      title: 'Consumer: errors, throttles, concurrency',
+      width: 8,
+      left: [m.consumer('Errors', Stats.SUM, MIN), m.consumer('Throttles', Stats.SUM, MIN)],
+      right: [m.consumer('ConcurrentExecutions', Stats.MAXIMUM, MIN)],
+    }),
+    new GraphWidget({
+      title: 'Consumer duration (ms)',
+      width: 8,
+      left: [m.consumer('Duration', Stats.p(50), MIN), m.consumer('Duration', Stats.p(95), MIN)],
+    }),
+  );
+  return d;
+}

@@ -1,0 +1,82 @@
+import { type Duration, Stack } from 'aws-cdk-lib';
+import { type IMetric, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { EDGE_REGION, type StageConfig } from '../config/stages.js';
+import type { GraphgateFunction } from '../constructs/graphgate-function.js';
+import type { SliSource } from '../slo/slos.js';
+import type { ApiStack } from '../stacks/api-stack.js';
+import type { DataStack } from '../stacks/data-stack.js';
+import type { EdgeStack } from '../stacks/edge-stack.js';
+import type { IngestStack } from '../stacks/ingest-stack.js';
+import type { SourceMetric } from './burn-rate-alarms.js';
+
+/** The deployed resources the observability stack reads metrics of. */
+export interface ObservedStacks {
+  readonly stage: StageConfig;
+  readonly data: DataStack;
+  readonly api: ApiStack;
+  readonly edge: EdgeStack;
+  readonly ingest: IngestStack;
+}
+
+type MetricFn = (metricName: string, statistic?: string, period?: Duration) => Metric;
+
+/** Metric factories per resource, so widgets and alarms name a metric once with the right dimensions and region. */
+export function metricsOf(s: ObservedStacks) {
+  const lambda =
+    (fn: GraphgateFunction): MetricFn =>
+    (metricName, statistic = Stats.SUM, period) =>
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: { FunctionName: fn.fn.functionName },
+        statistic,
+        period,
+      });
+  const sqs =
+    (queueName: string): MetricFn =>
+    (metricName, statistic = Stats.SUM, period) =>
+      new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic, period });
+  const table =
+    (tableName: string): MetricFn =>
+    (metricName, statistic = Stats.SUM, period) =>
+      new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, statistic, period });
+  return {
+    origin: lambda(s.api.graphql),
+    intake: lambda(s.ingest.intake),
+    consumer: lambda(s.ingest.consumer),
+    replay: lambda(s.ingest.replay),
+    queue: sqs(s.ingest.queue.queueName),
+    dlq: sqs(s.ingest.dlq.queueName),
+    idempotencyTable: table(s.data.tables.idempotency.tableName),
+    auditTable: table(s.data.tables.auditLedger.tableName),
+    /** CloudFront publishes in us-east-1 with Region=Global, whatever the home region. */
+    cloudfront: ((metricName, statistic = Stats.SUM, period) =>
+      new Metric({
+        namespace: 'AWS/CloudFront',
+        metricName,
+        dimensionsMap: { DistributionId: s.edge.distribution.distributionId, Region: 'Global' },
+        statistic,
+        period,
+        region: EDGE_REGION,
+        account: Stack.of(s.api).account,
+      })) as MetricFn,
+    intakeApi: ((metricName, statistic = Stats.SUM, period) =>
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: s.ingest.httpApi.apiId, Stage: s.ingest.httpStage.stageName },
+        statistic,
+        period,
+      })) as MetricFn,
+  };
+}
+
+export type StageMetrics = ReturnType<typeof metricsOf>;
+
+/** Binds the SLO file's symbolic sources to this stage's metrics. */
+export function sliSources(m: StageMetrics): Record<SliSource, SourceMetric> {
+  return {
+    origin: (name, stat, period): IMetric => m.origin(name, stat, period),
+    intakeApi: (name, stat, period): IMetric => m.intakeApi(name, stat, period),
+  };
+}

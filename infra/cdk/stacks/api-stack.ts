@@ -1,0 +1,51 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type Alias, type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config/stages.js';
+import { GraphgateFunction } from '../constructs/graphgate-function.js';
+import type { DataStack } from './data-stack.js';
+
+export interface ApiStackProps extends StackProps {
+  readonly stage: StageConfig;
+  readonly data: DataStack;
+}
+
+/**
+ * API: the GraphQL origin (graphql-yoga on Lambda) behind a function URL on its `live` alias. CloudFront is the only
+ * intended caller; the URL is public at the network level because the origin refuses any request without a valid edge
+ * HMAC signature (DESIGN › internal request signature), which also keeps POST bodies free of SigV4 payload hashing.
+ */
+export class ApiStack extends Stack {
+  readonly graphql: GraphgateFunction;
+  readonly alias: Alias;
+  /** The origin's function URL (CloudFront origin). */
+  readonly url: FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { stage, data } = props;
+    this.graphql = new GraphgateFunction(this, 'Graphql', {
+      stage,
+      entry: 'functions/graphql/handler.ts',
+      description: 'GraphQL origin: persisted operations, policy, response cache, Neo4j',
+      memoryMb: stage.api.memoryMb,
+      timeout: Duration.seconds(stage.api.timeoutS),
+      reservedConcurrency: stage.api.reservedConcurrency,
+      policyBundle: true,
+    })
+      .addEnv('NEO4J_URI', stage.neo4jUri)
+      .useSecret('NEO4J_USER', data.secrets.neo4j, 'username')
+      .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password')
+      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
+      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token')
+      .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys');
+
+    // Provisioned concurrency lives on an alias; the URL always targets the alias so turning it on is not a URL change.
+    this.alias = this.graphql.fn.addAlias('live', {
+      provisionedConcurrentExecutions: stage.api.provisionedConcurrency,
+    });
+    const url = this.alias.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
+    this.url = url;
+    new CfnOutput(this, 'OriginUrl', { value: url.url, description: 'Function URL of the GraphQL origin' });
+  }
+}

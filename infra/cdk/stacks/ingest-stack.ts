@@ -1,0 +1,139 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { queues } from '../../queues.js';
+import type { StageConfig } from '../config/stages.js';
+import { GraphgateFunction } from '../constructs/graphgate-function.js';
+import { acknowledge } from '../constructs/nag.js';
+import type { DataStack } from './data-stack.js';
+
+/** Function entries of the ingest path (relative to the repository root). */
+export const ingestEntries = {
+  intake: 'functions/er-intake/api.ts',
+  consumer: 'functions/er-intake/handler.ts',
+  replay: 'functions/er-replay/handler.ts',
+};
+
+export interface IngestStackProps extends StackProps {
+  readonly stage: StageConfig;
+  readonly data: DataStack;
+  /** @default ingestEntries */
+  readonly entries?: typeof ingestEntries;
+}
+
+/** Lambda's event-source guidance: queue visibility ≥ 6 × function timeout, so retries under throttling stay single. */
+export const CONSUMER_TIMEOUT_S = Math.floor(queues.intake.visibilityTimeoutS / 6);
+
+/**
+ * Ingest: producers `POST /intake` (HTTP API, SigV4/IAM auth) → SQS intake queue → ER consumer (batches with partial
+ * failures, concurrency capped to protect Neo4j) → after `maxReceiveCount` receives, the DLQ → replay Lambda.
+ */
+export class IngestStack extends Stack {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+  readonly intake: GraphgateFunction;
+  readonly consumer: GraphgateFunction;
+  readonly replay: GraphgateFunction;
+  readonly httpApi: HttpApi;
+  readonly httpStage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: IngestStackProps) {
+    super(scope, id, props);
+    const { stage, data } = props;
+    const q = queues.intake;
+    const entries = props.entries ?? ingestEntries;
+
+    this.dlq = new Queue(this, 'IntakeDlq', {
+      queueName: q.dlqName(stage.name),
+      retentionPeriod: Duration.seconds(q.dlqRetentionS),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'IntakeQueue', {
+      queueName: q.name(stage.name),
+      visibilityTimeout: Duration.seconds(q.visibilityTimeoutS),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: q.maxReceiveCount },
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    acknowledge(
+      this.dlq,
+      'AwsSolutions-SQS3',
+      'This is the dead-letter queue; its messages are replayed by er-replay.',
+    );
+
+    this.intake = new GraphgateFunction(this, 'Intake', {
+      stage,
+      entry: entries.intake,
+      description: 'Intake API: validates producer events and enqueues them',
+      memoryMb: 256,
+    }).useQueueForSend('INTAKE_QUEUE_URL', this.queue);
+
+    this.consumer = new GraphgateFunction(this, 'Consumer', {
+      stage,
+      entry: entries.consumer,
+      description: 'ER consumer: block, score, band, write once per event id, audit',
+      memoryMb: stage.ingest.consumerMemoryMb,
+      timeout: Duration.seconds(CONSUMER_TIMEOUT_S),
+    })
+      .useTable('IDEMPOTENCY_TABLE', data.tables.idempotency, 'idempotency')
+      .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
+      .addEnv('NEO4J_URI', stage.neo4jUri)
+      .useSecret('NEO4J_USER', data.secrets.neo4j, 'username')
+      .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password')
+      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
+      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token');
+    this.consumer.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: stage.ingest.batchSize,
+        maxBatchingWindow: Duration.seconds(stage.ingest.maxBatchingWindowS),
+        reportBatchItemFailures: true,
+        maxConcurrency: stage.ingest.consumerMaxConcurrency,
+      }),
+    );
+
+    this.replay = new GraphgateFunction(this, 'Replay', {
+      stage,
+      entry: entries.replay,
+      description: 'DLQ replay: SQS message-move task or filtered re-send to the intake queue',
+      memoryMb: 256,
+      timeout: Duration.minutes(5),
+    })
+      .useQueueForSend('INTAKE_QUEUE_URL', this.queue)
+      .addEnv('DLQ_URL', this.dlq.queueUrl, (g) => this.dlq.grantConsumeMessages(g))
+      .addEnv('DLQ_ARN', this.dlq.queueArn, (g) =>
+        this.dlq.grant(g, 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask'),
+      );
+
+    const accessLogs = new LogGroup(this, 'IntakeAccessLogs', {
+      retention: stage.logRetentionDays as RetentionDays,
+    });
+    this.httpApi = new HttpApi(this, 'IntakeApi', {
+      apiName: `graphgate-${stage.name}-intake`,
+      description: 'Producer intake: POST /intake (SigV4)',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+    });
+    this.httpStage = new HttpStage(this, 'IntakeStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: stage.ingest.intakeRateLimit, burstLimit: stage.ingest.intakeBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    this.httpApi.addRoutes({
+      path: '/intake',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('IntakeIntegration', this.intake.fn),
+    });
+  }
+}

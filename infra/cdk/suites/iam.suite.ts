@@ -1,0 +1,83 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  referencedIds,
+  type Statement,
+  type SynthesizedStage,
+  statementsOfRole,
+} from '../test-support/synth.js';
+
+const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/** Statements of a role without the X-Ray ones (which must be the only Resource "*"). */
+function grants(template: Template, rolePrefix: string): Statement[] {
+  const all = statementsOfRole(template, rolePrefix);
+  expect(all.length, `${rolePrefix} has a policy`).toBeGreaterThan(0);
+  for (const s of all) if (s.Resource === '*') expect(actionsOf([s])).toEqual(XRAY);
+  return all.filter((s) => s.Resource !== '*');
+}
+
+/** What a role's statements name: logical ids or cross-stack import names, simplified to the construct id. */
+function targets(statements: Statement[], prefix = ''): string[] {
+  const names = statements.flatMap((s) => referencedIds(s.Resource));
+  return [...new Set(names.map((n) => n.replace(/^.*ExportsOutput(Ref|FnGetAtt)/, '').replace(/[0-9A-F]{8}.*$/, '')))]
+    .filter((n) => n.startsWith(prefix))
+    .sort();
+}
+
+const onlyActions = (statements: Statement[], service: string) =>
+  actionsOf(statements).filter((a) => a.startsWith(`${service}:`));
+
+/**
+ * Least privilege, asserted on the synthesized policy documents: each function reaches only its own tables, queues
+ * and secrets, with only the actions its use needs.
+ */
+export function iamSuite(stage: () => SynthesizedStage): void {
+  describe('least-privilege IAM', () => {
+    const templates = () => stage().templates;
+    it('origin (GraphQL): reads its three secrets, touches no table or queue', () => {
+      const s = grants(templates().api, 'GraphqlFnServiceRole');
+      expect(actionsOf(s)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      expect(targets(s)).toEqual(['Neo4jSecret', 'SigningKeysSecret', 'UpstashSecret']);
+    });
+
+    it('intake API: sends to the intake queue only', () => {
+      const s = grants(templates().ingest, 'IntakeFnServiceRole');
+      expect(actionsOf(s)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+      expect(targets(s)).toEqual(['IntakeQueue']);
+    });
+
+    it('ER consumer: idempotency and audit tables only, never deletes from the ledger, no signing keys', () => {
+      const s = grants(templates().ingest, 'ConsumerFnServiceRole');
+      expect(targets(s)).toEqual(['AuditLedger', 'Idempotency', 'IntakeQueue', 'Neo4jSecret', 'UpstashSecret']);
+      const ledger = s.filter((st) => targets([st]).includes('AuditLedger'));
+      expect(actionsOf(ledger)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      const idem = s.filter((st) => targets([st]).includes('Idempotency'));
+      expect(actionsOf(idem)).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(onlyActions(s, 'dynamodb')).not.toContain('dynamodb:Scan');
+    });
+
+    it('replay: the DLQ (consume, move tasks) and the intake queue (send) only', () => {
+      const s = grants(templates().ingest, 'ReplayFnServiceRole');
+      expect(targets(s)).toEqual(['IntakeDlq', 'IntakeQueue']);
+      expect(onlyActions(s, 'dynamodb')).toEqual([]);
+      const send = s.filter((st) => targets([st]).includes('IntakeQueue'));
+      expect(actionsOf(send)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    });
+
+    it('edge: reads the Upstash and signing-key secrets of its stage by name, nothing else', () => {
+      const s = grants(templates().edge, 'EdgeFnServiceRole');
+      expect(actionsOf(s)).toEqual(['secretsmanager:GetSecretValue']);
+      const resources = JSON.stringify(s.map((st) => st.Resource));
+      expect(resources).toContain('secret:graphgate/prod/upstash-??????');
+      expect(resources).toContain('secret:graphgate/prod/signing-keys-??????');
+      expect(resources).not.toContain('neo4j');
+    });
+  });
+}
