@@ -52,22 +52,37 @@ function isGraphQLError(e: unknown): e is GraphQLError {
   return e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError' && 'extensions' in e);
 }
 
-/** yoga `maskedErrors.maskError`: keeps coded domain errors, masks everything else. */
+/** Neo4j client errors caused by what the client sent (not by the server), mapped to stable codes. */
+const neo4jClientErrors: [prefix: string, code: string, message: string][] = [
+  [
+    'Neo.ClientError.Transaction.InvalidBookmark',
+    'INVALID_BOOKMARK',
+    'the x-gg-bookmark header is not a bookmark this service issued',
+  ],
+];
+
+/**
+ * yoga `maskedErrors.maskError`: keeps coded errors, turns graphql-js request errors (variable coercion, validation,
+ * unsupported operation — a GraphQLError with no underlying exception) into BAD_USER_INPUT, and masks the rest.
+ */
 export function maskError(error: unknown, message: string): Error {
-  const original = isGraphQLError(error) ? (error.originalError ?? error) : error;
-  if (isGraphQLError(error) && typeof error.extensions?.code === 'string') {
+  const gql = isGraphQLError(error) ? error : undefined;
+  const original = gql ? (gql.originalError ?? gql) : error;
+  if (gql && typeof gql.extensions?.code === 'string') {
     // Codes are only ever set on purpose: graphql/yoga validation, persisted operations, our clientError and scalars.
-    return error;
+    return gql;
   }
-  if (isCoded(original) && exposedCodes.has(original.code)) {
-    return createGraphQLError(original.message, {
-      nodes: isGraphQLError(error) ? error.nodes : undefined,
-      path: isGraphQLError(error) ? error.path : undefined,
-      extensions: { code: original.code },
-    });
+  const location = { nodes: gql?.nodes, path: gql?.path };
+  if (gql && (!gql.originalError || isGraphQLError(gql.originalError))) {
+    const inner = gql.originalError && isGraphQLError(gql.originalError) ? gql.originalError : gql;
+    return createGraphQLError(inner.message, { ...location, extensions: { code: 'BAD_USER_INPUT' } });
   }
-  return createGraphQLError(message, {
-    path: isGraphQLError(error) ? error.path : undefined,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  });
+  if (isCoded(original)) {
+    if (exposedCodes.has(original.code)) {
+      return createGraphQLError(original.message, { ...location, extensions: { code: original.code } });
+    }
+    const client = neo4jClientErrors.find(([prefix]) => original.code.startsWith(prefix));
+    if (client) return createGraphQLError(client[2], { ...location, extensions: { code: client[1] } });
+  }
+  return createGraphQLError(message, { path: gql?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
