@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { tableName, tables } from '../tables.js';
 import type { DevKeys } from './dev-keys.js';
 import { repoRoot } from './paths.js';
 import { spawnComponent } from './process.js';
@@ -72,5 +73,77 @@ export function startEdge(
     readyLine: /GRAPHGATE_EDGE_READY/,
     probe: async () => (await fetch(`http://127.0.0.1:${ports.edge}/healthz`)).ok,
     timeoutMs: 60_000,
+  });
+}
+
+/** Environment of the intake API against the local twin (JWT trust = the local dev issuer, like the edge). */
+export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<string, string> {
+  return {
+    GRAPHGATE_STAGE: 'local',
+    INTAKE_QUEUE_URL: endpoints.intakeQueueUrl,
+    SQS_ENDPOINT: endpoints.sqsEndpoint,
+    AWS_REGION: endpoints.region,
+    UPSTASH_URL: endpoints.upstashUrl,
+    UPSTASH_TOKEN: endpoints.upstashToken,
+    JWT_ISSUER: keys.jwt.issuer,
+    JWT_AUDIENCE: keys.jwt.audience,
+    JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
+  };
+}
+
+/** Starts the intake API (functions/er-intake/server.ts, `POST /intake`) and waits for /healthz. */
+export function startIntakeApi(
+  runDir: string,
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  port: number,
+): Promise<RunningComponent> {
+  return spawnComponent({
+    name: 'intake api',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/er-intake/server.ts'), '--port', String(port)],
+    env: intakeApiEnv(endpoints, keys),
+    port,
+    url: `http://127.0.0.1:${port}/intake`,
+    logFile: join(runDir, 'intake-api.log'),
+    readyLine: /GRAPHGATE_INTAKE_READY/,
+    probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+    timeoutMs: 60_000,
+  });
+}
+
+/**
+ * Starts the ER worker (functions/er-intake/local-worker.ts) on the intake queue; `metricsPort` serves /metrics and
+ * /healthz. `env` overrides (ER_CONCURRENCY, WORKER_BATCHES, ER_ENABLED_KINDS, another queue pair, …).
+ */
+export function startErWorker(
+  runDir: string,
+  endpoints: TwinEndpoints,
+  metricsPort: number,
+  env: Record<string, string> = {},
+): Promise<RunningComponent> {
+  return spawnComponent({
+    name: 'er worker',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/er-intake/local-worker.ts')],
+    env: {
+      GRAPHGATE_STAGE: 'local',
+      NEO4J_URI: endpoints.neo4jUri,
+      IDEMPOTENCY_TABLE: tableName('local', tables.idempotency),
+      AUDIT_TABLE: tableName('local', tables.auditLedger),
+      DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
+      AWS_REGION: endpoints.region,
+      INTAKE_QUEUE_URL: endpoints.intakeQueueUrl,
+      DLQ_URL: endpoints.dlqUrl,
+      SQS_ENDPOINT: endpoints.sqsEndpoint,
+      METRICS_PORT: String(metricsPort),
+      ...env,
+    },
+    port: metricsPort,
+    url: `http://127.0.0.1:${metricsPort}/metrics`,
+    logFile: join(runDir, 'er-worker.log'),
+    readyLine: /GRAPHGATE_ER_WORKER_READY/,
+    probe: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
+    timeoutMs: 120_000,
   });
 }

@@ -11,6 +11,7 @@ import {
   type RedisCommand,
   RestRequestError,
 } from './protocol.js';
+import { ScriptTranslator } from './scripts.js';
 
 export interface UpstashRestOptions {
   redisUrl: string;
@@ -61,32 +62,39 @@ export function createUpstashRestServer(options: UpstashRestOptions): { server: 
   const redis = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
   const token = Buffer.from(options.token);
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const scripts = new ScriptTranslator();
 
-  const one = async (command: RedisCommand, encoding: Encoding): Promise<unknown> => {
-    assertAllowed(command);
+  const one = async (original: RedisCommand, encoding: Encoding): Promise<unknown> => {
+    assertAllowed(original);
+    const { command, reply } = scripts.rewrite(original);
     const [name, ...args] = command;
-    return encodeReply(await redis.callBuffer(name!, ...args), encoding);
+    const value = await redis.callBuffer(name!, ...args);
+    return encodeReply(reply ? reply(value) : value, encoding);
   };
 
   const pipeline = async (commands: RedisCommand[], encoding: Encoding): Promise<ItemReply[]> => {
     commands.forEach(assertAllowed);
+    const rewritten = commands.map((c) => scripts.rewrite(c));
     const p = redis.pipeline();
-    for (const [name, ...args] of commands) p.callBuffer(name!, ...args);
+    for (const { command } of rewritten) p.callBuffer(command[0]!, ...command.slice(1));
     const results = (await p.exec()) ?? [];
-    return results.map(([err, value]) =>
-      err ? { error: replyErrorMessage(err) } : { result: encodeReply(value, encoding) },
-    );
+    return results.map(([err, value], i) => {
+      const reply = rewritten[i]?.reply;
+      return err ? { error: replyErrorMessage(err) } : { result: encodeReply(reply ? reply(value) : value, encoding) };
+    });
   };
 
   const transaction = async (commands: RedisCommand[], encoding: Encoding): Promise<ItemReply[]> => {
     commands.forEach(assertAllowed);
+    const rewritten = commands.map((c) => scripts.rewrite(c));
     const m = redis.multi();
-    for (const [name, ...args] of commands) m.callBuffer(name!, ...args);
+    for (const { command } of rewritten) m.callBuffer(command[0]!, ...command.slice(1));
     const results = await m.exec();
     if (!results) throw new RestRequestError(400, 'EXECABORT transaction discarded');
-    return results.map(([err, value]) =>
-      err ? { error: replyErrorMessage(err) } : { result: encodeReply(value, encoding) },
-    );
+    return results.map(([err, value], i) => {
+      const reply = rewritten[i]?.reply;
+      return err ? { error: replyErrorMessage(err) } : { result: encodeReply(reply ? reply(value) : value, encoding) };
+    });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTenant } from '../test/twin.js';
+import { apqBody } from './test-support/fixtures.js';
+import { realStack } from './test-support/real-stack.js';
+
+type Stack = Awaited<ReturnType<typeof realStack>>;
+let clock = Date.now();
+let s: Stack;
+let pending: Promise<unknown>[] = [];
+
+beforeAll(async () => {
+  s = await realStack({ now: () => clock, background: (w) => void pending.push(w) });
+});
+afterAll(() => s.close());
+
+async function send(
+  token: string,
+  op: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
+  return s.app.request('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: apqBody(op, variables),
+  });
+}
+
+async function seed(tenant: string, token: string, id: string, name: string) {
+  const input = { id, kind: 'ORGANISATION', names: [name], dataClass: 'ENTITY', licence: 'PUBLIC' };
+  const res = await send(token, 'UpsertEntity', { input });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('x-cache')).toBe('BYPASS');
+}
+
+describe('edge over the real cache and the real origin', () => {
+  it('answers MISS then HIT, and the HIT does not call the origin', async () => {
+    const tenant = testTenant('edge');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o1', 'Initech');
+    clock = Date.now();
+
+    const before = s.state.originCalls;
+    const miss = await send(token, 'GetEntity', { id: 'o1' });
+    const afterMiss = s.state.originCalls;
+    const hit = await send(token, 'GetEntity', { id: 'o1' });
+
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(afterMiss - before).toBe(1);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(s.state.originCalls).toBe(afterMiss);
+    expect(await hit.json()).toEqual({ data: { entity: expect.objectContaining({ id: 'o1', names: ['Initech'] }) } });
+    expect(hit.headers.get('etag')).toMatch(/^W\/"/);
+    expect(Number(hit.headers.get('age'))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers 304 to If-None-Match with the etag, without a body', async () => {
+    const tenant = testTenant('etag');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o2', 'Globex');
+    await send(token, 'GetEntity', { id: 'o2' });
+    const hit = await send(token, 'GetEntity', { id: 'o2' });
+    const revalidated = await send(token, 'GetEntity', { id: 'o2' }, { 'if-none-match': hit.headers.get('etag')! });
+    expect(revalidated.status).toBe(304);
+    expect(await revalidated.text()).toBe('');
+  });
+
+  it('shows a mutation at the edge: the invalidated entry is read fresh from the origin', async () => {
+    const tenant = testTenant('inval');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o3', 'Umbrella');
+    await send(token, 'GetEntity', { id: 'o3' });
+    expect((await send(token, 'GetEntity', { id: 'o3' })).headers.get('x-cache')).toBe('HIT');
+
+    await seed(tenant, token, 'o3', 'Umbrella Corporation');
+    const after = await send(token, 'GetEntity', { id: 'o3' });
+
+    expect(after.headers.get('x-cache')).toBe('MISS');
+    expect(((await after.json()) as { data: { entity: { names: string[] } } }).data.entity.names).toEqual([
+      'Umbrella Corporation',
+    ]);
+  });
+
+  it('serves STALE past the TTL while exactly one background refresh rewrites the entry', async () => {
+    const tenant = testTenant('swr');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o4', 'Hooli');
+    clock = Date.now();
+    await send(token, 'GetEntity', { id: 'o4' });
+    clock += 300_000 + 5_000; // past the 300 s TTL, inside the stale window
+    const calls = s.state.originCalls;
+    pending = [];
+
+    const [a, b] = await Promise.all([send(token, 'GetEntity', { id: 'o4' }), send(token, 'GetEntity', { id: 'o4' })]);
+    await Promise.all(pending);
+
+    expect([a.headers.get('x-cache'), b.headers.get('x-cache')]).toEqual(['STALE', 'STALE']);
+    expect(s.state.originCalls - calls).toBe(1);
+    clock = Date.now();
+    expect((await send(token, 'GetEntity', { id: 'o4' })).headers.get('x-cache')).toBe('HIT');
+  });
+
+  it('keeps serving a held stale entry when the origin is down, and answers 503 with Retry-After when nothing is held', async () => {
+    const tenant = testTenant('down');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o5', 'Vehement');
+    clock = Date.now();
+    await send(token, 'GetEntity', { id: 'o5' });
+    clock += 300_000 + 1_000;
+    s.state.originDown = true;
+    try {
+      pending = [];
+      const stale = await send(token, 'GetEntity', { id: 'o5' });
+      await Promise.all(pending);
+      const nothing = await send(token, 'GetEntity', { id: 'never-cached' });
+      expect(stale.status).toBe(200);
+      expect(stale.headers.get('x-cache')).toBe('STALE');
+      expect(nothing.status).toBe(503);
+      expect(nothing.headers.get('retry-after')).toBe('5');
+    } finally {
+      s.state.originDown = false;
+      clock = Date.now();
+    }
+  });
+
+  it('a token of tenant A never reads an entry of tenant B, even for the same entity id', async () => {
+    const [ta, tb] = [testTenant('ta'), testTenant('tb')];
+    const [tokA, tokB] = [
+      await s.issuer.sign({ tenant: ta, roles: ['analyst'] }),
+      await s.issuer.sign({ tenant: tb, roles: ['analyst'] }),
+    ];
+    await seed(ta, tokA, 'same', 'Alpha Only');
+    await seed(tb, tokB, 'same', 'Beta Only');
+    await send(tokA, 'GetEntity', { id: 'same' });
+    const b = await send(tokB, 'GetEntity', { id: 'same' });
+    expect(b.headers.get('x-cache')).toBe('MISS');
+    expect(await b.text()).toContain('Beta Only');
+  });
+});
+
+describe('edge rate limiting over the real Upstash endpoint', () => {
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await realStack({
+      config: { rateLimits: { tenant: { requests: 3, windowS: 60 }, subject: { requests: 100, windowS: 60 } } },
+    });
+  });
+  afterAll(() => limited.close());
+
+  it('answers 429 with Retry-After and the limit headers past the tenant limit', async () => {
+    const token = await limited.issuer.sign({ tenant: testTenant('rl') });
+    const call = () =>
+      limited.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: apqBody('Search', { text: 'nothing' }),
+      });
+    const statuses = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await call();
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last!.headers.get('ratelimit-limit')).toBe('3');
+    expect(last!.headers.get('ratelimit-remaining')).toBe('0');
+    expect(((await last!.json()) as { code: string }).code).toBe('RATE_LIMITED');
+  });
+});

@@ -1,0 +1,54 @@
+import { Redis } from '@upstash/redis';
+import { manifest } from '../../functions/core/manifest/index.js';
+import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
+import { testKey } from '../../functions/graphql/test-support/requests.js';
+import { twin } from '../../test/twin.js';
+import { type Background, createEdgeApp } from '../app.js';
+import type { EdgeConfigInput } from '../config.js';
+import { createOriginClient } from '../origin.js';
+import { edgeConfig, testIssuer } from './fixtures.js';
+
+/**
+ * The whole read path in-process against the real twin: edge app → signed request → real origin (yoga over real
+ * Neo4j and the real Upstash cache). `originCalls` counts requests that reached the origin; `originDown` makes the
+ * hop fail as if the origin were unreachable.
+ */
+export async function realStack(
+  options: { config?: Partial<EdgeConfigInput>; background?: Background; now?: () => number } = {},
+) {
+  const origin = await realOrigin();
+  const issuer = await testIssuer();
+  const state = { originCalls: 0, originDown: false };
+  const fetchToOrigin: typeof fetch = async (input, init) => {
+    state.originCalls++;
+    if (state.originDown) throw new TypeError('fetch failed: connect ECONNREFUSED');
+    return origin.yoga.fetch(new Request(input as string | URL, init));
+  };
+  const config = edgeConfig({
+    jwks: issuer.jwks,
+    upstash: { url: twin().upstashUrl, token: twin().upstashToken },
+    signingKey: testKey,
+    ...options.config,
+  });
+  const redis = new Redis({
+    url: config.upstash.url,
+    token: config.upstash.token,
+    retry: { retries: 1, backoff: () => 10 },
+  });
+  const callOrigin = createOriginClient({
+    originUrl: config.originUrl,
+    signingKey: config.signingKey,
+    timeoutMs: 5_000,
+    fetch: fetchToOrigin,
+  });
+  const edge = createEdgeApp({
+    config,
+    manifest,
+    redis,
+    policy: origin.policy,
+    callOrigin,
+    background: options.background,
+    now: options.now,
+  });
+  return { ...edge, origin, issuer, state, close: () => origin.close() };
+}
