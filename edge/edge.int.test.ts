@@ -26,7 +26,7 @@ async function send(
   });
 }
 
-async function seed(tenant: string, token: string, id: string, name: string) {
+async function seed(_tenant: string, token: string, id: string, name: string) {
   const input = { id, kind: 'ORGANISATION', names: [name], dataClass: 'ENTITY', licence: 'PUBLIC' };
   const res = await send(token, 'UpsertEntity', { input });
   expect(res.status).toBe(200);

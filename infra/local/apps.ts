@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tableName, tables } from '../tables.js';
 import type { DevKeys } from './dev-keys.js';
 import { repoRoot } from './paths.js';
@@ -43,13 +44,19 @@ export function startOrigin(
 }
 
 /** The Node edge's configuration against the local twin and origin (what CDK bakes into Lambda@Edge in AWS). */
-export function edgeConfigFor(endpoints: TwinEndpoints, keys: DevKeys, originPort: number) {
+export function edgeConfigFor(
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  originPort: number,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     stage: 'local',
     originUrl: `http://127.0.0.1:${originPort}/graphql`,
     signingKey: keys.signing,
     jwt: { issuer: keys.jwt.issuer, audience: keys.jwt.audience, jwks: { keys: [keys.jwt.publicJwk] } },
     upstash: { url: endpoints.upstashUrl, token: endpoints.upstashToken },
+    ...overrides,
   };
 }
 
@@ -59,9 +66,11 @@ export function startEdge(
   endpoints: TwinEndpoints,
   keys: DevKeys,
   ports: { edge: number; origin: number },
+  overrides: Record<string, unknown> = {},
 ): Promise<RunningComponent> {
   const configFile = join(runDir, 'edge-config.json');
-  writeFileSync(configFile, JSON.stringify(edgeConfigFor(endpoints, keys, ports.origin), null, 2), { mode: 0o600 });
+  const config = edgeConfigFor(endpoints, keys, ports.origin, overrides);
+  writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
   return spawnComponent({
     name: 'edge (hono)',
     command: process.execPath,
@@ -125,7 +134,13 @@ export function startErWorker(
   return spawnComponent({
     name: 'er worker',
     command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/er-intake/local-worker.ts')],
+    // `--import tsx` keeps the worker in one process, so SIGKILL of this pid really kills it (the fault test relies
+    // on that); tsx's CLI would run the script in a child that outlives a SIGKILL of the parent.
+    args: [
+      '--import',
+      pathToFileURL(require.resolve('tsx')).href,
+      join(repoRoot, 'functions/er-intake/local-worker.ts'),
+    ],
     env: {
       GRAPHGATE_STAGE: 'local',
       NEO4J_URI: endpoints.neo4jUri,

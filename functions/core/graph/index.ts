@@ -1,6 +1,13 @@
 /** The graph area: repository port, Neo4j adapter, write building blocks for ER, migrations, errors. */
 export type { CostHint, CypherTemplate } from './cypher.js';
-export { allRelTypes, getEntityCypher, neighborsCypher, pathCypher, searchCypher } from './cypher.js';
+export {
+  allRelTypes,
+  getEntityCypher,
+  neighborhoodRelsCypher,
+  neighborsCypher,
+  pathCypher,
+  searchCypher,
+} from './cypher.js';
 export { createDriver, type DriverOptions } from './driver.js';
 export * from './errors.js';
 export { type MergeSnapshot, mergeEntitiesTx, type SnapshotRel, unmergeTx, type WithTouched } from './merge.js';

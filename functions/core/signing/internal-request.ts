@@ -49,11 +49,17 @@ async function sha256Hex(body: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// Imported keys are cached per secret: importKey costs more than the HMAC itself on every request.
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
 async function hmac(secret: string, message: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
+  let key = importedKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    if (importedKeys.size > 16) importedKeys.clear();
+    importedKeys.set(secret, key);
+  }
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(message)));
 }
 
 function canonical(parts: {
