@@ -86,7 +86,7 @@ for (const body of [
   '{"extensions":{"persistedQuery":{"sha256Hash":5}}}',
   '{"extensions":{"persistedQuery":{"sha256Hash":null}}}',
   '{"operationName":5}',
-  '{"variables":"notobject","extensions":{"persistedQuery":{"version":1,"sha256Hash":"' + id('GetEntity') + '"}}}',
+  `{"variables":"notobject","extensions":{"persistedQuery":{"version":1,"sha256Hash":"${id('GetEntity')}"}}}`,
 ]) {
   cases.push({ name: `malformed ${JSON.stringify(body).slice(0, 30)}`, body });
 }

@@ -19,6 +19,7 @@ async function gql(
   const res = await o.yoga.fetch(await signedGraphqlRequest({ tenant, operation, variables, headers }));
   return {
     res,
+    // biome-ignore lint/suspicious/noExplicitAny: shapes differ per operation; each test asserts the fields it reads.
     json: (await res.json()) as { data?: Record<string, any>; errors?: { extensions: { code: string } }[] },
   };
 }
