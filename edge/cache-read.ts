@@ -1,14 +1,16 @@
+import type { Redis } from '@upstash/redis';
 import {
   ageSeconds,
   type CacheEntry,
+  CacheUnavailableError,
   cacheKey,
   isFresh,
   isStaleServable,
-  readEntry,
-  type UpstashClient,
+  parseEntry,
 } from '../functions/core/cache/edge.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import type { Identity } from './auth.js';
+import { withTimeout } from './timeout.js';
 
 export type CacheLookup =
   | { state: 'fresh' | 'stale'; key: string; entry: CacheEntry }
@@ -16,11 +18,27 @@ export type CacheLookup =
   | { state: 'unavailable'; key: string; error: unknown; entry?: undefined };
 
 /**
+ * A GET as a one-line Lua script. @upstash/redis auto-pipelines reads and writes separately, and the rate limiter's
+ * scripts count as writes; sending the cache read as a script too puts the limit check and the read into ONE
+ * /pipeline HTTP call to Upstash, which halves the round trips of a cache hit.
+ */
+const getScript = "return redis.call('GET', KEYS[1])";
+
+async function readEntryScripted(redis: Redis, key: string, timeoutMs: number): Promise<CacheEntry | undefined> {
+  try {
+    const raw = await withTimeout(redis.eval<[], unknown>(getScript, [key], []), timeoutMs, 'cache read');
+    return raw === null || raw === undefined ? undefined : parseEntry(raw);
+  } catch (error) {
+    throw new CacheUnavailableError('cache read', { cause: error });
+  }
+}
+
+/**
  * Reads the response the origin stored for this exact request. The key comes from the one shared function, with the
  * tenant from the verified token, so a token of tenant A can only ever compute keys under A's prefix.
  */
 export async function lookup(
-  redis: UpstashClient,
+  redis: Redis,
   args: {
     operation: ManifestEntry;
     variables: Record<string, unknown>;
@@ -42,7 +60,7 @@ export async function lookup(
   });
   let entry: CacheEntry | undefined;
   try {
-    entry = await readEntry(redis, key, { timeoutMs: args.timeoutMs });
+    entry = await readEntryScripted(redis, key, args.timeoutMs);
   } catch (error) {
     return { state: 'unavailable', key, error };
   }

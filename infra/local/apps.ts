@@ -18,6 +18,9 @@ export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<strin
     UPSTASH_URL: endpoints.upstashUrl,
     UPSTASH_TOKEN: endpoints.upstashToken,
     SIGNING_KEYS: `${keys.signing.kid}:${keys.signing.secret}`,
+    // Step-up grants and the audit ledger live in dynalite (tables from infra/tables.ts, stage `local`).
+    DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
+    AWS_REGION: endpoints.region,
   };
 }
 
@@ -160,5 +163,42 @@ export function startErWorker(
     readyLine: /GRAPHGATE_ER_WORKER_READY/,
     probe: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
     timeoutMs: 120_000,
+  });
+}
+
+/** Environment of the step-up function against the local twin: rpID `localhost`, JWT trust = the local dev issuer. */
+export function stepUpEnv(endpoints: TwinEndpoints, keys: DevKeys, ports: { stepUp: number; edge: number }) {
+  return {
+    GRAPHGATE_STAGE: 'local',
+    STEPUP_RP_ID: 'localhost',
+    STEPUP_ORIGINS: `http://localhost:${ports.stepUp}`,
+    JWT_ISSUER: keys.jwt.issuer,
+    JWT_AUDIENCE: keys.jwt.audience,
+    JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
+    DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
+    AWS_REGION: endpoints.region,
+    EDGE_URL: `http://127.0.0.1:${ports.edge}/graphql`,
+  };
+}
+
+/** Starts the step-up function and its page (functions/stepup/server.ts) and waits for /healthz. */
+export function startStepup(
+  runDir: string,
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  ports: { stepUp: number; edge: number },
+): Promise<RunningComponent> {
+  return spawnComponent({
+    name: 'step-up (webauthn)',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/stepup/server.ts'), '--port', String(ports.stepUp)],
+    env: stepUpEnv(endpoints, keys, ports),
+    port: ports.stepUp,
+    // localhost, not 127.0.0.1: the WebAuthn rpID is `localhost` and the page origin must match it.
+    url: `http://localhost:${ports.stepUp}/stepup`,
+    logFile: join(runDir, 'stepup.log'),
+    readyLine: /GRAPHGATE_STEPUP_READY/,
+    probe: async () => (await fetch(`http://127.0.0.1:${ports.stepUp}/healthz`)).ok,
+    timeoutMs: 60_000,
   });
 }

@@ -5,7 +5,7 @@ import { operationByName } from '../../functions/core/manifest/index.js';
 import { buildPolicies } from '../../scripts/build-policies.js';
 import { seedGraph, seedTenant } from '../../scripts/seed/graph.js';
 import { devToken } from '../../scripts/token.js';
-import { startEdge, startOrigin } from './apps.js';
+import { startEdge, startErWorker, startIntakeApi, startOrigin } from './apps.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { TwinError } from './errors.js';
 import { cacheDir, startRunDir } from './paths.js';
@@ -56,7 +56,7 @@ function releaseLock(): void {
 }
 
 /** Fixed ports of the application processes `npm start` runs after the twin. */
-export const appPorts = { origin: 4000, edge: 8787 } as const;
+export const appPorts = { origin: 4000, edge: 8787, intake: 4100, erMetrics: 9464 } as const;
 
 /** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
 export const demo = { seed: 7, tenants: 1, entities: 5_000, edges: 20_000 } as const;
@@ -83,6 +83,8 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   const keys = ensureDevKeys();
   add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin));
   add(await startEdge(startRunDir, endpoints, keys, appPorts));
+  add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
+  add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
 
 function curlExample(token: string, entityId: string): string {
@@ -119,6 +121,9 @@ function summary(
     '',
     'More:',
     `  npm run token -- --tenant ${demoTenant} --roles analyst     # a fresh dev token`,
+    `  curl -s -X POST http://127.0.0.1:${appPorts.intake}/intake -H "authorization: Bearer $(npm run -s token -- --tenant ${demoTenant} --roles producer)" \\`,
+    `    -H 'content-type: application/json' -d '{"events":[{"idempotencyKey":"k1","record":{"kind":"PERSON","names":["Ada Lovelace"],"source":{"system":"crm","recordId":"r1"},"licence":"INTERNAL_ONLY","dataClass":"PII"}}]}'`,
+    `  curl -s http://127.0.0.1:${appPorts.erMetrics}/metrics | grep graphgate_er     # ER worker: depth, lag, bands`,
     `  npm run gql -- Search '{"text":"acme"}' --tenant ${demoTenant}    # straight to the origin, signed`,
     `  curl -s http://127.0.0.1:${appPorts.origin}/metrics | head`,
     `  curl -s -H 'Authorization: Bearer ${endpoints.upstashToken}' -d '["PING"]' ${endpoints.upstashUrl}`,

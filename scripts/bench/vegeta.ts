@@ -47,7 +47,8 @@ export async function attack(args: {
       .map((t) =>
         JSON.stringify({ ...t, body: t.body === undefined ? undefined : Buffer.from(t.body).toString('base64') }),
       )
-      .join('\n'),
+      .map((line) => `${line}\n`)
+      .join(''),
   );
   const flags = [
     'attack',

@@ -6,7 +6,7 @@ import { nameTokens } from '../graph/model.js';
 
 /** Jaro similarity in [0, 1]. */
 export function jaro(a: string, b: string): number {
-  if (a === b) return a.length === 0 ? 1 : 1;
+  if (a === b) return 1;
   if (a.length === 0 || b.length === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
   const aMatched = new Array<boolean>(a.length).fill(false);

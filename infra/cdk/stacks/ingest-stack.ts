@@ -1,7 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -73,7 +73,13 @@ export class IngestStack extends Stack {
       entry: entries.intake,
       description: 'Intake API: validates producer events and enqueues them',
       memoryMb: 256,
-    }).useQueueForSend('INTAKE_QUEUE_URL', this.queue);
+    })
+      .useQueueForSend('INTAKE_QUEUE_URL', this.queue)
+      .addEnv('JWT_ISSUER', stage.auth.issuer)
+      .addEnv('JWT_AUDIENCE', stage.auth.audience)
+      .addEnv('JWT_JWKS_URL', stage.auth.jwksUrl)
+      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
+      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token');
 
     this.consumer = new GraphgateFunction(this, 'Consumer', {
       stage,
@@ -106,6 +112,8 @@ export class IngestStack extends Stack {
       timeout: Duration.minutes(5),
     })
       .useQueueForSend('INTAKE_QUEUE_URL', this.queue)
+      // Read-only: replay shows why each message failed (failure records live in the idempotency table).
+      .useTable('IDEMPOTENCY_TABLE', data.tables.idempotency, 'read')
       .addEnv('DLQ_URL', this.dlq.queueUrl, (g) => this.dlq.grantConsumeMessages(g))
       .addEnv('DLQ_ARN', this.dlq.queueArn, (g) =>
         this.dlq.grant(g, 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask'),
@@ -116,9 +124,13 @@ export class IngestStack extends Stack {
     });
     this.httpApi = new HttpApi(this, 'IntakeApi', {
       apiName: `graphgate-${stage.name}-intake`,
-      description: 'Producer intake: POST /intake (SigV4)',
+      description: 'Producer intake: POST /intake (JWT with the producer role)',
       createDefaultStage: false,
-      defaultAuthorizer: new HttpIamAuthorizer(),
+      // API Gateway rejects tokens of other issuers/audiences before a Lambda runs; the function verifies again
+      // (signature, expiry, tenant claim, producer role), so a misconfigured authorizer can never let data in.
+      defaultAuthorizer: new HttpJwtAuthorizer('ProducerJwt', stage.auth.issuer, {
+        jwtAudience: [stage.auth.audience],
+      }),
     });
     this.httpStage = new HttpStage(this, 'IntakeStage', {
       httpApi: this.httpApi,

@@ -42,10 +42,12 @@ export function iamSuite(stage: () => SynthesizedStage): void {
       expect(targets(s)).toEqual(['Neo4jSecret', 'SigningKeysSecret', 'UpstashSecret']);
     });
 
-    it('intake API: sends to the intake queue only', () => {
+    it('intake API: sends to the intake queue and reads the Upstash secret (rate limits) only', () => {
       const s = grants(templates().ingest, 'IntakeFnServiceRole');
-      expect(actionsOf(s)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      expect(targets(s)).toEqual(['IntakeQueue']);
+      expect(targets(s)).toEqual(['IntakeQueue', 'UpstashSecret']);
+      const queue = s.filter((st) => targets([st]).includes('IntakeQueue'));
+      expect(actionsOf(queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+      expect(onlyActions(s, 'dynamodb')).toEqual([]);
     });
 
     it('ER consumer: idempotency and audit tables only, never deletes from the ledger, no signing keys', () => {
@@ -63,10 +65,15 @@ export function iamSuite(stage: () => SynthesizedStage): void {
       expect(onlyActions(s, 'dynamodb')).not.toContain('dynamodb:Scan');
     });
 
-    it('replay: the DLQ (consume, move tasks) and the intake queue (send) only', () => {
+    it('replay: the DLQ (consume, move tasks), the intake queue (send) and failure reasons (read) only', () => {
       const s = grants(templates().ingest, 'ReplayFnServiceRole');
-      expect(targets(s)).toEqual(['IntakeDlq', 'IntakeQueue']);
-      expect(onlyActions(s, 'dynamodb')).toEqual([]);
+      expect(targets(s)).toEqual(['Idempotency', 'IntakeDlq', 'IntakeQueue']);
+      const idem = s.filter((st) => targets([st]).includes('Idempotency'));
+      expect(
+        onlyActions(idem, 'dynamodb').every((a) =>
+          /^dynamodb:(Get|Query|Scan|BatchGet|Describe|ConditionCheck)/.test(a),
+        ),
+      ).toBe(true);
       const send = s.filter((st) => targets([st]).includes('IntakeQueue'));
       expect(actionsOf(send)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     });

@@ -1,0 +1,59 @@
+/**
+ * Hashing of ledger entries. Canonical JSON (sorted keys, no whitespace) makes the hash independent of property order,
+ * so any adapter that stores the fields faithfully produces the same chain.
+ */
+import { createHash } from 'node:crypto';
+import { LedgerInputError } from './errors.js';
+import type { LedgerEntry, LedgerEntryInput } from './types.js';
+
+/** prevHash of the first entry of every chain. */
+export const genesisHash = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth; throws on values JSON cannot represent exactly. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new LedgerInputError('ledger data must not contain NaN or Infinity');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  throw new LedgerInputError(`ledger data must be JSON, got ${typeof value}`);
+}
+
+/** The hash of an entry from all its fields except `hash`. */
+export function entryHash(entry: Omit<LedgerEntry, 'hash'>): string {
+  const { tenant, seq, at, kind, actor, subject, data, prevHash } = entry;
+  const body = canonicalJson({ tenant, seq, at, kind, actor, subject, data });
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
+const kindPattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+
+/** Builds the next entry after `previous` (null: the first). */
+export function nextEntry(
+  tenant: string,
+  previous: LedgerEntry | null,
+  input: LedgerEntryInput,
+  now = new Date(),
+): LedgerEntry {
+  if (!tenant) throw new LedgerInputError('ledger entries need a tenant');
+  if (!kindPattern.test(input.kind)) throw new LedgerInputError(`ledger kind ${input.kind} must look like area.event`);
+  const base = {
+    tenant,
+    seq: (previous?.seq ?? 0) + 1,
+    at: now.toISOString(),
+    kind: input.kind,
+    actor: input.actor,
+    subject: input.subject ?? null,
+    // Round-trip through canonical JSON so what we hash is exactly what a reader will parse back.
+    data: JSON.parse(canonicalJson(input.data)) as Record<string, unknown>,
+    prevHash: previous?.hash ?? genesisHash,
+  };
+  return { ...base, hash: entryHash(base) };
+}

@@ -1,0 +1,31 @@
+/** In-memory audit ledger for unit tests of logic (integration tests use the DynamoDB adapter on dynalite). */
+import { nextEntry } from './chain.js';
+import type { AuditLedger, LedgerEntry, LedgerEntryInput, LedgerReadOptions } from './types.js';
+
+export class MemoryAuditLedger implements AuditLedger {
+  readonly #chains = new Map<string, LedgerEntry[]>();
+
+  async append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry> {
+    const chain = this.#chains.get(tenant) ?? [];
+    const next = nextEntry(tenant, chain.at(-1) ?? null, entry);
+    chain.push(next);
+    this.#chains.set(tenant, chain);
+    return structuredClone(next);
+  }
+
+  async *read(tenant: string, options: LedgerReadOptions = {}): AsyncIterable<LedgerEntry> {
+    const from = options.fromSeq ?? 1;
+    const rows = (this.#chains.get(tenant) ?? []).filter((e) => e.seq >= from).slice(0, options.limit ?? Infinity);
+    for (const row of rows) yield structuredClone(row);
+  }
+
+  async head(tenant: string): Promise<LedgerEntry | null> {
+    const last = this.#chains.get(tenant)?.at(-1);
+    return last ? structuredClone(last) : null;
+  }
+
+  /** The stored entries themselves, so a test can tamper with them (what an attacker with table access could do). */
+  rawEntries(tenant: string): LedgerEntry[] {
+    return this.#chains.get(tenant) ?? [];
+  }
+}

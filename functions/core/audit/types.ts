@@ -1,0 +1,45 @@
+/**
+ * The audit ledger port: an append-only, hash-chained list of entries per tenant. Band decisions, step-up ceremonies
+ * and policy decisions all append through the same `append(tenant, {kind, …})`; the verifier needs only `read`.
+ */
+
+/** What a caller appends. `data` must be JSON (it is hashed in canonical form). */
+export interface LedgerEntryInput {
+  /** Dotted kind, e.g. `er.band`, `stepup.verified`, `policy.deny`. */
+  kind: string;
+  /** Who or what caused it (subject, function name). */
+  actor: string;
+  /** What it is about (event id, entity id, operation id). */
+  subject?: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A stored entry: the input plus its place in the chain. */
+export interface LedgerEntry extends LedgerEntryInput {
+  tenant: string;
+  /** 1, 2, 3, … per tenant, without gaps. */
+  seq: number;
+  /** ISO-8601 UTC time of the append. */
+  at: string;
+  subject: string | null;
+  /** `hash` of entry seq − 1 (64 zeros for seq 1). */
+  prevHash: string;
+  /** sha256(prevHash + canonical JSON of every other field), hex. */
+  hash: string;
+}
+
+/** Read options: from a sequence number on (inclusive), at most `limit` entries. */
+export interface LedgerReadOptions {
+  fromSeq?: number;
+  limit?: number;
+}
+
+/** The port. Adapters: DynamoDB (deployed and the twin) and in-memory (unit tests of logic). */
+export interface AuditLedger {
+  /** Appends at head + 1 and returns the stored entry; concurrent appenders never fork the chain. */
+  append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry>;
+  /** Entries in sequence order. */
+  read(tenant: string, options?: LedgerReadOptions): AsyncIterable<LedgerEntry>;
+  /** The last entry, or null for an empty ledger. */
+  head(tenant: string): Promise<LedgerEntry | null>;
+}

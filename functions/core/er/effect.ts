@@ -1,0 +1,237 @@
+/**
+ * The per-event graph effect, exactly once: one `executeWrite` that first records (tenant, eventId) as applied and
+ * then blocks, scores, bands and writes. A redelivery after a crash finds the marker and changes nothing, because the
+ * marker commits or rolls back together with the effect.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import {
+  blockingCandidatesTx,
+  GraphError,
+  markEventAppliedTx,
+  mergeEntitiesTx,
+  toNumber,
+  upsertEntityTx,
+} from '../graph/index.js';
+import { epochMs, int } from '../graph/model.js';
+import type { Band, ErConfig } from './config.js';
+import {
+  claimLedgerCypher,
+  createDecisionCypher,
+  createReviewCandidateCypher,
+  erMigrationStatements,
+  getDecisionCypher,
+  setDecisionLedgerSeqCypher,
+} from './cypher.js';
+import { DependencyFailedError } from './errors.js';
+import { normaliseRecord } from './normalise.js';
+import type { Envelope } from './schemas.js';
+import { type Decision, decide, type FeatureContribution } from './score.js';
+
+/** Who the graph records as the actor of automatic merges. */
+export const erActor = 'er-intake';
+
+/** What an applied event did; also the idempotency record's stored result and the audit entry's data. */
+export interface EffectOutcome {
+  eventId: string;
+  band: Band;
+  score: number;
+  /** The entity created from the record (merged into `candidateId` when HIGH). */
+  entityId: string;
+  candidateId: string | null;
+  mergeId: string | null;
+  reviewId: string | null;
+  features: FeatureContribution[];
+  configVersion: string;
+  /** Audit ledger sequence of this decision, once appended. */
+  ledgerSeq: number | null;
+}
+
+/** Deterministic ids from the event id: a retried transaction creates the same entity, never a second one. */
+export const entityIdFor = (eventId: string) => `er-${digest(eventId)}`;
+const reviewIdFor = (eventId: string) => `rv-${digest(eventId)}`;
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+async function readDecision(tx: ManagedTransaction, tenant: string, eventId: string): Promise<EffectOutcome | null> {
+  const row = (await tx.run(getDecisionCypher, { tenant, eventId })).records[0];
+  if (!row) return null;
+  const d = row.get('decision') as Record<string, unknown>;
+  return {
+    eventId,
+    band: d.band as Band,
+    score: Number(d.score),
+    entityId: String(d.entityId),
+    candidateId: (d.candidateId as string | null) ?? null,
+    mergeId: (d.mergeId as string | null) ?? null,
+    reviewId: (d.reviewId as string | null) ?? null,
+    features: JSON.parse(String(d.explanation)) as FeatureContribution[],
+    configVersion: String(d.configVersion),
+    ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),
+  };
+}
+
+/** Writes the entity and the band's effect for a decision already made. */
+async function writeEffect(
+  tx: ManagedTransaction,
+  envelope: Envelope,
+  decision: Decision,
+  remainingMs: number,
+): Promise<EffectOutcome> {
+  const { tenant, eventId, record } = envelope;
+  const n = normaliseRecord(record);
+  const entityId = entityIdFor(eventId);
+  await upsertEntityTx(tx, tenant, {
+    id: entityId,
+    kind: record.kind,
+    names: n.names,
+    identifiers: n.identifiers,
+    attributes: { ...record.attributes, dates: n.dates },
+    dataClass: record.dataClass,
+    licence: record.licence,
+    sources: [
+      { system: record.source.system, recordId: record.source.recordId, retrievedAt: record.source.retrievedAt },
+    ],
+  });
+  let mergeId: string | null = null;
+  let reviewId: string | null = null;
+  const explanation = JSON.stringify(decision.features);
+  if (decision.band === 'HIGH' && decision.candidateId) {
+    const merged = await mergeEntitiesTx(tx, tenant, {
+      survivorId: decision.candidateId,
+      mergedId: entityId,
+      reason: `er ${decision.band} ${decision.score} event ${eventId}`,
+      actor: erActor,
+    });
+    mergeId = merged.mergeId;
+  } else if (decision.band === 'MID' && decision.candidateId) {
+    reviewId = reviewIdFor(eventId);
+    await tx.run(createReviewCandidateCypher, {
+      tenant,
+      id: reviewId,
+      eventId,
+      entityId,
+      candidateId: decision.candidateId,
+      score: decision.score,
+      explanation,
+      now: epochMs(),
+    });
+  }
+  await tx.run(createDecisionCypher, {
+    tenant,
+    eventId,
+    band: decision.band,
+    score: decision.score,
+    entityId,
+    candidateId: decision.candidateId,
+    mergeId,
+    reviewId,
+    explanation,
+    configVersion: decision.configVersion,
+    now: epochMs(),
+    claimUntil: epochMs(Date.now() + remainingMs),
+  });
+  return { eventId, entityId, mergeId, reviewId, ledgerSeq: null, ...pick(decision) };
+}
+
+const pick = (d: Decision) => ({
+  band: d.band,
+  score: d.score,
+  candidateId: d.candidateId,
+  features: d.features,
+  configVersion: d.configVersion,
+});
+
+/**
+ * The effect as a transaction function: marker first; if the event was applied before, returns the stored decision
+ * with `applied: false` and writes nothing.
+ */
+export async function applyEventTx(
+  tx: ManagedTransaction,
+  envelope: Envelope,
+  config: ErConfig,
+  remainingMs = 5_000,
+): Promise<{ applied: boolean; outcome: EffectOutcome }> {
+  const { tenant, eventId } = envelope;
+  if (!(await markEventAppliedTx(tx, tenant, eventId))) {
+    const stored = await readDecision(tx, tenant, eventId);
+    if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
+    return { applied: false, outcome: stored };
+  }
+  const n = normaliseRecord(envelope.record);
+  const candidates = await blockingCandidatesTx(tx, tenant, {
+    tokens: n.tokens,
+    identifiers: n.identifiers,
+    limit: config.candidateLimit,
+  });
+  const decision = decide(
+    n,
+    candidates.map((c) => c.entity),
+    config,
+  );
+  return { applied: true, outcome: await writeEffect(tx, envelope, decision, remainingMs) };
+}
+
+/**
+ * Runs {@link applyEventTx} in one write transaction. A merge that loses a race with a concurrent merge of the same
+ * candidate (graph CONFLICT) is decided again from fresh candidates, up to `attempts` times.
+ */
+export async function applyEvent(
+  driver: Driver,
+  envelope: Envelope,
+  config: ErConfig,
+  remainingMs = 5_000,
+  attempts = 3,
+): Promise<{ applied: boolean; outcome: EffectOutcome }> {
+  for (let attempt = 1; ; attempt++) {
+    const session = driver.session();
+    try {
+      return await session.executeWrite((tx) => applyEventTx(tx, envelope, config, remainingMs));
+    } catch (err) {
+      const conflict = err instanceof GraphError && err.code === 'CONFLICT';
+      if (conflict && attempt < attempts) continue;
+      throw new DependencyFailedError('graph write', {
+        cause: err,
+        code: conflict ? 'GRAPH_CONFLICT' : 'DEPENDENCY_FAILED',
+      });
+    } finally {
+      await session.close();
+    }
+  }
+}
+
+/**
+ * Claims the decision's ledger append for this caller (see claimLedgerCypher). The effect transaction itself claims
+ * for its own caller, so only receives that find an applied event without `ledgerSeq` need this.
+ */
+export async function claimLedger(
+  driver: Driver,
+  tenant: string,
+  eventId: string,
+  remainingMs: number,
+): Promise<boolean> {
+  const now = Date.now();
+  const { records } = await driver.executeQuery(claimLedgerCypher, {
+    tenant,
+    eventId,
+    token: randomUUID(),
+    now: epochMs(now),
+    claimUntil: epochMs(now + remainingMs),
+  });
+  return records[0]?.get('claimed') === true;
+}
+
+/** Records on the decision which audit ledger entry holds it, so a redelivery does not append it twice. */
+export async function recordLedgerSeq(driver: Driver, tenant: string, eventId: string, seq: number): Promise<void> {
+  await driver.executeQuery(setDecisionLedgerSeqCypher, { tenant, eventId, seq: int(seq) });
+}
+
+/** Creates the ER constraints and indexes (idempotent). */
+export async function migrateEr(driver: Driver): Promise<void> {
+  for (const statement of erMigrationStatements) {
+    await driver.executeQuery(statement).catch((err: unknown) => {
+      if (!String((err as { code?: string }).code ?? '').includes('AlreadyExists')) throw err;
+    });
+  }
+}

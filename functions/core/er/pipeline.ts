@@ -1,0 +1,120 @@
+/**
+ * One intake event from message body to applied effect: parse → kind check → idempotency (DynamoDB) → graph effect
+ * exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker both call it.
+ *
+ * Store writes per first-time event: idempotency put (INPROGRESS) + update (COMPLETED), one Neo4j transaction, one
+ * ledger put. A duplicate costs one failed conditional put and one read.
+ */
+import type { Driver } from 'neo4j-driver';
+import { z } from 'zod';
+import type { AuditLedger } from '../audit/types.js';
+import type { IdempotentEvent, IdempotentResult } from '../idempotency/events.js';
+import type { ErConfig } from './config.js';
+import { applyEvent, claimLedger, type EffectOutcome, erActor, recordLedgerSeq } from './effect.js';
+import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
+import { type Envelope, envelopeSchema } from './schemas.js';
+
+/** Runs `fn` at most once per (tenant, idempotency key); see functions/core/idempotency. */
+export type Once = <T extends object>(
+  event: IdempotentEvent,
+  remainingMs: number,
+  fn: () => Promise<T>,
+) => Promise<IdempotentResult<T>>;
+
+/** The graph effect plus its audit entry; replaceable so a benchmark can measure the path before the graph write. */
+export type Effect = (envelope: Envelope, remainingMs: number) => Promise<EffectOutcome & { applied: boolean }>;
+
+export interface PipelineDeps {
+  once: Once;
+  effect: Effect;
+  config: ErConfig;
+}
+
+export interface ProcessResult {
+  outcome: EffectOutcome & { applied: boolean };
+  /** Answered from the idempotency store (a redelivery or a producer retry of a completed event). */
+  duplicate: boolean;
+  /** ms from the start of processing until the graph write began (undefined for duplicates). */
+  beforeGraphMs?: number;
+}
+
+/** Parses a message body into an envelope or throws INVALID_EVENT naming what is wrong (never the record's values). */
+export function parseEnvelope(body: string): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new InvalidEventError('message body is not JSON', { cause });
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    const paths = parsed.error.issues.map((i) => i.path.join('.') || '(root)');
+    throw new InvalidEventError(`message is not a valid intake envelope: ${z.prettifyError(parsed.error)}`, {
+      context: { paths: [...new Set(paths)].slice(0, 10) },
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * The default effect: the graph write (exactly once per event id) and, once per decision, its `er.band` ledger entry.
+ * A redelivery after a crash between the two finds `ledgerSeq` unset and appends then, after claiming the append (so
+ * two overlapping receives never both append). A twin entry needs a crash between the ledger put and
+ * `recordLedgerSeq` plus the claim running out (the holder's deadline); the entry carries the event id, so an auditor can see it.
+ */
+export function graphEffect(driver: Driver, ledger: AuditLedger, config: ErConfig): Effect {
+  return async (envelope, remainingMs) => {
+    const { applied, outcome } = await applyEvent(driver, envelope, config, remainingMs);
+    // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
+    // it; if another receive holds a fresh claim, this one retries later instead of appending a twin entry.
+    if (
+      outcome.ledgerSeq == null &&
+      !applied &&
+      !(await claimLedger(driver, envelope.tenant, envelope.eventId, remainingMs))
+    ) {
+      throw new EventInProgressError(envelope.eventId);
+    }
+    if (outcome.ledgerSeq == null) {
+      const entry = await ledger.append(envelope.tenant, {
+        kind: 'er.band',
+        actor: erActor,
+        subject: envelope.eventId,
+        data: {
+          eventId: envelope.eventId,
+          idempotencyKey: envelope.idempotencyKey,
+          submittedBy: envelope.submittedBy,
+          source: { system: envelope.record.source.system, recordId: envelope.record.source.recordId },
+          band: outcome.band,
+          score: outcome.score,
+          entityId: outcome.entityId,
+          candidateId: outcome.candidateId,
+          mergeId: outcome.mergeId,
+          reviewId: outcome.reviewId,
+          features: outcome.features,
+          configVersion: outcome.configVersion,
+        },
+      });
+      await recordLedgerSeq(driver, envelope.tenant, envelope.eventId, entry.seq);
+      outcome.ledgerSeq = entry.seq;
+    }
+    return { ...outcome, applied };
+  };
+}
+
+/** Processes one parsed envelope; errors carry stable ER codes (see errors.ts). */
+export async function processEnvelope(
+  deps: PipelineDeps,
+  envelope: Envelope,
+  remainingMs: number,
+): Promise<ProcessResult> {
+  const started = performance.now();
+  if (!deps.config.enabledKinds.includes(envelope.record.kind)) {
+    throw new KindNotEnabledError(envelope.record.kind, envelope.eventId);
+  }
+  let beforeGraphMs: number | undefined;
+  const { value, duplicate } = await deps.once(envelope, remainingMs, () => {
+    beforeGraphMs = performance.now() - started;
+    return deps.effect(envelope, remainingMs);
+  });
+  return { outcome: value, duplicate, beforeGraphMs };
+}

@@ -1,0 +1,166 @@
+/**
+ * Configuration of the intake API, the ER consumer and the local worker: read once at start, typed, loud. The CDK
+ * ingest stack sets the same variables (plus `<NAME>_SECRET_REF` for secrets, resolved by core/config/secrets.ts).
+ */
+import { z } from 'zod';
+import { queues } from '../../infra/queues.js';
+import { defaultErConfig, type ErConfig, erConfigSchema } from '../core/er/config.js';
+import { entityKinds } from '../core/graph/types.js';
+
+const stage = z.enum(['local', 'dev', 'staging', 'prod']);
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`${what} configuration is invalid: ${names}`);
+  }
+  return parsed.data;
+}
+
+const consumerEnv = z.object({
+  GRAPHGATE_STAGE: stage,
+  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI'),
+  NEO4J_USER: z.string().optional(),
+  NEO4J_PASSWORD: z.string().optional(),
+  IDEMPOTENCY_TABLE: z.string().min(3),
+  AUDIT_TABLE: z.string().min(3),
+  /** Only for the local twin (dynalite); in AWS the SDK finds DynamoDB itself. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Comma-separated kinds to resolve; default all. */
+  ER_ENABLED_KINDS: z.string().optional(),
+  /** Events processed at once within one batch. */
+  ER_CONCURRENCY: int(1, 100, 10),
+  MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
+});
+
+export interface ConsumerConfig {
+  stage: z.infer<typeof stage>;
+  neo4j: { uri: string; user?: string; password?: string };
+  idempotencyTable: string;
+  auditTable: string;
+  dynamoEndpoint?: string;
+  region: string;
+  er: ErConfig;
+  concurrency: number;
+  maxReceiveCount: number;
+}
+
+/** The ER consumer's configuration (Lambda handler and local worker). */
+export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): ConsumerConfig {
+  const e = parse(consumerEnv, env, 'ER consumer');
+  const kinds = e.ER_ENABLED_KINDS?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const unknown = kinds?.filter((k) => !(entityKinds as readonly string[]).includes(k)) ?? [];
+  if (unknown.length) throw new ConfigError(`ER_ENABLED_KINDS has unknown kinds: ${unknown.join(', ')}`);
+  return {
+    stage: e.GRAPHGATE_STAGE,
+    neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    idempotencyTable: e.IDEMPOTENCY_TABLE,
+    auditTable: e.AUDIT_TABLE,
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    region: e.AWS_REGION,
+    er: erConfigSchema.parse({
+      ...defaultErConfig,
+      enabledKinds: kinds?.length ? kinds : defaultErConfig.enabledKinds,
+    }),
+    concurrency: e.ER_CONCURRENCY,
+    maxReceiveCount: e.MAX_RECEIVE_COUNT,
+  };
+}
+
+const workerEnv = z.object({
+  INTAKE_QUEUE_URL: z.url(),
+  DLQ_URL: z.url().optional(),
+  SQS_ENDPOINT: z.url().optional(),
+  /** Batches in flight at once (each up to 10 messages, each processed with ER_CONCURRENCY). */
+  WORKER_BATCHES: int(1, 64, 2),
+  WORKER_WAIT_S: int(0, 20, 20),
+  /** Must match the queue's visibility timeout: the in-progress lock of an event expires a second before it. */
+  VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
+  METRICS_PORT: int(0, 65_535, 0),
+});
+
+export interface WorkerConfig {
+  queueUrl: string;
+  dlqUrl?: string;
+  sqsEndpoint?: string;
+  batches: number;
+  waitS: number;
+  visibilityTimeoutS: number;
+  metricsPort: number;
+}
+
+/** The local worker's own settings (on top of the consumer's). */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const e = parse(workerEnv, env, 'ER worker');
+  return {
+    queueUrl: e.INTAKE_QUEUE_URL,
+    dlqUrl: e.DLQ_URL,
+    sqsEndpoint: e.SQS_ENDPOINT,
+    batches: e.WORKER_BATCHES,
+    waitS: e.WORKER_WAIT_S,
+    visibilityTimeoutS: e.VISIBILITY_TIMEOUT_S,
+    metricsPort: e.METRICS_PORT,
+  };
+}
+
+const apiEnv = z.object({
+  GRAPHGATE_STAGE: stage,
+  INTAKE_QUEUE_URL: z.url(),
+  SQS_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  UPSTASH_URL: z.url(),
+  UPSTASH_TOKEN: z.string().min(1),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  /** Either a JWKS URL … */
+  JWT_JWKS_URL: z.url().optional(),
+  /** … or the JWK set itself as JSON (local dev keys). */
+  JWT_JWKS: z.string().optional(),
+  /** Events per tenant per window (sliding). */
+  INTAKE_RATE_EVENTS: int(1, 10_000_000, 20_000),
+  INTAKE_RATE_WINDOW_S: int(1, 3600, 10),
+  INTAKE_MAX_BODY_BYTES: int(1024, 6 * 1024 * 1024, 1024 * 1024),
+  INTAKE_MAX_EVENTS: int(1, 5000, 500),
+});
+
+export interface ApiConfig {
+  stage: z.infer<typeof stage>;
+  queueUrl: string;
+  sqsEndpoint?: string;
+  region: string;
+  upstash: { url: string; token: string };
+  jwt: { issuer: string; audience: string; jwksUrl?: string; jwks?: { keys: Record<string, unknown>[] } };
+  rate: { events: number; windowS: number };
+  limits: { maxBodyBytes: number; maxEvents: number };
+}
+
+/** The intake API's configuration. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = parse(apiEnv, env, 'intake API');
+  if (!e.JWT_JWKS_URL && !e.JWT_JWKS)
+    throw new ConfigError('intake API configuration: JWT_JWKS_URL or JWT_JWKS is required');
+  return {
+    stage: e.GRAPHGATE_STAGE,
+    queueUrl: e.INTAKE_QUEUE_URL,
+    sqsEndpoint: e.SQS_ENDPOINT,
+    region: e.AWS_REGION,
+    upstash: { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN },
+    jwt: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      jwksUrl: e.JWT_JWKS_URL,
+      jwks: e.JWT_JWKS ? (JSON.parse(e.JWT_JWKS) as { keys: Record<string, unknown>[] }) : undefined,
+    },
+    rate: { events: e.INTAKE_RATE_EVENTS, windowS: e.INTAKE_RATE_WINDOW_S },
+    limits: { maxBodyBytes: e.INTAKE_MAX_BODY_BYTES, maxEvents: e.INTAKE_MAX_EVENTS },
+  };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { defaultErConfig, erConfigSchema } from '../core/er/config.js';
+import type { EffectOutcome } from '../core/er/effect.js';
+import { ConflictingPayloadError } from '../core/er/errors.js';
+import type { Once } from '../core/er/pipeline.js';
+import { envelopeFor, personRecord } from '../core/er/test-support.js';
+import { bodyHash, MemoryFailureStore } from '../core/idempotency/failures.js';
+import { type ConsumerDeps, type IntakeRecord, processBatch } from './consumer.js';
+import { PromIntakeMetrics } from './metrics.js';
+
+const outcome = (eventId: string): EffectOutcome & { applied: boolean } => ({
+  eventId,
+  band: 'LOW',
+  score: 0,
+  entityId: `er-${eventId}`,
+  candidateId: null,
+  mergeId: null,
+  reviewId: null,
+  features: [],
+  configVersion: 'test',
+  ledgerSeq: 1,
+  applied: true,
+});
+
+function depsWith(over: Partial<ConsumerDeps> = {}) {
+  const seen = new Map<string, string>();
+  const once: Once = async (event, _ms, fn) => {
+    const key = `${event.tenant}|${event.idempotencyKey}`;
+    const json = JSON.stringify(event.record);
+    if (seen.has(key)) {
+      if (seen.get(key) !== json) throw new ConflictingPayloadError(event.eventId);
+      return { value: outcome(event.eventId) as never, duplicate: true };
+    }
+    seen.set(key, json);
+    return { value: await fn(), duplicate: false };
+  };
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const deps: ConsumerDeps = {
+    once,
+    effect: async (e) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return outcome(e.eventId);
+    },
+    config: defaultErConfig,
+    failures: new MemoryFailureStore(),
+    metrics: new PromIntakeMetrics(),
+    concurrency: 3,
+    maxReceiveCount: 3,
+    log: () => {},
+    ...over,
+  };
+  return { deps, maxInFlight: () => maxInFlight };
+}
+
+const msg = (id: string, body: string, receiveCount = 1): IntakeRecord => ({
+  messageId: id,
+  body,
+  attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()) },
+});
+
+describe('ER consumer batch', () => {
+  it('answers only the failed messages as batch item failures, with bounded concurrency', async () => {
+    const { deps, maxInFlight } = depsWith();
+    const good = Array.from({ length: 8 }, (_, i) =>
+      msg(`m${i}`, JSON.stringify(envelopeFor('acme', `k${i}`, personRecord()))),
+    );
+    const { batchItemFailures } = await processBatch(deps, [...good, msg('bad', '{"v":1}')], () => 5000);
+    expect(batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(maxInFlight()).toBeLessThanOrEqual(3);
+  });
+
+  it('stores the failure reason under the body hash, marking the last receive', async () => {
+    const { deps } = depsWith();
+    const failures = deps.failures as MemoryFailureStore;
+    await processBatch(deps, [msg('bad', 'not json', 3)], () => 5000);
+    expect(failures.records.get(bodyHash('not json'))).toMatchObject({
+      code: 'INVALID_EVENT',
+      receiveCount: 3,
+      messageId: 'bad',
+    });
+    const text = await (deps.metrics as PromIntakeMetrics).registry.metrics();
+    expect(text).toMatch(/er_events_dead_lettered_total\{code="INVALID_EVENT"\} 1/);
+  });
+
+  it('treats a redelivery as a success and a conflicting payload as a coded failure', async () => {
+    const { deps } = depsWith();
+    const e = envelopeFor('acme', 'k1', personRecord());
+    const conflicting = envelopeFor('acme', 'k1', personRecord({ names: ['Someone Else'] }));
+    const first = await processBatch(deps, [msg('a', JSON.stringify(e))], () => 5000);
+    const again = await processBatch(
+      deps,
+      [msg('b', JSON.stringify(e)), msg('c', JSON.stringify(conflicting))],
+      () => 5000,
+    );
+    expect(first.results[0]).toMatchObject({ ok: true, duplicate: false });
+    expect(again.results.map((r) => [r.ok, r.duplicate ?? r.code])).toEqual([
+      [true, true],
+      [false, 'CONFLICTING_PAYLOAD'],
+    ]);
+  });
+
+  it('fails events of kinds not enabled with KIND_NOT_ENABLED', async () => {
+    const { deps } = depsWith({ config: erConfigSchema.parse({ ...defaultErConfig, enabledKinds: ['ORGANISATION'] }) });
+    const { results } = await processBatch(
+      deps,
+      [msg('a', JSON.stringify(envelopeFor('acme', 'k', personRecord())))],
+      () => 5000,
+    );
+    expect(results[0]).toMatchObject({ ok: false, code: 'KIND_NOT_ENABLED' });
+  });
+});

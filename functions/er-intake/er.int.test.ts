@@ -1,0 +1,266 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableName, tables } from '../../infra/tables.js';
+import { testTenant, twin } from '../../test/twin.js';
+import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
+import { verifyLedger } from '../core/audit/verify.js';
+import { entityIdFor } from '../core/er/effect.js';
+import type { SourceRecord } from '../core/er/schemas.js';
+import { envelopeFor, personRecord } from '../core/er/test-support.js';
+import { unmergeTx } from '../core/graph/index.js';
+import { bodyHash } from '../core/idempotency/failures.js';
+import { replayDlq } from '../er-replay/replay.js';
+import { dynamoClient, sqsClient } from './clients.js';
+import { loadWorkerConfig } from './config.js';
+import { type IntakeRecord, processBatch } from './consumer.js';
+import { startWorker } from './local-worker.js';
+import { PromIntakeMetrics } from './metrics.js';
+import { type ConsumerRuntime, createConsumerRuntime } from './runtime.js';
+import { createQueuePair, queueCount, twinConsumerConfig, waitFor } from './test-support.js';
+
+const t = twin();
+const sqs = sqsClient(t.region, t.sqsEndpoint);
+const ddb = dynamoClient(t.region, t.dynamoEndpoint);
+const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
+let runtime: ConsumerRuntime;
+
+const message = (body: unknown, id = Math.random().toString(36).slice(2), receiveCount = 1): IntakeRecord => ({
+  messageId: id,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()) },
+});
+
+async function apply(tenant: string, key: string, record: SourceRecord) {
+  const { results } = await processBatch(runtime.deps, [message(envelopeFor(tenant, key, record))], () => 5000);
+  return results[0]!;
+}
+
+async function query<T = Record<string, unknown>>(cypher: string, params: Record<string, unknown>): Promise<T[]> {
+  const driver = (await import('../core/graph/driver.js')).createDriver(t.neo4jUri);
+  try {
+    const { records } = await driver.executeQuery(cypher, params);
+    return records.map((r) => r.toObject() as T);
+  } finally {
+    await driver.close();
+  }
+}
+
+const decision = async (tenant: string, key: string) =>
+  (
+    await query<{ d: Record<string, unknown> }>(
+      'MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId}) RETURN properties(d) AS d',
+      { tenant, eventId: `ev-${key}` },
+    )
+  )[0]?.d;
+
+beforeAll(async () => {
+  runtime = await createConsumerRuntime(twinConsumerConfig(t), new PromIntakeMetrics(), {
+    migrate: true,
+    log: () => {},
+  });
+});
+afterAll(async () => {
+  await runtime.close();
+  sqs.destroy();
+  ddb.destroy();
+});
+
+describe('ER consumer on the twin', () => {
+  it('creates a new entity for an unmatched record (LOW) and chains an er.band ledger entry', async () => {
+    const tenant = testTenant('er-low');
+    expect(await apply(tenant, 'k1', personRecord({ names: ['Ada Lovelace'] }))).toMatchObject({
+      ok: true,
+      duplicate: false,
+    });
+    expect(await decision(tenant, 'k1')).toMatchObject({
+      band: 'LOW',
+      entityId: entityIdFor('ev-k1'),
+      ledgerSeq: expect.anything(),
+    });
+    const report = await verifyLedger(tenant, ledger.read(tenant));
+    expect(report).toMatchObject({ ok: true, lastSeq: 1 });
+  });
+
+  it('merges automatically on a shared identifier and name (HIGH), and an unmerge restores both entities', async () => {
+    const tenant = testTenant('er-high');
+    const ids = [{ scheme: 'passport', value: 'P-123' }];
+    await apply(tenant, 'k1', personRecord({ names: ['Grace Hopper'], identifiers: ids }));
+    await apply(tenant, 'k2', personRecord({ names: ['Grace  HOPPER'], identifiers: ids }));
+    const d = await decision(tenant, 'k2');
+    expect(d).toMatchObject({ band: 'HIGH', candidateId: entityIdFor('ev-k1'), mergeId: expect.any(String) });
+    expect(JSON.parse(String(d!.explanation)).map((f: { feature: string }) => f.feature)).toEqual([
+      'name',
+      'identifier',
+      'date',
+    ]);
+    const live = () =>
+      query<{ id: string }>('MATCH (e:Entity {tenant: $tenant}) WHERE e.mergedInto IS NULL RETURN e.id AS id', {
+        tenant,
+      });
+    expect(await live()).toHaveLength(1);
+
+    const driver = (await import('../core/graph/driver.js')).createDriver(t.neo4jUri);
+    try {
+      await driver
+        .session()
+        .executeWrite((tx) => unmergeTx(tx, tenant, { mergeId: String(d!.mergeId), actor: 'reviewer' }));
+    } finally {
+      await driver.close();
+    }
+    expect((await live()).map((r) => r.id).sort()).toEqual([entityIdFor('ev-k1'), entityIdFor('ev-k2')].sort());
+  });
+
+  it('creates a review candidate for a matching name and birth date without identifiers (MID)', async () => {
+    const tenant = testTenant('er-mid');
+    const dates = [{ type: 'birth' as const, value: '1906-12-09' }];
+    await apply(tenant, 'k1', personRecord({ names: ['Alan Turing'], dates }));
+    await apply(tenant, 'k2', personRecord({ names: ['Alan Turing'], dates }));
+    expect(await decision(tenant, 'k2')).toMatchObject({ band: 'MID', reviewId: expect.any(String) });
+    const review = await query(
+      'MATCH (r:ReviewCandidate {tenant: $tenant}) RETURN r.status AS status, r.candidateId AS c',
+      { tenant },
+    );
+    expect(review).toEqual([{ status: 'OPEN', c: entityIdFor('ev-k1') }]);
+  });
+
+  it('applies a redelivered event once, also when its idempotency record is lost (graph marker)', async () => {
+    const tenant = testTenant('er-redeliver');
+    const body = envelopeFor(tenant, 'k1', personRecord({ names: ['Edsger Dijkstra'] }));
+    const first = await processBatch(runtime.deps, [message(body)], () => 5000);
+    const again = await processBatch(runtime.deps, [message(body), message(body)], () => 5000);
+    expect(first.results[0]?.duplicate).toBe(false);
+    expect(again.results.every((r) => r.ok && r.duplicate)).toBe(true);
+    // Simulate a crash after the graph commit but before Powertools saved COMPLETED: a different key prefix finds no record.
+    const { createEventIdempotency } = await import('../core/idempotency/events.js');
+    const fresh = {
+      ...runtime.deps,
+      once: createEventIdempotency({
+        client: ddb,
+        tableName: tableName('local', tables.idempotency),
+        keyPrefix: 'crash-sim',
+      }),
+    };
+    expect((await processBatch(fresh, [message(body)], () => 5000)).results[0]).toMatchObject({
+      ok: true,
+      duplicate: false,
+    });
+    const counts = await query<{ n: number }>('MATCH (e:Entity {tenant: $tenant}) RETURN count(e) AS n', { tenant });
+    expect(Number(counts[0]!.n)).toBe(1);
+    expect((await verifyLedger(tenant, ledger.read(tenant))).lastSeq).toBe(1);
+  });
+
+  it('catches an edited ledger entry as a hash mismatch at that entry', async () => {
+    const tenant = testTenant('er-tamper');
+    for (const k of ['k1', 'k2', 'k3']) await apply(tenant, k, personRecord({ names: [`Person ${k}`] }));
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: tableName('local', tables.auditLedger),
+        Key: { tenant: { S: tenant }, seq: { N: '2' } },
+        UpdateExpression: 'SET #d = :d',
+        ExpressionAttributeNames: { '#d': 'data' },
+        ExpressionAttributeValues: { ':d': { S: '{"band":"HIGH"}' } },
+      }),
+    );
+    expect((await verifyLedger(tenant, ledger.read(tenant))).firstBreak).toMatchObject({
+      seq: 2,
+      kind: 'HASH_MISMATCH',
+    });
+  });
+});
+
+describe('ER worker, DLQ and replay on the twin', () => {
+  const workerOn = async (pair: { queueUrl: string; dlqUrl: string }, env: Record<string, string> = {}) =>
+    startWorker(
+      twinConsumerConfig(t, env),
+      loadWorkerConfig({
+        INTAKE_QUEUE_URL: pair.queueUrl,
+        DLQ_URL: pair.dlqUrl,
+        SQS_ENDPOINT: t.sqsEndpoint,
+        WORKER_WAIT_S: '1',
+        VISIBILITY_TIMEOUT_S: '2',
+      }),
+    );
+
+  it('sends a conflicting payload to the DLQ after maxReceiveCount with its reason retrievable', async () => {
+    const tenant = testTenant('er-conflict');
+    const pair = await createQueuePair(sqs, `er-conflict-${tenant}`, { visibilityTimeoutS: 2 });
+    const worker = await workerOn(pair);
+    try {
+      const original = JSON.stringify(envelopeFor(tenant, 'k1', personRecord({ names: ['Barbara Liskov'] })));
+      const conflicting = JSON.stringify(envelopeFor(tenant, 'k1', personRecord({ names: ['Someone Else'] })));
+      await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: original }));
+      await waitFor('original applied', async () => ((await decision(tenant, 'k1')) ? true : undefined));
+      await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: conflicting }));
+      await waitFor(
+        'conflict in DLQ',
+        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined),
+        45_000,
+      );
+      expect(await runtime.deps.failures.get(bodyHash(conflicting))).toMatchObject({
+        code: 'CONFLICTING_PAYLOAD',
+        receiveCount: 3,
+      });
+      expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW' });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('replays dead-lettered events after the fix: dry run, filtered re-send, then a move task', async () => {
+    const tenant = testTenant('er-replay');
+    const pair = await createQueuePair(sqs, `er-replay-${tenant}`, { visibilityTimeoutS: 2 });
+    const vehicles = ['v1', 'v2', 'v3'].map((k) => ({
+      Id: k,
+      MessageBody: JSON.stringify(envelopeFor(tenant, k, personRecord({ kind: 'VEHICLE', names: [`Car ${k}`] }))),
+    }));
+    let worker = await workerOn(pair, { ER_ENABLED_KINDS: 'PERSON,ORGANISATION' });
+    try {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: pair.queueUrl,
+          Entries: [...vehicles, { Id: 'junk', MessageBody: 'not json' }],
+        }),
+      );
+      await waitFor(
+        '4 in DLQ',
+        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 4 ? true : undefined),
+        45_000,
+      );
+    } finally {
+      await worker.stop();
+    }
+    const base = { sqs, ...pair, failures: runtime.deps.failures };
+    const dry = await replayDlq({ ...base, filter: 'code=KIND_NOT_ENABLED', dryRun: true, scanVisibilityS: 5 });
+    expect(dry).toMatchObject({ mode: 'dry-run', moved: 3, stayed: 1 });
+    expect(dry.byCode).toEqual({ KIND_NOT_ENABLED: { moved: 3, stayed: 0 }, INVALID_EVENT: { moved: 0, stayed: 1 } });
+
+    worker = await workerOn(pair); // the fix: every kind enabled
+    try {
+      const filtered = await replayDlq({
+        ...base,
+        filter: 'code=KIND_NOT_ENABLED,kind=VEHICLE',
+        rate: 50,
+        scanVisibilityS: 5,
+      });
+      expect(filtered).toMatchObject({ mode: 'filtered', moved: 3, stayed: 1 });
+      await waitFor('vehicles applied', async () => {
+        const n = await query<{ n: number }>('MATCH (d:ErDecision {tenant: $tenant}) RETURN count(d) AS n', { tenant });
+        return Number(n[0]!.n) === 3 ? true : undefined;
+      });
+      // The junk message stays poison: a move task sends it round once more and it returns to the DLQ.
+      await waitFor('junk visible again', async () =>
+        (await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined,
+      );
+      const moved = await replayDlq(base);
+      expect(moved).toMatchObject({ mode: 'move-task', moved: 1 });
+      await waitFor(
+        'junk back in DLQ',
+        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined),
+        45_000,
+      );
+    } finally {
+      await worker.stop();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * ER consumer Lambda (SQS event source with ReportBatchItemFailures): parses the batch, runs the pipeline with bounded
+ * concurrency, answers the failed message ids. Everything else lives in consumer.ts and functions/core/er.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { resolveSecretEnv } from '../core/config/secrets.js';
+import { loadConsumerConfig } from './config.js';
+import { processBatch } from './consumer.js';
+import { EmfIntakeMetrics } from './metrics.js';
+import { createConsumerRuntime } from './runtime.js';
+
+// Once per container: secrets into the environment, then the typed config (a bad variable fails the cold start).
+const runtime = resolveSecretEnv().then(() => createConsumerRuntime(loadConsumerConfig(), new EmfIntakeMetrics()));
+
+/** SQSHandler returning `batchItemFailures`; the in-progress lock of each event expires with this invocation. */
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const { deps } = await runtime;
+  const { batchItemFailures } = await processBatch(deps, event.Records, () => context.getRemainingTimeInMillis());
+  return { batchItemFailures };
+}

@@ -1,0 +1,171 @@
+/**
+ * Local ER worker (`npm start` runs it): long-polls the intake queue on ElasticMQ and invokes the same batch logic as
+ * the Lambda with SQS-shaped records (batch 10), deleting successes and leaving failures to SQS's redrive — the same
+ * contract as Lambda's event source with ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
+ *
+ * The invocation deadline is the visibility timeout minus a second: an event's in-progress lock must expire before
+ * the message becomes visible again, or the next receive would find it locked.
+ */
+import { createServer, type Server } from 'node:http';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { Effect } from '../core/er/pipeline.js';
+import { sqsClient } from './clients.js';
+import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
+import { jsonLog } from './log.js';
+import { PromIntakeMetrics } from './metrics.js';
+import { createConsumerRuntime } from './runtime.js';
+
+function toRecord(m: Message): IntakeRecord {
+  return {
+    messageId: m.MessageId!,
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+      SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+    },
+  };
+}
+
+export interface Worker {
+  metrics: PromIntakeMetrics;
+  /** Stops polling, waits for batches in flight, closes clients. */
+  stop(): Promise<void>;
+}
+
+/** Benchmark hooks: a replacement effect and a callback per processed batch. */
+export interface WorkerHooks {
+  effect?: Effect;
+  onResults?: (results: MessageResult[]) => void;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/** Starts the polling loops; resolves once the runtime (driver, schema, clients) is ready. */
+export async function startWorker(
+  consumer: ConsumerConfig,
+  worker: WorkerConfig,
+  hooks: WorkerHooks = {},
+): Promise<Worker> {
+  const metrics = new PromIntakeMetrics();
+  const runtime = await createConsumerRuntime(consumer, metrics, {
+    migrate: true,
+    effect: hooks.effect,
+    log: hooks.log,
+  });
+  const sqs = sqsClient(consumer.region, worker.sqsEndpoint);
+  let running = true;
+  const abort = new AbortController();
+
+  const loop = async () => {
+    while (running) {
+      let messages: Message[] = [];
+      try {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: worker.queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: worker.waitS,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        messages = out.Messages ?? [];
+      } catch (err) {
+        if (!running) return;
+        jsonLog({ level: 'error', msg: 'receive failed', error: String(err) });
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const deadline = Date.now() + worker.visibilityTimeoutS * 1000 - 1000;
+      const { results } = await processBatch(runtime.deps, messages.map(toRecord), () => deadline - Date.now());
+      hooks.onResults?.(results);
+      const ok = new Set(results.filter((r) => r.ok).map((r) => r.messageId));
+      const done = messages.filter((m) => ok.has(m.MessageId!));
+      if (done.length) {
+        await sqs
+          .send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: worker.queueUrl,
+              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          )
+          .catch((err: unknown) =>
+            jsonLog({ level: 'error', msg: 'delete failed (events will be redelivered, no-ops)', error: String(err) }),
+          );
+      }
+    }
+  };
+
+  const depth = async () => {
+    for (const [queue, url] of [
+      ['intake', worker.queueUrl],
+      ['dlq', worker.dlqUrl],
+    ] as const) {
+      if (!url) continue;
+      const { Attributes: a } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      metrics.queueDepth(
+        queue,
+        Number(a?.ApproximateNumberOfMessages ?? 0),
+        Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      );
+    }
+  };
+  const depthTimer = setInterval(() => void depth().catch(() => undefined), 5_000);
+  const loops = Array.from({ length: worker.batches }, loop);
+
+  return {
+    metrics,
+    async stop() {
+      running = false;
+      clearInterval(depthTimer);
+      abort.abort();
+      await Promise.allSettled(loops);
+      sqs.destroy();
+      await runtime.close();
+    },
+  };
+}
+
+function serveMetrics(port: number, metrics: PromIntakeMetrics): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+    } else if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const consumer = loadConsumerConfig();
+  const config = loadWorkerConfig();
+  const worker = await startWorker(consumer, config);
+  const server = config.metricsPort ? await serveMetrics(config.metricsPort, worker.metrics) : undefined;
+  console.log(
+    `GRAPHGATE_ER_WORKER_READY queue=${config.queueUrl} batches=${config.batches} concurrency=${consumer.concurrency}` +
+      (server ? ` metrics=http://127.0.0.1:${config.metricsPort}/metrics` : ''),
+  );
+  const shutdown = async () => {
+    server?.close();
+    await worker.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

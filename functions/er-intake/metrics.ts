@@ -1,0 +1,108 @@
+/**
+ * ER intake metrics: one small port, two adapters — Prometheus (prom-client) for the local worker's /metrics, and
+ * CloudWatch EMF (Powertools Metrics) when deployed, where queue depth and oldest-message age come from SQS's own
+ * CloudWatch metrics and the consumer adds what only it knows (bands, failure codes, lag).
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Band } from '../core/er/config.js';
+
+export interface IntakeMetrics {
+  /** One event done: its band, whether it was a duplicate, lag since the API accepted it, and processing time. */
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void;
+  /** One failed receive; `lastReceive` means SQS will move it to the DLQ instead of redelivering it. */
+  failed(code: string, lastReceive: boolean): void;
+  /** Age of the oldest message of a batch (now − SentTimestamp): the consumer's view of queue lag. */
+  oldestAge(ms: number): void;
+  /** Depth of the queues (local worker only; SQS publishes these itself in AWS). */
+  queueDepth?(queue: 'intake' | 'dlq', visible: number, inFlight: number): void;
+  /** Flushes buffered metrics (EMF); a no-op for Prometheus. */
+  flush(): void;
+}
+
+/** Prometheus adapter; `registry` serves /metrics. */
+export class PromIntakeMetrics implements IntakeMetrics {
+  readonly registry = new Registry();
+  readonly #processed = new Counter({
+    name: 'er_events_processed_total',
+    help: 'Events processed, by band and whether the idempotency store answered (duplicate)',
+    labelNames: ['band', 'duplicate'] as const,
+    registers: [this.registry],
+  });
+  readonly #failed = new Counter({
+    name: 'er_events_failed_total',
+    help: 'Failed receives by stable error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly #deadLettered = new Counter({
+    name: 'er_events_dead_lettered_total',
+    help: 'Failures on the last allowed receive (the message goes to the DLQ), by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly #duration = new Histogram({
+    name: 'er_event_duration_seconds',
+    help: 'Processing time per event',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly #lag = new Histogram({
+    name: 'er_event_lag_seconds',
+    help: 'Accepted by the API → processed',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly #oldest = new Gauge({
+    name: 'er_oldest_message_age_seconds',
+    help: 'Age of the oldest message in the last batch received',
+    registers: [this.registry],
+  });
+  readonly #depth = new Gauge({
+    name: 'er_queue_messages',
+    help: 'Approximate messages per queue and state (visible, in_flight)',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void {
+    this.#processed.inc({ band, duplicate: String(duplicate) });
+    this.#lag.observe(lagMs / 1000);
+    this.#duration.observe(durationMs / 1000);
+  }
+  failed(code: string, lastReceive: boolean): void {
+    this.#failed.inc({ code });
+    if (lastReceive) this.#deadLettered.inc({ code });
+  }
+  oldestAge(ms: number): void {
+    this.#oldest.set(ms / 1000);
+  }
+  queueDepth(queue: 'intake' | 'dlq', visible: number, inFlight: number): void {
+    this.#depth.set({ queue, state: 'visible' }, visible);
+    this.#depth.set({ queue, state: 'in_flight' }, inFlight);
+  }
+  flush(): void {}
+}
+
+/** EMF adapter: metrics land in CloudWatch from the log stream, no API calls in the hot path. */
+export class EmfIntakeMetrics implements IntakeMetrics {
+  readonly #metrics = new Metrics({ namespace: 'graphgate', serviceName: 'er-intake' });
+
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void {
+    this.#metrics.addMetric(duplicate ? 'EventsDuplicate' : `Events${band}`, MetricUnit.Count, 1);
+    this.#metrics.addMetric('EventsProcessed', MetricUnit.Count, 1);
+    this.#metrics.addMetric('EventLag', MetricUnit.Milliseconds, lagMs);
+    this.#metrics.addMetric('EventDuration', MetricUnit.Milliseconds, durationMs);
+  }
+  failed(code: string, lastReceive: boolean): void {
+    this.#metrics.addMetric('EventsFailed', MetricUnit.Count, 1);
+    if (lastReceive) this.#metrics.addMetric('EventsDeadLettered', MetricUnit.Count, 1);
+    this.#metrics.addMetric(`Failed_${code}`, MetricUnit.Count, 1);
+  }
+  oldestAge(ms: number): void {
+    this.#metrics.addMetric('OldestMessageAge', MetricUnit.Milliseconds, ms);
+  }
+  flush(): void {
+    this.#metrics.publishStoredMetrics();
+  }
+}

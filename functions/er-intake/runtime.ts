@@ -1,0 +1,56 @@
+/**
+ * Builds the consumer's dependencies from its configuration, once per process (Lambda container or local worker):
+ * the Neo4j driver, the DynamoDB client shared by idempotency, failure store and audit ledger, and the pipeline.
+ */
+import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
+import { migrateEr } from '../core/er/effect.js';
+import { type Effect, graphEffect } from '../core/er/pipeline.js';
+import { createDriver } from '../core/graph/driver.js';
+import { migrate } from '../core/graph/migrations.js';
+import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
+import { createEventIdempotency } from '../core/idempotency/events.js';
+import { dynamoClient } from './clients.js';
+import type { ConsumerConfig } from './config.js';
+import type { ConsumerDeps } from './consumer.js';
+import { jsonLog } from './log.js';
+import type { IntakeMetrics } from './metrics.js';
+
+export interface ConsumerRuntime {
+  deps: ConsumerDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the runtime. `migrate: true` (local worker, tests) creates the graph and ER schema first; in AWS the
+ * schema is migrated by the deploy, not by every cold start. `effect` replaces the graph effect (benchmarks only).
+ */
+export async function createConsumerRuntime(
+  config: ConsumerConfig,
+  metrics: IntakeMetrics,
+  options: { migrate?: boolean; effect?: Effect; log?: (e: Record<string, unknown>) => void } = {},
+): Promise<ConsumerRuntime> {
+  const driver = createDriver(config.neo4j.uri, { user: config.neo4j.user, password: config.neo4j.password });
+  if (options.migrate) {
+    await migrate(driver);
+    await migrateEr(driver);
+  }
+  const client = dynamoClient(config.region, config.dynamoEndpoint);
+  const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
+  const deps: ConsumerDeps = {
+    once: createEventIdempotency({ client, tableName: config.idempotencyTable }),
+    effect: options.effect ?? graphEffect(driver, ledger, config.er),
+    config: config.er,
+    failures: new DynamoDbFailureStore(client, config.idempotencyTable),
+    metrics,
+    concurrency: config.concurrency,
+    maxReceiveCount: config.maxReceiveCount,
+    log: options.log ?? jsonLog,
+  };
+  return {
+    deps,
+    async close() {
+      client.destroy();
+      await driver.close();
+    },
+  };
+}
