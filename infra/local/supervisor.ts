@@ -175,5 +175,11 @@ export async function runStart(): Promise<void> {
   const token = await devToken({ tenant: demoTenant, sub: 'dev-user', roles: ['analyst'], ttlS: 12 * 3600 });
   console.log(summary([...twin.components, ...apps], twin.endpoints, (Date.now() - started) / 1000, token, demoEntity));
   writeFileSync(join(startRunDir, 'endpoints.json'), JSON.stringify(twin.endpoints, null, 2));
+  // What is running, for `npm run timings` (memory per component) and for people reading .run/.
+  const running = [...twin.components, ...apps].map((c) => ({ name: c.name, pid: c.pid, url: c.url, log: c.logFile }));
+  writeFileSync(
+    join(startRunDir, 'components.json'),
+    JSON.stringify({ readyAfterS: (Date.now() - started) / 1000, running }, null, 2),
+  );
   await new Promise(() => {}); // run until a signal arrives
 }
