@@ -1,5 +1,6 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
@@ -11,7 +12,8 @@ import type { CallerScope, OriginContext } from './context.js';
 import { clientError, maskError } from './errors.js';
 import { documentLimitsRule } from './limits.js';
 import { resolvers } from './resolvers.js';
-import { createOriginMetrics, type OriginMetrics, tracedRepository, tracer } from './telemetry.js';
+import { type StepUpGuardOptions, useStepUp } from './step-up.js';
+import { createOriginMetrics, type OriginMetrics, tracedRepository, tracedResolvers, tracer } from './telemetry.js';
 
 /** Largest accepted request body; variables beyond this are refused with 413 before any parsing. */
 export const maxBodyBytes = 64 * 1024;
@@ -33,6 +35,10 @@ export interface OriginDeps {
   /** Extra yoga plugins (the response cache is added here by the caller). */
   plugins?: Plugin[];
   invalidate?: Invalidate;
+  /** Audit ledger for export decision logs; without it exports are refused (they must never run unaudited). */
+  ledger?: AuditLedger;
+  /** Step-up enforcement on `@sensitive` operations; without it the origin runs them as before (unit tests). */
+  stepUp?: StepUpGuardOptions;
   /** Masks unexpected errors (default true); tests of masking rely on it. */
   graphqlEndpoint?: string;
 }
@@ -123,7 +129,7 @@ export function createOrigin(deps: OriginDeps) {
     landingPage: false,
     graphiql: false,
     maskedErrors: { maskError },
-    schema: createSchema<OriginContext>({ typeDefs: readSdl(), resolvers }),
+    schema: createSchema<OriginContext>({ typeDefs: readSdl(), resolvers: tracedResolvers(resolvers) }),
     plugins: [
       verifySignature,
       usePersistedOperations({
@@ -146,6 +152,7 @@ export function createOrigin(deps: OriginDeps) {
         },
       }),
       limits,
+      ...(deps.stepUp ? [useStepUp({ ...deps.stepUp, policy: deps.policy })] : []),
       ...(deps.plugins ?? []),
     ],
     context: async (initial: YogaInitialContext): Promise<OriginContext> => {
@@ -165,6 +172,8 @@ export function createOrigin(deps: OriginDeps) {
         scope,
         operation,
         repo,
+        policy: deps.policy,
+        ledger: deps.ledger,
         readOptions: s.bookmarks.length > 0 ? { bookmarks: s.bookmarks } : {},
         cacheContext:
           operation && operation.kind === 'read'

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SigningKey } from '../core/signing/internal-request.js';
+import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up-config.js';
 
 /**
  * Origin configuration, read once at start, typed, loud: a missing or malformed variable fails the cold start with
@@ -28,6 +29,8 @@ export interface OriginConfig {
   allowArbitraryDocuments: boolean;
   policyBundleDir?: string;
   maxSkewS: number;
+  /** Step-up enforcement on @sensitive operations (feature flag per stage/tenant, stores). */
+  stepUp: StepUpEnforcementConfig;
 }
 
 /** Parses `kid:secret,kid2:secret2`. */
@@ -63,5 +66,6 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
     allowArbitraryDocuments: allow,
     policyBundleDir: e.POLICY_BUNDLE_DIR,
     maxSkewS: e.SIGNATURE_MAX_SKEW_S,
+    stepUp: loadStepUpEnforcement(env, e.GRAPHGATE_STAGE),
   };
 }

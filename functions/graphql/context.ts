@@ -1,6 +1,8 @@
+import type { AuditLedger } from '../core/audit/types.js';
 import type { CacheContext } from '../core/cache/index.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
 import type { ManifestEntry } from '../core/manifest/types.js';
+import type { PolicyEngine } from '../core/policy/index.js';
 import type { InternalClaims } from '../core/signing/internal-request.js';
 
 /** What a caller may see (from the scope policy) and its fingerprint, which is part of every cache key. */
@@ -19,6 +21,10 @@ export interface OriginContext {
   /** The persisted operation being run (undefined only for arbitrary documents in the local stage). */
   operation: ManifestEntry | undefined;
   repo: GraphRepository;
+  /** The policy engine (exports decide per record). */
+  policy: PolicyEngine;
+  /** Where exports write their decision logs; absent: exports are refused. */
+  ledger: AuditLedger | undefined;
   /** Bookmarks the client sent back (x-gg-bookmark) for read-your-writes. */
   readOptions: ReadOptions;
   /** Inputs of the shared cache key (absent for arbitrary documents, which are never cached). */

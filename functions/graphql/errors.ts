@@ -41,6 +41,20 @@ const exposedCodes = new Set([
   'POLICY_DENIED',
 ]);
 
+/**
+ * A policy deny's explain for `extensions`: which decision, which rules, why, what would unlock it (and, for a refused
+ * export, every refused record). Only these fields are copied, never the error's internal context.
+ */
+function explainOf(err: CodedError): Record<string, unknown> {
+  const e = err as CodedError & { reasons?: unknown; decisionId?: unknown; refused?: unknown; exportId?: unknown };
+  if (err.code !== 'POLICY_DENIED' || !Array.isArray(e.reasons)) return {};
+  return {
+    decisionId: e.decisionId,
+    reasons: e.reasons,
+    ...(Array.isArray(e.refused) ? { refused: e.refused, exportId: e.exportId } : {}),
+  };
+}
+
 function isCoded(err: unknown): err is CodedError {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
 }
@@ -79,10 +93,48 @@ export function maskError(error: unknown, message: string): Error {
   }
   if (isCoded(original)) {
     if (exposedCodes.has(original.code)) {
-      return createGraphQLError(original.message, { ...location, extensions: { code: original.code } });
+      return createGraphQLError(original.message, {
+        ...location,
+        extensions: { code: original.code, ...explainOf(original) },
+      });
     }
     const client = neo4jClientErrors.find(([prefix]) => original.code.startsWith(prefix));
     if (client) return createGraphQLError(client[2], { ...location, extensions: { code: client[1] } });
   }
   return createGraphQLError(message, { path: gql?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** What a client needs to start the step-up ceremony, returned with STEP_UP_REQUIRED. */
+export interface StepUpChallenge {
+  operation: string;
+  /** Scopes to request at the options endpoint. */
+  scopes: string[];
+  /** Why the call was refused (GRANT_MISSING, GRANT_EXPIRED, GRANT_SESSION_MISMATCH, …). */
+  reason: string;
+  /** Where to get authentication options (POST {"scopes": [...]}); registration is next to it. */
+  optionsUrl: string;
+  registerUrl: string;
+  acrValues: string;
+  /** Seconds a grant stays valid (RFC 9470 `max_age`). */
+  maxAgeS: number;
+}
+
+/**
+ * STEP_UP_REQUIRED: GraphQL error with HTTP 401 and an RFC 9470 challenge
+ * (`WWW-Authenticate: Bearer error="insufficient_user_authentication", …`), plus the ceremony details in extensions.
+ */
+export function stepUpRequiredError(message: string, c: StepUpChallenge): GraphQLError {
+  const description = message.replace(/["\\]/g, "'");
+  return createGraphQLError(message, {
+    extensions: {
+      code: 'STEP_UP_REQUIRED',
+      stepUp: c,
+      http: {
+        status: 401,
+        headers: {
+          'www-authenticate': `Bearer error="insufficient_user_authentication", error_description="${description}", acr_values="${c.acrValues}", max_age=${c.maxAgeS}`,
+        },
+      },
+    },
+  });
 }

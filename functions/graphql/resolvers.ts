@@ -8,6 +8,7 @@ import {
   type SearchQuery,
 } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
+import { exportEntities } from './export.js';
 import { DateTime, JSONScalar } from './scalars.js';
 
 /** Entities whose data class is outside the caller's scope are invisible, as if they did not exist. */
@@ -43,6 +44,7 @@ export const resolvers = {
       // A path through an entity the caller may not see is not shown at all: showing it would reveal the hidden link.
       return p?.entities.every((e) => visible(ctx, e)) ? p : null;
     },
+    exportEntities,
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {

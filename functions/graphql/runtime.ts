@@ -1,13 +1,17 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from '@upstash/redis';
+import { DynamoDbAuditLedger } from '../core/audit/index.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
+import { policyExpiry } from '../core/retention/expiry.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
 import { originCachePlugin } from './response-cache.js';
+import { stepUpGuardFromConfig } from './step-up-runtime.js';
 
 /**
  * Wires the origin from its configuration: Neo4j driver + repository, the OPA wasm policy engine, the Upstash-backed
- * response cache. Shared by the Lambda handler and the local server so both run the same thing.
+ * response cache, step-up enforcement. Shared by the Lambda handler and the local server so both run the same thing.
  */
 export async function createOriginRuntime(config: OriginConfig, options: { migrate?: boolean } = {}) {
   const driver = createDriver(config.neo4j.uri, config.neo4j);
@@ -16,13 +20,31 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
   const redis = new Redis({ url: config.upstash.url, token: config.upstash.token });
   const cache = originCachePlugin(redis);
   const origin = createOrigin({
-    repo: new Neo4jGraphRepository(driver),
+    // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
+    repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
     policy,
     signingKeys: config.signingKeys,
     maxSkewS: config.maxSkewS,
     allowArbitraryDocuments: config.allowArbitraryDocuments,
     plugins: [cache.plugin],
     invalidate: cache.invalidate,
+    stepUp: stepUpGuardFromConfig(config.stepUp),
+    ledger: exportLedger(config),
   });
   return { ...origin, driver, redis, close: () => driver.close() };
+}
+
+/**
+ * The audit ledger export decision logs go to: the stage's ledger table (the same one step-up audits to, from the
+ * same AUDIT_TABLE / DYNAMODB_ENDPOINT settings).
+ */
+function exportLedger(config: OriginConfig) {
+  const c = config.stepUp;
+  const client = new DynamoDBClient({
+    region: c.region,
+    ...(c.dynamoEndpoint
+      ? { endpoint: c.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+  return new DynamoDbAuditLedger({ client, tableName: c.auditTable });
 }

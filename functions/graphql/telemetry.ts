@@ -78,3 +78,51 @@ export function tracedRepository(repo: GraphRepository, metrics: OriginMetrics, 
 }
 
 export { inSpan };
+
+type Resolver = (
+  parent: unknown,
+  args: unknown,
+  ctx: { tenant: string; operation?: { name: string } },
+  info: unknown,
+) => unknown;
+
+/**
+ * Wraps every Query/Mutation resolver in a span `resolve Type.field` carrying tenant and operation, so a trace shows
+ * request → resolver → each Cypher call (the repository spans) as one tree.
+ */
+export function tracedResolvers<T extends Record<string, unknown>>(resolvers: T): T {
+  const out: Record<string, unknown> = { ...resolvers };
+  for (const type of ['Query', 'Mutation'] as const) {
+    const fields = resolvers[type] as Record<string, Resolver> | undefined;
+    if (!fields) continue;
+    out[type] = Object.fromEntries(
+      Object.entries(fields).map(([name, fn]) => [
+        name,
+        (parent: unknown, args: unknown, ctx: Parameters<Resolver>[2], info: unknown) =>
+          inSpan(
+            `resolve ${type}.${name}`,
+            { 'graphgate.tenant': ctx.tenant, 'graphgate.operation': ctx.operation?.name ?? 'arbitrary' },
+            async () => fn(parent, args, ctx, info),
+          ),
+      ]),
+    );
+  }
+  return out as T;
+}
+
+/** A span per GraphQL execution (the request inside the origin), with tenant, operation and outcome. */
+export const requestSpanPlugin = {
+  onExecute({ args }: { args: { contextValue: unknown } }) {
+    const ctx = args.contextValue as { tenant?: string; operation?: { name: string } };
+    const span = tracer.startSpan('graphql.request', {
+      attributes: { 'graphgate.tenant': ctx.tenant ?? '', 'graphgate.operation': ctx.operation?.name ?? 'arbitrary' },
+    });
+    return {
+      onExecuteDone({ result }: { result: unknown }) {
+        const errors = (result as { errors?: unknown[] }).errors;
+        if (errors?.length) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      },
+    };
+  },
+};

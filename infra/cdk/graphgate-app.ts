@@ -10,6 +10,7 @@ import { DataStack } from './stacks/data-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { IngestStack, type IngestStackProps } from './stacks/ingest-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
+import { RetentionStack } from './stacks/retention-stack.js';
 
 /** The stacks of one stage, in deploy order. */
 export interface GraphgateStacks {
@@ -19,6 +20,7 @@ export interface GraphgateStacks {
   readonly ingest: IngestStack;
   readonly observability: ObservabilityStack;
   readonly budgets: BudgetsStack;
+  readonly retention: RetentionStack;
 }
 
 /** An App with cdk.json's context (feature flags), so tests synthesize exactly what `cdk synth` does. */
@@ -83,12 +85,19 @@ export function addGraphgateStage(
     description: 'graphgate budgets: infra and LLM cost budgets, LLM spend alarm',
   });
 
-  const stacks: Stack[] = [data, api, edge, ingest, observability, budgets];
+  const retention = new RetentionStack(app, name('retention'), {
+    env: home,
+    stage,
+    data,
+    description: 'graphgate retention: scheduled sweep of expired graph data',
+  });
+
+  const stacks: Stack[] = [data, api, edge, ingest, observability, budgets, retention];
   for (const stack of stacks) {
     Tags.of(stack).add('App', 'graphgate');
     Tags.of(stack).add('Stage', stage.name);
     Tags.of(stack).add(costTags.key, costTags.infra);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, api, edge, ingest, observability, budgets };
+  return { data, api, edge, ingest, observability, budgets, retention };
 }

@@ -17,7 +17,8 @@ describe('cdk-nag (AwsSolutions)', () => {
     new Queue(new Stack(app, 'Bad'), 'NoDlqNoTls');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
-  });
+    // cdk-nag's first synth loads every rule pack: seconds on a loaded 2-core machine.
+  }, 60_000);
 
   it('passes the dev stage (no custom domain, no provisioned concurrency), every acknowledgement with a reason', () => {
     // synthStage throws with cdk-nag's report if any finding is left unacknowledged.

@@ -5,7 +5,7 @@ import { operationByName } from '../../functions/core/manifest/index.js';
 import { buildPolicies } from '../../scripts/build-policies.js';
 import { seedGraph, seedTenant } from '../../scripts/seed/graph.js';
 import { devToken } from '../../scripts/token.js';
-import { startEdge, startErWorker, startIntakeApi, startOrigin } from './apps.js';
+import { startEdge, startErWorker, startIntakeApi, startOrigin, startStepup } from './apps.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { TwinError } from './errors.js';
 import { cacheDir, startRunDir } from './paths.js';
@@ -56,7 +56,7 @@ function releaseLock(): void {
 }
 
 /** Fixed ports of the application processes `npm start` runs after the twin. */
-export const appPorts = { origin: 4000, edge: 8787, intake: 4100, erMetrics: 9464 } as const;
+export const appPorts = { origin: 4000, edge: 8787, intake: 4100, erMetrics: 9464, stepUp: 4300 } as const;
 
 /** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
 export const demo = { seed: 7, tenants: 1, entities: 5_000, edges: 20_000 } as const;
@@ -83,6 +83,7 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   const keys = ensureDevKeys();
   add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin));
   add(await startEdge(startRunDir, endpoints, keys, appPorts));
+  add(await startStepup(startRunDir, endpoints, keys, { stepUp: appPorts.stepUp, edge: appPorts.edge }));
   add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
@@ -118,6 +119,9 @@ function summary(
     '',
     `Try (twice: x-cache MISS, then HIT; the token is a LOCAL DEVELOPMENT token for tenant ${demoTenant}, valid 12 h):`,
     curlExample(token, entityId),
+    '',
+    `Step-up (passkey + merge) in a browser — localhost, not 127.0.0.1: the passkey's rpID is localhost:`,
+    `  http://localhost:${appPorts.stepUp}/stepup#token=${token}`,
     '',
     'More:',
     `  npm run token -- --tenant ${demoTenant} --roles analyst     # a fresh dev token`,

@@ -19,17 +19,32 @@ function perType(build: (type: RelType) => string): Readonly<Record<RelType, str
   return Object.freeze(out);
 }
 
-/** Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT). */
+/**
+ * What an upsert must know before it writes: whether the entity exists, its creation time, expiry, hold and whether it
+ * was merged or tombstoned. The expiry is computed from these by the retention policy in TypeScript.
+ */
+export const entityLifecycleCypher = `OPTIONAL MATCH (e:Entity {tenant: $tenant, id: $id})
+RETURN e IS NOT NULL AS exists, e.createdAt AS createdAt, e.expiresAt AS expiresAt, e.legalHold AS legalHold,
+  e.tombstonedAt AS tombstonedAt`;
+
+/**
+ * Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT).
+ * `$fresh` (new, expired or tombstoned): the record is collected anew — creation time restarts and no expired
+ * attributes, sources, identifiers or purposes carry over. `$createdAt` / `$expiresAt` come from the retention rule.
+ */
 export const upsertEntityCypher = `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
 WITH old
 WHERE old IS NULL OR old.mergedInto IS NULL
 MERGE (e:Entity {tenant: $tenant, id: $id})
-ON CREATE SET e.createdAt = $now, e.attributes = '{}', e.sources = '[]', e.identifiers = []
+FOREACH (_ IN CASE WHEN $fresh THEN [1] ELSE [] END |
+  SET e.attributes = '{}', e.sources = '[]', e.identifiers = [], e.purposes = [], e.legalHold = false,
+    e.tombstonedAt = null)
 SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = $dataClass, e.licence = $licence,
-  e.updatedAt = $now,
-  e.attributes = coalesce($attributes, e.attributes),
-  e.sources = coalesce($sources, e.sources),
-  e.identifiers = coalesce($identifiers, e.identifiers)
+  e.createdAt = $createdAt, e.updatedAt = $now, e.expiresAt = $expiresAt, e.legalHold = coalesce(e.legalHold, false),
+  e.attributes = coalesce($attributes, e.attributes, '{}'),
+  e.sources = coalesce($sources, e.sources, '[]'),
+  e.identifiers = coalesce($identifiers, e.identifiers, []),
+  e.purposes = coalesce($purposes, e.purposes, [])
 RETURN properties(e) AS entity`;
 
 /** Which of some ids are live (existing, not merged) entities of the tenant. */
@@ -128,5 +143,6 @@ RETURN a.token = $token AS fresh`;
 /** ER blocking candidates from the keyword full-text index over nameTokens and identifiers. */
 export const blockingCandidatesCypher = `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
+  AND (node.expiresAt IS NULL OR node.expiresAt > $now)
 RETURN properties(node) AS entity, score
 LIMIT $limit`;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exportByIdsCypher,
+  exportByKindsCypher,
   getEntityCypher,
   luceneNameQuery,
   neighborhoodRelsCypher,
@@ -7,6 +9,7 @@ import {
   pathCypher,
   searchCypher,
 } from './cypher.js';
+import * as retention from './cypher-retention.js';
 import * as write from './cypher-write.js';
 import { migrationStatements } from './migrations.js';
 import { relTypes } from './types.js';
@@ -17,6 +20,8 @@ const reads = [
   neighborhoodRelsCypher,
   searchCypher,
   ...Object.values(pathCypher),
+  exportByIdsCypher,
+  exportByKindsCypher,
 ];
 
 describe('cypher templates', () => {
@@ -40,6 +45,25 @@ describe('cypher templates', () => {
       ...Object.values(write).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v))),
     ];
     for (const text of texts) expect(text).toContain('$tenant');
+  });
+
+  it('hides expired entities in every read template, on every node it returns or walks through', () => {
+    for (const t of reads) {
+      const vars = [...t.text.matchAll(/\((\w+):Entity/g)].map((m) => m[1]);
+      const yielded = t.text.includes('YIELD node') ? ['node'] : [];
+      // Path members are covered by one predicate over `nodes(p)` (bound as `x`).
+      const onPath = t.text.includes('x IN nodes(p)') ? ['n'] : [];
+      for (const v of [...vars, ...yielded].filter((x) => !onPath.includes(x!))) {
+        expect(t.text, `${t.name}.${v}`).toContain(`${v}.expiresAt > $now`);
+      }
+    }
+  });
+
+  it('keeps the retention templates stable, tenant-scoped except the tenant listing', () => {
+    expect(retention).toMatchSnapshot();
+    for (const [name, text] of Object.entries(retention)) {
+      if (name !== 'tenantsToSweepCypher') expect(text, name).toContain('$tenant');
+    }
   });
 
   it('bounds every variable-length pattern with a literal of at most 3 hops', () => {

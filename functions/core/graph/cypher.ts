@@ -5,6 +5,9 @@
  *
  * Tenancy: every node and every relationship a template touches is matched on `tenant = $tenant`, so a relationship
  * that someone wrongly created between tenants is never followed, and merged entities (`mergedInto` set) are skipped.
+ *
+ * Retention: every entity a template returns or walks through must be unexpired (`expiresAt` unset or after `$now`), so
+ * data past its retention tier is invisible from the moment it expires, not from when the sweep gets to it.
  */
 import { type RelType, relTypes } from './types.js';
 
@@ -30,10 +33,13 @@ export const allRelTypes: readonly RelType[] = relTypes;
 /** Names-over-everything full-text index (folding analyzer: `Müller` matches `muller`). */
 export const namesIndex = 'entity_names';
 
+/** The live-and-unexpired predicate on one entity variable (a constant built from our own variable names). */
+const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;
+
 export const getEntityCypher: CypherTemplate = {
   name: 'getEntity',
   text: `MATCH (e:Entity {tenant: $tenant, id: $id})
-WHERE e.mergedInto IS NULL
+WHERE ${live('e')}
 RETURN properties(e) AS entity`,
   cost: { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
 };
@@ -44,12 +50,12 @@ RETURN properties(e) AS entity`,
  */
 function neighborIdsText(hops: 1 | 2 | 3): string {
   return `MATCH (c:Entity {tenant: $tenant, id: $id})
-WHERE c.mergedInto IS NULL
+WHERE ${live('c')}
 OPTIONAL CALL (c) {
   MATCH p = (c)-[rs*1..${hops}]-(n:Entity)
   WHERE n <> c
     AND all(r IN rs WHERE r.tenant = $tenant AND type(r) IN $relTypes)
-    AND all(x IN nodes(p) WHERE x.tenant = $tenant AND x.mergedInto IS NULL)
+    AND all(x IN nodes(p) WHERE x.tenant = $tenant AND ${live('x')})
   RETURN DISTINCT n
   LIMIT $limitPlusOne
 }
@@ -69,7 +75,7 @@ export const neighborsCypher: Readonly<Record<1 | 2 | 3, CypherTemplate>> = {
 export const neighborhoodRelsCypher: CypherTemplate = {
   name: 'neighborhoodRels',
   text: `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
-WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes
+WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes AND ${live('a')} AND ${live('b')}
 RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
 LIMIT $limitPlusOne`,
   cost: { maxHops: 1, maxRows: 2000, payloadCapBytes: 2048 * KiB },
@@ -83,7 +89,7 @@ LIMIT $limitPlusOne`,
 export const searchCypher: CypherTemplate = {
   name: 'search',
   text: `CALL db.index.fulltext.queryNodes('${namesIndex}', $query) YIELD node, score
-WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL AND node.kind IN $kinds
+WHERE node:Entity AND node.tenant = $tenant AND ${live('node')} AND node.kind IN $kinds
 RETURN properties(node) AS entity, score
 LIMIT $limit`,
   cost: { maxHops: 0, maxRows: 100, payloadCapBytes: 512 * KiB },
@@ -91,11 +97,11 @@ LIMIT $limit`,
 
 function pathText(maxHops: 1 | 2 | 3): string {
   return `MATCH (a:Entity {tenant: $tenant, id: $from})
-WHERE a.mergedInto IS NULL
+WHERE ${live('a')}
 MATCH (b:Entity {tenant: $tenant, id: $to})
-WHERE b.mergedInto IS NULL
+WHERE ${live('b')}
 MATCH p = SHORTEST 1 (a)(()-[r]-(x:Entity)
-  WHERE r.tenant = $tenant AND type(r) IN $relTypes AND x.tenant = $tenant AND x.mergedInto IS NULL){1,${maxHops}}(b)
+  WHERE r.tenant = $tenant AND type(r) IN $relTypes AND x.tenant = $tenant AND ${live('x')}){1,${maxHops}}(b)
 RETURN [n IN nodes(p) | properties(n)] AS entities,
   [rel IN relationships(p) | {type: type(rel), from: startNode(rel).id, to: endNode(rel).id, props: properties(rel)}] AS rels`;
 }
@@ -107,6 +113,30 @@ export const pathCypher: Readonly<Record<1 | 2 | 3, CypherTemplate>> = {
   1: { name: 'path1', text: pathText(1), cost: { ...pathCost, maxHops: 1 } },
   2: { name: 'path2', text: pathText(2), cost: { ...pathCost, maxHops: 2 } },
   3: { name: 'path3', text: pathText(3), cost: { ...pathCost, maxHops: 3 } },
+};
+
+const exportCost: CostHint = { maxHops: 0, maxRows: 200, payloadCapBytes: 4096 * KiB };
+
+/** Entities for an export by id (at most `maxExportRows` ids), live and unexpired, in id order. */
+export const exportByIdsCypher: CypherTemplate = {
+  name: 'exportByIds',
+  text: `MATCH (e:Entity {tenant: $tenant})
+WHERE e.id IN $ids AND ${live('e')}
+RETURN properties(e) AS entity
+ORDER BY e.id
+LIMIT $limitPlusOne`,
+  cost: exportCost,
+};
+
+/** Entities for an export by kind, live and unexpired, in id order; `$limitPlusOne` detects a selection too large. */
+export const exportByKindsCypher: CypherTemplate = {
+  name: 'exportByKinds',
+  text: `MATCH (e:Entity {tenant: $tenant})
+WHERE e.kind IN $kinds AND ${live('e')}
+RETURN properties(e) AS entity
+ORDER BY e.id
+LIMIT $limitPlusOne`,
+  cost: exportCost,
 };
 
 /** Lucene special characters; tokens never contain them, escaping is belt and braces. */

@@ -2,6 +2,8 @@
 export type { CostHint, CypherTemplate } from './cypher.js';
 export {
   allRelTypes,
+  exportByIdsCypher,
+  exportByKindsCypher,
   getEntityCypher,
   neighborhoodRelsCypher,
   neighborsCypher,
@@ -12,7 +14,7 @@ export { createDriver, type DriverOptions } from './driver.js';
 export * from './errors.js';
 export { type MergeSnapshot, mergeEntitiesTx, type SnapshotRel, unmergeTx, type WithTouched } from './merge.js';
 export { migrate, migrationStatements } from './migrations.js';
-export { nameTokens, toEntity, toNumber, toRelationship } from './model.js';
+export { epochMs, nameTokens, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
 export { Neo4jGraphRepository, type RepositoryOptions } from './repository.js';
 export {
   type BlockingCandidate,
@@ -20,5 +22,6 @@ export {
   linkEntitiesTx,
   markEventAppliedTx,
   upsertEntityTx,
+  type WriteOptions,
 } from './tx.js';
 export * from './types.js';

@@ -17,6 +17,8 @@ export const migrationStatements: readonly string[] = [
   'CREATE INDEX entity_tenant IF NOT EXISTS FOR (e:Entity) ON (e.tenant)',
   'CREATE INDEX entity_tenant_kind IF NOT EXISTS FOR (e:Entity) ON (e.tenant, e.kind)',
   'CREATE INDEX merge_record_survivor IF NOT EXISTS FOR (m:MergeRecord) ON (m.tenant, m.survivorId)',
+  // The retention sweep pages through a tenant's expired entities.
+  'CREATE INDEX entity_tenant_expires IF NOT EXISTS FOR (e:Entity) ON (e.tenant, e.expiresAt)',
   // Folding analyzer: `Müller` and `Muller` share a term, as the search tokens (model.nameTokens) do.
   `CREATE FULLTEXT INDEX ${namesIndex} IF NOT EXISTS FOR (e:Entity) ON EACH [e.names]
    OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'standard-folding'}}`,

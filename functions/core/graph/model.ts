@@ -3,7 +3,9 @@
  *
  *   (:Entity {tenant, id, kind, names: [string], nameTokens: [string], identifiers: ['scheme:value'],
  *             attributes: JSON string, dataClass, licence, sources: JSON string,
- *             createdAt: epoch ms (INTEGER), updatedAt: epoch ms (INTEGER), mergedInto?: survivor id})
+ *             createdAt: epoch ms (INTEGER), updatedAt: epoch ms (INTEGER), mergedInto?: survivor id,
+ *             purposes: [string] (collection purposes), legalHold: bool, expiresAt: epoch ms (INTEGER) | absent,
+ *             tombstonedAt?: epoch ms, retentionTier?: string})
  *   (:Entity)-[:KNOWS|WORKS_FOR|… {tenant, id, properties: JSON string, confidence: float|null,
  *                                  since: ISO-8601 string|null, createdAt: epoch ms, movedBy?: merge id}]->(:Entity)
  *   (:MergeRecord {tenant, id, survivorId, mergedId, reason, actor, snapshot: JSON string, createdAt,
@@ -16,11 +18,14 @@
  *   blocks on it (full-text index `entity_blocking`, keyword analyzer, also over `identifiers`).
  * - A merged entity keeps its node and relationships-as-snapshot; `mergedInto` hides it from every read. Its
  *   relationships are recreated on the survivor with `movedBy = mergeId`, so an unmerge can find and remove them.
+ * - `expiresAt` is stamped on every write from the retention policy (class → tier, legal hold → none); every read
+ *   treats `expiresAt <= now` as gone. The retention sweep tombstones such entities: relationships and content
+ *   properties removed, `tenant, id, kind, dataClass, createdAt, expiresAt, tombstonedAt, retentionTier` kept.
  * - Snapshots store integers tagged as `{"int": "123"}` ({@link encodeProps}) because JSON cannot tell an INTEGER
  *   property from a FLOAT one, and an unmerge must restore both entities exactly.
  */
 import neo4j from 'neo4j-driver';
-import type { Entity, Relationship, RelType, Source } from './types.js';
+import type { Entity, ExportEntity, Relationship, RelType, Source } from './types.js';
 
 /** A property map as Neo4j returns it (values may be neo4j Integers). */
 export type Props = Record<string, unknown>;
@@ -86,6 +91,15 @@ export function toEntity(p: Props): Entity {
     sources: parseJson<Source[]>(p.sources, []),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),
+  };
+}
+
+/** Domain entity plus the export-only properties (collection purposes, legal hold). */
+export function toExportEntity(p: Props): ExportEntity {
+  return {
+    ...toEntity(p),
+    purposes: (p.purposes as string[] | undefined) ?? [],
+    legalHold: p.legalHold === true,
   };
 }
 

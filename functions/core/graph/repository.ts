@@ -7,6 +7,8 @@ import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-d
 import {
   allRelTypes,
   type CypherTemplate,
+  exportByIdsCypher,
+  exportByKindsCypher,
   getEntityCypher,
   luceneNameQuery,
   neighborhoodRelsCypher,
@@ -16,11 +18,23 @@ import {
 } from './cypher.js';
 import { ConflictError, GraphError, GraphUnavailableError, InvalidInputError, ResultTooLargeError } from './errors.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
-import { int, nameTokens, type Props, type RelRow, toEntity, toRelationship } from './model.js';
+import {
+  epochMs,
+  int,
+  nameTokens,
+  type Props,
+  type RelRow,
+  toEntity,
+  toExportEntity,
+  toRelationship,
+} from './model.js';
 import { linkEntitiesTx, upsertEntityTx } from './tx.js';
 import {
   type Entity,
   type EntityInput,
+  type ExpiryRule,
+  type ExportEntity,
+  type ExportSelection,
   entityKinds,
   type GraphRepository,
   type LinkInput,
@@ -38,6 +52,7 @@ import {
 } from './types.js';
 import {
   bookmarksSchema,
+  exportQuerySchema,
   idSchema,
   neighborsQuerySchema,
   parseInput,
@@ -51,6 +66,10 @@ export interface RepositoryOptions {
   database?: string;
   /** Server-side transaction timeout; a runaway read is killed rather than holding a replica. */
   txTimeoutMs?: number;
+  /** Retention rule stamping `expiresAt` on upserts (functions/core/retention `policyExpiry`). */
+  expiry?: ExpiryRule;
+  /** Epoch ms clock for expiry filtering and write times; tests move it. @default Date.now */
+  clock?: () => number;
 }
 
 /** Search terms per query: more tokens only add noise and Lucene clauses. */
@@ -83,6 +102,8 @@ function mapDriverError(error: unknown): unknown {
 export class Neo4jGraphRepository implements GraphRepository {
   private readonly database: string | undefined;
   private readonly txTimeoutMs: number;
+  private readonly expiry: ExpiryRule | undefined;
+  private readonly clock: () => number;
 
   constructor(
     private readonly driver: Driver,
@@ -90,6 +111,13 @@ export class Neo4jGraphRepository implements GraphRepository {
   ) {
     this.database = options.database;
     this.txTimeoutMs = options.txTimeoutMs ?? 10_000;
+    this.expiry = options.expiry;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** `$now` of the read templates: entities with `expiresAt <= now` are treated as gone. */
+  private now() {
+    return epochMs(this.clock());
   }
 
   private async read<T>(
@@ -125,7 +153,7 @@ export class Neo4jGraphRepository implements GraphRepository {
   }
 
   async getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null> {
-    const params = { tenant: parseTenant(tenant), id: parseInput(idSchema, id, 'id') };
+    const params = { tenant: parseTenant(tenant), id: parseInput(idSchema, id, 'id'), now: this.now() };
     return this.read(getEntityCypher, options, async (tx) => {
       const record = (await tx.run(getEntityCypher.text, params)).records[0];
       return record ? toEntity(record.get('entity') as Props) : null;
@@ -138,7 +166,7 @@ export class Neo4jGraphRepository implements GraphRepository {
     const template = neighborsCypher[q.hops as 1 | 2 | 3];
     const relTypes = q.relTypes ?? allRelTypes;
     return this.read(template, options, async (tx) => {
-      const params = { tenant: t, id: q.id, relTypes, limitPlusOne: int(q.limit + 1) };
+      const params = { tenant: t, id: q.id, relTypes, limitPlusOne: int(q.limit + 1), now: this.now() };
       const record = (await tx.run(template.text, params)).records[0];
       if (!record) return null;
       const members = record.get('entities') as Props[];
@@ -151,6 +179,7 @@ export class Neo4jGraphRepository implements GraphRepository {
         ids: [center.id, ...entities.map((e) => e.id)],
         relTypes,
         limitPlusOne: int(maxRels + 1),
+        now: params.now,
       });
       if (rels.records.length > maxRels) throw new ResultTooLargeError(neighborhoodRelsCypher.name, 'rows', maxRels);
       const relationships = rels.records.map((r) => toRelationship(r.toObject() as RelRow));
@@ -163,7 +192,13 @@ export class Neo4jGraphRepository implements GraphRepository {
     const q = parseInput(searchQuerySchema, query, 'search query');
     const tokens = nameTokens([q.text]).slice(0, maxSearchTokens);
     if (tokens.length === 0) throw new InvalidInputError('search text must contain a letter or a digit');
-    const params = { tenant: t, query: luceneNameQuery(tokens), kinds: q.kinds ?? entityKinds, limit: int(q.limit) };
+    const params = {
+      tenant: t,
+      query: luceneNameQuery(tokens),
+      kinds: q.kinds ?? entityKinds,
+      limit: int(q.limit),
+      now: this.now(),
+    };
     // A top-k ranking is the answer asked for, not a truncation: `limit` hits are returned without error.
     return this.read(searchCypher, options, async (tx) =>
       (await tx.run(searchCypher.text, params)).records.map((r) => ({
@@ -182,7 +217,7 @@ export class Neo4jGraphRepository implements GraphRepository {
     }
     const template = pathCypher[q.maxHops as 1 | 2 | 3];
     return this.read(template, options, async (tx) => {
-      const params = { tenant: t, from: q.from, to: q.to, relTypes: allRelTypes };
+      const params = { tenant: t, from: q.from, to: q.to, relTypes: allRelTypes, now: this.now() };
       const record = (await tx.run(template.text, params)).records[0];
       if (!record) return null;
       const relationships = (record.get('rels') as RelRow[]).map(toRelationship);
@@ -192,7 +227,8 @@ export class Neo4jGraphRepository implements GraphRepository {
   }
 
   async upsertEntity(tenant: string, input: EntityInput): Promise<WriteResult<Entity>> {
-    const { value, bookmarks } = await this.write('upsertEntity', (tx) => upsertEntityTx(tx, tenant, input));
+    const options = { expiry: this.expiry, now: this.clock() };
+    const { value, bookmarks } = await this.write('upsertEntity', (tx) => upsertEntityTx(tx, tenant, input, options));
     return { value, touched: [value.id], bookmarks };
   }
 
@@ -214,5 +250,28 @@ export class Neo4jGraphRepository implements GraphRepository {
     const { value, bookmarks } = await this.write('unmergeEntity', (tx) => unmergeTx(tx, tenant, input));
     const { touched, ...result } = value;
     return { value: result, touched, bookmarks };
+  }
+
+  async exportEntities(
+    tenant: string,
+    query: { selection: ExportSelection; limit: number },
+    options?: ReadOptions,
+  ): Promise<ExportEntity[]> {
+    const t = parseTenant(tenant);
+    const q = parseInput(exportQuerySchema, query, 'export query');
+    const template = q.selection.ids ? exportByIdsCypher : exportByKindsCypher;
+    const params = {
+      tenant: t,
+      ids: q.selection.ids ?? [],
+      kinds: q.selection.kinds ?? [],
+      limitPlusOne: int(q.limit + 1),
+      now: this.now(),
+    };
+    return this.read(template, options, async (tx) => {
+      const rows = (await tx.run(template.text, params)).records;
+      // An export that silently dropped records would misreport what left the platform: narrow the selection instead.
+      if (rows.length > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
+      return rows.map((r) => toExportEntity(r.get('entity') as Props));
+    });
   }
 }

@@ -8,28 +8,58 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import { luceneTerm } from './cypher.js';
 import {
   blockingCandidatesCypher,
+  entityLifecycleCypher,
   linkCypher,
   liveIdsCypher,
   markEventAppliedCypher,
   upsertEntityCypher,
 } from './cypher-write.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { epochMs, int, nameTokens, type Props, type RelRow, toEntity, toRelationship } from './model.js';
-import type { Entity, EntityInput, LinkInput, Relationship } from './types.js';
+import { epochMs, int, nameTokens, type Props, type RelRow, toEntity, toNumber, toRelationship } from './model.js';
+import type { Entity, EntityInput, ExpiryRule, LinkInput, Relationship } from './types.js';
 import { entityInputSchema, idSchema, linkInputSchema, parseInput, parseTenant } from './validation.js';
+
+/** Options of a write: the retention rule that stamps `expiresAt`, and the clock (tests move it). */
+export interface WriteOptions {
+  /** Without a rule a new record gets no expiry (the retention sweep stamps it later) and an update keeps its own. */
+  expiry?: ExpiryRule;
+  /** Epoch ms of the write. @default Date.now() */
+  now?: number;
+}
 
 /**
  * Creates an entity (new id when `input.id` is absent) or replaces its kind, names, data class and licence; attributes,
- * sources and identifiers are replaced when given and kept when absent. A merged entity cannot be updated (CONFLICT).
+ * sources, identifiers and purposes are replaced when given and kept when absent. A merged entity cannot be updated
+ * (CONFLICT). An expired or tombstoned entity is collected anew: its creation time restarts and old data is dropped.
+ * `expiresAt` is stamped from `options.expiry` on every write, so a change of data class moves the expiry too.
  */
-export async function upsertEntityTx(tx: ManagedTransaction, tenant: string, input: EntityInput): Promise<Entity> {
+export async function upsertEntityTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  input: EntityInput,
+  options: WriteOptions = {},
+): Promise<Entity> {
   const t = parseTenant(tenant);
   const v = parseInput(entityInputSchema, input, 'entity input');
   const id = v.id ?? randomUUID();
+  const now = options.now ?? Date.now();
+  const old = (await tx.run(entityLifecycleCypher, { tenant: t, id })).records[0]?.toObject() ?? {};
+  const oldExpiry = old.expiresAt == null ? null : toNumber(old.expiresAt);
+  const fresh = !old.exists || old.tombstonedAt != null || (oldExpiry !== null && oldExpiry <= now);
+  const createdAtMs = fresh ? now : toNumber(old.createdAt);
+  const legalHold = !fresh && old.legalHold === true;
+  const expiresAt = options.expiry
+    ? options.expiry({ dataClass: v.dataClass, createdAtMs, legalHold })
+    : fresh
+      ? null
+      : oldExpiry;
   const result = await tx.run(upsertEntityCypher, {
     tenant: t,
     id,
-    now: epochMs(),
+    now: epochMs(now),
+    fresh,
+    createdAt: epochMs(createdAtMs),
+    expiresAt: expiresAt === null ? null : epochMs(expiresAt),
     kind: v.kind,
     names: v.names,
     nameTokens: nameTokens(v.names),
@@ -38,6 +68,7 @@ export async function upsertEntityTx(tx: ManagedTransaction, tenant: string, inp
     attributes: v.attributes == null ? null : JSON.stringify(v.attributes),
     sources: v.sources == null ? null : JSON.stringify(v.sources),
     identifiers: v.identifiers ?? null,
+    purposes: v.purposes ?? null,
   });
   const record = result.records[0];
   if (!record) throw new ConflictError(`entity ${id} was merged into another entity; update the survivor or unmerge`);
@@ -104,6 +135,7 @@ export async function blockingCandidatesTx(
   const result = await tx.run(blockingCandidatesCypher, {
     tenant: parseTenant(tenant),
     query: terms.join(' OR '),
+    now: epochMs(),
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
   return result.records.map((r) => ({ entity: toEntity(r.get('entity') as Props), score: Number(r.get('score')) }));

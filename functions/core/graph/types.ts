@@ -43,6 +43,8 @@ export interface Source {
   system: string;
   recordId: string;
   retrievedAt?: string | null;
+  /** The licence this source was obtained under; exports take the most restrictive of the entity's and its sources'. */
+  licence?: Licence | null;
 }
 
 export interface Entity {
@@ -113,6 +115,23 @@ export interface EntityInput {
   dataClass: DataClass;
   licence: Licence;
   sources?: Source[] | null;
+  /** Purposes the data was collected for (policy names, e.g. `fraud-review`); absent or null keeps the stored ones. */
+  purposes?: string[] | null;
+}
+
+/**
+ * Retention rule applied on write: the expiry (epoch ms) of a record with this class, creation time and hold, or null
+ * when it never expires by itself (legal hold). functions/core/retention builds one from the retention policy.
+ */
+export type ExpiryRule = (record: { dataClass: DataClass; createdAtMs: number; legalHold: boolean }) => number | null;
+
+/** Which live entities an export reads: by ids, or every entity of some kinds (ordered by id). */
+export type ExportSelection = { ids: string[]; kinds?: undefined } | { kinds: EntityKind[]; ids?: undefined };
+
+/** An entity with what export policy needs beyond the public shape: collection purposes and legal hold. */
+export interface ExportEntity extends Entity {
+  purposes: string[];
+  legalHold: boolean;
 }
 
 export interface LinkInput {
@@ -167,4 +186,10 @@ export interface GraphRepository {
     input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
   ): Promise<WriteResult<MergeResult>>;
   unmergeEntity(tenant: string, input: { mergeId: string; actor: string }): Promise<WriteResult<UnmergeResult>>;
+  /** Live, unexpired entities for an export; more than `limit` matches fail with RESULT_TOO_LARGE (never truncated). */
+  exportEntities(
+    tenant: string,
+    query: { selection: ExportSelection; limit: number },
+    options?: ReadOptions,
+  ): Promise<ExportEntity[]>;
 }

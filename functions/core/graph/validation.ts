@@ -24,7 +24,15 @@ const sourceSchema = z.object({
   system: z.string().min(1).max(100),
   recordId: z.string().min(1).max(200),
   retrievedAt: z.iso.datetime({ offset: true }).nullish(),
+  licence: z.enum(licences).nullish(),
 });
+
+/** A policy purpose name (`fraud-review`); the policy decides which ones are known. */
+const purposeSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/, 'use lowercase letters, digits and -');
 
 export const entityInputSchema = z.object({
   id: idSchema.nullish(),
@@ -43,6 +51,18 @@ export const entityInputSchema = z.object({
   dataClass: z.enum(dataClasses),
   licence: z.enum(licences),
   sources: z.array(sourceSchema).max(100).nullish(),
+  purposes: z.array(purposeSchema).max(20).nullish(),
+});
+
+/** Rows one export may read: every record gets a policy decision and a ledger entry, so exports stay small. */
+export const maxExportRows = 200;
+
+export const exportQuerySchema = z.object({
+  selection: z.union([
+    z.object({ ids: z.array(idSchema).min(1).max(maxExportRows), kinds: z.undefined().optional() }),
+    z.object({ kinds: z.array(z.enum(entityKinds)).min(1).max(entityKinds.length), ids: z.undefined().optional() }),
+  ]),
+  limit: z.int().min(1).max(maxExportRows),
 });
 
 export const linkInputSchema = z

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type {
   Entity,
   EntityInput,
+  ExportEntity,
+  ExportSelection,
   GraphRepository,
   LinkInput,
   MergeResult,
@@ -107,5 +109,13 @@ export class MemoryGraph implements GraphRepository {
   async unmergeEntity(_tenant: string, input: { mergeId: string }): Promise<WriteResult<UnmergeResult>> {
     this.check();
     return this.write({ mergeId: input.mergeId, restored: [], restoredRelationships: 0 }, []);
+  }
+  async exportEntities(tenant: string, q: { selection: ExportSelection; limit: number }): Promise<ExportEntity[]> {
+    this.check();
+    const { ids, kinds } = q.selection;
+    return [...this.entities.entries()]
+      .filter(([k, e]) => k.startsWith(`${tenant}\u0000`) && (ids ? ids.includes(e.id) : kinds.includes(e.kind)))
+      .map(([, e]) => ({ ...e, purposes: [], legalHold: false }))
+      .slice(0, q.limit);
   }
 }

@@ -23,6 +23,11 @@ export interface StageConfig {
   readonly domain?: { readonly name: string; readonly hostedZoneId: string; readonly zoneName: string };
   /** JWT verification at the edge: the identity provider of this stage. */
   readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  /**
+   * WebAuthn step-up on @sensitive mutations: `all`, `none` or `tenants:a,b` (the per-stage/tenant feature flag), and
+   * the relying party (passkeys are bound to rpId; origins are the pages allowed to run the ceremony).
+   */
+  readonly stepUp: { readonly enforce: string; readonly rpId: string; readonly origins: readonly string[] };
   /** Neo4j Bolt URI (not a secret; the credentials are in the Neo4j secret). */
   readonly neo4jUri: string;
   readonly api: {
@@ -67,6 +72,7 @@ export const stages: Record<StageName, StageConfig> = {
       audience: 'graphgate-api',
       jwksUrl: 'https://auth.dev.graphgate.example/.well-known/jwks.json',
     },
+    stepUp: { enforce: 'all', rpId: 'dev.graphgate.example', origins: ['https://dev.graphgate.example'] },
     neo4jUri: 'neo4j+s://dev.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10 },
     edge: { memoryMb: 128, timeoutS: 10 },
@@ -93,6 +99,7 @@ export const stages: Record<StageName, StageConfig> = {
       audience: 'graphgate-api',
       jwksUrl: 'https://auth.staging.graphgate.example/.well-known/jwks.json',
     },
+    stepUp: { enforce: 'all', rpId: 'staging.graphgate.example', origins: ['https://staging.graphgate.example'] },
     neo4jUri: 'neo4j+s://staging.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 50 },
     edge: { memoryMb: 128, timeoutS: 10 },
@@ -123,6 +130,7 @@ export const stages: Record<StageName, StageConfig> = {
       audience: 'graphgate-api',
       jwksUrl: 'https://auth.graphgate.example/.well-known/jwks.json',
     },
+    stepUp: { enforce: 'all', rpId: 'graphgate.example', origins: ['https://graphgate.example'] },
     neo4jUri: 'neo4j+s://prod.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 400, provisionedConcurrency: 10 },
     edge: { memoryMb: 128, timeoutS: 10 },

@@ -18,6 +18,8 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly graphql: GraphgateFunction;
   readonly alias: Alias;
+  /** The step-up service (its routes verify the caller's JWT themselves). */
+  readonly stepUp: GraphgateFunction;
   /** The origin's function URL (CloudFront origin). */
   readonly url: FunctionUrl;
 
@@ -38,7 +40,27 @@ export class ApiStack extends Stack {
       .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password')
       .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
       .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token')
-      .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys');
+      .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys')
+      // Step-up: the origin only reads grants; every sensitive call (and export decision) appends to the ledger.
+      .addEnv('STEPUP_ENFORCE', stage.stepUp.enforce)
+      .useTable('STEPUP_TABLE', data.tables.stepUp, 'read')
+      .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
+
+    this.stepUp = new GraphgateFunction(this, 'StepUp', {
+      stage,
+      entry: 'functions/stepup/handler.ts',
+      description: 'WebAuthn step-up: passkey registration, step-up ceremonies, short-lived session-bound grants',
+      memoryMb: 256,
+    })
+      .addEnv('STEPUP_RP_ID', stage.stepUp.rpId)
+      .addEnv('STEPUP_ORIGINS', stage.stepUp.origins.join(','))
+      .addEnv('JWT_ISSUER', stage.auth.issuer)
+      .addEnv('JWT_AUDIENCE', stage.auth.audience)
+      .addEnv('JWT_JWKS_URL', stage.auth.jwksUrl)
+      .useTable('STEPUP_TABLE', data.tables.stepUp, 'readWrite')
+      .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
+    const stepUpUrl = this.stepUp.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    new CfnOutput(this, 'StepUpUrl', { value: stepUpUrl.url, description: 'Function URL of the step-up service' });
 
     // Provisioned concurrency lives on an alias; the URL always targets the alias so turning it on is not a URL change.
     this.alias = this.graphql.fn.addAlias('live', {

@@ -36,10 +36,21 @@ const onlyActions = (statements: Statement[], service: string) =>
 export function iamSuite(stage: () => SynthesizedStage): void {
   describe('least-privilege IAM', () => {
     const templates = () => stage().templates;
-    it('origin (GraphQL): reads its three secrets, touches no table or queue', () => {
+    it('origin (GraphQL): reads its three secrets and step-up grants, appends to the ledger, no queue', () => {
       const s = grants(templates().api, 'GraphqlFnServiceRole');
-      expect(actionsOf(s)).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-      expect(targets(s)).toEqual(['Neo4jSecret', 'SigningKeysSecret', 'UpstashSecret']);
+      expect(targets(s)).toEqual(['AuditLedger', 'Neo4jSecret', 'SigningKeysSecret', 'Stepup', 'UpstashSecret']);
+      const ledger = s.filter((st) => targets([st]).includes('AuditLedger'));
+      expect(onlyActions(ledger, 'dynamodb')).not.toContain('dynamodb:DeleteItem');
+      expect(onlyActions(ledger, 'dynamodb')).not.toContain('dynamodb:UpdateItem');
+      const stepUp = s.filter((st) => targets([st]).includes('Stepup'));
+      expect(onlyActions(stepUp, 'dynamodb').some((a) => /Put|Update|Delete/.test(a))).toBe(false);
+      expect(onlyActions(s, 'sqs')).toEqual([]);
+    });
+
+    it('step-up service: its table read/write and ledger append only, no secrets', () => {
+      const s = grants(templates().api, 'StepUpFnServiceRole');
+      expect(targets(s)).toEqual(['AuditLedger', 'Stepup']);
+      expect(onlyActions(s, 'secretsmanager')).toEqual([]);
     });
 
     it('intake API: sends to the intake queue and reads the Upstash secret (rate limits) only', () => {

@@ -21,19 +21,22 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
         ingest: prod.region,
         observability: prod.region,
         budgets: prod.region,
+        retention: prod.region,
       });
       expect(
         stage()
           .assembly.stacks.map((s) => s.stackName)
           .sort(),
-      ).toEqual(['api', 'budgets', 'data', 'edge', 'ingest', 'observability'].map((a) => `graphgate-prod-${a}`));
+      ).toEqual(
+        ['api', 'budgets', 'data', 'edge', 'ingest', 'observability', 'retention'].map((a) => `graphgate-prod-${a}`),
+      );
     });
 
     it('creates the resources each area needs, and no more', () => {
       const { data, api, edge, ingest, observability, budgets } = t();
       data.resourceCountIs('AWS::DynamoDB::GlobalTable', Object.keys(tables).length);
       data.resourceCountIs('AWS::SecretsManager::Secret', 3);
-      api.resourceCountIs('AWS::Lambda::Url', 1);
+      api.resourceCountIs('AWS::Lambda::Url', 2); // origin (on the alias) and step-up
       api.resourceCountIs('AWS::Lambda::Alias', 1);
       edge.resourceCountIs('AWS::CloudFront::Distribution', 1);
       edge.resourceCountIs('AWS::CertificateManager::Certificate', 1);
@@ -43,6 +46,16 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
       observability.resourceCountIs('AWS::SNS::Topic', 3);
       observability.resourceCountIs('AWS::CloudWatch::Dashboard', 4);
       budgets.resourceCountIs('AWS::Budgets::Budget', 2);
+    });
+
+    it('runs the retention sweep daily, one at a time, with append-only access to the audit ledger', () => {
+      const { retention } = t();
+      retention.resourceCountIs('AWS::Events::Rule', 1);
+      retention.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(17 3 * * ? *)' });
+      retention.hasResourceProperties('AWS::Lambda::Function', {
+        ReservedConcurrentExecutions: 1,
+        Environment: { Variables: Match.objectLike({ AUDIT_TABLE: Match.anyValue() }) },
+      });
     });
 
     it('defines the tables of infra/tables.ts with their keys and TTL attributes', () => {
@@ -93,7 +106,7 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
       const fns = [t().api, t().ingest].flatMap((t) =>
         Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } })),
       );
-      expect(fns).toHaveLength(4);
+      expect(fns).toHaveLength(5);
       for (const fn of fns) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',

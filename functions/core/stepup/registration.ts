@@ -1,0 +1,108 @@
+/** Passkey registration: options (a stored, session-bound challenge) and verification (@simplewebauthn/server). */
+import {
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { CeremonyError } from './errors.js';
+import type { CeremonyContext } from './service.js';
+import { randomId, userHandle } from './tokens.js';
+import type { ChallengeRecord, StepUpCaller } from './types.js';
+
+/** Takes a challenge once and refuses it when expired (dynalite keeps expired items; so does DynamoDB for a while). */
+export async function takeLiveChallenge(
+  ctx: CeremonyContext,
+  challengeId: string,
+  caller: StepUpCaller,
+  kind: ChallengeRecord['kind'],
+): Promise<ChallengeRecord> {
+  const record = await ctx.stores.challenges.take(challengeId, caller, kind);
+  if (record.expiresAt <= ctx.nowS())
+    throw new CeremonyError('CHALLENGE_EXPIRED', 'the challenge has expired; start again');
+  return record;
+}
+
+/** Validates the `{challengeId, response}` body both verify routes take. */
+export function verifyBody<R>(body: unknown): { challengeId: string; response: R } {
+  const b = body as { challengeId?: unknown; response?: unknown } | null;
+  if (
+    typeof b?.challengeId !== 'string' ||
+    b.challengeId.length > 64 ||
+    typeof b.response !== 'object' ||
+    !b.response
+  ) {
+    throw new CeremonyError('BAD_REQUEST', 'send {"challengeId": "...", "response": {...}} from the WebAuthn ceremony');
+  }
+  return { challengeId: b.challengeId, response: b.response as R };
+}
+
+/** Registration ceremony methods of the step-up service. */
+export function registrationCeremony(ctx: CeremonyContext) {
+  return {
+    /** Creation options for a new passkey of `caller`, with a fresh challenge bound to the session. */
+    registrationOptions(
+      caller: StepUpCaller,
+    ): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+      const challengeId = randomId();
+      const base = { ...caller, challengeId };
+      return ctx.audited('stepup.register.options', base, async () => {
+        const existing = await ctx.stores.credentials.list(caller.tenant, caller.subject);
+        const options = await generateRegistrationOptions({
+          rpName: ctx.rp.name,
+          rpID: ctx.rp.id,
+          userName: caller.subject,
+          userID: userHandle(caller.tenant, caller.subject),
+          timeout: ctx.challengeTtlS * 1000,
+          attestationType: 'none',
+          excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: c.transports })),
+          authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+        });
+        await ctx.stores.challenges.put({
+          challengeId,
+          kind: 'register',
+          challenge: options.challenge,
+          ...caller,
+          scopes: [],
+          expiresAt: ctx.nowS() + ctx.challengeTtlS,
+        });
+        return { challengeId, options };
+      });
+    },
+
+    /** Verifies the authenticator's attestation against the stored challenge and stores the passkey. */
+    verifyRegistration(caller: StepUpCaller, body: unknown): Promise<{ credentialId: string }> {
+      const { challengeId, response } = verifyBody<RegistrationResponseJSON>(body);
+      return ctx.audited('stepup.register.verify', { ...caller, challengeId }, async (fields) => {
+        fields.credentialId = typeof response.id === 'string' ? response.id.slice(0, 256) : null;
+        const record = await takeLiveChallenge(ctx, challengeId, caller, 'register');
+        let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+        try {
+          verification = await verifyRegistrationResponse({
+            response,
+            // From the stored record, never from the client: this is what binds the response to this session.
+            expectedChallenge: record.challenge,
+            expectedOrigin: ctx.rp.origins,
+            expectedRPID: ctx.rp.id,
+            requireUserVerification: true,
+          });
+        } catch (cause) {
+          throw new CeremonyError('VERIFICATION_FAILED', `registration refused: ${(cause as Error).message}`, {
+            cause,
+          });
+        }
+        if (!verification.verified) throw new CeremonyError('VERIFICATION_FAILED', 'registration refused');
+        const { credential } = verification.registrationInfo;
+        fields.credentialId = credential.id;
+        await ctx.stores.credentials.add(caller.tenant, caller.subject, {
+          credentialId: credential.id,
+          publicKey: credential.publicKey,
+          counter: credential.counter,
+          transports: credential.transports ?? response.response.transports ?? [],
+          createdAt: new Date(ctx.nowS() * 1000).toISOString(),
+        });
+        return { credentialId: credential.id };
+      });
+    },
+  };
+}

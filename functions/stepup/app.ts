@@ -1,0 +1,77 @@
+/**
+ * The step-up HTTP surface (Hono on web standards, so the Lambda and the local server run the same app): the four
+ * ceremony routes behind the same JWT as the edge, and the minimal page that drives them in a browser.
+ */
+import { Hono } from 'hono';
+import type { Identity } from '../../edge/auth.js';
+import { EdgeError, errorResponse } from '../../edge/errors.js';
+import { requireSession, StepUpError, type StepUpService } from '../core/stepup/index.js';
+import { stepUpPage } from './page.js';
+
+export interface StepUpAppDeps {
+  service: StepUpService;
+  /** The edge's JWT verifier (`createVerifier` from edge/auth.ts). */
+  verify: (authorization: string | undefined) => Promise<Identity>;
+  /** The bundled browser script for `GET /stepup/page.js`; without it the page is not served (Lambda). */
+  pageScript?: () => Promise<string>;
+}
+
+const maxBodyBytes = 32 * 1024;
+
+async function jsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length > maxBodyBytes)
+    throw new StepUpError('BAD_REQUEST', `request body is larger than ${maxBodyBytes} bytes`);
+  if (text.length === 0) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new StepUpError('BAD_REQUEST', 'the request body is not JSON');
+  }
+}
+
+/** Builds the app. Errors are mapped to `{code, message}` JSON in `onError` only. */
+export function createStepUpApp(deps: StepUpAppDeps) {
+  const app = new Hono();
+  const s = deps.service;
+
+  app.onError((err) => {
+    if (err instanceof StepUpError) {
+      return Response.json(
+        { errors: [{ message: err.message, extensions: { code: err.code } }], code: err.code },
+        {
+          status: err.status,
+          headers: { 'cache-control': 'no-store' },
+        },
+      );
+    }
+    return errorResponse(err);
+  });
+  app.notFound(() =>
+    errorResponse(new EdgeError(404, 'NOT_FOUND', 'no such route; the step-up routes live under /stepup')),
+  );
+
+  const caller = async (req: Request) =>
+    requireSession(await deps.verify(req.headers.get('authorization') ?? undefined));
+
+  app.post('/stepup/register/options', async (c) => c.json(await s.registrationOptions(await caller(c.req.raw))));
+  app.post('/stepup/register/verify', async (c) =>
+    c.json(await s.verifyRegistration(await caller(c.req.raw), await jsonBody(c.req.raw))),
+  );
+  app.post('/stepup/authenticate/options', async (c) =>
+    c.json(await s.authenticationOptions(await caller(c.req.raw), await jsonBody(c.req.raw))),
+  );
+  app.post('/stepup/authenticate/verify', async (c) => {
+    const issued = await s.verifyAuthentication(await caller(c.req.raw), await jsonBody(c.req.raw));
+    return c.json(issued, 200, { 'cache-control': 'no-store' });
+  });
+
+  if (deps.pageScript) {
+    const script = deps.pageScript;
+    app.get('/stepup', (c) => c.html(stepUpPage()));
+    app.get('/stepup/page.js', async (c) =>
+      c.body(await script(), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+    );
+  }
+  return app;
+}
