@@ -7,7 +7,7 @@ inp(caller, name, sensitive) := {"caller": caller, "request": {"operation": {"na
 er_worker := {"kind": "service", "service": "er-intake"}
 
 test_sensitive_needs_stepup if {
-	d := stepup.decision with input as inp({"kind": "human"}, "mergeEntities", true)
+	d := stepup.decision with input as inp({"kind": "human"}, "MergeEntity", true)
 	not d.allow
 	not d.audit
 	d.reasons[0].rule == "stepup.required"
@@ -15,7 +15,7 @@ test_sensitive_needs_stepup if {
 }
 
 test_exemption_skips_and_is_audited if {
-	d := stepup.decision with input as inp(er_worker, "mergeEntities", true)
+	d := stepup.decision with input as inp(er_worker, "MergeEntity", true)
 	d.allow
 	d.audit
 	d.exemption == "er-auto-merge"
@@ -28,7 +28,7 @@ test_exemption_is_narrow_to_its_operations if {
 }
 
 test_human_impersonating_service_name_gets_no_exemption if {
-	d := stepup.decision with input as inp({"kind": "human", "service": "er-intake"}, "mergeEntities", true)
+	d := stepup.decision with input as inp({"kind": "human", "service": "er-intake"}, "MergeEntity", true)
 	not d.allow
 }
 
@@ -44,7 +44,7 @@ test_not_sensitive_needs_no_stepup_and_no_audit if {
 }
 
 test_exemptions_come_only_from_policy_data if {
-	d := stepup.decision with input as inp(er_worker, "mergeEntities", true) with data.config.stepup.exemptions as []
+	d := stepup.decision with input as inp(er_worker, "MergeEntity", true) with data.config.stepup.exemptions as []
 	not d.allow
 }
 

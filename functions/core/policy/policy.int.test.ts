@@ -98,7 +98,7 @@ describe('decisions on real inputs', () => {
   });
 
   it('skips step-up only through an exemption and marks it for audit', () => {
-    const op = { operation: { name: 'mergeEntities', sensitive: true } };
+    const op = { operation: { name: 'MergeEntity', sensitive: true } };
     const service = engine.evaluate('graphgate/stepup/decision', {
       caller: { kind: 'service', service: 'er-intake' },
       request: op,
