@@ -5,10 +5,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest } from '../functions/core/manifest/build.js';
-import { loadSchema, readOperationDocuments, readSdl, schemaDir } from '../functions/core/manifest/schema-source.js';
+import {
+  loadSchema,
+  readFragmentSources,
+  readOperationDocuments,
+  readSdl,
+  schemaDir,
+} from '../functions/core/manifest/schema-source.js';
 
 export function renderManifest(): string {
-  const manifest = buildManifest(loadSchema(), readSdl(), readOperationDocuments());
+  const manifest = buildManifest(loadSchema(), readSdl(), readOperationDocuments(), readFragmentSources());
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
+  type DefinitionNode,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLSchema,
   getNamedType,
@@ -47,9 +49,51 @@ function hintsOf(field: GraphQLField<unknown, unknown>, parentHints: FieldHints)
   };
 }
 
+/** Parses shared fragment files (schema/fragments) into a library by fragment name. */
+export function fragmentLibrary(sources: string[]): Map<string, FragmentDefinitionNode> {
+  const lib = new Map<string, FragmentDefinitionNode>();
+  for (const src of sources) {
+    for (const d of parse(src).definitions) {
+      if (d.kind !== Kind.FRAGMENT_DEFINITION) throw new Error('schema/fragments may only hold fragment definitions');
+      if (lib.has(d.name.value)) throw new Error(`duplicate shared fragment ${d.name.value}`);
+      lib.set(d.name.value, d);
+    }
+  }
+  return lib;
+}
+
+/**
+ * Appends the shared fragments a document spreads but does not define (transitively), so every persisted document is
+ * self-contained — its sha256 covers everything it selects — while the source files stay free of copies.
+ */
+function withSharedFragments(doc: DocumentNode, lib: Map<string, FragmentDefinitionNode>): DocumentNode {
+  const defined = new Set(doc.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [d.name.value] : [])));
+  const added: DefinitionNode[] = [];
+  const pending = [doc as DocumentNode | FragmentDefinitionNode];
+  while (pending.length > 0) {
+    visit(pending.pop()!, {
+      FragmentSpread(node) {
+        const name = node.name.value;
+        if (defined.has(name)) return;
+        const frag = lib.get(name);
+        if (!frag) throw new Error(`unknown fragment ${name}`);
+        defined.add(name);
+        added.push(frag);
+        pending.push(frag);
+      },
+    });
+  }
+  added.sort((a, b) => ((a as FragmentDefinitionNode).name.value < (b as FragmentDefinitionNode).name.value ? -1 : 1));
+  return { ...doc, definitions: [...doc.definitions, ...added] };
+}
+
 /** Compiles one persisted document (a single operation plus its fragments) into a manifest entry. */
-export function compileOperation(schema: GraphQLSchema, source: string): ManifestEntry {
-  const doc: DocumentNode = parse(source);
+export function compileOperation(
+  schema: GraphQLSchema,
+  source: string,
+  fragments: Map<string, FragmentDefinitionNode> = new Map(),
+): ManifestEntry {
+  const doc: DocumentNode = withSharedFragments(parse(source), fragments);
   const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (ops.length !== 1 || !ops[0]!.name) throw new Error('a persisted document must hold exactly one named operation');
   const op = ops[0]!;
@@ -107,11 +151,17 @@ export function compileOperation(schema: GraphQLSchema, source: string): Manifes
 }
 
 /** Builds the whole manifest from the SDL text and the persisted documents. Names and ids must be unique. */
-export function buildManifest(schema: GraphQLSchema, sdl: string, documents: string[]): Manifest {
+export function buildManifest(
+  schema: GraphQLSchema,
+  sdl: string,
+  documents: string[],
+  fragments: string[] = [],
+): Manifest {
   const operations: Record<string, ManifestEntry> = {};
   const names = new Set<string>();
+  const lib = fragmentLibrary(fragments);
   for (const source of documents) {
-    const entry = compileOperation(schema, source);
+    const entry = compileOperation(schema, source, lib);
     if (names.has(entry.name)) throw new Error(`duplicate operation name ${entry.name}`);
     names.add(entry.name);
     operations[entry.id] = entry;

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, compileOperation } from './build.js';
+import { buildManifest, compileOperation, fragmentLibrary } from './build.js';
 import { manifest } from './index.js';
-import { loadSchema, readOperationDocuments, readSdl, schemaDir } from './schema-source.js';
+import { loadSchema, readFragmentSources, readOperationDocuments, readSdl, schemaDir } from './schema-source.js';
 
 describe('persisted-operation manifest', () => {
   it('is up to date with schema/ (run `npm run manifest` when this fails)', () => {
-    const fresh = buildManifest(loadSchema(), readSdl(), readOperationDocuments());
+    const fresh = buildManifest(loadSchema(), readSdl(), readOperationDocuments(), readFragmentSources());
     const committed = JSON.parse(readFileSync(join(schemaDir, 'manifest.json'), 'utf8'));
     expect(committed).toEqual(fresh);
   });
@@ -43,6 +43,15 @@ describe('persisted-operation manifest', () => {
     const schema = buildSchema(sdl);
     expect(compileOperation(schema, 'query A { t { a } }')).toMatchObject({ cacheTtlMs: 50_000, scope: 'PUBLIC' });
     expect(compileOperation(schema, 'query B { t { a me } }')).toMatchObject({ cacheTtlMs: 5_000, scope: 'PRIVATE' });
+  });
+
+  it('inlines shared fragments so each persisted document is self-contained, and refuses unknown ones', () => {
+    const lib = fragmentLibrary(readFragmentSources());
+    const entry = compileOperation(loadSchema(), 'query One($id: ID!) { entity(id: $id) { ...EntityFields } }', lib);
+    expect(entry.document).toMatch(/fragment EntityFields on Entity \{/);
+    expect(() => compileOperation(loadSchema(), 'query Two { entity(id: "1") { ...Nope } }', lib)).toThrow(
+      /unknown fragment Nope/,
+    );
   });
 
   it('refuses anonymous and multi-operation documents', () => {

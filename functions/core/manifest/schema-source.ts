@@ -24,6 +24,15 @@ export function readOperationDocuments(dir = schemaDir): string[] {
     .map((f) => readFileSync(join(ops, f), 'utf8'));
 }
 
+/** Shared fragments in `schema/fragments/*.graphql`, which persisted documents may spread. */
+export function readFragmentSources(dir = schemaDir): string[] {
+  const frags = join(dir, 'fragments');
+  return readdirSync(frags)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(frags, f), 'utf8'));
+}
+
 export function loadSchema(dir = schemaDir): GraphQLSchema {
   return buildSchema(readSdl(dir));
 }
