@@ -37,6 +37,10 @@ const consumerEnv = z.object({
   ER_ENABLED_KINDS: z.string().optional(),
   /** Events processed at once within one batch. */
   ER_CONCURRENCY: int(1, 100, 10),
+  /** Events per Neo4j effect transaction at most (concurrent events are grouped; one commit per group). */
+  ER_GRAPH_BATCH: int(1, 100, 10),
+  /** Effect transactions at once per process. */
+  ER_GRAPH_TX_IN_FLIGHT: int(1, 32, 2),
   MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
 });
 
@@ -49,6 +53,8 @@ export interface ConsumerConfig {
   region: string;
   er: ErConfig;
   concurrency: number;
+  /** Grouping of concurrent events into Neo4j transactions (see core/er/group-commit.ts). */
+  graph: { batch: number; txInFlight: number };
   maxReceiveCount: number;
 }
 
@@ -72,6 +78,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
       enabledKinds: kinds?.length ? kinds : defaultErConfig.enabledKinds,
     }),
     concurrency: e.ER_CONCURRENCY,
+    graph: { batch: e.ER_GRAPH_BATCH, txInFlight: e.ER_GRAPH_TX_IN_FLIGHT },
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
   };
 }

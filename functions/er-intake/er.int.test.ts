@@ -5,7 +5,8 @@ import { tableName, tables } from '../../infra/tables.js';
 import { testTenant, twin } from '../../test/twin.js';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { verifyLedger } from '../core/audit/verify.js';
-import { entityIdFor } from '../core/er/effect.js';
+import { defaultErConfig } from '../core/er/config.js';
+import { applyEvents, entityIdFor } from '../core/er/effect.js';
 import type { SourceRecord } from '../core/er/schemas.js';
 import { envelopeFor, personRecord } from '../core/er/test-support.js';
 import { unmergeTx } from '../core/graph/index.js';
@@ -122,6 +123,34 @@ describe('ER consumer on the twin', () => {
       { tenant },
     );
     expect(review).toEqual([{ status: 'OPEN', c: entityIdFor('ev-k1') }]);
+  });
+
+  it('applies a group of events in one transaction in order, and a failing event fails only itself', async () => {
+    // Prepare
+    const tenant = testTenant('er-group');
+    const ids = [{ scheme: 'passport', value: 'P-777' }];
+    const k1 = envelopeFor(tenant, 'k1', personRecord({ names: ['Barbara Liskov'], identifiers: ids }));
+    const k2 = envelopeFor(tenant, 'k2', personRecord({ names: ['Barbara Liskov'], identifiers: ids }));
+    const k4 = envelopeFor(tenant, 'k4', personRecord({ names: ['Niklaus Wirth'] }));
+    const bad = envelopeFor(tenant, 'k3', personRecord({ names: ['Ken Thompson'] }), 'x'.repeat(200));
+    const driver = (await import('../core/graph/driver.js')).createDriver(t.neo4jUri);
+    try {
+      const work = (envs: (typeof k1)[]) => envs.map((envelope) => ({ envelope, remainingMs: 5000 }));
+      // Act
+      const results = await applyEvents(driver, work([k1, k2, k1]), defaultErConfig);
+      const withBad = await applyEvents(driver, work([k4, bad]), defaultErConfig);
+      // Assess: k2 sees k1 written earlier in the same group; k1 twice is applied once; the bad id fails alone.
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      expect(withBad.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      const [r1, r2, r3] = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+      expect(r1).toMatchObject({ applied: true, outcome: { band: 'LOW' } });
+      expect(r2).toMatchObject({ applied: true, outcome: { band: 'HIGH', candidateId: entityIdFor('ev-k1') } });
+      expect(r3).toMatchObject({ applied: false, outcome: { band: 'LOW', eventId: 'ev-k1' } });
+      const markers = await query('MATCH (a:AppliedEvent {tenant: $tenant}) RETURN a.eventId AS e', { tenant });
+      expect(markers.map((m) => m.e).sort()).toEqual(['ev-k1', 'ev-k2', 'ev-k4']);
+    } finally {
+      await driver.close();
+    }
   });
 
   it('applies a redelivered event once, also when its idempotency record is lost (graph marker)', async () => {

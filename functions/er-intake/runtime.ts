@@ -38,7 +38,12 @@ export async function createConsumerRuntime(
   const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
   const deps: ConsumerDeps = {
     once: createEventIdempotency({ client, tableName: config.idempotencyTable }),
-    effect: options.effect ?? graphEffect(driver, ledger, config.er),
+    effect:
+      options.effect ??
+      graphEffect(driver, ledger, config.er, {
+        graphBatch: config.graph.batch,
+        graphTxInFlight: config.graph.txInFlight,
+      }),
     config: config.er,
     failures: new DynamoDbFailureStore(client, config.idempotencyTable),
     metrics,

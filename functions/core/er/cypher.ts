@@ -25,6 +25,11 @@ RETURN properties(d) AS decision`;
 export const setDecisionLedgerSeqCypher = `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 SET d.ledgerSeq = $seq`;
 
+/** {@link setDecisionLedgerSeqCypher} for many decisions in one statement: `$rows` of `{tenant, eventId, seq}`. */
+export const setDecisionLedgerSeqsCypher = `UNWIND $rows AS row
+MATCH (d:ErDecision {tenant: row.tenant, eventId: row.eventId})
+SET d.ledgerSeq = row.seq`;
+
 /**
  * Claims the right to append a decision's ledger entry: true for one caller until its claim runs out (the holder's
  * invocation deadline); after that (the holder died between commit and append) another receive can take it over.

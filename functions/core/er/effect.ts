@@ -22,6 +22,7 @@ import {
   erMigrationStatements,
   getDecisionCypher,
   setDecisionLedgerSeqCypher,
+  setDecisionLedgerSeqsCypher,
 } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import { normaliseRecord } from './normalise.js';
@@ -201,6 +202,50 @@ export async function applyEvent(
   }
 }
 
+/** One event of a grouped write: its envelope and its invocation's remaining time (the ledger claim's deadline). */
+export interface EventWork {
+  envelope: Envelope;
+  remainingMs: number;
+}
+
+/**
+ * Applies several events in one write transaction, each exactly as {@link applyEventTx} (its marker commits with its
+ * effect), so the group pays one commit. Events are applied in order and see each other's writes: a duplicate inside
+ * the group is blocked like one committed before it. If the group fails (a merge CONFLICT, an invalid record), the
+ * events are applied again one by one in order with {@link applyEvent}, so one bad event fails only itself.
+ */
+export async function applyEvents(
+  driver: Driver,
+  work: readonly EventWork[],
+  config: ErConfig,
+): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
+  if (work.length > 1) {
+    const session = driver.session();
+    try {
+      const results = await session.executeWrite(async (tx) => {
+        const out: { applied: boolean; outcome: EffectOutcome }[] = [];
+        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, w.remainingMs));
+        return out;
+      });
+      return results.map((value) => ({ status: 'fulfilled', value }));
+    } catch {
+      // Fall through: the group rolled back as a whole; each event now gets its own transaction and its own error.
+    } finally {
+      await session.close();
+    }
+  }
+  // One by one and in order, so an event still sees the ones before it, as it would have in the group.
+  const settled: PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[] = [];
+  for (const w of work) {
+    try {
+      settled.push({ status: 'fulfilled', value: await applyEvent(driver, w.envelope, config, w.remainingMs) });
+    } catch (reason) {
+      settled.push({ status: 'rejected', reason });
+    }
+  }
+  return settled;
+}
+
 /**
  * Claims the decision's ledger append for this caller (see claimLedgerCypher). The effect transaction itself claims
  * for its own caller, so only receives that find an applied event without `ledgerSeq` need this.
@@ -225,6 +270,16 @@ export async function claimLedger(
 /** Records on the decision which audit ledger entry holds it, so a redelivery does not append it twice. */
 export async function recordLedgerSeq(driver: Driver, tenant: string, eventId: string, seq: number): Promise<void> {
   await driver.executeQuery(setDecisionLedgerSeqCypher, { tenant, eventId, seq: int(seq) });
+}
+
+/** {@link recordLedgerSeq} for several decisions in one auto-commit statement. */
+export async function recordLedgerSeqs(
+  driver: Driver,
+  rows: readonly { tenant: string; eventId: string; seq: number }[],
+): Promise<void> {
+  await driver.executeQuery(setDecisionLedgerSeqsCypher, {
+    rows: rows.map((r) => ({ tenant: r.tenant, eventId: r.eventId, seq: int(r.seq) })),
+  });
 }
 
 /** Creates the ER constraints and indexes (idempotent). */

@@ -2,14 +2,17 @@
 export * from './config.js';
 export {
   applyEvent,
+  applyEvents,
   applyEventTx,
   type EffectOutcome,
   entityIdFor,
   erActor,
   migrateEr,
   recordLedgerSeq,
+  recordLedgerSeqs,
 } from './effect.js';
 export * from './errors.js';
+export * from './group-commit.js';
 export * from './normalise.js';
 export * from './pipeline.js';
 export * from './schemas.js';

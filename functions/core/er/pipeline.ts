@@ -2,16 +2,18 @@
  * One intake event from message body to applied effect: parse → kind check → idempotency (DynamoDB) → graph effect
  * exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker both call it.
  *
- * Store writes per first-time event: idempotency put (INPROGRESS) + update (COMPLETED), one Neo4j transaction, one
- * ledger put. A duplicate costs one failed conditional put and one read.
+ * Store writes per first-time event: idempotency put (INPROGRESS) + update (COMPLETED), one ledger put, and a share
+ * of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect and
+ * again for recording their ledger sequences. A duplicate costs one failed conditional put and one read.
  */
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import type { AuditLedger } from '../audit/types.js';
 import type { IdempotentEvent, IdempotentResult } from '../idempotency/events.js';
 import type { ErConfig } from './config.js';
-import { applyEvent, claimLedger, type EffectOutcome, erActor, recordLedgerSeq } from './effect.js';
+import { applyEvents, claimLedger, type EffectOutcome, type EventWork, erActor, recordLedgerSeqs } from './effect.js';
 import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
+import { groupCommit } from './group-commit.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
 
 /** Runs `fn` at most once per (tenant, idempotency key); see functions/core/idempotency. */
@@ -56,15 +58,37 @@ export function parseEnvelope(body: string): Envelope {
   return parsed.data;
 }
 
+/** How the default effect groups concurrent events into Neo4j transactions. */
+export interface GraphEffectOptions {
+  /** Events per effect transaction at most. @default 10 */
+  graphBatch?: number;
+  /** Effect transactions at once per process; events arriving meanwhile form the next group. @default 2 */
+  graphTxInFlight?: number;
+}
+
 /**
  * The default effect: the graph write (exactly once per event id) and, once per decision, its `er.band` ledger entry.
+ * Concurrent events share transactions (see group-commit.ts); each event's marker still commits with its own effect.
  * A redelivery after a crash between the two finds `ledgerSeq` unset and appends then, after claiming the append (so
  * two overlapping receives never both append). A twin entry needs a crash between the ledger put and
  * `recordLedgerSeq` plus the claim running out (the holder's deadline); the entry carries the event id, so an auditor can see it.
  */
-export function graphEffect(driver: Driver, ledger: AuditLedger, config: ErConfig): Effect {
+export function graphEffect(
+  driver: Driver,
+  ledger: AuditLedger,
+  config: ErConfig,
+  options: GraphEffectOptions = {},
+): Effect {
+  const grouping = { maxBatch: options.graphBatch ?? 10, maxInFlight: options.graphTxInFlight ?? 2 };
+  const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config), grouping);
+  const recordSeq = groupCommit(async (rows: { tenant: string; eventId: string; seq: number }[]) => {
+    await recordLedgerSeqs(driver, rows);
+    return rows.map(() => undefined);
+  }, grouping);
   return async (envelope, remainingMs) => {
-    const { applied, outcome } = await applyEvent(driver, envelope, config, remainingMs);
+    const settled = await apply({ envelope, remainingMs });
+    if (settled.status === 'rejected') throw settled.reason;
+    const { applied, outcome } = settled.value;
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
     // it; if another receive holds a fresh claim, this one retries later instead of appending a twin entry.
     if (
@@ -94,7 +118,7 @@ export function graphEffect(driver: Driver, ledger: AuditLedger, config: ErConfi
           configVersion: outcome.configVersion,
         },
       });
-      await recordLedgerSeq(driver, envelope.tenant, envelope.eventId, entry.seq);
+      await recordSeq({ tenant: envelope.tenant, eventId: envelope.eventId, seq: entry.seq });
       outcome.ledgerSeq = entry.seq;
     }
     return { ...outcome, applied };

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { groupCommit } from './group-commit.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('groupCommit', () => {
+  it('runs items submitted together as one group and answers each in order', async () => {
+    // Prepare
+    const groups: number[][] = [];
+    const double = groupCommit(
+      async (xs: number[]) => {
+        groups.push(xs);
+        return xs.map((x) => x * 2);
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    // Act
+    const out = await Promise.all([1, 2, 3].map(double));
+    // Assess
+    expect(out).toEqual([2, 4, 6]);
+    expect(groups).toEqual([[1, 2, 3]]);
+  });
+
+  it('groups items that arrive while the in-flight slots are busy, up to maxBatch', async () => {
+    // Prepare
+    const groups: number[][] = [];
+    const echo = groupCommit(
+      async (xs: number[]) => {
+        groups.push(xs);
+        await tick();
+        return xs;
+      },
+      { maxBatch: 2, maxInFlight: 1 },
+    );
+    // Act
+    const first = echo(0);
+    await Promise.resolve();
+    const rest = [1, 2, 3, 4].map(echo);
+    await Promise.all([first, ...rest]);
+    // Assess
+    expect(groups).toEqual([[0], [1, 2], [3, 4]]);
+  });
+
+  it('fails every item of a failed group and keeps serving later ones', async () => {
+    // Prepare
+    let calls = 0;
+    const flaky = groupCommit(
+      async (xs: number[]) => {
+        if (calls++ === 0) throw new Error('boom');
+        return xs;
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    // Act
+    const failed = await Promise.allSettled([flaky(1), flaky(2)]);
+    const later = await flaky(3);
+    // Assess
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(later).toBe(3);
+  });
+});
