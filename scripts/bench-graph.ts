@@ -43,7 +43,7 @@ async function pickCenters(driver: Driver, tenant: string, hops: 1 | 2 | 3, want
   for (let i = 0; i < ids.length && out.length < want; i += step) {
     const res = await driver.executeQuery(
       neighborsCypher[hops].text,
-      { tenant, id: ids[i], relTypes: allRelTypes, limitPlusOne: neo4j.int(params.limit + 1) },
+      { tenant, id: ids[i], relTypes: allRelTypes, limitPlusOne: neo4j.int(params.limit + 1), now: neo4j.int(Date.now()) },
       { routing: neo4j.routing.READ },
     );
     const n = (res.records[0]?.get('entities') as unknown[] | undefined)?.length ?? 0;
@@ -62,6 +62,7 @@ async function rawNeighbors(driver: Driver, tenant: string, id: string, hops: 1 
         id,
         relTypes: allRelTypes,
         limitPlusOne: neo4j.int(params.limit + 1),
+        now: neo4j.int(Date.now()),
       });
       const rec = res.records[0];
       const members = (rec?.get('entities') as { id: string }[] | undefined) ?? [];
@@ -71,6 +72,7 @@ async function rawNeighbors(driver: Driver, tenant: string, id: string, hops: 1 
         ids: [center?.id ?? id, ...members.map((m) => m.id)],
         relTypes: allRelTypes,
         limitPlusOne: neo4j.int(neighborhoodRelsCypher.cost.maxRows + 1),
+        now: neo4j.int(Date.now()),
       });
       return rels.records.length;
     });
