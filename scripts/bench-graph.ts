@@ -43,7 +43,13 @@ async function pickCenters(driver: Driver, tenant: string, hops: 1 | 2 | 3, want
   for (let i = 0; i < ids.length && out.length < want; i += step) {
     const res = await driver.executeQuery(
       neighborsCypher[hops].text,
-      { tenant, id: ids[i], relTypes: allRelTypes, limitPlusOne: neo4j.int(params.limit + 1), now: neo4j.int(Date.now()) },
+      {
+        tenant,
+        id: ids[i],
+        relTypes: allRelTypes,
+        limitPlusOne: neo4j.int(params.limit + 1),
+        now: neo4j.int(Date.now()),
+      },
       { routing: neo4j.routing.READ },
     );
     const n = (res.records[0]?.get('entities') as unknown[] | undefined)?.length ?? 0;
