@@ -70,8 +70,8 @@ export interface GraphEffectOptions {
  * The default effect: the graph write (exactly once per event id) and, once per decision, its `er.band` ledger entry.
  * Concurrent events share transactions (see group-commit.ts); each event's marker still commits with its own effect.
  * A redelivery after a crash between the two finds `ledgerSeq` unset and appends then, after claiming the append (so
- * two overlapping receives never both append). A twin entry needs a crash between the ledger put and
- * `recordLedgerSeq` plus the claim running out (the holder's deadline); the entry carries the event id, so an auditor can see it.
+ * two overlapping receives never both append). After a crash between the ledger put and `recordLedgerSeq`, the
+ * redelivery finds that entry (by event id, in a bounded look-back) and records it instead of appending a twin.
  */
 export function graphEffect(
   driver: Driver,
@@ -91,12 +91,18 @@ export function graphEffect(
     const { applied, outcome } = settled.value;
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
     // it; if another receive holds a fresh claim, this one retries later instead of appending a twin entry.
-    if (
-      outcome.ledgerSeq == null &&
-      !applied &&
-      !(await claimLedger(driver, envelope.tenant, envelope.eventId, remainingMs))
-    ) {
+    const redelivered = outcome.ledgerSeq == null && !applied;
+    if (redelivered && !(await claimLedger(driver, envelope.tenant, envelope.eventId, remainingMs))) {
       throw new EventInProgressError(envelope.eventId);
+    }
+    if (redelivered) {
+      // A crash (SIGKILL, timeout) between the ledger put and recordLedgerSeq leaves an entry nobody recorded. Look
+      // for it before appending, so the ledger holds exactly one er.band entry per decision.
+      const earlier = await findRecentEntry(ledger, envelope.tenant, envelope.eventId);
+      if (earlier) {
+        await recordSeq({ tenant: envelope.tenant, eventId: envelope.eventId, seq: earlier.seq });
+        outcome.ledgerSeq = earlier.seq;
+      }
     }
     if (outcome.ledgerSeq == null) {
       const entry = await ledger.append(envelope.tenant, {
@@ -123,6 +129,23 @@ export function graphEffect(
     }
     return { ...outcome, applied };
   };
+}
+
+/**
+ * Entries appended since the crash that could have orphaned one: a bounded look-back from the head (a redelivery comes
+ * one visibility timeout after the crash, and a tenant's chain grows by far fewer entries than this meanwhile).
+ */
+export const ledgerLookback = 2_000;
+
+/** The tenant's most recent `er.band` entry for an event, if one was appended but never recorded. */
+export async function findRecentEntry(ledger: AuditLedger, tenant: string, eventId: string) {
+  const head = await ledger.head(tenant);
+  if (!head) return undefined;
+  const fromSeq = Math.max(1, head.seq - ledgerLookback + 1);
+  for await (const entry of ledger.read(tenant, { fromSeq })) {
+    if (entry.kind === 'er.band' && entry.subject === eventId) return entry;
+  }
+  return undefined;
 }
 
 /** Processes one parsed envelope; errors carry stable ER codes (see errors.ts). */
