@@ -4,24 +4,16 @@
  */
 import { z } from 'zod';
 import { queues } from '../../infra/queues.js';
+import { ConfigError, parseEnv } from '../core/config/env.js';
 import { defaultErConfig, type ErConfig, erConfigSchema } from '../core/er/config.js';
 import { entityKinds } from '../core/graph/types.js';
 
 const stage = z.enum(['local', 'dev', 'staging', 'prod']);
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
-function parse<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.output<S> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`${what} configuration is invalid: ${names}`);
-  }
-  return parsed.data;
-}
+const parse = parseEnv;
 
 const consumerEnv = z.object({
   GRAPHGATE_STAGE: stage,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError, parseEnv } from '../core/config/env.js';
 import type { SigningKey } from '../core/signing/internal-request.js';
 import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up-config.js';
 
@@ -42,18 +43,11 @@ export function parseSigningKeys(text: string): SigningKey[] {
   });
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Reads and validates the origin's environment. Throws a ConfigError naming every bad variable. */
 export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`origin configuration is invalid: ${names}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'origin');
   const allow = e.ALLOW_ARBITRARY_DOCUMENTS === 'true';
   if (allow && e.GRAPHGATE_STAGE !== 'local') {
     throw new ConfigError(`ALLOW_ARBITRARY_DOCUMENTS is only allowed in the local stage, not ${e.GRAPHGATE_STAGE}`);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { tableName, tables } from '../../infra/tables.js';
+import { ConfigError, parseEnv } from '../core/config/env.js';
 
 const envSchema = z.object({
   /** `all` (default), `none`, or `tenants:<id>,<id>` for a staged roll-out per tenant. Set per stage by CDK. */
@@ -33,16 +34,11 @@ export interface StepUpEnforcementConfig {
   grantTtlS: number;
 }
 
-/** Parses the step-up variables; throws an Error naming every bad one. */
+/** Parses the step-up variables; throws a ConfigError naming every bad one. */
 export function loadStepUpEnforcement(env: NodeJS.ProcessEnv, stage: string): StepUpEnforcementConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`origin step-up configuration is invalid: ${names}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'origin step-up');
   if (stage === 'local' && e.STEPUP_ENFORCE !== 'none' && !e.DYNAMODB_ENDPOINT) {
-    throw new Error('DYNAMODB_ENDPOINT is required in the local stage: step-up grants live in dynalite');
+    throw new ConfigError('DYNAMODB_ENDPOINT is required in the local stage: step-up grants live in dynalite');
   }
   return {
     enforce:

@@ -2,6 +2,7 @@
  * Configuration of the retention sweep (Lambda and `npm run retention:sweep`): read once at start, typed, loud.
  */
 import { z } from 'zod';
+import { ConfigError, parseEnv } from '../core/config/env.js';
 
 const envSchema = z.object({
   GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
@@ -27,18 +28,11 @@ export interface SweepConfig {
   batchSize: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Reads and validates the sweep's environment; throws a ConfigError naming every bad variable. */
 export function loadSweepConfig(env: NodeJS.ProcessEnv = process.env): SweepConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`retention sweep configuration is invalid: ${names}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'retention sweep');
   return {
     stage: e.GRAPHGATE_STAGE,
     neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },

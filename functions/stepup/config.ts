@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { tableName, tables } from '../../infra/tables.js';
+import { ConfigError, parseEnv } from '../core/config/env.js';
 
 const envSchema = z.object({
   GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
@@ -37,18 +38,11 @@ export interface StepUpConfig {
   grantTtlS: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Reads and validates the environment; the error names every bad variable. */
 export function loadStepUpConfig(env: NodeJS.ProcessEnv = process.env): StepUpConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`step-up configuration is invalid: ${names}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'step-up');
   if (!e.JWT_JWKS_URL && !e.JWT_JWKS)
     throw new ConfigError('step-up configuration: JWT_JWKS_URL or JWT_JWKS is required');
   const origins = e.STEPUP_ORIGINS.split(',').map((o) => o.trim());
