@@ -5,6 +5,7 @@
  */
 import type { Envelope, SourceRecord } from '../functions/core/er/schemas.js';
 import { eventIdFor } from '../functions/er-intake/enqueue.js';
+import { mulberry32 } from './seed/names.js';
 
 const first = [
   'Ada',
@@ -43,18 +44,6 @@ const last = [
   'Wirth',
 ];
 
-/** mulberry32: small, seedable, good enough for test data. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GeneratedLoad {
   /** Every message in send order (shuffled). */
   messages: Envelope[];
@@ -73,7 +62,7 @@ export function generateEvents(o: {
   seed: number;
   runId?: string;
 }): GeneratedLoad {
-  const rand = rng(o.seed);
+  const rand = mulberry32(o.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const runId = o.runId ?? `${o.seed}-${Date.now().toString(36)}`;
   const tenants = Array.from({ length: o.tenants }, (_, i) => `er-load-${runId}-${i}`.toLowerCase());
