@@ -3,11 +3,12 @@ import { Hono } from 'hono';
 import type { Manifest } from '../functions/core/manifest/index.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
 import { resolveScope } from '../functions/core/policy/index.js';
+import { throttledLog } from '../functions/core/throttled-log.js';
 import { createVerifier, type Identity } from './auth.js';
 import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
 import { EdgeError, errorResponse } from './errors.js';
-import { createEdgeMetrics, type EdgeMetrics, throttledLogger } from './metrics.js';
+import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { type CallOrigin, type OriginResult, OriginUnreachableError } from './origin.js';
 import { createRateLimiter } from './ratelimit.js';
 import { parsePersistedRequest } from './request.js';
@@ -57,7 +58,7 @@ export function createEdgeApp(deps: EdgeDeps) {
   const metrics = deps.metrics ?? createEdgeMetrics();
   const now = deps.now ?? Date.now;
   const verify = createVerifier(config.jwt);
-  const warnCacheDown = throttledLogger(30_000);
+  const warnCacheDown = throttledLog(30_000);
   const rateLimit = createRateLimiter(deps.redis, config.rateLimits, (err) => {
     metrics.inc('cache_fail_open');
     warnCacheDown(`edge: rate limiter unavailable, failing open: ${(err as Error).message}`);

@@ -9,8 +9,8 @@ import {
   parseEntry,
 } from '../functions/core/cache/edge.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
+import { withTimeout } from '../functions/core/timeout.js';
 import type { Identity } from './auth.js';
-import { withTimeout } from './timeout.js';
 
 export type CacheLookup =
   | { state: 'fresh' | 'stale'; key: string; entry: CacheEntry }

@@ -39,19 +39,3 @@ export function createEdgeMetrics(): EdgeMetrics {
     },
   };
 }
-
-/** Logs a message at most once per interval (cache-down warnings must not flood the logs). */
-export function throttledLogger(intervalMs: number, log: (line: string) => void = console.warn) {
-  let last = 0;
-  let suppressed = 0;
-  return (line: string) => {
-    const now = Date.now();
-    if (now - last >= intervalMs) {
-      log(suppressed > 0 ? `${line} (${suppressed} similar suppressed)` : line);
-      last = now;
-      suppressed = 0;
-    } else {
-      suppressed++;
-    }
-  };
-}

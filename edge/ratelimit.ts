@@ -1,8 +1,8 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
+import { withTimeout } from '../functions/core/timeout.js';
 import type { EdgeConfig } from './config.js';
 import { EdgeError } from './errors.js';
-import { withTimeout } from './timeout.js';
 
 /** The outcome headers of a rate-limit check (IETF RateLimit fields plus the common X- form). */
 function limitHeaders(limit: number, remaining: number, resetMs: number): Record<string, string> {

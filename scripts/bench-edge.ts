@@ -18,8 +18,8 @@ import { ensureDevKeys } from '../infra/local/dev-keys.js';
 import { cacheDir, repoRoot } from '../infra/local/paths.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { pickFreePorts, startTwin } from '../infra/local/twin.js';
+import { attack, reportCase, type VegetaTarget } from '../load/vegeta.js';
 import { report, target } from './bench/evidence.js';
-import { attack, reportCase, type VegetaTarget } from './bench/vegeta.js';
 import { buildPolicies } from './build-policies.js';
 import { seedGraph, seedTenant } from './seed/graph.js';
 import { devToken } from './token.js';
@@ -105,7 +105,7 @@ async function main() {
       command: process.execPath,
       args: [
         require.resolve('tsx/cli'),
-        join(repoRoot, 'scripts/bench/limit-server.ts'),
+        join(repoRoot, 'load/limit-server.ts'),
         '--port',
         String(ports.limit),
         '--key',

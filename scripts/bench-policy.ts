@@ -4,7 +4,6 @@
  *
  *   tsx scripts/bench-policy.ts [--quick]
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../functions/core/policy/canonical.js';
 import { resolveScope } from '../functions/core/policy/scope.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
+import { gitCommit } from './bench/evidence.js';
 import { buildPolicies } from './build-policies.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -54,16 +54,6 @@ function summarise(samples: number[]) {
     max_ms: round(sorted[sorted.length - 1] ?? Number.NaN),
     errors: 0,
   };
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return 'uncommitted';
-  }
 }
 
 async function main() {

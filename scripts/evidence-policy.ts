@@ -5,7 +5,6 @@
  *
  *   tsx scripts/evidence-policy.ts
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { toDecisionLogEntry } from '../functions/core/policy/decision-log.js';
 import { PolicyDeniedError } from '../functions/core/policy/errors.js';
 import { type ExportRecord, type ExportRequest, transformExport } from '../functions/core/policy/export-transform.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
+import { gitCommit } from './bench/evidence.js';
 import { buildPolicies } from './build-policies.js';
 import { readRecordedInputs } from './policy-simulate.js';
 
@@ -38,16 +38,6 @@ function people(n: number): ExportRecord[] {
       risk: (i * 13) % 100,
     },
   }));
-}
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return 'uncommitted';
-  }
 }
 
 async function main() {
@@ -89,7 +79,7 @@ async function main() {
   const out = {
     command: 'npm run evidence:policy',
     generated_at: new Date().toISOString(),
-    commit: commit(),
+    commit: gitCommit(),
     revision: build.revision,
     scenario_clock: NOW.toISOString(),
     decisions,

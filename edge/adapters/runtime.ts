@@ -6,7 +6,13 @@ import type { EdgeConfig } from '../config.js';
 import { createOriginClient } from '../origin.js';
 
 /** Builds the edge app from a validated config; the adapters differ only in how they get config, policy and waitUntil. */
-export function buildEdge(config: EdgeConfig, policy: PolicyEngine, background: Background) {
+export function buildEdge(
+  config: EdgeConfig,
+  policy: PolicyEngine,
+  background: Background,
+  /** Test seams: the hop to the origin and the clock. */
+  seams: { fetch?: typeof fetch; now?: () => number } = {},
+) {
   // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.
   const redis = new Redis({
     url: config.upstash.url,
@@ -17,6 +23,7 @@ export function buildEdge(config: EdgeConfig, policy: PolicyEngine, background: 
     originUrl: config.originUrl,
     signingKey: config.signingKey,
     timeoutMs: config.timeouts.originMs,
+    fetch: seams.fetch,
   });
-  return createEdgeApp({ config, manifest, redis, policy, callOrigin, background });
+  return createEdgeApp({ config, manifest, redis, policy, callOrigin, background, now: seams.now });
 }

@@ -1,11 +1,9 @@
-import { Redis } from '@upstash/redis';
-import { manifest } from '../../functions/core/manifest/index.js';
 import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
 import { testKey } from '../../functions/graphql/test-support/requests.js';
 import { twin } from '../../test/twin.js';
-import { type Background, createEdgeApp } from '../app.js';
+import { buildEdge } from '../adapters/runtime.js';
+import type { Background } from '../app.js';
 import type { EdgeConfigInput } from '../config.js';
-import { createOriginClient } from '../origin.js';
 import { edgeConfig, testIssuer } from './fixtures.js';
 
 /**
@@ -28,27 +26,9 @@ export async function realStack(
     jwks: issuer.jwks,
     upstash: { url: twin().upstashUrl, token: twin().upstashToken },
     signingKey: testKey,
+    timeouts: { cacheMs: 250, originMs: 5_000 },
     ...options.config,
   });
-  const redis = new Redis({
-    url: config.upstash.url,
-    token: config.upstash.token,
-    retry: { retries: 1, backoff: () => 10 },
-  });
-  const callOrigin = createOriginClient({
-    originUrl: config.originUrl,
-    signingKey: config.signingKey,
-    timeoutMs: 5_000,
-    fetch: fetchToOrigin,
-  });
-  const edge = createEdgeApp({
-    config,
-    manifest,
-    redis,
-    policy: origin.policy,
-    callOrigin,
-    background: options.background,
-    now: options.now,
-  });
+  const edge = buildEdge(config, origin.policy, options.background, { fetch: fetchToOrigin, now: options.now });
   return { ...edge, origin, issuer, state, close: () => origin.close() };
 }

@@ -7,7 +7,7 @@ import {
   responseCacheOptions,
   type UpstashClient,
 } from '../core/cache/index.js';
-import { throttledLog } from './log.js';
+import { throttledLog } from '../core/throttled-log.js';
 
 /**
  * The origin's response cache: envelop's plugin (not yoga's wrapper, which cannot scope invalidation to a tenant and

@@ -52,7 +52,8 @@ export function target(what: string, op: '<=' | '>=', value: number, measured: n
   return { what, op, value, measured: round(measured), pass: op === '<=' ? measured <= value : measured >= value };
 }
 
-function commit(): string {
+/** The checked-out commit, recorded in every evidence file (`uncommitted` outside a git checkout). */
+export function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
   } catch {
@@ -85,7 +86,7 @@ export function report(args: {
   const json = {
     name: args.name,
     at,
-    commit: commit(),
+    commit: gitCommit(),
     command: args.command,
     machine: { cpus: cpus().length, node: process.version },
     params: args.params,

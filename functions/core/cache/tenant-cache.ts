@@ -4,6 +4,7 @@
  */
 import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import type { ExecutionResult } from 'graphql';
+import { withTimeout as boundedBy } from '../timeout.js';
 import { type CacheEntry, createEntry, invalidationTag, isFresh, tagsOf } from './entry.js';
 import { CacheUnavailableError } from './errors.js';
 import { assertTenant, keyBelongsTo, tagSetKey } from './key.js';
@@ -50,11 +51,7 @@ export function serializeResult(result: ExecutionResult): string {
 
 /** Rejects with {@link CacheUnavailableError} when `work` takes longer than `ms`; the late result is ignored. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CacheUnavailableError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return boundedBy(work, ms, what, (message) => new CacheUnavailableError(message));
 }
 
 /**

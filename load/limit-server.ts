@@ -2,7 +2,7 @@
  * The edge benchmark's baseline: a bare Hono route on the Node adapter that does one raw @upstash/redis GET of the
  * cached entry through the same Upstash-REST endpoint and returns its body. No JWT, no rate limit, no manifest:
  * the floor under the edge's hit path on this machine.
- *   tsx scripts/bench/limit-server.ts --port N --key <cache key>   (UPSTASH_URL, UPSTASH_TOKEN)
+ *   tsx load/limit-server.ts --port N --key <cache key>   (UPSTASH_URL, UPSTASH_TOKEN)
  */
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
