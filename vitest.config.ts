@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (logic only, in-memory adapters, no services) and `integration` (`*.int.test.ts`, against the
- * real local twin that test/global-setup.ts starts on free ports and stops afterwards).
+ * real local twin that infra/local/test-support/global-setup.ts starts on free ports and stops afterwards).
  */
 export default defineConfig({
   test: {
@@ -21,7 +21,7 @@ export default defineConfig({
           include: ['**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/cdk.out/**'],
           environment: 'node',
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['infra/local/test-support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
           // Tests share one twin; each uses its own tenant/queue/table keys, so files may run in parallel.

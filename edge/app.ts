@@ -1,13 +1,13 @@
 import type { Redis } from '@upstash/redis';
 import { Hono } from 'hono';
+import { createVerifier, type Identity } from '../functions/core/auth/index.js';
+import { errorResponse, HttpError } from '../functions/core/http/index.js';
 import type { Manifest } from '../functions/core/manifest/index.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
 import { resolveScope } from '../functions/core/policy/index.js';
 import { throttledLog } from '../functions/core/throttled-log.js';
-import { createVerifier, type Identity } from './auth.js';
 import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
-import { EdgeError, errorResponse } from './errors.js';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { type CallOrigin, type OriginResult, OriginUnreachableError } from './origin.js';
 import { createRateLimiter } from './ratelimit.js';
@@ -88,17 +88,17 @@ export function createEdgeApp(deps: EdgeDeps) {
 
   const app = new Hono();
   app.onError((err) => {
-    if (err instanceof EdgeError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
-    if (err instanceof EdgeError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
+    if (err instanceof HttpError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
+    if (err instanceof HttpError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
     return errorResponse(err);
   });
-  app.notFound(() => errorResponse(new EdgeError(404, 'NOT_FOUND', 'no such route; GraphQL is served at /graphql')));
+  app.notFound(() => errorResponse(new HttpError(404, 'NOT_FOUND', 'no such route; GraphQL is served at /graphql')));
 
   app.all('/graphql', async (c) => {
     metrics.inc('requests');
     const req = c.req.raw;
     if (req.method !== 'GET' && req.method !== 'POST') {
-      throw new EdgeError(405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed; use GET or POST`, {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${req.method} is not allowed; use GET or POST`, {
         allow: 'GET, POST',
       });
     }
@@ -117,7 +117,7 @@ export function createEdgeApp(deps: EdgeDeps) {
       const result = await forward(identity, req, operation, variables).catch((err) => {
         if (err instanceof OriginUnreachableError) {
           metrics.inc('origin_errors');
-          throw new EdgeError(503, 'ORIGIN_UNAVAILABLE', 'the origin is unavailable; retry shortly', {
+          throw new HttpError(503, 'ORIGIN_UNAVAILABLE', 'the origin is unavailable; retry shortly', {
             'retry-after': '5',
           });
         }
@@ -175,7 +175,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     }
     if (result && result.status < 500) return withLimits(fromOrigin(result, 'MISS'));
     metrics.inc('origin_errors');
-    throw new EdgeError(
+    throw new HttpError(
       503,
       'ORIGIN_UNAVAILABLE',
       'the origin is unavailable and no cached response is held; retry shortly',

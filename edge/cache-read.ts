@@ -1,4 +1,5 @@
 import type { Redis } from '@upstash/redis';
+import type { Identity } from '../functions/core/auth/index.js';
 import {
   ageSeconds,
   type CacheEntry,
@@ -7,10 +8,9 @@ import {
   isFresh,
   isStaleServable,
   parseEntry,
-} from '../functions/core/cache/edge.js';
+} from '../functions/core/cache/reader.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import { withTimeout } from '../functions/core/timeout.js';
-import type { Identity } from './auth.js';
 
 export type CacheLookup =
   | { state: 'fresh' | 'stale'; key: string; entry: CacheEntry }

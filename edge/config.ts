@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jwtOptionsSchema } from '../functions/core/auth/index.js';
 
 /**
  * Edge configuration. Lambda@Edge has no environment variables, so the adapters build this from a config module
@@ -9,17 +10,7 @@ export const edgeConfigSchema = z.object({
   /** Origin GraphQL endpoint, e.g. https://xyz.lambda-url.eu-west-1.on.aws/graphql */
   originUrl: z.url(),
   signingKey: z.object({ kid: z.string().min(1), secret: z.string().min(16) }),
-  jwt: z.object({
-    issuer: z.string().min(1),
-    audience: z.string().min(1),
-    /** Either a JWKS URL (fetched and cached by jose) … */
-    jwksUrl: z.url().optional(),
-    /** … or the keys themselves (a JWK set), for stages that bake them in. */
-    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
-    clockSkewS: z.number().int().min(0).max(300).default(30),
-    /** Claim holding the tenant id. */
-    tenantClaim: z.string().default('tenant'),
-  }),
+  jwt: jwtOptionsSchema,
   upstash: z.object({ url: z.url(), token: z.string().min(1) }),
   limits: z
     .object({ maxBodyBytes: z.number().int().positive(), maxVariablesBytes: z.number().int().positive() })

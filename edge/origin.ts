@@ -1,6 +1,6 @@
+import type { Identity } from '../functions/core/auth/index.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import { type SigningKey, signInternalRequest } from '../functions/core/signing/internal-request.js';
-import type { Identity } from './auth.js';
 
 /** Response headers from the origin that matter to clients; the rest (hop-by-hop, server details) stay behind. */
 const passThrough = ['content-type', 'x-gg-bookmark', 'www-authenticate', 'retry-after', 'cache-control'];

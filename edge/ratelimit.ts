@@ -1,8 +1,8 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
+import { HttpError } from '../functions/core/http/index.js';
 import { withTimeout } from '../functions/core/timeout.js';
 import type { EdgeConfig } from './config.js';
-import { EdgeError } from './errors.js';
 
 /** The outcome headers of a rate-limit check (IETF RateLimit fields plus the common X- form). */
 function limitHeaders(limit: number, remaining: number, resetMs: number): Record<string, string> {
@@ -53,7 +53,7 @@ export function createRateLimiter(redis: Redis, limits: EdgeConfig['rateLimits']
     if (denied) {
       const retryAfter = String(Math.max(1, Math.ceil((denied.reset - Date.now()) / 1000)));
       const who = denied === t ? `tenant ${tenant}` : `subject ${subject}`;
-      throw new EdgeError(429, 'RATE_LIMITED', `rate limit exceeded for ${who}`, {
+      throw new HttpError(429, 'RATE_LIMITED', `rate limit exceeded for ${who}`, {
         ...headers,
         'retry-after': retryAfter,
       });

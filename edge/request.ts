@@ -1,5 +1,5 @@
+import { HttpError, readCappedText } from '../functions/core/http/index.js';
 import { findOperation, type Manifest, type ManifestEntry } from '../functions/core/manifest/index.js';
-import { EdgeError } from './errors.js';
 
 /** A validated persisted-query request. */
 export interface PersistedRequest {
@@ -21,18 +21,8 @@ function parseJsonParam(name: string, text: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new EdgeError(400, 'BAD_REQUEST', `query parameter ${name} is not valid JSON`);
+    throw new HttpError(400, 'BAD_REQUEST', `query parameter ${name} is not valid JSON`);
   }
-}
-
-async function readBody(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes)
-    throw new EdgeError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > maxBytes)
-    throw new EdgeError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
-  return new TextDecoder().decode(bytes);
 }
 
 async function rawParams(request: Request, url: URL, maxBodyBytes: number): Promise<RawParams> {
@@ -46,30 +36,30 @@ async function rawParams(request: Request, url: URL, maxBodyBytes: number): Prom
     };
   }
   if (request.method !== 'POST') {
-    throw new EdgeError(405, 'METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; use GET or POST`, {
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; use GET or POST`, {
       allow: 'GET, POST',
     });
   }
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && type !== 'application/graphql-response+json') {
-    throw new EdgeError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
   }
-  const text = await readBody(request, maxBodyBytes);
+  const text = await readCappedText(request, maxBodyBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new EdgeError(400, 'BAD_REQUEST', 'request body is not valid JSON');
+    throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new EdgeError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
+    throw new HttpError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
   }
   return body as RawParams;
 }
 
 /**
  * Parses and validates a persisted-query request (APQ shape, POST body or GET parameters) against the manifest.
- * Throws EdgeError with a stable code for every way it can be wrong.
+ * Throws HttpError with a stable code for every way it can be wrong.
  */
 export async function parsePersistedRequest(
   request: Request,
@@ -79,7 +69,7 @@ export async function parsePersistedRequest(
   const url = new URL(request.url);
   const params = await rawParams(request, url, limits.maxBodyBytes);
   if (params.query !== undefined && params.query !== null && params.query !== '') {
-    throw new EdgeError(
+    throw new HttpError(
       400,
       'PERSISTED_QUERY_ONLY',
       'this endpoint only runs persisted operations: send extensions.persistedQuery.sha256Hash, not a document',
@@ -89,35 +79,35 @@ export async function parsePersistedRequest(
     ?.persistedQuery;
   const hash = pq?.sha256Hash;
   if (typeof hash !== 'string') {
-    throw new EdgeError(400, 'PERSISTED_QUERY_ONLY', 'missing extensions.persistedQuery.sha256Hash');
+    throw new HttpError(400, 'PERSISTED_QUERY_ONLY', 'missing extensions.persistedQuery.sha256Hash');
   }
   if (pq?.version !== undefined && pq.version !== 1) {
-    throw new EdgeError(400, 'BAD_REQUEST', 'extensions.persistedQuery.version must be 1');
+    throw new HttpError(400, 'BAD_REQUEST', 'extensions.persistedQuery.version must be 1');
   }
   const operation = /^[a-f0-9]{64}$/.test(hash) ? findOperation(hash, manifest) : undefined;
   if (!operation) {
-    throw new EdgeError(
+    throw new HttpError(
       400,
       'PERSISTED_QUERY_NOT_IN_LIST',
       'the operation id is not in the persisted-operation manifest',
     );
   }
   if (params.operationName != null && params.operationName !== operation.name) {
-    throw new EdgeError(
+    throw new HttpError(
       400,
       'BAD_REQUEST',
       `operationName ${String(params.operationName)} does not match the persisted operation ${operation.name}`,
     );
   }
   if (operation.kind === 'write' && request.method === 'GET') {
-    throw new EdgeError(405, 'METHOD_NOT_ALLOWED', 'mutations must be sent with POST', { allow: 'POST' });
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'mutations must be sent with POST', { allow: 'POST' });
   }
   const variables = params.variables ?? {};
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
-    throw new EdgeError(400, 'BAD_REQUEST', 'variables must be a JSON object');
+    throw new HttpError(400, 'BAD_REQUEST', 'variables must be a JSON object');
   }
   if (utf8Length(JSON.stringify(variables)) > limits.maxVariablesBytes) {
-    throw new EdgeError(413, 'PAYLOAD_TOO_LARGE', `variables are larger than ${limits.maxVariablesBytes} bytes`);
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `variables are larger than ${limits.maxVariablesBytes} bytes`);
   }
   return { operation, variables: variables as Record<string, unknown> };
 }

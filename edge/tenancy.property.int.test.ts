@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant } from '../test/twin.js';
+import { testTenant } from '../infra/local/test-support/twin.js';
 import { apqBody } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseResult } from '../scripts/bench/evidence.js';
+import type { CaseResult } from './evidence.js';
 
 export interface VegetaTarget {
   method: 'GET' | 'POST';

@@ -10,14 +10,14 @@
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SingleBar } from 'cli-progress';
+import { dynamoClient } from '../functions/core/aws/dynamodb.js';
+import { sqsClient } from '../functions/core/aws/sqs.js';
 import { DynamoDbFailureStore } from '../functions/core/idempotency/dynamodb-failures.js';
-import { dynamoClient, sqsClient } from '../functions/er-intake/clients.js';
+import { queues, tableName, tables } from '../functions/core/resources/index.js';
 import { ReplayError } from '../functions/er-replay/errors.js';
 import { replayDlq } from '../functions/er-replay/replay.js';
 import { localAccount, localRegion } from '../infra/local/elasticmq.js';
 import { startPorts } from '../infra/local/twin.js';
-import { queues } from '../infra/queues.js';
-import { tableName, tables } from '../infra/tables.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +35,8 @@ const { values } = parseArgs({
 const sqsEndpoint = values['sqs-endpoint']!;
 const queueUrl = values['queue-url'] ?? `${sqsEndpoint}/${localAccount}/${queues.intake.name('local')}`;
 const dlqUrl = values['dlq-url'] ?? `${sqsEndpoint}/${localAccount}/${queues.intake.dlqName('local')}`;
-const sqs = sqsClient(localRegion, sqsEndpoint);
-const ddb = dynamoClient(localRegion, values['dynamo-endpoint']);
+const sqs = sqsClient({ region: localRegion, endpoint: sqsEndpoint });
+const ddb = dynamoClient({ region: localRegion, endpoint: values['dynamo-endpoint'] });
 
 try {
   const { Attributes } = await sqs.send(

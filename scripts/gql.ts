@@ -5,9 +5,8 @@
  * edge does, sends it to the origin that `npm start` runs, and prints status, cache/bookmark headers and the body.
  */
 import { parseArgs } from 'node:util';
-import { operationByName } from '../functions/core/manifest/index.js';
-import { signInternalRequest } from '../functions/core/signing/internal-request.js';
 import { ensureDevKeys } from '../infra/local/dev-keys.js';
+import { signedOriginRequest } from '../infra/local/origin-request.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,31 +24,19 @@ if (!name) {
   console.error("usage: npm run gql -- <OperationName> '<variables JSON>' [--tenant demo] [--roles analyst]");
   process.exit(2);
 }
-const op = operationByName(name);
-const body = JSON.stringify({
-  operationName: op.name,
+const req = await signedOriginRequest({
+  url: values.url!,
+  key: ensureDevKeys().signing,
+  operation: name,
   variables: vars ? JSON.parse(vars) : {},
-  extensions: { persistedQuery: { version: 1, sha256Hash: op.id } },
-});
-const url = new URL(values.url!);
-const headers = await signInternalRequest(
-  ensureDevKeys().signing,
-  { method: 'POST', path: url.pathname, body },
-  {
+  claims: {
     tenant: values.tenant!,
     subject: values.subject!,
     attributes: { roles: values.roles!.split(','), clearances: values.clearances!.split(',').filter(Boolean) },
   },
-);
-const res = await fetch(url, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json',
-    ...headers,
-    ...(values.bookmark ? { 'x-gg-bookmark': values.bookmark } : {}),
-  },
-  body,
+  headers: values.bookmark ? { 'x-gg-bookmark': values.bookmark } : {},
 });
+const res = await fetch(req);
 console.log(
   `HTTP ${res.status}${res.headers.get('x-gg-bookmark') ? `  x-gg-bookmark: ${res.headers.get('x-gg-bookmark')}` : ''}`,
 );

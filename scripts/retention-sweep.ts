@@ -7,12 +7,12 @@
  *   npm run retention:sweep -- --tenant acme
  */
 import { parseArgs } from 'node:util';
+import { tableName, tables } from '../functions/core/resources/index.js';
 import { sweep } from '../functions/core/retention/sweep.js';
 import { loadSweepConfig } from '../functions/retention/config.js';
 import { createSweepRuntime } from '../functions/retention/runtime.js';
 import { localRegion } from '../infra/local/elasticmq.js';
 import { startPorts } from '../infra/local/twin.js';
-import { tableName, tables } from '../infra/tables.js';
 
 const { values } = parseArgs({
   options: {

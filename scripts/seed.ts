@@ -1,14 +1,12 @@
 /**
  * `npm run seed -- --tenants 3 --entities 100000 --edges 500000 [--seed 42] [--uri bolt://127.0.0.1:7687]
- * [--batch 5000]`: seeds a realistic multi-tenant graph (see scripts/seed/graph.ts). Deterministic by seed,
+ * [--batch 5000]`: seeds a realistic multi-tenant graph (infra/local/seed/graph.ts). Deterministic by seed,
  * resumable (rerun after a crash continues where it stopped), with a progress bar.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createDriver } from '../functions/core/graph/driver.js';
-import { seedGraph } from './seed/graph.js';
-
-export { type SeedOptions, type SeedSummary, seedEntityId, seedGraph, seedTenant } from './seed/graph.js';
+import { seedGraph } from '../infra/local/seed/graph.js';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -66,10 +64,7 @@ async function main(): Promise<void> {
   }
 }
 
-// Run only as a script, so benchmarks can import seedGraph from here without seeding on import.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -7,8 +7,9 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type CloudFrontEdgeEvent, handle } from 'hono/lambda-edge';
+import { secretsManagerClient } from '../../functions/core/aws/secrets-manager.js';
 import { loadWasmPolicyEngine, type PolicyEngine } from '../../functions/core/policy/index.js';
 import { parseEdgeConfig } from '../config.js';
 import { buildEdge } from './runtime.js';
@@ -29,7 +30,7 @@ async function secretJson(client: SecretsManagerClient, id: string): Promise<Rec
 
 const baked = __GRAPHGATE_EDGE_CONFIG__;
 const shared = (async () => {
-  const client = new SecretsManagerClient({ region: baked.secrets.region });
+  const client = secretsManagerClient({ region: baked.secrets.region });
   const [upstash, signing] = await Promise.all([
     secretJson(client, baked.secrets.upstash),
     secretJson(client, baked.secrets.signingKeys),

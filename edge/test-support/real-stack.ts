@@ -1,6 +1,6 @@
 import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
 import { testKey } from '../../functions/graphql/test-support/requests.js';
-import { twin } from '../../test/twin.js';
+import { twin } from '../../infra/local/test-support/twin.js';
 import { buildEdge } from '../adapters/runtime.js';
 import type { Background } from '../app.js';
 import type { EdgeConfigInput } from '../config.js';

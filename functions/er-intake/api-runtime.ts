@@ -1,16 +1,16 @@
 /**
- * Wires the intake app to real services from its configuration: the shared JWT verifier (edge/auth.ts), a per-tenant
+ * Wires the intake app to real services from its configuration: the shared JWT verifier (core/auth), a per-tenant
  * sliding-window event budget on Upstash (@upstash/ratelimit), and SQS.
  */
 import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import type { Hono } from 'hono';
-import { createVerifier } from '../../edge/auth.js';
+import { createVerifier } from '../core/auth/index.js';
+import { sqsClient } from '../core/aws/sqs.js';
+import { HttpError } from '../core/http/index.js';
 import { createIntakeApp } from './app.js';
-import { sqsClient } from './clients.js';
 import type { ApiConfig } from './config.js';
 import { enqueue } from './enqueue.js';
-import { IntakeError } from './errors.js';
 import { jsonLog } from './log.js';
 
 /**
@@ -40,7 +40,7 @@ function eventRateLimit(config: ApiConfig) {
     };
     if (!result.success) {
       const retryAfter = String(Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)));
-      throw new IntakeError(
+      throw new HttpError(
         429,
         'RATE_LIMITED',
         `tenant ${tenant} is over ${config.rate.events} events per ${config.rate.windowS} s`,
@@ -56,9 +56,9 @@ function eventRateLimit(config: ApiConfig) {
 
 /** The intake app against real services. */
 export function createIntakeRuntime(config: ApiConfig): Hono {
-  const sqs = sqsClient(config.region, config.sqsEndpoint);
+  const sqs = sqsClient({ region: config.region, endpoint: config.sqsEndpoint });
   return createIntakeApp({
-    verify: createVerifier({ ...config.jwt, clockSkewS: 30, tenantClaim: 'tenant' }),
+    verify: createVerifier(config.jwt),
     rateLimit: eventRateLimit(config),
     send: (envelopes) => enqueue(sqs, config.queueUrl, envelopes),
     limits: config.limits,

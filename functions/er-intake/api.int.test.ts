@@ -6,17 +6,17 @@ import { importJWK, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { intakeApiEnv } from '../../infra/local/apps.js';
 import { ensureDevKeys } from '../../infra/local/dev-keys.js';
-import { testTenant, twin } from '../../test/twin.js';
+import { createQueuePair } from '../../infra/local/queues.js';
+import { testTenant, twin } from '../../infra/local/test-support/twin.js';
+import { sqsClient } from '../core/aws/sqs.js';
 import { envelopeSchema } from '../core/er/schemas.js';
-import { personRecord } from '../core/er/test-support.js';
+import { personRecord } from '../core/er/test-support/records.js';
 import { createIntakeRuntime } from './api-runtime.js';
-import { sqsClient } from './clients.js';
 import { loadApiConfig } from './config.js';
-import { createQueuePair } from './test-support.js';
 
 const t = twin();
 const keys = ensureDevKeys(join(mkdtempSync(join(tmpdir(), 'intake-keys-')), 'keys.json'));
-const sqs = sqsClient(t.region, t.sqsEndpoint);
+const sqs = sqsClient({ region: t.region, endpoint: t.sqsEndpoint });
 afterAll(() => sqs.destroy());
 
 async function token(tenant: string, roles = ['producer']) {

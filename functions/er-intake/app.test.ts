@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EdgeError } from '../../edge/errors.js';
 import type { Envelope } from '../core/er/schemas.js';
-import { personRecord } from '../core/er/test-support.js';
+import { personRecord } from '../core/er/test-support/records.js';
+import { HttpError } from '../core/http/index.js';
 import { createIntakeApp, type IntakeAppDeps } from './app.js';
-import { IntakeError } from './errors.js';
 
 function appWith(over: Partial<IntakeAppDeps> = {}) {
   const sent: Envelope[] = [];
   const app = createIntakeApp({
     verify: async (auth) => {
-      if (auth !== 'Bearer good') throw new EdgeError(401, 'UNAUTHENTICATED', 'token invalid');
+      if (auth !== 'Bearer good') throw new HttpError(401, 'UNAUTHENTICATED', 'token invalid');
       return { tenant: 'acme', subject: 'producer-1', sessionId: undefined, attributes: { roles: ['producer'] } };
     },
     rateLimit: async () => ({ 'ratelimit-limit': '100' }),
@@ -101,7 +100,7 @@ describe('intake API', () => {
   it('answers 429 with Retry-After when the tenant is over its event rate', async () => {
     const { post, sent } = appWith({
       rateLimit: async () => {
-        throw new IntakeError(429, 'RATE_LIMITED', 'over', { 'retry-after': '3' });
+        throw new HttpError(429, 'RATE_LIMITED', 'over', { 'retry-after': '3' });
       },
     });
     const res = await post({ events: [{ idempotencyKey: 'k1', record: personRecord() }] });

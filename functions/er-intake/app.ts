@@ -14,15 +14,15 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Identity } from '../../edge/auth.js';
+import type { Verify } from '../core/auth/index.js';
 import { type Envelope, intakeEventSchema } from '../core/er/schemas.js';
+import { errorResponse, HttpError, readCappedText } from '../core/http/index.js';
 import type { EnqueueResult } from './enqueue.js';
 import { toEnvelope } from './enqueue.js';
-import { errorResponse, IntakeError } from './errors.js';
 
 export interface IntakeAppDeps {
-  verify(authorization: string | undefined): Promise<Identity>;
-  /** Consumes `events` from the tenant's budget; throws IntakeError 429 when over. Returns rate-limit headers. */
+  verify: Verify;
+  /** Consumes `events` from the tenant's budget; throws HttpError 429 when over. Returns rate-limit headers. */
   rateLimit(tenant: string, events: number): Promise<Record<string, string>>;
   send(envelopes: Envelope[]): Promise<EnqueueResult[]>;
   limits: { maxBodyBytes: number; maxEvents: number };
@@ -39,28 +39,6 @@ interface Rejection {
   code: 'INVALID_EVENT' | 'DUPLICATE_KEY_CONFLICT' | 'ENQUEUE_FAILED';
   message: string;
   issues?: { path: string; message: string }[];
-}
-
-async function readCapped(request: Request, max: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  const tooLarge = () =>
-    new IntakeError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${max} bytes; send fewer events per request`);
-  if (declared > max) throw tooLarge();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const bodySchema = (maxEvents: number) => z.object({ events: z.array(z.unknown()).min(1).max(maxEvents) });
@@ -114,20 +92,25 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
     const identity = await deps.verify(c.req.header('authorization'));
     const roles = (identity.attributes.roles as unknown[] | undefined) ?? [];
     if (!roles.includes(role))
-      throw new IntakeError(403, 'FORBIDDEN', `the token needs the ${role} role to submit events`);
+      throw new HttpError(403, 'FORBIDDEN', `the token needs the ${role} role to submit events`);
     if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
-      throw new IntakeError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the events as application/json');
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the events as application/json');
     }
-    const text = await readCapped(c.req.raw, deps.limits.maxBodyBytes);
+    const max = deps.limits.maxBodyBytes;
+    const text = await readCappedText(
+      c.req.raw,
+      max,
+      `request body exceeds ${max} bytes; send fewer events per request`,
+    );
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new IntakeError(400, 'BAD_REQUEST', 'request body is not JSON');
+      throw new HttpError(400, 'BAD_REQUEST', 'request body is not JSON');
     }
     const body = bodySchema(deps.limits.maxEvents).safeParse(json);
     if (!body.success) {
-      throw new IntakeError(
+      throw new HttpError(
         400,
         'BAD_REQUEST',
         `body must be {"events": [1..${deps.limits.maxEvents} events]}`,
@@ -168,7 +151,12 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     return c.json({ accepted, rejected }, 202);
   });
-  app.notFound(() => errorResponse(new IntakeError(404, 'NOT_FOUND', 'only POST /intake is served here')));
-  app.onError((err) => errorResponse(err, deps.log));
+  app.notFound(() => errorResponse(new HttpError(404, 'NOT_FOUND', 'only POST /intake is served here')));
+  app.onError((err) =>
+    errorResponse(err, {
+      log: deps.log,
+      maskedMessage: 'Unexpected error; nothing was enqueued for the events not listed as accepted.',
+    }),
+  );
   return app;
 }

@@ -3,12 +3,14 @@
  * ingest stack sets the same variables (plus `<NAME>_SECRET_REF` for secrets, resolved by core/config/secrets.ts).
  */
 import { z } from 'zod';
-import { queues } from '../../infra/queues.js';
+import { type JwtOptions, jwtEnvShape, jwtOptionsFromEnv } from '../core/auth/index.js';
 import { ConfigError, parseEnv } from '../core/config/env.js';
+import type { Neo4jSettings, Stage } from '../core/config/shared-env.js';
+import { awsRegion, localEndpoint, neo4jEnvShape, neo4jFromEnv, stageSchema } from '../core/config/shared-env.js';
 import { defaultErConfig, type ErConfig, erConfigSchema } from '../core/er/config.js';
 import { entityKinds } from '../core/graph/types.js';
+import { queues } from '../core/resources/index.js';
 
-const stage = z.enum(['local', 'dev', 'staging', 'prod']);
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export { ConfigError };
@@ -16,15 +18,12 @@ export { ConfigError };
 const parse = parseEnv;
 
 const consumerEnv = z.object({
-  GRAPHGATE_STAGE: stage,
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI'),
-  NEO4J_USER: z.string().optional(),
-  NEO4J_PASSWORD: z.string().optional(),
+  GRAPHGATE_STAGE: stageSchema,
+  ...neo4jEnvShape,
   IDEMPOTENCY_TABLE: z.string().min(3),
   AUDIT_TABLE: z.string().min(3),
-  /** Only for the local twin (dynalite); in AWS the SDK finds DynamoDB itself. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: localEndpoint,
+  AWS_REGION: awsRegion,
   /** Comma-separated kinds to resolve; default all. */
   ER_ENABLED_KINDS: z.string().optional(),
   /** Events processed at once within one batch. */
@@ -37,8 +36,8 @@ const consumerEnv = z.object({
 });
 
 export interface ConsumerConfig {
-  stage: z.infer<typeof stage>;
-  neo4j: { uri: string; user?: string; password?: string };
+  stage: Stage;
+  neo4j: Neo4jSettings;
   idempotencyTable: string;
   auditTable: string;
   dynamoEndpoint?: string;
@@ -60,7 +59,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
   if (unknown.length) throw new ConfigError(`ER_ENABLED_KINDS has unknown kinds: ${unknown.join(', ')}`);
   return {
     stage: e.GRAPHGATE_STAGE,
-    neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    neo4j: neo4jFromEnv(e),
     idempotencyTable: e.IDEMPOTENCY_TABLE,
     auditTable: e.AUDIT_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
@@ -78,7 +77,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
 const workerEnv = z.object({
   INTAKE_QUEUE_URL: z.url(),
   DLQ_URL: z.url().optional(),
-  SQS_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: localEndpoint,
   /** Batches in flight at once (each up to 10 messages, each processed with ER_CONCURRENCY). */
   WORKER_BATCHES: int(1, 64, 2),
   WORKER_WAIT_S: int(0, 20, 20),
@@ -112,18 +111,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
 }
 
 const apiEnv = z.object({
-  GRAPHGATE_STAGE: stage,
+  GRAPHGATE_STAGE: stageSchema,
   INTAKE_QUEUE_URL: z.url(),
-  SQS_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  SQS_ENDPOINT: localEndpoint,
+  AWS_REGION: awsRegion,
   UPSTASH_URL: z.url(),
   UPSTASH_TOKEN: z.string().min(1),
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
-  /** Either a JWKS URL … */
-  JWT_JWKS_URL: z.url().optional(),
-  /** … or the JWK set itself as JSON (local dev keys). */
-  JWT_JWKS: z.string().optional(),
+  ...jwtEnvShape,
   /** Events per tenant per window (sliding). */
   INTAKE_RATE_EVENTS: int(1, 10_000_000, 20_000),
   INTAKE_RATE_WINDOW_S: int(1, 3600, 10),
@@ -132,12 +126,12 @@ const apiEnv = z.object({
 });
 
 export interface ApiConfig {
-  stage: z.infer<typeof stage>;
+  stage: Stage;
   queueUrl: string;
   sqsEndpoint?: string;
   region: string;
   upstash: { url: string; token: string };
-  jwt: { issuer: string; audience: string; jwksUrl?: string; jwks?: { keys: Record<string, unknown>[] } };
+  jwt: JwtOptions;
   rate: { events: number; windowS: number };
   limits: { maxBodyBytes: number; maxEvents: number };
 }
@@ -145,20 +139,13 @@ export interface ApiConfig {
 /** The intake API's configuration. */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const e = parse(apiEnv, env, 'intake API');
-  if (!e.JWT_JWKS_URL && !e.JWT_JWKS)
-    throw new ConfigError('intake API configuration: JWT_JWKS_URL or JWT_JWKS is required');
   return {
     stage: e.GRAPHGATE_STAGE,
     queueUrl: e.INTAKE_QUEUE_URL,
     sqsEndpoint: e.SQS_ENDPOINT,
     region: e.AWS_REGION,
     upstash: { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN },
-    jwt: {
-      issuer: e.JWT_ISSUER,
-      audience: e.JWT_AUDIENCE,
-      jwksUrl: e.JWT_JWKS_URL,
-      jwks: e.JWT_JWKS ? (JSON.parse(e.JWT_JWKS) as { keys: Record<string, unknown>[] }) : undefined,
-    },
+    jwt: jwtOptionsFromEnv(e, 'intake API'),
     rate: { events: e.INTAKE_RATE_EVENTS, windowS: e.INTAKE_RATE_WINDOW_S },
     limits: { maxBodyBytes: e.INTAKE_MAX_BODY_BYTES, maxEvents: e.INTAKE_MAX_EVENTS },
   };

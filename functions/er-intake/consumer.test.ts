@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { EffectOutcome } from '../core/er/apply.js';
 import { defaultErConfig, erConfigSchema } from '../core/er/config.js';
-import type { EffectOutcome } from '../core/er/effect.js';
 import { ConflictingPayloadError } from '../core/er/errors.js';
-import type { Once } from '../core/er/pipeline.js';
-import { envelopeFor, personRecord } from '../core/er/test-support.js';
+import type { ErOnce as Once } from '../core/er/idempotency.js';
+import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { bodyHash, MemoryFailureStore } from '../core/idempotency/failures.js';
 import { type ConsumerDeps, type IntakeRecord, processBatch } from './consumer.js';
 import { PromIntakeMetrics } from './metrics.js';

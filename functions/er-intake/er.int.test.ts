@@ -1,28 +1,30 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName, tables } from '../../infra/tables.js';
-import { testTenant, twin } from '../../test/twin.js';
+import { createQueuePair, queueCount } from '../../infra/local/queues.js';
+import { testTenant, twin } from '../../infra/local/test-support/twin.js';
+import { waitFor } from '../../infra/local/wait-for.js';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { verifyLedger } from '../core/audit/verify.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
+import { sqsClient } from '../core/aws/sqs.js';
+import { applyEvents, entityIdFor } from '../core/er/apply.js';
 import { defaultErConfig } from '../core/er/config.js';
-import { applyEvents, entityIdFor } from '../core/er/effect.js';
 import type { SourceRecord } from '../core/er/schemas.js';
-import { envelopeFor, personRecord } from '../core/er/test-support.js';
+import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { unmergeTx } from '../core/graph/index.js';
 import { bodyHash } from '../core/idempotency/failures.js';
-import { replayDlq } from '../er-replay/replay.js';
-import { dynamoClient, sqsClient } from './clients.js';
+import { tableName, tables } from '../core/resources/index.js';
 import { loadWorkerConfig } from './config.js';
 import { type IntakeRecord, processBatch } from './consumer.js';
 import { startWorker } from './local-worker.js';
 import { PromIntakeMetrics } from './metrics.js';
 import { type ConsumerRuntime, createConsumerRuntime } from './runtime.js';
-import { createQueuePair, queueCount, twinConsumerConfig, waitFor } from './test-support.js';
+import { twinConsumerConfig } from './test-support/twin-consumer.js';
 
 const t = twin();
-const sqs = sqsClient(t.region, t.sqsEndpoint);
-const ddb = dynamoClient(t.region, t.dynamoEndpoint);
+const sqs = sqsClient({ region: t.region, endpoint: t.sqsEndpoint });
+const ddb = dynamoClient({ region: t.region, endpoint: t.dynamoEndpoint });
 const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
 let runtime: ConsumerRuntime;
 
@@ -161,10 +163,10 @@ describe('ER consumer on the twin', () => {
     expect(first.results[0]?.duplicate).toBe(false);
     expect(again.results.every((r) => r.ok && r.duplicate)).toBe(true);
     // Simulate a crash after the graph commit but before Powertools saved COMPLETED: a different key prefix finds no record.
-    const { createEventIdempotency } = await import('../core/idempotency/events.js');
+    const { createErIdempotency } = await import('../core/er/idempotency.js');
     const fresh = {
       ...runtime.deps,
-      once: createEventIdempotency({
+      once: createErIdempotency({
         client: ddb,
         tableName: tableName('local', tables.idempotency),
         keyPrefix: 'crash-sim',
@@ -231,63 +233,6 @@ describe('ER worker, DLQ and replay on the twin', () => {
         receiveCount: 3,
       });
       expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW' });
-    } finally {
-      await worker.stop();
-    }
-  });
-
-  it('replays dead-lettered events after the fix: dry run, filtered re-send, then a move task', async () => {
-    const tenant = testTenant('er-replay');
-    const pair = await createQueuePair(sqs, `er-replay-${tenant}`, { visibilityTimeoutS: 2 });
-    const vehicles = ['v1', 'v2', 'v3'].map((k) => ({
-      Id: k,
-      MessageBody: JSON.stringify(envelopeFor(tenant, k, personRecord({ kind: 'VEHICLE', names: [`Car ${k}`] }))),
-    }));
-    let worker = await workerOn(pair, { ER_ENABLED_KINDS: 'PERSON,ORGANISATION' });
-    try {
-      await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: pair.queueUrl,
-          Entries: [...vehicles, { Id: 'junk', MessageBody: 'not json' }],
-        }),
-      );
-      await waitFor(
-        '4 in DLQ',
-        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 4 ? true : undefined),
-        45_000,
-      );
-    } finally {
-      await worker.stop();
-    }
-    const base = { sqs, ...pair, failures: runtime.deps.failures };
-    const dry = await replayDlq({ ...base, filter: 'code=KIND_NOT_ENABLED', dryRun: true, scanVisibilityS: 5 });
-    expect(dry).toMatchObject({ mode: 'dry-run', moved: 3, stayed: 1 });
-    expect(dry.byCode).toEqual({ KIND_NOT_ENABLED: { moved: 3, stayed: 0 }, INVALID_EVENT: { moved: 0, stayed: 1 } });
-
-    worker = await workerOn(pair); // the fix: every kind enabled
-    try {
-      const filtered = await replayDlq({
-        ...base,
-        filter: 'code=KIND_NOT_ENABLED,kind=VEHICLE',
-        rate: 50,
-        scanVisibilityS: 5,
-      });
-      expect(filtered).toMatchObject({ mode: 'filtered', moved: 3, stayed: 1 });
-      await waitFor('vehicles applied', async () => {
-        const n = await query<{ n: number }>('MATCH (d:ErDecision {tenant: $tenant}) RETURN count(d) AS n', { tenant });
-        return Number(n[0]!.n) === 3 ? true : undefined;
-      });
-      // The junk message stays poison: a move task sends it round once more and it returns to the DLQ.
-      await waitFor('junk visible again', async () =>
-        (await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined,
-      );
-      const moved = await replayDlq(base);
-      expect(moved).toMatchObject({ mode: 'move-task', moved: 1 });
-      await waitFor(
-        'junk back in DLQ',
-        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined),
-        45_000,
-      );
     } finally {
       await worker.stop();
     }

@@ -13,8 +13,8 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { sqsClient } from '../core/aws/sqs.js';
 import type { Effect } from '../core/er/pipeline.js';
-import { sqsClient } from './clients.js';
 import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
 import { jsonLog } from './log.js';
@@ -57,7 +57,7 @@ export async function startWorker(
     effect: hooks.effect,
     log: hooks.log,
   });
-  const sqs = sqsClient(consumer.region, worker.sqsEndpoint);
+  const sqs = sqsClient({ region: consumer.region, endpoint: worker.sqsEndpoint });
   let running = true;
   const abort = new AbortController();
 

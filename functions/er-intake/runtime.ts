@@ -3,13 +3,13 @@
  * the Neo4j driver, the DynamoDB client shared by idempotency, failure store and audit ledger, and the pipeline.
  */
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
-import { migrateEr } from '../core/er/effect.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
+import { createErIdempotency } from '../core/er/idempotency.js';
+import { migrateEr } from '../core/er/migrations.js';
 import { type Effect, graphEffect } from '../core/er/pipeline.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
-import { createEventIdempotency } from '../core/idempotency/events.js';
-import { dynamoClient } from './clients.js';
 import type { ConsumerConfig } from './config.js';
 import type { ConsumerDeps } from './consumer.js';
 import { jsonLog } from './log.js';
@@ -34,10 +34,10 @@ export async function createConsumerRuntime(
     await migrate(driver);
     await migrateEr(driver);
   }
-  const client = dynamoClient(config.region, config.dynamoEndpoint);
+  const client = dynamoClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
   const deps: ConsumerDeps = {
-    once: createEventIdempotency({ client, tableName: config.idempotencyTable }),
+    once: createErIdempotency({ client, tableName: config.idempotencyTable }),
     effect:
       options.effect ??
       graphEffect(driver, ledger, config.er, {

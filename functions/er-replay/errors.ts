@@ -1,13 +1,7 @@
 /** Errors of DLQ replay, with stable codes. */
+import { DomainError } from '../core/errors.js';
+
 export type ReplayErrorCode = 'INVALID_FILTER' | 'MOVE_TASK_FAILED' | 'REPLAY_INVALID_INPUT';
 
-export class ReplayError extends Error {
-  constructor(
-    readonly code: ReplayErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ReplayError';
-  }
-}
+/** A replay that cannot run or did not finish; the CLI prints `code` and `message`. */
+export class ReplayError extends DomainError<ReplayErrorCode> {}

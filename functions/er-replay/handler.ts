@@ -3,9 +3,10 @@
  * (console, CLI) after fixing what made the messages fail.
  */
 import { z } from 'zod';
+import { dynamoClient } from '../core/aws/dynamodb.js';
+import { sqsClient } from '../core/aws/sqs.js';
 import { resolveSecretEnv } from '../core/config/secrets.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
-import { dynamoClient, sqsClient } from '../er-intake/clients.js';
 import { ReplayError } from './errors.js';
 import { type ReplayReport, replayDlq } from './replay.js';
 
@@ -19,9 +20,9 @@ const env = z
   })
   .parse(process.env);
 const ready = resolveSecretEnv();
-const sqs = sqsClient(env.AWS_REGION);
+const sqs = sqsClient({ region: env.AWS_REGION });
 const failures = env.IDEMPOTENCY_TABLE
-  ? new DynamoDbFailureStore(dynamoClient(env.AWS_REGION), env.IDEMPOTENCY_TABLE)
+  ? new DynamoDbFailureStore(dynamoClient({ region: env.AWS_REGION }), env.IDEMPOTENCY_TABLE)
   : undefined;
 
 const input = z.object({

@@ -2,6 +2,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
+import { errorResponse, HttpError, readCappedBody } from '../core/http/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
@@ -12,7 +13,7 @@ import type { CallerScope, OriginContext } from './context.js';
 import { clientError, maskError } from './errors.js';
 import { documentLimitsRule } from './limits.js';
 import { resolvers } from './resolvers.js';
-import { type StepUpGuardOptions, useStepUp } from './step-up.js';
+import { type StepUpGuardOptions, useStepUp } from './step-up/guard.js';
 import { createOriginMetrics, type OriginMetrics, tracedRepository, tracedResolvers, tracer } from './telemetry.js';
 
 /** Largest accepted request body; variables beyond this are refused with 413 before any parsing. */
@@ -50,13 +51,6 @@ interface RequestState {
   operation: string;
 }
 
-function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
-
 function persistedId(params: { extensions?: Record<string, unknown> | null }): string | undefined {
   const pq = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
   return typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
@@ -76,15 +70,9 @@ export function createOrigin(deps: OriginDeps) {
   const verifySignature: Plugin = {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== endpoint) return;
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > maxBodyBytes) {
-        return endResponse(jsonError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`));
-      }
-      const body = new Uint8Array(await request.clone().arrayBuffer());
-      if (body.byteLength > maxBodyBytes) {
-        return endResponse(jsonError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`));
-      }
       try {
+        // A clone, so yoga can still read the body it parses.
+        const body = await readCappedBody(request.clone(), maxBodyBytes);
         const claims = await verifyInternalRequest(
           request.headers,
           { method: request.method, path: url.pathname, body },
@@ -100,10 +88,10 @@ export function createOrigin(deps: OriginDeps) {
           operation: 'unknown',
         });
       } catch (err) {
+        if (err instanceof HttpError) return endResponse(errorResponse(err));
         if (!(err instanceof SignatureError)) throw err;
-        return endResponse(
-          jsonError(401, err.code, err.message, { 'www-authenticate': 'GG-HMAC realm="graphgate-origin"' }),
-        );
+        const challenge = { 'www-authenticate': 'GG-HMAC realm="graphgate-origin"' };
+        return endResponse(errorResponse(new HttpError(401, err.code, err.message, challenge)));
       }
     },
     onResponse({ request, response }) {

@@ -1,6 +1,6 @@
 import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../test/twin.js';
+import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { createDriver, Neo4jGraphRepository } from '../core/graph/index.js';
 import { operationByName } from '../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../core/config/env.js';
+import { type Neo4jSettings, neo4jEnvShape, neo4jFromEnv, type Stage, stageSchema } from '../core/config/shared-env.js';
 import type { SigningKey } from '../core/signing/internal-request.js';
-import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up-config.js';
+import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up/config.js';
 
 /**
  * Origin configuration, read once at start, typed, loud: a missing or malformed variable fails the cold start with
  * its name instead of failing requests later.
  */
 const envSchema = z.object({
-  GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI'),
-  NEO4J_USER: z.string().optional(),
-  NEO4J_PASSWORD: z.string().optional(),
+  GRAPHGATE_STAGE: stageSchema,
+  ...neo4jEnvShape,
   UPSTASH_URL: z.url(),
   UPSTASH_TOKEN: z.string().min(1),
   /** `kid:secret[,kid:secret]` — first is current; others are accepted during rotation. */
@@ -23,8 +22,8 @@ const envSchema = z.object({
 });
 
 export interface OriginConfig {
-  stage: 'local' | 'dev' | 'staging' | 'prod';
-  neo4j: { uri: string; user?: string; password?: string };
+  stage: Stage;
+  neo4j: Neo4jSettings;
   upstash: { url: string; token: string };
   signingKeys: SigningKey[];
   allowArbitraryDocuments: boolean;
@@ -54,7 +53,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
   }
   return {
     stage: e.GRAPHGATE_STAGE,
-    neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    neo4j: neo4jFromEnv(e),
     upstash: { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN },
     signingKeys: parseSigningKeys(e.SIGNING_KEYS),
     allowArbitraryDocuments: allow,

@@ -1,14 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName, tables } from '../../infra/tables.js';
-import { testTenant, twin } from '../../test/twin.js';
+import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import type { LedgerEntry } from '../core/audit/types.js';
 import { verifyLedger } from '../core/audit/verify.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
 import { createDriver, Neo4jGraphRepository } from '../core/graph/index.js';
 import type { EntityInput } from '../core/graph/types.js';
 import { loadWasmPolicyEngine, type PolicyEngine } from '../core/policy/index.js';
+import { tableName, tables } from '../core/resources/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
 import { createOrigin } from './app.js';
 import { originCachePlugin } from './response-cache.js';
@@ -17,11 +17,7 @@ import { signedGraphqlRequest, testKey } from './test-support/requests.js';
 const t = twin();
 const driver = createDriver(t.neo4jUri);
 const ledger = new DynamoDbAuditLedger({
-  client: new DynamoDBClient({
-    region: t.region,
-    endpoint: t.dynamoEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
+  client: dynamoClient({ region: t.region, endpoint: t.dynamoEndpoint }),
   tableName: tableName('local', tables.auditLedger),
 });
 const investigator = { roles: ['investigator'], clearances: ['pii'] };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant } from '../../test/twin.js';
+import { testTenant } from '../../infra/local/test-support/twin.js';
 import { realOrigin } from './test-support/real-origin.js';
 import { signedGraphqlRequest } from './test-support/requests.js';
 

@@ -1,13 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../core/audit/index.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
 import { originCachePlugin } from './response-cache.js';
-import { stepUpGuardFromConfig } from './step-up-runtime.js';
+import { stepUpGuardFromConfig } from './step-up/runtime.js';
 
 /**
  * Wires the origin from its configuration: Neo4j driver + repository, the OPA wasm policy engine, the Upstash-backed
@@ -40,11 +40,8 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
  */
 function exportLedger(config: OriginConfig) {
   const c = config.stepUp;
-  const client = new DynamoDBClient({
-    region: c.region,
-    ...(c.dynamoEndpoint
-      ? { endpoint: c.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+  return new DynamoDbAuditLedger({
+    client: dynamoClient({ region: c.region, endpoint: c.dynamoEndpoint }),
+    tableName: c.auditTable,
   });
-  return new DynamoDbAuditLedger({ client, tableName: c.auditTable });
 }

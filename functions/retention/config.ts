@@ -3,24 +3,23 @@
  */
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../core/config/env.js';
+import type { Neo4jSettings, Stage } from '../core/config/shared-env.js';
+import { awsRegion, localEndpoint, neo4jEnvShape, neo4jFromEnv, stageSchema } from '../core/config/shared-env.js';
 
 const envSchema = z.object({
-  GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI'),
-  NEO4J_USER: z.string().optional(),
-  NEO4J_PASSWORD: z.string().optional(),
+  GRAPHGATE_STAGE: stageSchema,
+  ...neo4jEnvShape,
   AUDIT_TABLE: z.string().min(3),
-  /** Only for the local twin (dynalite); in AWS the SDK finds DynamoDB itself. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: localEndpoint,
+  AWS_REGION: awsRegion,
   POLICY_BUNDLE_DIR: z.string().optional(),
   /** Entities per page and per write transaction. */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
 });
 
 export interface SweepConfig {
-  stage: z.infer<typeof envSchema>['GRAPHGATE_STAGE'];
-  neo4j: { uri: string; user?: string; password?: string };
+  stage: Stage;
+  neo4j: Neo4jSettings;
   auditTable: string;
   dynamoEndpoint?: string;
   region: string;
@@ -35,7 +34,7 @@ export function loadSweepConfig(env: NodeJS.ProcessEnv = process.env): SweepConf
   const e = parseEnv(envSchema, env, 'retention sweep');
   return {
     stage: e.GRAPHGATE_STAGE,
-    neo4j: { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD },
+    neo4j: neo4jFromEnv(e),
     auditTable: e.AUDIT_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     region: e.AWS_REGION,

@@ -3,15 +3,15 @@
  * ceremony routes behind the same JWT as the edge, and the minimal page that drives them in a browser.
  */
 import { Hono } from 'hono';
-import type { Identity } from '../../edge/auth.js';
-import { EdgeError, errorResponse } from '../../edge/errors.js';
+import type { Verify } from '../core/auth/index.js';
+import { errorResponse, HttpError, readCappedText } from '../core/http/index.js';
 import { requireSession, StepUpError, type StepUpService } from '../core/stepup/index.js';
 import { stepUpPage } from './page.js';
 
 export interface StepUpAppDeps {
   service: StepUpService;
-  /** The edge's JWT verifier (`createVerifier` from edge/auth.ts). */
-  verify: (authorization: string | undefined) => Promise<Identity>;
+  /** The shared JWT verifier (`createVerifier` from core/auth). */
+  verify: Verify;
   /** The bundled browser script for `GET /stepup/page.js`; without it the page is not served (Lambda). */
   pageScript?: () => Promise<string>;
 }
@@ -19,9 +19,7 @@ export interface StepUpAppDeps {
 const maxBodyBytes = 32 * 1024;
 
 async function jsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.length > maxBodyBytes)
-    throw new StepUpError('BAD_REQUEST', `request body is larger than ${maxBodyBytes} bytes`);
+  const text = await readCappedText(req, maxBodyBytes);
   if (text.length === 0) return {};
   try {
     return JSON.parse(text) as unknown;
@@ -30,25 +28,19 @@ async function jsonBody(req: Request): Promise<unknown> {
   }
 }
 
-/** Builds the app. Errors are mapped to `{code, message}` JSON in `onError` only. */
+/** Builds the app. Errors are mapped to the shared JSON error body in `onError` only. */
 export function createStepUpApp(deps: StepUpAppDeps) {
   const app = new Hono();
   const s = deps.service;
 
   app.onError((err) => {
     if (err instanceof StepUpError) {
-      return Response.json(
-        { errors: [{ message: err.message, extensions: { code: err.code } }], code: err.code },
-        {
-          status: err.status,
-          headers: { 'cache-control': 'no-store' },
-        },
-      );
+      return errorResponse(new HttpError(err.status, err.code, err.message, { 'cache-control': 'no-store' }));
     }
     return errorResponse(err);
   });
   app.notFound(() =>
-    errorResponse(new EdgeError(404, 'NOT_FOUND', 'no such route; the step-up routes live under /stepup')),
+    errorResponse(new HttpError(404, 'NOT_FOUND', 'no such route; the step-up routes live under /stepup')),
   );
 
   const caller = async (req: Request) =>

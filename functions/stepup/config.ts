@@ -3,33 +3,31 @@
  * server; the CDK construct that sets STEPUP_TABLE / AUDIT_TABLE grants the table access in the same call.
  */
 import { z } from 'zod';
-import { tableName, tables } from '../../infra/tables.js';
+import { type JwtOptions, jwtEnvShape, jwtOptionsFromEnv } from '../core/auth/index.js';
 import { ConfigError, parseEnv } from '../core/config/env.js';
+import { awsRegion, localEndpoint, type Stage, stageSchema } from '../core/config/shared-env.js';
+import { tableName, tables } from '../core/resources/index.js';
 
 const envSchema = z.object({
-  GRAPHGATE_STAGE: z.enum(['local', 'dev', 'staging', 'prod']),
+  GRAPHGATE_STAGE: stageSchema,
   /** WebAuthn relying-party id: the registrable domain of the page (`localhost` locally). */
   STEPUP_RP_ID: z.string().min(1),
   STEPUP_RP_NAME: z.string().min(1).default('graphgate'),
   /** Exact page origins allowed in clientDataJSON, comma-separated (`http://localhost:4300`). */
   STEPUP_ORIGINS: z.string().min(1),
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
-  JWT_JWKS_URL: z.url().optional(),
-  /** The JWK set as JSON (local dev keys). */
-  JWT_JWKS: z.string().optional(),
+  ...jwtEnvShape,
   STEPUP_TABLE: z.string().min(3).optional(),
   AUDIT_TABLE: z.string().min(3).optional(),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: localEndpoint,
+  AWS_REGION: awsRegion,
   STEPUP_CHALLENGE_TTL_S: z.coerce.number().int().min(10).max(600).default(120),
   STEPUP_GRANT_TTL_S: z.coerce.number().int().min(30).max(3600).default(300),
 });
 
 export interface StepUpConfig {
-  stage: 'local' | 'dev' | 'staging' | 'prod';
+  stage: Stage;
   rp: { id: string; name: string; origins: string[] };
-  jwt: { issuer: string; audience: string; jwksUrl?: string; jwks?: { keys: Record<string, unknown>[] } };
+  jwt: JwtOptions;
   table: string;
   auditTable: string;
   dynamoEndpoint?: string;
@@ -43,8 +41,6 @@ export { ConfigError };
 /** Reads and validates the environment; the error names every bad variable. */
 export function loadStepUpConfig(env: NodeJS.ProcessEnv = process.env): StepUpConfig {
   const e = parseEnv(envSchema, env, 'step-up');
-  if (!e.JWT_JWKS_URL && !e.JWT_JWKS)
-    throw new ConfigError('step-up configuration: JWT_JWKS_URL or JWT_JWKS is required');
   const origins = e.STEPUP_ORIGINS.split(',').map((o) => o.trim());
   const bad = origins.filter(
     (o) => !/^https?:\/\/[^/]+$/.test(o) || (o.startsWith('http:') && e.GRAPHGATE_STAGE !== 'local'),
@@ -53,12 +49,7 @@ export function loadStepUpConfig(env: NodeJS.ProcessEnv = process.env): StepUpCo
   return {
     stage: e.GRAPHGATE_STAGE,
     rp: { id: e.STEPUP_RP_ID, name: e.STEPUP_RP_NAME, origins },
-    jwt: {
-      issuer: e.JWT_ISSUER,
-      audience: e.JWT_AUDIENCE,
-      jwksUrl: e.JWT_JWKS_URL,
-      jwks: e.JWT_JWKS ? (JSON.parse(e.JWT_JWKS) as { keys: Record<string, unknown>[] }) : undefined,
-    },
+    jwt: jwtOptionsFromEnv(e, 'step-up'),
     table: e.STEPUP_TABLE ?? tableName(e.GRAPHGATE_STAGE, tables.stepUp),
     auditTable: e.AUDIT_TABLE ?? tableName(e.GRAPHGATE_STAGE, tables.auditLedger),
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,

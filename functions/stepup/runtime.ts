@@ -1,7 +1,7 @@
-/** Wires the step-up app from its configuration: DynamoDB stores, the DynamoDB audit ledger, the edge's verifier. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createVerifier } from '../../edge/auth.js';
+/** Wires the step-up app from its configuration: DynamoDB stores, the DynamoDB audit ledger, the shared JWT verifier. */
 import { DynamoDbAuditLedger } from '../core/audit/index.js';
+import { createVerifier } from '../core/auth/index.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
 import { manifest } from '../core/manifest/index.js';
 import { createStepUpService, dynamoDbStepUpStores } from '../core/stepup/index.js';
 import { createStepUpApp } from './app.js';
@@ -15,12 +15,7 @@ export function manifestScopes(): string[] {
 
 /** The app against real services. `page` serves the browser page (local server; not the Lambda). */
 export function createStepUpRuntime(config: StepUpConfig, options: { page?: boolean } = {}) {
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.dynamoEndpoint
-      ? { endpoint: config.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  });
+  const client = dynamoClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const service = createStepUpService({
     stores: dynamoDbStepUpStores({ client, tableName: config.table }),
     ledger: new DynamoDbAuditLedger({ client, tableName: config.auditTable }),
@@ -29,6 +24,6 @@ export function createStepUpRuntime(config: StepUpConfig, options: { page?: bool
     challengeTtlS: config.challengeTtlS,
     grantTtlS: config.grantTtlS,
   });
-  const verify = createVerifier({ ...config.jwt, clockSkewS: 30, tenantClaim: 'tenant' });
+  const verify = createVerifier(config.jwt);
   return createStepUpApp({ service, verify, pageScript: options.page ? bundlePageScript : undefined });
 }

@@ -1,7 +1,7 @@
 /**
  * The whole flow in a real browser: Debian Chromium (playwright-core) with a CDP virtual authenticator registers a
  * passkey on the step-up page, attempts a merge through the edge, completes step-up on the 401 and sees the merge
- * applied. Screenshot under evidence/security/.
+ * applied. Screenshot under .run/screenshots/ (evidence/security/ with `npm run evidence:stepup`).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,9 +12,9 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureAptBinary } from '../../infra/local/install.js';
 import { repoRoot } from '../../infra/local/paths.js';
-import { testTenant } from '../../test/twin.js';
-import { entityInput } from '../core/graph/fixtures.js';
-import { stepUpStack } from './test-support/stack.js';
+import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
+import { testTenant } from '../../infra/local/test-support/twin.js';
+import { entityInput } from '../core/graph/test-support/fixtures.js';
 
 let browser: Browser | undefined;
 let server: ServerType | undefined;
@@ -96,11 +96,14 @@ it('registers a passkey, steps up on the 401 and applies the merge in Chromium',
   const result = await page.textContent('#result');
   const log = await page.textContent('#log');
 
-  const dir = join(repoRoot, 'evidence/security');
+  // A test run leaves the work tree clean: it keeps only the latest screenshot, under .run/ (gitignored).
+  // `npm run evidence:stepup` sets GRAPHGATE_WRITE_EVIDENCE to keep a timestamped one in evidence/security/.
+  const evidence = Boolean(process.env.GRAPHGATE_WRITE_EVIDENCE);
+  const dir = join(repoRoot, evidence ? 'evidence/security' : '.run/screenshots');
   mkdirSync(dir, { recursive: true });
-  const shot = join(dir, `stepup-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
-  await page.screenshot({ path: shot, fullPage: true });
-  copyFileSync(shot, join(dir, 'stepup-latest.png'));
+  const latest = join(dir, 'stepup-latest.png');
+  await page.screenshot({ path: latest, fullPage: true });
+  if (evidence) copyFileSync(latest, join(dir, `stepup-${new Date().toISOString().replace(/[:.]/g, '-')}.png`));
   await context.close();
 
   expect(result, log ?? '').toBe('Merge applied: m → s');

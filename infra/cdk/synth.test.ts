@@ -1,11 +1,11 @@
 import { beforeAll } from 'vitest';
-import { iamSuite } from './suites/iam.suite.js';
-import { observabilitySuite } from './suites/observability.suite.js';
-import { stacksSuite } from './suites/stacks.suite.js';
+import { iamSuite } from './test-support/suites/iam.suite.js';
+import { observabilitySuite } from './test-support/suites/observability.suite.js';
+import { stacksSuite } from './test-support/suites/stacks.suite.js';
 import { type SynthesizedStage, synthStage } from './test-support/synth.js';
 
 // One synthesis of the prod stage (esbuild bundling and cdk-nag included, ~10 s) shared by every suite: the suites
-// live in ./suites so each file stays small while the app is built once.
+// live in ./test-support/suites so each file stays small while the app is built once.
 let prod: SynthesizedStage;
 beforeAll(() => {
   prod = synthStage('prod');

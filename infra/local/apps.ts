@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tableName, tables } from '../tables.js';
+import { tableName, tables } from '../../functions/core/resources/index.js';
 import type { DevKeys } from './dev-keys.js';
 import { repoRoot } from './paths.js';
 import { spawnComponent } from './process.js';
@@ -18,7 +18,7 @@ export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<strin
     UPSTASH_URL: endpoints.upstashUrl,
     UPSTASH_TOKEN: endpoints.upstashToken,
     SIGNING_KEYS: `${keys.signing.kid}:${keys.signing.secret}`,
-    // Step-up grants and the audit ledger live in dynalite (tables from infra/tables.ts, stage `local`).
+    // Step-up grants and the audit ledger live in dynalite (tables from core/resources, stage `local`).
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
     AWS_REGION: endpoints.region,
   };
@@ -124,6 +124,20 @@ export function startIntakeApi(
   });
 }
 
+/** Environment of the ER consumer against the local twin: graph, idempotency and audit tables (no queue). */
+export function erConsumerEnv(
+  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region'>,
+): Record<string, string> {
+  return {
+    GRAPHGATE_STAGE: 'local',
+    NEO4J_URI: endpoints.neo4jUri,
+    IDEMPOTENCY_TABLE: tableName('local', tables.idempotency),
+    AUDIT_TABLE: tableName('local', tables.auditLedger),
+    DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
+    AWS_REGION: endpoints.region,
+  };
+}
+
 /**
  * Starts the ER worker (functions/er-intake/local-worker.ts) on the intake queue; `metricsPort` serves /metrics and
  * /healthz. `env` overrides (ER_CONCURRENCY, WORKER_BATCHES, ER_ENABLED_KINDS, another queue pair, …).
@@ -145,12 +159,7 @@ export function startErWorker(
       join(repoRoot, 'functions/er-intake/local-worker.ts'),
     ],
     env: {
-      GRAPHGATE_STAGE: 'local',
-      NEO4J_URI: endpoints.neo4jUri,
-      IDEMPOTENCY_TABLE: tableName('local', tables.idempotency),
-      AUDIT_TABLE: tableName('local', tables.auditLedger),
-      DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
-      AWS_REGION: endpoints.region,
+      ...erConsumerEnv(endpoints),
       INTAKE_QUEUE_URL: endpoints.intakeQueueUrl,
       DLQ_URL: endpoints.dlqUrl,
       SQS_ENDPOINT: endpoints.sqsEndpoint,

@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../test/twin.js';
-import { tableName, tables } from '../tables.js';
+import { tableName, tables } from '../../functions/core/resources/index.js';
 import { localDynamoClient } from './dynalite.js';
+import { testTenant, twin } from './test-support/twin.js';
 
 describe('dynamodb twin (dynalite)', () => {
   const client = localDynamoClient(twin().dynamoEndpoint);
   afterAll(() => client.destroy());
 
-  it('has every table of infra/tables.ts with its keys', async () => {
+  it('has every table of core/resources with its keys', async () => {
     for (const def of Object.values(tables)) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName('local', def) }));
       const hash = Table!.KeySchema!.find((k) => k.KeyType === 'HASH');

@@ -3,25 +3,22 @@ import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type TableDefinition, tableName, tables } from '../tables.js';
+import { dynamoClient } from '../../functions/core/aws/dynamodb.js';
+import { type TableDefinition, tableName, tables } from '../../functions/core/resources/index.js';
 import { localRegion } from './elasticmq.js';
 import { spawnComponent } from './process.js';
 import type { RunningComponent, TwinContext } from './types.js';
 
 const require = createRequire(import.meta.url);
 
-/** A DynamoDB client for the local twin (dynalite accepts any credentials). */
+/** A DynamoDB client for the twin's dynalite, in the twin's region. */
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: localRegion,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return dynamoClient({ region: localRegion, endpoint });
 }
 
 /** Starts dynalite 4 on 127.0.0.1:port (on disk for npm start, in memory for tests) and waits until it answers. */
@@ -88,7 +85,7 @@ async function createTable(client: DynamoDBClient, stage: string, def: TableDefi
   return name;
 }
 
-/** Creates every table from infra/tables.ts (idempotent). Returns logical id → physical name. */
+/** Creates every table from core/resources (idempotent). Returns logical id → physical name. */
 export async function createTables(endpoint: string, stage = 'local'): Promise<Record<string, string>> {
   const client = localDynamoClient(endpoint);
   try {

@@ -4,19 +4,15 @@ import {
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { twin } from '../../test/twin.js';
-import { queues } from '../queues.js';
+import { sqsClient } from '../../functions/core/aws/sqs.js';
+import { queues } from '../../functions/core/resources/index.js';
 import { localAccount } from './elasticmq.js';
+import { twin } from './test-support/twin.js';
 
-const sqs = new SQSClient({
-  endpoint: twin().sqsEndpoint,
-  region: twin().region,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const sqs = sqsClient({ region: twin().region, endpoint: twin().sqsEndpoint });
 
 async function arnOf(queueUrl: string): Promise<string> {
   const { Attributes } = await sqs.send(

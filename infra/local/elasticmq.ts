@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queues } from '../queues.js';
+import { queues } from '../../functions/core/resources/index.js';
 import { ensureMavenModule } from './maven.js';
 import { repoRoot } from './paths.js';
 import { spawnComponent } from './process.js';

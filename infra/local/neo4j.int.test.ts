@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../test/twin.js';
+import { testTenant, twin } from './test-support/twin.js';
 
 describe('neo4j twin', () => {
   const driver = neo4j.driver(twin().neo4jUri);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { pingCypher } from '../../functions/core/graph/cypher/tooling.js';
 import { ensureMavenModule } from './maven.js';
 import { repoRoot } from './paths.js';
 import { spawnComponent } from './process.js';
@@ -65,7 +66,7 @@ export async function startNeo4j(ctx: TwinContext, options: Neo4jOptions): Promi
 async function neo4jAnswers(uri: string): Promise<boolean> {
   const driver = neo4j.driver(uri, undefined, { connectionTimeout: 2_000, logging: undefined });
   try {
-    await driver.executeQuery('RETURN 1 AS ok');
+    await driver.executeQuery(pingCypher.cypher);
     return true;
   } catch {
     return false;

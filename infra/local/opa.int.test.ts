@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { twin } from '../../test/twin.js';
 import { run } from './install.js';
+import { twin } from './test-support/twin.js';
 
 describe('opa twin', () => {
   it('runs `opa test` on a sample policy and reports a failing test as failing', async () => {

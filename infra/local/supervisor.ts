@@ -1,14 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { entityIdsCypher } from '../../functions/core/graph/cypher/tooling.js';
 import { createDriver, migrate } from '../../functions/core/graph/index.js';
-import { operationByName } from '../../functions/core/manifest/index.js';
-import { buildPolicies } from '../../scripts/build-policies.js';
-import { seedGraph, seedTenant } from '../../scripts/seed/graph.js';
-import { devToken } from '../../scripts/token.js';
+import { int } from '../../functions/core/graph/model.js';
 import { startEdge, startErWorker, startIntakeApi, startOrigin, startStepup } from './apps.js';
 import { ensureDevKeys } from './dev-keys.js';
+import { devToken } from './dev-token.js';
 import { TwinError } from './errors.js';
+import { persistedQueryBody } from './origin-request.js';
 import { cacheDir, startRunDir } from './paths.js';
+import { buildPolicies } from './policies/build.js';
+import { seedGraph, seedTenant } from './seed/graph.js';
 import { startPorts, startTwin, type Twin } from './twin.js';
 import type { RunningComponent, TwinEndpoints } from './types.js';
 
@@ -68,10 +70,11 @@ async function seedDemo(endpoints: TwinEndpoints): Promise<string> {
   try {
     await migrate(driver);
     await seedGraph(driver, { ...demo, batchSize: 5_000 });
-    const { records } = await driver.executeQuery(
-      "MATCH (e:Entity {tenant: $tenant, dataClass: 'ENTITY'}) WHERE e.mergedInto IS NULL RETURN e.id AS id ORDER BY e.id LIMIT 1",
-      { tenant: demoTenant },
-    );
+    const { records } = await driver.executeQuery(entityIdsCypher.cypher, {
+      tenant: demoTenant,
+      dataClass: 'ENTITY',
+      limit: int(1),
+    });
     return String(records[0]?.get('id') ?? 'e0000001');
   } finally {
     await driver.close();
@@ -89,12 +92,7 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
 }
 
 function curlExample(token: string, entityId: string): string {
-  const op = operationByName('GetEntity');
-  const body = JSON.stringify({
-    operationName: op.name,
-    variables: { id: entityId },
-    extensions: { persistedQuery: { version: 1, sha256Hash: op.id } },
-  });
+  const body = persistedQueryBody('GetEntity', { id: entityId });
   return `  curl -s -i -H "authorization: Bearer ${token}" -H 'content-type: application/json' \\\n    -d '${body}' http://127.0.0.1:${appPorts.edge}/graphql`;
 }
 

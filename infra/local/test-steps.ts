@@ -8,10 +8,26 @@ interface Step {
   args: string[];
 }
 
-/** Every suite `npm test` runs, in order. Later issues append their own (policy, synth) here. */
+/** Every suite `npm test` runs, in order. */
 export const testSteps: Step[] = [
   { name: 'lint + format (biome)', command: 'npx', args: ['biome', 'ci', '.'] },
   { name: 'typecheck (tsc)', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  {
+    name: 'architecture (dependency-cruiser)',
+    command: 'npx',
+    args: [
+      'depcruise',
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err-long',
+      'functions',
+      'edge',
+      'infra',
+      'load',
+      'scripts',
+    ],
+  },
   { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
   { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { queues } from '../queues.js';
+import { queues } from '../../functions/core/resources/index.js';
 import { createTables, startDynalite } from './dynalite.js';
 import { installElasticMq, localAccount, localRegion, startElasticMq } from './elasticmq.js';
 import { installNeo4j, startNeo4j } from './neo4j.js';
@@ -48,7 +48,7 @@ export async function installTwin(log: (line: string) => void = () => {}): Promi
 
 /**
  * Starts the whole local twin: Neo4j (Bolt), ElasticMQ with the intake queue + DLQ, dynalite with the tables of
- * infra/tables.ts, redis and the Upstash-REST endpoint. If any component fails, the ones already started are stopped
+ * core/resources, redis and the Upstash-REST endpoint. If any component fails, the ones already started are stopped
  * and the error (naming component, command, port and log) is rethrown.
  */
 export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise<Twin> {

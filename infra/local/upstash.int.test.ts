@@ -1,6 +1,6 @@
 import { Redis } from '@upstash/redis';
 import { describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../test/twin.js';
+import { testTenant, twin } from './test-support/twin.js';
 
 /** The unmodified client with its defaults: auto-pipelining and base64 response encoding. */
 const redis = () => new Redis({ url: twin().upstashUrl, token: twin().upstashToken });

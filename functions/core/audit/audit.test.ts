@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, genesisHash } from './chain.js';
+import { genesisHash, nextEntry } from './chain.js';
 import { LedgerInputError } from './errors.js';
 import { MemoryAuditLedger } from './memory-ledger.js';
 import { verifyLedger } from './verify.js';
@@ -62,8 +62,10 @@ describe('audit ledger', () => {
   });
 
   it('hashes canonical JSON, independent of key order, and refuses non-JSON data', async () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
+    const at = new Date('2024-01-01T00:00:00Z');
+    const first = (data: Record<string, unknown>) => nextEntry('acme', null, { kind: 'er.band', actor: 'x', data }, at);
+    expect(first({ b: 1, a: { d: [1, { y: 2, x: 1 }] } }).hash).toBe(
+      first({ a: { d: [1, { x: 1, y: 2 }] }, b: 1 }).hash,
     );
     const ledger = new MemoryAuditLedger();
     await expect(

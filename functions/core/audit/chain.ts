@@ -1,29 +1,23 @@
 /**
- * Hashing of ledger entries. Canonical JSON (sorted keys, no whitespace) makes the hash independent of property order,
- * so any adapter that stores the fields faithfully produces the same chain.
+ * Hashing of ledger entries. Canonical JSON (RFC 8785: sorted keys, no whitespace) makes the hash independent of
+ * property order, so any adapter that stores the fields faithfully produces the same chain.
  */
 import { createHash } from 'node:crypto';
+import { CanonicalJsonError, canonicalJson } from '../json/canonical.js';
 import { LedgerInputError } from './errors.js';
 import type { LedgerEntry, LedgerEntryInput } from './types.js';
 
 /** prevHash of the first entry of every chain. */
 export const genesisHash = '0'.repeat(64);
 
-/** JSON with object keys sorted at every depth; throws on values JSON cannot represent exactly. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new LedgerInputError('ledger data must not contain NaN or Infinity');
-    return JSON.stringify(value);
+/** Canonical JSON of entry data; data JSON cannot carry exactly (NaN, a bigint, …) is the caller's input error. */
+function dataJson(data: unknown): string {
+  try {
+    return canonicalJson(data);
+  } catch (error) {
+    if (error instanceof CanonicalJsonError) throw new LedgerInputError(`ledger data must be JSON: ${error.message}`);
+    throw error;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  throw new LedgerInputError(`ledger data must be JSON, got ${typeof value}`);
 }
 
 /** The hash of an entry from all its fields except `hash`. */
@@ -52,7 +46,7 @@ export function nextEntry(
     actor: input.actor,
     subject: input.subject ?? null,
     // Round-trip through canonical JSON so what we hash is exactly what a reader will parse back.
-    data: JSON.parse(canonicalJson(input.data)) as Record<string, unknown>,
+    data: JSON.parse(dataJson(input.data)) as Record<string, unknown>,
     prevHash: previous?.hash ?? genesisHash,
   };
   return { ...base, hash: entryHash(base) };

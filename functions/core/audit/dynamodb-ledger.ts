@@ -14,7 +14,8 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { canonicalJson, nextEntry } from './chain.js';
+import { canonicalJson } from '../json/canonical.js';
+import { nextEntry } from './chain.js';
 import { LedgerContentionError } from './errors.js';
 import type { AuditLedger, LedgerEntry, LedgerEntryInput, LedgerReadOptions } from './types.js';
 

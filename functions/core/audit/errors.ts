@@ -1,22 +1,15 @@
 /** Errors of the audit ledger, with stable codes. */
+import { DomainError } from '../errors.js';
 
 export type AuditErrorCode = 'LEDGER_CONTENTION' | 'LEDGER_INVALID_INPUT' | 'LEDGER_UNAVAILABLE';
 
 /** Base class of audit ledger errors. */
-export class AuditError extends Error {
-  readonly code: AuditErrorCode;
-  constructor(code: AuditErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AuditError';
-    this.code = code;
-  }
-}
+export class AuditError extends DomainError<AuditErrorCode> {}
 
 /** Every attempt to append at head+1 lost to another writer; the caller may retry the whole operation later. */
 export class LedgerContentionError extends AuditError {
   constructor(tenant: string, attempts: number) {
     super('LEDGER_CONTENTION', `could not append to the ledger of ${tenant} after ${attempts} attempts`);
-    this.name = 'LedgerContentionError';
   }
 }
 
@@ -24,6 +17,5 @@ export class LedgerContentionError extends AuditError {
 export class LedgerInputError extends AuditError {
   constructor(message: string) {
     super('LEDGER_INVALID_INPUT', message);
-    this.name = 'LedgerInputError';
   }
 }

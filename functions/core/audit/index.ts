@@ -1,5 +1,5 @@
 /** The audit area: ledger port, DynamoDB and in-memory adapters, hashing and the verifier. */
-export { canonicalJson, entryHash, genesisHash, nextEntry } from './chain.js';
+export { entryHash, genesisHash, nextEntry } from './chain.js';
 export { DynamoDbAuditLedger, type DynamoDbLedgerOptions } from './dynamodb-ledger.js';
 export * from './errors.js';
 export { MemoryAuditLedger } from './memory-ledger.js';

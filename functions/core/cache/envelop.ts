@@ -6,8 +6,9 @@
  * `If-None-Match` header as a raw cache key. envelop accepts `cache: (context) => Cache`, which we bind to the tenant.
  */
 import type { BuildResponseCacheKeyFunction, Cache, UseResponseCacheParameter } from '@envelop/response-cache';
+import { isTenant } from '../auth/tenant.js';
 import { CacheKeyError } from './errors.js';
-import { cacheKey, TENANT_PATTERN } from './key.js';
+import { cacheKey } from './key.js';
 import { type CachePolicyMaps, cachePolicyFromSchema } from './ttl.js';
 import type { CacheContext, OnCacheError, TenantCacheStore, WithCacheContext } from './types.js';
 
@@ -19,7 +20,7 @@ const nonEmpty = (x: unknown): x is string => typeof x === 'string' && x.length 
  */
 export function readCacheContext(context: unknown): CacheContext | undefined {
   const c = (context as WithCacheContext | null | undefined)?.cacheContext;
-  if (!c || typeof c.tenant !== 'string' || !TENANT_PATTERN.test(c.tenant)) return undefined;
+  if (!c || !isTenant(c.tenant)) return undefined;
   if (!nonEmpty(c.operationId) || !nonEmpty(c.scopeFingerprint) || !nonEmpty(c.schemaVersion)) return undefined;
   if (c.scope !== 'PUBLIC' && c.scope !== 'PRIVATE') return undefined;
   if (c.scope === 'PRIVATE' && !nonEmpty(c.subject)) return undefined;

@@ -1,39 +1,24 @@
 /**
  * Errors of the response-cache area. Callers branch on `code`, never on the message.
  */
+import { DomainError, type DomainErrorOptions } from '../errors.js';
 
 /** Stable codes for cache errors. */
 export type CacheErrorCode = 'CACHE_KEY_INVALID' | 'CACHE_UNAVAILABLE' | 'CACHE_ENTRY_INVALID';
 
 /** Base class: every cache error carries a stable code and optional context. */
-export class CacheError extends Error {
-  readonly code: CacheErrorCode;
-  readonly context: Record<string, unknown>;
-
-  constructor(
-    code: CacheErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CacheError';
-    this.code = code;
-    this.context = options.context ?? {};
-  }
-}
+export class CacheError extends DomainError<CacheErrorCode> {}
 
 /** A key input is unusable (bad tenant, PRIVATE without subject, …). A programming or auth bug, never a client error. */
 export class CacheKeyError extends CacheError {
   constructor(message: string, context: Record<string, unknown> = {}) {
     super('CACHE_KEY_INVALID', message, { context });
-    this.name = 'CacheKeyError';
   }
 }
 
 /** The store did not answer (network error, timeout, error reply). Callers fail open: treat it as a miss. */
 export class CacheUnavailableError extends CacheError {
-  constructor(message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: DomainErrorOptions = {}) {
     super('CACHE_UNAVAILABLE', message, options);
-    this.name = 'CacheUnavailableError';
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Tenant-scoped response cache: the shared key, the stored entry, the envelop `Cache` adapters and the origin wiring.
- * The edge imports `./edge.js` instead: key, entry helpers and `readEntry`, without node:fs, graphql or envelop.
+ * Readers that must stay runtime-neutral (the edge) import `./reader.js`: key, entry helpers and `readEntry` only.
  */
 export { ageSeconds, type CacheEntry, etagOf, isFresh, isStaleServable, parseEntry, storeTtlMs } from './entry.js';
 export {
@@ -18,8 +18,6 @@ export {
   type CacheKeyInput,
   cacheKey,
   cacheKeyAsync,
-  canonicalJson,
-  TENANT_PATTERN,
   tagSetKey,
   tenantPrefix,
 } from './key.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CacheKeyError } from './errors.js';
-import { assertTenant, type CacheKeyInput, cacheKey, cacheKeyAsync, canonicalJson, tagSetKey } from './key.js';
+import { assertTenant, type CacheKeyInput, cacheKey, cacheKeyAsync, tagSetKey } from './key.js';
 
 const input = (over: Partial<CacheKeyInput> = {}): CacheKeyInput => ({
   tenant: 'acme',
@@ -22,21 +22,6 @@ function shuffleKeys(value: unknown, rnd: () => number): unknown {
 }
 
 const tenantArb = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,62}$/);
-
-describe('canonicalJson', () => {
-  it('sorts keys at every depth and keeps array order', () => {
-    expect(canonicalJson({ b: 2, a: { d: [3, 1], c: null } })).toBe('{"a":{"c":null,"d":[3,1]},"b":2}');
-  });
-
-  it('drops undefined members', () => {
-    expect(canonicalJson({ a: 1, b: undefined })).toBe(canonicalJson({ a: 1 }));
-  });
-
-  it('keeps a __proto__ key as data', () => {
-    const withProto = JSON.parse('{"__proto__":{"x":1},"id":"a"}');
-    expect(canonicalJson(withProto)).not.toBe(canonicalJson({ id: 'a' }));
-  });
-});
 
 describe('cacheKey', () => {
   it('starts with the tenant prefix and hashes the rest', () => {
@@ -73,6 +58,16 @@ describe('cacheKey', () => {
     const b = cacheKey(input({ scope: 'PRIVATE', subject: 'bob' }));
     expect(a).not.toBe(b);
     expect(a).not.toBe(cacheKey(input()));
+  });
+
+  it('drops undefined variables and keeps a __proto__ variable as data', () => {
+    expect(cacheKey(input({ variables: { id: 'e1', hops: undefined } }))).toBe(cacheKey(input()));
+    const withProto = JSON.parse('{"__proto__":{"x":1},"id":"e1"}') as Record<string, unknown>;
+    expect(cacheKey(input({ variables: withProto }))).not.toBe(cacheKey(input()));
+  });
+
+  it('refuses variables JSON cannot carry exactly (a lone surrogate)', () => {
+    expect(() => cacheKey(input({ variables: { id: '\ud800' } }))).toThrow(CacheKeyError);
   });
 
   it('refuses a PRIVATE operation without a subject', () => {

@@ -12,15 +12,14 @@
  * use `cacheKeyAsync` (WebCrypto); both give the same key (tested).
  */
 import { createHash } from 'node:crypto';
+import { isTenant, TENANT_PATTERN } from '../auth/tenant.js';
+import { CanonicalJsonError, canonicalJson } from '../json/canonical.js';
 import type { CacheScope } from '../manifest/types.js';
 import { CacheKeyError } from './errors.js';
 
 /** Version of the key derivation and entry format; bump it to orphan every old entry at once. */
 export const KEY_VERSION = 'v1';
 const PREFIX = `gg:${KEY_VERSION}:`;
-
-/** Lowercase alphanumerics and `-`, ≤ 63 chars: a tenant can never contain `:` and reach into another prefix. */
-export const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Inputs of the cache key. */
 export interface CacheKeyInput {
@@ -41,8 +40,8 @@ export interface CacheKeyInput {
 
 /** Throws {@link CacheKeyError} unless `tenant` matches {@link TENANT_PATTERN}. Tenants are never lowercased for you. */
 export function assertTenant(tenant: unknown): asserts tenant is string {
-  if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
-    throw new CacheKeyError('tenant must match ^[a-z0-9][a-z0-9-]{0,62}$', { tenant: String(tenant).slice(0, 80) });
+  if (!isTenant(tenant)) {
+    throw new CacheKeyError(`tenant must match ${TENANT_PATTERN.source}`, { tenant: String(tenant).slice(0, 80) });
   }
 }
 
@@ -55,24 +54,6 @@ export function tenantPrefix(tenant: string): string {
 /** Key of the tenant's tag set for an entity tag (`Entity:<id>`) or a type tag (`Entity`). */
 export function tagSetKey(tenant: string, tag: string): string {
   return `${tenantPrefix(tenant)}tag:${tag}`;
-}
-
-/**
- * Canonical JSON: object keys sorted at every depth, `undefined` members dropped (as JSON.stringify does), no spaces.
- * Written as a direct serialiser (no intermediate object) so a `__proto__` key is kept as data, not swallowed.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const toJson = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof toJson === 'function') return canonicalJson(toJson.call(value));
-  const parts: string[] = [];
-  for (const k of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(',')}}`;
 }
 
 /** Validates the input and returns the tenant prefix and the canonical text that gets hashed. */
@@ -90,7 +71,7 @@ function keyMaterial(input: CacheKeyInput): { prefix: string; material: string }
     throw new CacheKeyError('a PRIVATE operation needs a subject in its cache key', { tenant: input.tenant });
   }
   // The tenant is hashed too, so the hash alone already separates tenants (defence in depth behind the prefix).
-  const material = canonicalJson({
+  const fields = {
     v: KEY_VERSION,
     tenant: input.tenant,
     op: input.operationId,
@@ -99,8 +80,13 @@ function keyMaterial(input: CacheKeyInput): { prefix: string; material: string }
     schema: input.schemaVersion,
     scope: input.scope,
     subject: input.scope === 'PRIVATE' ? input.subject : undefined,
-  });
-  return { prefix, material };
+  };
+  try {
+    return { prefix, material: canonicalJson(fields) };
+  } catch (error) {
+    if (!(error instanceof CanonicalJsonError)) throw error;
+    throw new CacheKeyError('variables have no canonical JSON form', { tenant: input.tenant, reason: error.message });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Redis } from '@upstash/redis';
 import { describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../test/twin.js';
+import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { isFresh } from './entry.js';
 import { CacheUnavailableError } from './errors.js';
 import { type CacheKeyInput, cacheKey, tagSetKey } from './key.js';

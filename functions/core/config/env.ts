@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import { DomainError, type DomainErrorOptions } from '../errors.js';
 
 /** A configuration that cannot start: the message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class ConfigError extends DomainError<'CONFIG_INVALID'> {
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super('CONFIG_INVALID', message, options);
+  }
 }
 
 /**

@@ -1,44 +1,132 @@
 /**
- * Cypher of entity resolution's own nodes. Like every template in graphgate: static text, `$tenant` on every node,
- * values only as parameters.
+ * Cypher of entity resolution. Like every template in graphgate: static text, `$tenant` on every node, values only as
+ * parameters.
  *
  *   (:ErDecision {tenant, eventId, band, score, entityId, candidateId, mergeId, reviewId, explanation: JSON string,
  *                 configVersion, decidedAt: epoch ms, ledgerSeq?: audit ledger sequence once appended})
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
+ *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
  */
+import type { CypherTemplate } from '../graph/cypher/template.js';
+
+const ddl = (name: string, text: string): CypherTemplate => ({ name, kind: 'ddl', cypher: text });
 
 /** Schema of the nodes above (idempotent; run next to the graph's `migrate`). */
-export const erMigrationStatements: readonly string[] = [
-  'CREATE CONSTRAINT er_decision_tenant_event IF NOT EXISTS FOR (d:ErDecision) REQUIRE (d.tenant, d.eventId) IS UNIQUE',
-  'CREATE CONSTRAINT review_candidate_tenant_id IF NOT EXISTS FOR (r:ReviewCandidate) REQUIRE (r.tenant, r.id) IS UNIQUE',
-  'CREATE INDEX review_candidate_status IF NOT EXISTS FOR (r:ReviewCandidate) ON (r.tenant, r.status)',
+export const erSchemaCypher: readonly CypherTemplate[] = [
+  ddl(
+    'er_decision_tenant_event',
+    'CREATE CONSTRAINT er_decision_tenant_event IF NOT EXISTS FOR (d:ErDecision) REQUIRE (d.tenant, d.eventId) IS UNIQUE',
+  ),
+  ddl(
+    'review_candidate_tenant_id',
+    'CREATE CONSTRAINT review_candidate_tenant_id IF NOT EXISTS FOR (r:ReviewCandidate) REQUIRE (r.tenant, r.id) IS UNIQUE',
+  ),
+  ddl(
+    'review_candidate_status',
+    'CREATE INDEX review_candidate_status IF NOT EXISTS FOR (r:ReviewCandidate) ON (r.tenant, r.status)',
+  ),
 ];
 
-export const createDecisionCypher = `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
+/**
+ * The exactly-once marker: MERGE on the (tenant, eventId) uniqueness constraint takes the index lock, so of two
+ * concurrent transactions only the one that created the node sees its own `token`.
+ */
+export const markEventAppliedCypher: CypherTemplate = {
+  name: 'markEventApplied',
+  kind: 'write',
+  cypher: `MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
+ON CREATE SET a.appliedAt = $now, a.token = $token
+RETURN a.token = $token AS fresh`,
+};
+
+/** Blocking candidates from the keyword full-text index over nameTokens and identifiers. */
+export const blockingCandidatesCypher: CypherTemplate = {
+  name: 'blockingCandidates',
+  kind: 'read',
+  cypher: `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
+WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
+  AND (node.expiresAt IS NULL OR node.expiresAt > $now)
+RETURN properties(node) AS entity, score
+LIMIT $limit`,
+};
+
+export const createDecisionCypher: CypherTemplate = {
+  name: 'createDecision',
+  kind: 'write',
+  cypher: `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
   entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId, explanation: $explanation,
-  configVersion: $configVersion, decidedAt: $now, ledgerClaimUntil: $claimUntil})`;
+  configVersion: $configVersion, decidedAt: $now, ledgerClaimUntil: $claimUntil})`,
+};
 
-export const getDecisionCypher = `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
-RETURN properties(d) AS decision`;
+export const getDecisionCypher: CypherTemplate = {
+  name: 'getDecision',
+  kind: 'read',
+  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+RETURN properties(d) AS decision`,
+};
 
-export const setDecisionLedgerSeqCypher = `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
-SET d.ledgerSeq = $seq`;
+export const setDecisionLedgerSeqCypher: CypherTemplate = {
+  name: 'setDecisionLedgerSeq',
+  kind: 'write',
+  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+SET d.ledgerSeq = $seq`,
+};
 
-/** {@link setDecisionLedgerSeqCypher} for many decisions in one statement: `$rows` of `{tenant, eventId, seq}`. */
-export const setDecisionLedgerSeqsCypher = `UNWIND $rows AS row
-MATCH (d:ErDecision {tenant: row.tenant, eventId: row.eventId})
-SET d.ledgerSeq = row.seq`;
+/** {@link setDecisionLedgerSeqCypher} for many decisions of one tenant in one statement: `$rows` of `{eventId, seq}`. */
+export const setDecisionLedgerSeqsCypher: CypherTemplate = {
+  name: 'setDecisionLedgerSeqs',
+  kind: 'write',
+  cypher: `UNWIND $rows AS row
+MATCH (d:ErDecision {tenant: $tenant, eventId: row.eventId})
+SET d.ledgerSeq = row.seq`,
+};
 
 /**
  * Claims the right to append a decision's ledger entry: true for one caller until its claim runs out (the holder's
  * invocation deadline); after that (the holder died between commit and append) another receive can take it over.
  */
-export const claimLedgerCypher = `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+export const claimLedgerCypher: CypherTemplate = {
+  name: 'claimLedger',
+  kind: 'write',
+  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 WHERE d.ledgerSeq IS NULL AND (d.ledgerClaimUntil IS NULL OR d.ledgerClaimUntil < $now)
 SET d.ledgerClaimUntil = $claimUntil, d.ledgerClaim = $token
-RETURN d.ledgerClaim = $token AS claimed`;
+RETURN d.ledgerClaim = $token AS claimed`,
+};
 
-export const createReviewCandidateCypher = `CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
+export const createReviewCandidateCypher: CypherTemplate = {
+  name: 'createReviewCandidate',
+  kind: 'write',
+  cypher: `CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
   entityId: $entityId, candidateId: $candidateId, score: $score, explanation: $explanation, status: 'OPEN',
-  createdAt: $now})`;
+  createdAt: $now})`,
+};
+
+/** Applied-event markers of a tenant (the fault drill counts effects with these). */
+export const appliedEventCountCypher: CypherTemplate = {
+  name: 'appliedEventCount',
+  kind: 'read',
+  cypher: 'MATCH (a:AppliedEvent {tenant: $tenant}) RETURN count(a) AS n',
+};
+
+/** Decisions of a tenant. */
+export const decisionCountCypher: CypherTemplate = {
+  name: 'decisionCount',
+  kind: 'read',
+  cypher: 'MATCH (d:ErDecision {tenant: $tenant}) RETURN count(d) AS n',
+};
+
+/** Decisions of a tenant per band. */
+export const decisionBandsCypher: CypherTemplate = {
+  name: 'decisionBands',
+  kind: 'read',
+  cypher: 'MATCH (d:ErDecision {tenant: $tenant}) RETURN d.band AS band, count(*) AS n',
+};
+
+/** Entities of a tenant that entity resolution created (their ids start with `er-`, see apply.ts). */
+export const erEntityCountCypher: CypherTemplate = {
+  name: 'erEntityCount',
+  kind: 'read',
+  cypher: "MATCH (e:Entity {tenant: $tenant}) WHERE e.id STARTS WITH 'er-' RETURN count(e) AS n",
+};

@@ -5,7 +5,7 @@ import { normaliseIdentifier, normaliseRecord } from './normalise.js';
 import { envelopeSchema, intakeEventSchema, sourceRecordSchema } from './schemas.js';
 import { dateAgreement, decide, scorePair } from './score.js';
 import { jaro, jaroWinkler, nameSimilarity } from './similarity.js';
-import { envelopeFor, personRecord } from './test-support.js';
+import { envelopeFor, personRecord } from './test-support/records.js';
 
 const candidate = (
   id: string,

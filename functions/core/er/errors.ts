@@ -2,6 +2,7 @@
  * Errors of entity resolution and the intake pipeline. Clients and operators branch on `code` (it is also the failure
  * reason stored for a DLQ message), never on the message text.
  */
+import { DomainError, type DomainErrorOptions } from '../errors.js';
 
 /** Stable codes of the ER area. `retryable` codes may succeed on a later receive; the others are poison. */
 export type ErErrorCode =
@@ -20,27 +21,12 @@ export const poisonCodes: ReadonlySet<ErErrorCode> = new Set([
 ]);
 
 /** Base class: a stable code plus context safe to log (ids and codes, never record contents). */
-export class ErError extends Error {
-  readonly code: ErErrorCode;
-  readonly context: Record<string, unknown>;
-
-  constructor(
-    code: ErErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ErError';
-    this.code = code;
-    this.context = options.context ?? {};
-  }
-}
+export class ErError extends DomainError<ErErrorCode> {}
 
 /** A message that does not parse as an intake envelope (corrupted, or enqueued by something other than the API). */
 export class InvalidEventError extends ErError {
-  constructor(message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: DomainErrorOptions = {}) {
     super('INVALID_EVENT', message, options);
-    this.name = 'InvalidEventError';
   }
 }
 
@@ -52,7 +38,6 @@ export class ConflictingPayloadError extends ErError {
       `event ${eventId} reuses an idempotency key with a different payload; send it with a new key`,
       { ...options, context: { eventId } },
     );
-    this.name = 'ConflictingPayloadError';
   }
 }
 
@@ -62,7 +47,6 @@ export class KindNotEnabledError extends ErError {
     super('KIND_NOT_ENABLED', `entity kind ${kind} is not enabled for resolution (ER_ENABLED_KINDS)`, {
       context: { kind, eventId },
     });
-    this.name = 'KindNotEnabledError';
   }
 }
 
@@ -73,7 +57,6 @@ export class EventInProgressError extends ErError {
       ...options,
       context: { eventId },
     });
-    this.name = 'EventInProgressError';
   }
 }
 
@@ -81,7 +64,6 @@ export class EventInProgressError extends ErError {
 export class DependencyFailedError extends ErError {
   constructor(what: string, options: { cause?: unknown; code?: 'DEPENDENCY_FAILED' | 'GRAPH_CONFLICT' } = {}) {
     super(options.code ?? 'DEPENDENCY_FAILED', `${what} failed; the message will be retried`, { cause: options.cause });
-    this.name = 'DependencyFailedError';
   }
 }
 

@@ -1,18 +1,17 @@
-/** Entity resolution: schemas, normalisation, similarity, scoring and bands, the exactly-once graph effect, pipeline. */
+/**
+ * Entity resolution: schemas, normalisation, similarity, scoring and bands, blocking, the exactly-once graph effect and
+ * its ledger sequence, idempotency, the pipeline.
+ */
+
+export { markEventAppliedTx } from './applied-marker.js';
+export { applyEvent, applyEvents, applyEventTx, type EffectOutcome, entityIdFor, erActor } from './apply.js';
+export { type BlockingCandidate, blockingCandidatesTx } from './blocking.js';
 export * from './config.js';
-export {
-  applyEvent,
-  applyEvents,
-  applyEventTx,
-  type EffectOutcome,
-  entityIdFor,
-  erActor,
-  migrateEr,
-  recordLedgerSeq,
-  recordLedgerSeqs,
-} from './effect.js';
 export * from './errors.js';
 export * from './group-commit.js';
+export * from './idempotency.js';
+export { claimLedger, recordLedgerSeq, recordLedgerSeqs } from './ledger-seq.js';
+export { migrateEr } from './migrations.js';
 export * from './normalise.js';
 export * from './pipeline.js';
 export * from './schemas.js';

@@ -3,7 +3,7 @@
  * through the graph's `nameTokens` (so blocking keys match what the index holds); identifiers are canonicalised so
  * `LEI: 5493 00ab` and `lei:549300AB` block together.
  */
-import { nameTokens } from '../graph/model.js';
+import { nameTokens } from '../graph/name-tokens.js';
 import type { SourceRecord } from './schemas.js';
 
 /** A record reduced to what blocking and scoring compare. */

@@ -9,25 +9,19 @@
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import type { AuditLedger } from '../audit/types.js';
-import type { IdempotentEvent, IdempotentResult } from '../idempotency/events.js';
+import { applyEvents, type EffectOutcome, type EventWork, erActor } from './apply.js';
 import type { ErConfig } from './config.js';
-import { applyEvents, claimLedger, type EffectOutcome, type EventWork, erActor, recordLedgerSeqs } from './effect.js';
 import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
 import { groupCommit } from './group-commit.js';
+import type { ErOnce } from './idempotency.js';
+import { claimLedger, recordLedgerSeqs } from './ledger-seq.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
-
-/** Runs `fn` at most once per (tenant, idempotency key); see functions/core/idempotency. */
-export type Once = <T extends object>(
-  event: IdempotentEvent,
-  remainingMs: number,
-  fn: () => Promise<T>,
-) => Promise<IdempotentResult<T>>;
 
 /** The graph effect plus its audit entry; replaceable so a benchmark can measure the path before the graph write. */
 export type Effect = (envelope: Envelope, remainingMs: number) => Promise<EffectOutcome & { applied: boolean }>;
 
 export interface PipelineDeps {
-  once: Once;
+  once: ErOnce;
   effect: Effect;
   config: ErConfig;
 }

@@ -2,7 +2,7 @@
  * String similarity for names, small enough to read: Jaro-Winkler on tokens and a symmetric best-match average over
  * token sets, so word order ("Smith John") does not matter and a missing middle name costs a little, not everything.
  */
-import { nameTokens } from '../graph/model.js';
+import { nameTokens } from '../graph/name-tokens.js';
 
 /** Jaro similarity in [0, 1]. */
 export function jaro(a: string, b: string): number {

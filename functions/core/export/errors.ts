@@ -19,7 +19,6 @@ export class ExportRefusedError extends PolicyDeniedError {
   constructor(exportId: string, refused: RefusedRecord[]) {
     const first = refused[0]!;
     super('graphgate/export/decision', first.decisionId, first.reasons);
-    this.name = 'ExportRefusedError';
     this.message = `${refused.length} record(s) may not be exported; first: ${first.id} — ${this.message}`;
     this.refused = refused;
     this.exportId = exportId;
@@ -30,6 +29,5 @@ export class ExportRefusedError extends PolicyDeniedError {
 export class ExportAuditUnavailableError extends PolicyError {
   constructor() {
     super('POLICY_EVALUATION_FAILED', 'exports are unavailable: no audit ledger is configured for decision logs');
-    this.name = 'ExportAuditUnavailableError';
   }
 }

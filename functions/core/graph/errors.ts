@@ -2,32 +2,18 @@
  * Errors of the graph repository. Clients branch on `code`, never on the message; the origin maps each code to a
  * GraphQL `extensions.code` in one place.
  */
+import { DomainError, type DomainErrorOptions } from '../errors.js';
 
 /** Stable codes for graph errors. */
 export type GraphErrorCode = 'NOT_FOUND' | 'RESULT_TOO_LARGE' | 'INVALID_INPUT' | 'CONFLICT' | 'GRAPH_UNAVAILABLE';
 
 /** Base class: every graph error carries a stable code and optional context (never tenant data of someone else). */
-export class GraphError extends Error {
-  readonly code: GraphErrorCode;
-  readonly context: Record<string, unknown>;
-
-  constructor(
-    code: GraphErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'GraphError';
-    this.code = code;
-    this.context = options.context ?? {};
-  }
-}
+export class GraphError extends DomainError<GraphErrorCode> {}
 
 /** An entity, relationship or merge record the write needs does not exist in the caller's tenant. */
 export class NotFoundError extends GraphError {
   constructor(what: string, id: string) {
     super('NOT_FOUND', `${what} ${id} does not exist`, { context: { what, id } });
-    this.name = 'NotFoundError';
   }
 }
 
@@ -42,23 +28,20 @@ export class ResultTooLargeError extends GraphError {
       `${template} would return more than ${limit} ${measure}; narrow the query (fewer hops, relTypes, a larger limit up to the maximum)`,
       { context: { template, measure, limit } },
     );
-    this.name = 'ResultTooLargeError';
   }
 }
 
 /** The input failed validation at the repository edge (hops out of 1..3, limit too large, bad id, …). */
 export class InvalidInputError extends GraphError {
-  constructor(message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: DomainErrorOptions = {}) {
     super('INVALID_INPUT', message, options);
-    this.name = 'InvalidInputError';
   }
 }
 
 /** The write contradicts the current state (entity already merged, merge already undone, constraint violated). */
 export class ConflictError extends GraphError {
-  constructor(message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: DomainErrorOptions = {}) {
     super('CONFLICT', message, options);
-    this.name = 'ConflictError';
   }
 }
 
@@ -66,6 +49,5 @@ export class ConflictError extends GraphError {
 export class GraphUnavailableError extends GraphError {
   constructor(options: { cause?: unknown } = {}) {
     super('GRAPH_UNAVAILABLE', 'the graph database is unavailable; retry later', options);
-    this.name = 'GraphUnavailableError';
   }
 }

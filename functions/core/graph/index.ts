@@ -1,5 +1,4 @@
-/** The graph area: repository port, Neo4j adapter, write building blocks for ER, migrations, errors. */
-export type { CostHint, CypherTemplate } from './cypher.js';
+/** The graph area: repository port, Neo4j adapter, Cypher templates, entity write building blocks, migrations, errors. */
 export {
   allRelTypes,
   exportByIdsCypher,
@@ -9,19 +8,14 @@ export {
   neighborsCypher,
   pathCypher,
   searchCypher,
-} from './cypher.js';
+} from './cypher/reads.js';
+export type { CostHint, CypherKind, CypherTemplate, ReadTemplate } from './cypher/template.js';
 export { createDriver, type DriverOptions } from './driver.js';
+export { linkEntitiesTx, upsertEntityTx, type WriteOptions } from './entity-writes.js';
 export * from './errors.js';
 export { type MergeSnapshot, mergeEntitiesTx, type SnapshotRel, unmergeTx, type WithTouched } from './merge.js';
-export { migrate, migrationStatements } from './migrations.js';
-export { epochMs, nameTokens, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
+export { migrate } from './migrations.js';
+export { epochMs, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
+export { nameTokens } from './name-tokens.js';
 export { Neo4jGraphRepository, type RepositoryOptions } from './repository.js';
-export {
-  type BlockingCandidate,
-  blockingCandidatesTx,
-  linkEntitiesTx,
-  markEventAppliedTx,
-  upsertEntityTx,
-  type WriteOptions,
-} from './tx.js';
 export * from './types.js';

@@ -2,7 +2,8 @@
  * Pure property arithmetic of merge and unmerge, on JSON-safe (tagged) property maps. Kept apart from the
  * transaction code so the rules are easy to read and unit-test.
  */
-import { nameTokens, type Props } from './model.js';
+import type { Props } from './model.js';
+import { nameTokens } from './name-tokens.js';
 import { type DataClass, type Licence, licences, type Source } from './types.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { allRelTypes } from './cypher.js';
+import { allRelTypes } from './cypher/reads.js';
 import {
   createMergeRecordCypher,
   createRelsCypher,
@@ -19,7 +19,7 @@ import {
   mergeSubjectsCypher,
   movedCopiesCypher,
   setEntityPropsCypher,
-} from './cypher-write.js';
+} from './cypher/writes.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
 import { decodeProps, encodeProps, epochMs, type Props, type TaggedPairs, toEntity, toNumber } from './model.js';
@@ -50,8 +50,8 @@ export interface MergeSnapshot {
 export type WithTouched<T> = T & { touched: string[] };
 
 async function lockAndLoad(tx: ManagedTransaction, tenant: string, survivorId: string, mergedId: string) {
-  await tx.run(lockEntitiesCypher, { tenant, ids: [survivorId, mergedId] });
-  const record = (await tx.run(mergeSubjectsCypher, { tenant, survivorId, mergedId })).records[0];
+  await tx.run(lockEntitiesCypher.cypher, { tenant, ids: [survivorId, mergedId] });
+  const record = (await tx.run(mergeSubjectsCypher.cypher, { tenant, survivorId, mergedId })).records[0];
   const pairs = (key: string) => record?.get(key) as TaggedPairs | null;
   const s = pairs('survivor');
   const m = pairs('merged');
@@ -64,7 +64,7 @@ async function createRels(tx: ManagedTransaction, tenant: string, rels: Snapshot
   for (const rel of rels) byType.set(rel.type, [...(byType.get(rel.type) ?? []), rel]);
   for (const [type, group] of byType) {
     const rows = group.map((r) => ({ from: r.from, to: r.to, props: decodeProps(r.props) }));
-    const result = await tx.run(createRelsCypher[type], { tenant, rows });
+    const result = await tx.run(createRelsCypher[type].cypher, { tenant, rows });
     const created = toNumber(result.records[0]?.get('created') ?? 0);
     if (created !== rows.length) {
       throw new ConflictError(`could only recreate ${created} of ${rows.length} ${type} relationships`);
@@ -91,7 +91,7 @@ export async function mergeEntitiesTx(
     throw new ConflictError(`entity ${survivorId} is itself merged; merge into its survivor`);
   if (merged.mergedInto != null) throw new ConflictError(`entity ${mergedId} is already merged`);
 
-  const rows = (await tx.run(entityRelsCypher, { tenant: t, id: mergedId, relTypes: allRelTypes })).records;
+  const rows = (await tx.run(entityRelsCypher.cypher, { tenant: t, id: mergedId, relTypes: allRelTypes })).records;
   const rels = rows.map((r) => ({
     eid: r.get('eid') as string,
     rel: {
@@ -118,13 +118,17 @@ export async function mergeEntitiesTx(
       props: { ...r.props, movedBy: mergeId },
     })),
   );
-  await tx.run(deleteRelsCypher, { tenant: t, eids: rels.map((r) => r.eid) });
+  await tx.run(deleteRelsCypher.cypher, { tenant: t, eids: rels.map((r) => r.eid) });
 
   const survivorAfter = mergedSurvivorProps(survivor, merged, now);
-  const saved = await tx.run(setEntityPropsCypher, { tenant: t, id: survivorId, props: decodeProps(survivorAfter) });
-  await tx.run(markMergedCypher, { tenant: t, survivorId, mergedId });
+  const saved = await tx.run(setEntityPropsCypher.cypher, {
+    tenant: t,
+    id: survivorId,
+    props: decodeProps(survivorAfter),
+  });
+  await tx.run(markMergedCypher.cypher, { tenant: t, survivorId, mergedId });
   const snapshot: MergeSnapshot = { version: 1, survivorBefore: survivor, survivorAfter, merged, moved, removed };
-  await tx.run(createMergeRecordCypher, {
+  await tx.run(createMergeRecordCypher.cypher, {
     tenant: t,
     mergeId,
     survivorId,
@@ -157,7 +161,7 @@ export async function unmergeTx(
 ): Promise<WithTouched<UnmergeResult>> {
   const t = parseTenant(tenant);
   const { mergeId, actor } = parseInput(unmergeInputSchema, input, 'unmerge input');
-  const record = (await tx.run(lockMergeRecordCypher, { tenant: t, mergeId })).records[0]?.get('record') as
+  const record = (await tx.run(lockMergeRecordCypher.cypher, { tenant: t, mergeId })).records[0]?.get('record') as
     | Props
     | undefined;
   if (!record) throw new NotFoundError('merge', mergeId);
@@ -173,20 +177,20 @@ export async function unmergeTx(
   if (survivor.mergedInto != null) {
     throw new ConflictError(`survivor ${survivorId} was merged again after merge ${mergeId}; undo that merge first`);
   }
-  const copies = (await tx.run(movedCopiesCypher, { tenant: t, survivorId, mergeId })).records.map(
+  const copies = (await tx.run(movedCopiesCypher.cypher, { tenant: t, survivorId, mergeId })).records.map(
     (r) => r.get('eid') as string,
   );
   if (copies.length !== snapshot.moved.length) {
     throw new ConflictError(`relationships moved by merge ${mergeId} were moved again by a later merge; undo it first`);
   }
-  await tx.run(deleteRelsCypher, { tenant: t, eids: copies });
+  await tx.run(deleteRelsCypher.cypher, { tenant: t, eids: copies });
 
   const survivorProps = restoredSurvivorProps(snapshot.survivorBefore, snapshot.survivorAfter, survivor);
-  const s = await tx.run(setEntityPropsCypher, { tenant: t, id: survivorId, props: decodeProps(survivorProps) });
-  const m = await tx.run(setEntityPropsCypher, { tenant: t, id: mergedId, props: decodeProps(snapshot.merged) });
+  const s = await tx.run(setEntityPropsCypher.cypher, { tenant: t, id: survivorId, props: decodeProps(survivorProps) });
+  const m = await tx.run(setEntityPropsCypher.cypher, { tenant: t, id: mergedId, props: decodeProps(snapshot.merged) });
   const rels = [...snapshot.moved, ...snapshot.removed];
   await createRels(tx, t, rels);
-  await tx.run(markUndoneCypher, { tenant: t, mergeId, now: epochMs(), actor });
+  await tx.run(markUndoneCypher.cypher, { tenant: t, mergeId, now: epochMs(), actor });
 
   const neighbours = snapshot.moved.flatMap((r) => [r.from, r.to]);
   return {

@@ -1,23 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
-import { decodeProps, nameTokens, toEntity, toNumber } from './model.js';
-
-describe('nameTokens', () => {
-  it('folds diacritics, case and punctuation into de-duplicated tokens', () => {
-    expect(nameTokens(['Jürgen Müller', 'MÜLLER, J.', 'Weiß-Øster'])).toEqual([
-      'jurgen',
-      'muller',
-      'j',
-      'weiss',
-      'oster',
-    ]);
-  });
-
-  it('keeps non-Latin letters and digits', () => {
-    expect(nameTokens(['Сергей Иванов 2'])).toEqual(['сергеи', 'иванов', '2']);
-  });
-});
+import { decodeProps, toEntity, toNumber } from './model.js';
 
 describe('conversions', () => {
   it('turns neo4j integers and epoch ms into numbers and ISO strings', () => {

@@ -1,5 +1,6 @@
 /**
- * The graph data model, shared by the repository, the seeder and entity resolution (ER). Change it only together.
+ * The graph data model, shared by the repository, the seeder and entity resolution (ER), and the mappers from the
+ * rows the templates return to domain types. Change the model only together.
  *
  *   (:Entity {tenant, id, kind, names: [string], nameTokens: [string], identifiers: ['scheme:value'],
  *             attributes: JSON string, dataClass, licence, sources: JSON string,
@@ -14,8 +15,8 @@
  *
  * - Every node and relationship carries `tenant`; every read matches it on every node and relationship it touches, so
  *   a relationship wrongly created across tenants is never followed.
- * - `nameTokens` = {@link nameTokens}(names): NFKD, diacritics stripped, lowercase, split on non letters/digits. ER
- *   blocks on it (full-text index `entity_blocking`, keyword analyzer, also over `identifiers`).
+ * - `nameTokens` = `nameTokens(names)` (name-tokens.ts): NFKD, diacritics stripped, lowercase, split on non
+ *   letters/digits. ER blocks on it (full-text index `entity_blocking`, keyword analyzer, also over `identifiers`).
  * - A merged entity keeps its node and relationships-as-snapshot; `mergedInto` hides it from every read. Its
  *   relationships are recreated on the survivor with `movedBy = mergeId`, so an unmerge can find and remove them.
  * - `expiresAt` is stamped on every write from the retention policy (class → tier, legal hold → none); every read
@@ -29,23 +30,6 @@ import type { Entity, ExportEntity, Relationship, RelType, Source } from './type
 
 /** A property map as Neo4j returns it (values may be neo4j Integers). */
 export type Props = Record<string, unknown>;
-
-/** Letters that NFKD does not decompose but people type both ways. */
-const foldMap: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', þ: 'th', ı: 'i' };
-
-/** Normalised, de-duplicated lowercase tokens of some names: the blocking keys of ER and the safe search terms. */
-export function nameTokens(names: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const name of names) {
-    const folded = name
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/[ßæœøłđþı]/g, (c) => foldMap[c] ?? c);
-    for (const token of folded.split(/[^\p{L}\p{N}]+/u)) if (token) out.add(token);
-  }
-  return [...out];
-}
 
 /** A neo4j Integer, bigint or number as a JS number (epoch ms and counts fit in 2^53). */
 export function toNumber(value: unknown): number {

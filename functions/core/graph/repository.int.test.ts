@@ -1,10 +1,10 @@
 import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../test/twin.js';
+import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { createDriver } from './driver.js';
-import { entityInput, linkInput } from './fixtures.js';
 import { migrate } from './migrations.js';
 import { Neo4jGraphRepository } from './repository.js';
+import { entityInput, linkInput } from './test-support/fixtures.js';
 
 let driver: Driver;
 let repo: Neo4jGraphRepository;

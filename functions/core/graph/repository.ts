@@ -6,29 +6,21 @@
 import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
 import {
   allRelTypes,
-  type CypherTemplate,
   exportByIdsCypher,
   exportByKindsCypher,
   getEntityCypher,
-  luceneNameQuery,
   neighborhoodRelsCypher,
   neighborsCypher,
   pathCypher,
   searchCypher,
-} from './cypher.js';
+} from './cypher/reads.js';
+import type { ReadTemplate } from './cypher/template.js';
+import { linkEntitiesTx, upsertEntityTx } from './entity-writes.js';
 import { ConflictError, GraphError, GraphUnavailableError, InvalidInputError, ResultTooLargeError } from './errors.js';
+import { luceneNameQuery } from './lucene.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
-import {
-  epochMs,
-  int,
-  nameTokens,
-  type Props,
-  type RelRow,
-  toEntity,
-  toExportEntity,
-  toRelationship,
-} from './model.js';
-import { linkEntitiesTx, upsertEntityTx } from './tx.js';
+import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toRelationship } from './model.js';
+import { nameTokens } from './name-tokens.js';
 import {
   type Entity,
   type EntityInput,
@@ -76,7 +68,7 @@ export interface RepositoryOptions {
 const maxSearchTokens = 10;
 
 /** Throws RESULT_TOO_LARGE when `value` serialises to more bytes than the template's cap. */
-function capPayload<T>(template: CypherTemplate, value: T): T {
+function capPayload<T>(template: ReadTemplate, value: T): T {
   const bytes = Buffer.byteLength(JSON.stringify(value));
   if (bytes > template.cost.payloadCapBytes) {
     throw new ResultTooLargeError(template.name, 'bytes', template.cost.payloadCapBytes);
@@ -121,7 +113,7 @@ export class Neo4jGraphRepository implements GraphRepository {
   }
 
   private async read<T>(
-    template: CypherTemplate,
+    template: ReadTemplate,
     options: ReadOptions | undefined,
     work: (tx: ManagedTransaction) => Promise<T>,
   ): Promise<T> {
@@ -155,7 +147,7 @@ export class Neo4jGraphRepository implements GraphRepository {
   async getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null> {
     const params = { tenant: parseTenant(tenant), id: parseInput(idSchema, id, 'id'), now: this.now() };
     return this.read(getEntityCypher, options, async (tx) => {
-      const record = (await tx.run(getEntityCypher.text, params)).records[0];
+      const record = (await tx.run(getEntityCypher.cypher, params)).records[0];
       return record ? toEntity(record.get('entity') as Props) : null;
     });
   }
@@ -167,14 +159,14 @@ export class Neo4jGraphRepository implements GraphRepository {
     const relTypes = q.relTypes ?? allRelTypes;
     return this.read(template, options, async (tx) => {
       const params = { tenant: t, id: q.id, relTypes, limitPlusOne: int(q.limit + 1), now: this.now() };
-      const record = (await tx.run(template.text, params)).records[0];
+      const record = (await tx.run(template.cypher, params)).records[0];
       if (!record) return null;
       const members = record.get('entities') as Props[];
       if (members.length > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
       const center = toEntity(record.get('center') as Props);
       const entities = members.map(toEntity);
       const maxRels = neighborhoodRelsCypher.cost.maxRows;
-      const rels = await tx.run(neighborhoodRelsCypher.text, {
+      const rels = await tx.run(neighborhoodRelsCypher.cypher, {
         tenant: t,
         ids: [center.id, ...entities.map((e) => e.id)],
         relTypes,
@@ -201,7 +193,7 @@ export class Neo4jGraphRepository implements GraphRepository {
     };
     // A top-k ranking is the answer asked for, not a truncation: `limit` hits are returned without error.
     return this.read(searchCypher, options, async (tx) =>
-      (await tx.run(searchCypher.text, params)).records.map((r) => ({
+      (await tx.run(searchCypher.cypher, params)).records.map((r) => ({
         entity: toEntity(r.get('entity') as Props),
         score: Number(r.get('score')),
       })),
@@ -218,7 +210,7 @@ export class Neo4jGraphRepository implements GraphRepository {
     const template = pathCypher[q.maxHops as 1 | 2 | 3];
     return this.read(template, options, async (tx) => {
       const params = { tenant: t, from: q.from, to: q.to, relTypes: allRelTypes, now: this.now() };
-      const record = (await tx.run(template.text, params)).records[0];
+      const record = (await tx.run(template.cypher, params)).records[0];
       if (!record) return null;
       const relationships = (record.get('rels') as RelRow[]).map(toRelationship);
       const entities = (record.get('entities') as Props[]).map(toEntity);
@@ -268,7 +260,7 @@ export class Neo4jGraphRepository implements GraphRepository {
       now: this.now(),
     };
     return this.read(template, options, async (tx) => {
-      const rows = (await tx.run(template.text, params)).records;
+      const rows = (await tx.run(template.cypher, params)).records;
       // An export that silently dropped records would misreport what left the platform: narrow the selection instead.
       if (rows.length > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
       return rows.map((r) => toExportEntity(r.get('entity') as Props));

@@ -13,7 +13,7 @@ import {
   tenantsToSweepCypher,
   tombstoneCypher,
   unstampedPageCypher,
-} from './cypher-retention.js';
+} from './cypher/retention.js';
 import { NotFoundError } from './errors.js';
 import { epochMs, int, toNumber } from './model.js';
 import type { DataClass, ExpiryRule } from './types.js';
@@ -71,23 +71,23 @@ export class Neo4jRetentionStore implements RetentionStore {
   }
 
   async tenantsToSweep(now: number): Promise<string[]> {
-    const result = await this.run((tx) => tx.run(tenantsToSweepCypher, { now: epochMs(now) }));
+    const result = await this.run((tx) => tx.run(tenantsToSweepCypher.cypher, { now: epochMs(now) }));
     return result.records.map((r) => String(r.get('tenant')));
   }
 
   async expiredPage(tenant: string, now: number, after: string, limit: number): Promise<RetentionCandidate[]> {
     const params = { tenant: parseTenant(tenant), now: epochMs(now), after, limit: int(limit) };
-    return (await this.run((tx) => tx.run(expiredPageCypher, params))).records.map(candidate);
+    return (await this.run((tx) => tx.run(expiredPageCypher.cypher, params))).records.map(candidate);
   }
 
   async unstampedPage(tenant: string, after: string, limit: number): Promise<RetentionCandidate[]> {
     const params = { tenant: parseTenant(tenant), after, limit: int(limit) };
-    return (await this.run((tx) => tx.run(unstampedPageCypher, params))).records.map(candidate);
+    return (await this.run((tx) => tx.run(unstampedPageCypher.cypher, params))).records.map(candidate);
   }
 
   async tombstone(tenant: string, rows: { id: string; tier: string }[], now: number) {
     const params = { tenant: parseTenant(tenant), rows, now: epochMs(now) };
-    const result = await this.run((tx) => tx.run(tombstoneCypher, params));
+    const result = await this.run((tx) => tx.run(tombstoneCypher.cypher, params));
     return {
       ids: result.records.map((r) => String(r.get('id'))),
       relationships: result.records.reduce((n, r) => n + toNumber(r.get('rels')), 0),
@@ -99,12 +99,14 @@ export class Neo4jRetentionStore implements RetentionStore {
       tenant: parseTenant(tenant),
       rows: rows.map((r) => ({ id: r.id, expiresAt: epochMs(r.expiresAt) })),
     };
-    const result = await this.run((tx) => tx.run(onlyUnstamped ? stampExpiryCypher : restampExpiryCypher, params));
+    const result = await this.run((tx) =>
+      tx.run((onlyUnstamped ? stampExpiryCypher : restampExpiryCypher).cypher, params),
+    );
     return toNumber(result.records[0]?.get(onlyUnstamped ? 'stamped' : 'restamped') ?? 0);
   }
 
   async heldCount(tenant: string): Promise<number> {
-    const result = await this.run((tx) => tx.run(heldCountCypher, { tenant: parseTenant(tenant) }));
+    const result = await this.run((tx) => tx.run(heldCountCypher.cypher, { tenant: parseTenant(tenant) }));
     return toNumber(result.records[0]?.get('held') ?? 0);
   }
 
@@ -112,11 +114,11 @@ export class Neo4jRetentionStore implements RetentionStore {
     const t = parseTenant(tenant);
     const entityId = parseInput(idSchema, id, 'id');
     await this.run(async (tx) => {
-      const subject = (await tx.run(holdSubjectCypher, { tenant: t, id: entityId })).records[0];
+      const subject = (await tx.run(holdSubjectCypher.cypher, { tenant: t, id: entityId })).records[0];
       if (!subject) throw new NotFoundError('entity', entityId);
       const { dataClass, createdAtMs } = candidate({ get: (k) => (k === 'id' ? entityId : subject.get(k)) });
       const expiresAt = expiry({ dataClass, createdAtMs, legalHold: held });
-      await tx.run(setLegalHoldCypher, {
+      await tx.run(setLegalHoldCypher.cypher, {
         tenant: t,
         id: entityId,
         held,

@@ -1,7 +1,7 @@
 /**
  * Per-event idempotency on Powertools' DynamoDB persistence layer. The key is (tenant, idempotency key) — tenant
  * first, so two tenants can never collide — and the record's hash is stored and compared on every later use of the
- * key: the same key with a different record is CONFLICTING_PAYLOAD (poison), never a silent overwrite or replay.
+ * key: the same key with a different record is a conflicting payload (poison), never a silent overwrite or replay.
  *
  * Works on dynalite: Powertools only uses conditional PutItem, GetItem, UpdateItem and DeleteItem (no transactions).
  * dynalite ignores `ReturnValuesOnConditionCheckFailure`, so on a duplicate Powertools falls back to a GetItem.
@@ -13,23 +13,26 @@ import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConflictingPayloadError, DependencyFailedError, EventInProgressError } from '../er/errors.js';
 
 /** What the idempotency layer needs of an event: who, which key, and the payload whose hash must not change. */
 export interface IdempotentEvent {
   tenant: string;
   idempotencyKey: string;
-  eventId: string;
   record: unknown;
 }
 
-export interface EventIdempotencyOptions {
+/** Why a call was refused by the idempotency layer, independent of Powertools' error classes. */
+export type IdempotencyFailure = 'CONFLICTING_PAYLOAD' | 'IN_PROGRESS' | 'STORE_FAILED';
+
+export interface EventIdempotencyOptions<E extends IdempotentEvent> {
   client: DynamoDBClient;
   tableName: string;
-  /** How long a completed record answers duplicates. The graph marker keeps exactly-once after it expires. @default 86400 */
+  /** How long a completed record answers duplicates. @default 86400 */
   expiresAfterSeconds?: number;
-  /** Key prefix in the table (Powertools defaults to the function name, which differs between Lambda and local). */
-  keyPrefix?: string;
+  /** Key prefix in the table; explicit because Powertools' default (the function name) differs between Lambda and local. */
+  keyPrefix: string;
+  /** Turns a refusal into the caller's own error, so stable codes stay with the area that owns them. */
+  toError: (failure: IdempotencyFailure, event: E, cause: unknown) => Error;
 }
 
 /** Result of an idempotent call: the function's value and whether it came from a stored record (a duplicate). */
@@ -38,6 +41,13 @@ export interface IdempotentResult<T> {
   duplicate: boolean;
 }
 
+/** Runs `fn` at most once per (tenant, idempotency key) and says whether the value was replayed. */
+export type Once<E extends IdempotentEvent = IdempotentEvent> = <T extends object>(
+  event: E,
+  remainingMs: number,
+  fn: () => Promise<T>,
+) => Promise<IdempotentResult<T>>;
+
 /** Marks results that Powertools answered from the store instead of running the function. */
 const replayMark = '__idempotentReplay';
 
@@ -45,10 +55,10 @@ const replayMark = '__idempotentReplay';
  * Builds the idempotent wrapper once per process.
  *
  * @example
- * const once = createEventIdempotency({ client, tableName });
- * const { value, duplicate } = await once(event, 5_000, () => applyEvent(driver, event, config));
+ * const once = createEventIdempotency({ client, tableName, keyPrefix: 'orders', toError: (f) => new Error(f) });
+ * const { value, duplicate } = await once(event, 5_000, () => applyEvent(event));
  */
-export function createEventIdempotency(options: EventIdempotencyOptions) {
+export function createEventIdempotency<E extends IdempotentEvent>(options: EventIdempotencyOptions<E>): Once<E> {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     awsSdkV3Client: options.client,
@@ -63,17 +73,17 @@ export function createEventIdempotency(options: EventIdempotencyOptions) {
         ? { ...response, [replayMark]: true }
         : response,
   };
-  const keyPrefix = options.keyPrefix ?? 'er-intake';
+  const { keyPrefix, toError } = options;
 
   return async function once<T extends object>(
-    event: IdempotentEvent,
+    event: E,
     remainingMs: number,
     fn: () => Promise<T>,
   ): Promise<IdempotentResult<T>> {
     // One config per call: the remaining time is per invocation, and calls of several batches overlap locally.
     const config = new IdempotencyConfig(settings);
     config.registerLambdaContext({ getRemainingTimeInMillis: () => remainingMs } as never);
-    const run = makeIdempotent((_event: IdempotentEvent) => fn(), { persistenceStore, config, keyPrefix });
+    const run = makeIdempotent((_event: E) => fn(), { persistenceStore, config, keyPrefix });
     try {
       const result = (await run(event)) as T & { [replayMark]?: boolean };
       if (result && typeof result === 'object' && replayMark in result) {
@@ -82,18 +92,19 @@ export function createEventIdempotency(options: EventIdempotencyOptions) {
       }
       return { value: result, duplicate: false };
     } catch (err) {
-      throw mapIdempotencyError(err, event.eventId);
+      const failure = idempotencyFailureOf(err);
+      throw failure ? toError(failure, event, err) : err;
     }
   };
 }
 
-/** Powertools errors → ER errors with stable codes; anything else passes through unchanged. */
-export function mapIdempotencyError(err: unknown, eventId: string): unknown {
+/** Classifies a Powertools error by name; anything else (the wrapped function's own errors) is `undefined`. */
+export function idempotencyFailureOf(err: unknown): IdempotencyFailure | undefined {
   const name = err instanceof Error ? err.name : '';
-  if (name === 'IdempotencyValidationError') return new ConflictingPayloadError(eventId, { cause: err });
-  if (name === 'IdempotencyAlreadyInProgressError') return new EventInProgressError(eventId, { cause: err });
+  if (name === 'IdempotencyValidationError') return 'CONFLICTING_PAYLOAD';
+  if (name === 'IdempotencyAlreadyInProgressError') return 'IN_PROGRESS';
   if (name === 'IdempotencyPersistenceLayerError' || name === 'IdempotencyInconsistentStateError') {
-    return new DependencyFailedError('idempotency store', { cause: err });
+    return 'STORE_FAILED';
   }
-  return err;
+  return undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * Failure reasons of intake messages. Every failed receive records its code and message under the hash of the message
+ * Failure reasons of queue messages. Every failed receive records its code and message under the hash of the message
  * body, so when SQS moves the message to the DLQ after maxReceiveCount its reason is still retrievable (the body is
  * the one thing a redrive never changes). Replay prints and filters on it.
  */

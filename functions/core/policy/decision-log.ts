@@ -2,7 +2,7 @@
  * Decision log entries for the audit ledger: decision id, bundle revision, input hash and result.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../json/canonical.js';
 import type { AnyDecision } from './decisions.js';
 
 /** One decision log entry; the input itself is not stored, only its hash. */

@@ -1,6 +1,7 @@
 /**
  * Errors of the policy area. Clients branch on `code`, never on the message.
  */
+import { DomainError } from '../errors.js';
 
 /** Stable codes for policy errors. */
 export type PolicyErrorCode =
@@ -12,23 +13,9 @@ export type PolicyErrorCode =
   | 'POLICY_BUILD_FAILED';
 
 /** Base class: every policy error carries a stable code and optional context. */
-export class PolicyError extends Error {
-  readonly code: PolicyErrorCode;
-  readonly context: Record<string, unknown>;
+export class PolicyError extends DomainError<PolicyErrorCode> {}
 
-  constructor(
-    code: PolicyErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PolicyError';
-    this.code = code;
-    this.context = options.context ?? {};
-  }
-}
-
-/** One explain entry, repeated here so errors.ts has no imports. */
+/** One explain entry, repeated here so errors.ts imports nothing else of the policy area. */
 export interface DenyReason {
   rule: string;
   message: string;
@@ -45,7 +32,6 @@ export class PolicyDeniedError extends PolicyError {
     super('POLICY_DENIED', first ? `${first.rule}: ${first.message}` : `denied by ${entrypoint}`, {
       context: { entrypoint, decisionId },
     });
-    this.name = 'PolicyDeniedError';
     this.reasons = reasons;
     this.decisionId = decisionId;
   }
@@ -58,7 +44,6 @@ export class PolicyBundleMissingError extends PolicyError {
       ...options,
       context: { dir },
     });
-    this.name = 'PolicyBundleMissingError';
   }
 }
 
@@ -66,7 +51,6 @@ export class PolicyBundleMissingError extends PolicyError {
 export class PolicyBundleInvalidError extends PolicyError {
   constructor(message: string, context: Record<string, unknown> = {}) {
     super('POLICY_BUNDLE_INVALID', message, { context });
-    this.name = 'PolicyBundleInvalidError';
   }
 }
 
@@ -74,7 +58,6 @@ export class PolicyBundleInvalidError extends PolicyError {
 export class PolicyEvaluationError extends PolicyError {
   constructor(entrypoint: string, options: { cause?: unknown } = {}) {
     super('POLICY_EVALUATION_FAILED', `evaluating ${entrypoint} failed`, { ...options, context: { entrypoint } });
-    this.name = 'PolicyEvaluationError';
   }
 }
 
@@ -84,7 +67,6 @@ export class PolicyDecisionInvalidError extends PolicyError {
     super('POLICY_DECISION_INVALID', `${entrypoint} returned an invalid decision: ${issues}`, {
       context: { entrypoint },
     });
-    this.name = 'PolicyDecisionInvalidError';
   }
 }
 
@@ -92,6 +74,5 @@ export class PolicyDecisionInvalidError extends PolicyError {
 export class PolicyBuildError extends PolicyError {
   constructor(step: string, output: string) {
     super('POLICY_BUILD_FAILED', `opa ${step} failed:\n${output}`, { context: { step } });
-    this.name = 'PolicyBuildError';
   }
 }

@@ -2,7 +2,7 @@
  * Generalisation of quasi-identifier values along a ladder, and grouping of rows by their
  * generalised quasi-identifiers. Pure functions; the policy decides k and the ladders.
  */
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../json/canonical.js';
 import type { LadderStep } from './decisions.js';
 
 /** The value that replaces anything generalised away. */

@@ -2,7 +2,6 @@
  * Policy client for functions and the edge: decisions from the OPA wasm build, scope fingerprints,
  * export transforms and decision log entries.
  */
-export { canonicalJson } from './canonical.js';
 export { type DecisionLogEntry, hashInput, toDecisionLogEntry } from './decision-log.js';
 export { type AnyDecision, type DecisionOf, decisionSchemas, parseDecision, type Reason } from './decisions.js';
 export { engineFrom, type PolicyEngine, type RawEvaluator } from './engine.js';

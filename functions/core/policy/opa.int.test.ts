@@ -2,8 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPolicies } from '../../../scripts/build-policies.js';
-import { runOpaTests } from '../../../scripts/opa-test.js';
+import { buildPolicies } from '../../../infra/local/policies/build.js';
+import { runOpaTests } from '../../../infra/local/policies/opa-test.js';
 
 const POLICIES = join(import.meta.dirname, '..', '..', '..', 'policies');
 let work: string;

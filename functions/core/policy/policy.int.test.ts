@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPolicies } from '../../../scripts/build-policies.js';
+import { buildPolicies } from '../../../infra/local/policies/build.js';
 import type { PolicyEngine } from './engine.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { PolicyDeniedError } from './errors.js';

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical.js';
 import { fingerprintScope, scopeFingerprint } from './scope.js';
 import { createStaticPolicyEngine } from './static-engine.js';
-
-describe('canonicalJson', () => {
-  it('sorts keys at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 3 } })).toBe('{"a":{"c":3,"d":[{"x":2,"y":1}]},"b":1}');
-  });
-});
 
 describe('fingerprintScope', () => {
   it('is a 16-character hex string', () => {

@@ -2,7 +2,7 @@
  * Caller scope: the data classes and purposes a caller may see, and its fingerprint for the cache key.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../json/canonical.js';
 import type { PolicyEngine } from './engine.js';
 
 /** The caller attributes the scope policy reads (from the JWT). */

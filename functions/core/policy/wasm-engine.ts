@@ -9,7 +9,7 @@ import { engineFrom, type PolicyEngine } from './engine.js';
 import { ENTRYPOINTS } from './entrypoints.js';
 import { PolicyBundleInvalidError, PolicyBundleMissingError, PolicyEvaluationError } from './errors.js';
 
-/** The files the build writes next to the bundle; see scripts/build-policies.ts. */
+/** The files the build writes next to the bundle; see infra/local/policies/build.ts. */
 export const BUNDLE_FILES = { wasm: 'policy.wasm', data: 'data.json', revision: 'revision.json' } as const;
 
 /** The stamp the build writes: the revision is the sha256 of the policy sources. */

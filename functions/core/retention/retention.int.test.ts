@@ -1,13 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName, tables } from '../../../infra/tables.js';
-import { testTenant, twin } from '../../../test/twin.js';
+import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { DynamoDbAuditLedger } from '../audit/dynamodb-ledger.js';
 import type { LedgerEntry } from '../audit/types.js';
+import { dynamoClient } from '../aws/dynamodb.js';
 import { createDriver, Neo4jGraphRepository } from '../graph/index.js';
 import { Neo4jRetentionStore } from '../graph/retention-store.js';
 import type { EntityInput } from '../graph/types.js';
 import { loadWasmPolicyEngine, type PolicyEngine } from '../policy/index.js';
+import { tableName, tables } from '../resources/index.js';
 import { policyExpiry } from './expiry.js';
 import { sweep } from './sweep.js';
 
@@ -16,11 +16,7 @@ const t = twin();
 const driver = createDriver(t.neo4jUri);
 const store = new Neo4jRetentionStore(driver);
 const ledger = new DynamoDbAuditLedger({
-  client: new DynamoDBClient({
-    region: t.region,
-    endpoint: t.dynamoEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
+  client: dynamoClient({ region: t.region, endpoint: t.dynamoEndpoint }),
   tableName: tableName('local', tables.auditLedger),
 });
 let engine: PolicyEngine;

@@ -1,11 +1,7 @@
-/** Base error of the internal-request signature; `code` is stable and goes to clients as is. */
-export class SignatureError extends Error {
-  override name = 'SignatureError';
-  constructor(
-    readonly code: 'UNSIGNED_REQUEST' | 'BAD_SIGNATURE' | 'SIGNATURE_EXPIRED' | 'MALFORMED_SIGNATURE',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { DomainError } from '../errors.js';
+
+/** Stable codes of the internal-request signature; they go to clients as is. */
+export type SignatureErrorCode = 'UNSIGNED_REQUEST' | 'BAD_SIGNATURE' | 'SIGNATURE_EXPIRED' | 'MALFORMED_SIGNATURE';
+
+/** Base error of the internal-request signature. */
+export class SignatureError extends DomainError<SignatureErrorCode> {}

@@ -5,9 +5,8 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   verifyAuthenticationResponse,
 } from '@simplewebauthn/server';
+import { type CeremonyContext, takeLiveChallenge, verifyBody } from './ceremony.js';
 import { CeremonyError } from './errors.js';
-import { takeLiveChallenge, verifyBody } from './registration.js';
-import type { CeremonyContext } from './service.js';
 import { grantRefOf, newGrantToken, randomId, signCountOf } from './tokens.js';
 import type { StepUpCaller } from './types.js';
 

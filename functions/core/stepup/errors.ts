@@ -2,6 +2,8 @@
  * Errors of the step-up area. Every failure has a stable `code` that is written to the audit ledger as the reason and
  * returned to clients; `status` is the HTTP status the step-up routes map it to.
  */
+import { DomainError, type DomainErrorOptions } from '../errors.js';
+
 export type StepUpErrorCode =
   | 'SESSION_REQUIRED'
   | 'BAD_REQUEST'
@@ -20,7 +22,10 @@ export type StepUpErrorCode =
   | 'GRANT_SESSION_MISMATCH'
   | 'GRANT_SCOPE_INSUFFICIENT';
 
-const statusByCode: Record<StepUpErrorCode, number> = {
+/** HTTP statuses the step-up routes answer with. */
+export type StepUpStatus = 400 | 401 | 409;
+
+const statusByCode: Record<StepUpErrorCode, StepUpStatus> = {
   SESSION_REQUIRED: 401,
   BAD_REQUEST: 400,
   UNKNOWN_SCOPE: 400,
@@ -40,35 +45,20 @@ const statusByCode: Record<StepUpErrorCode, number> = {
 };
 
 /** Base of every step-up error. */
-export class StepUpError extends Error {
-  override name = 'StepUpError';
-  readonly code: StepUpErrorCode;
-  readonly status: number;
-  readonly context: Record<string, unknown>;
+export class StepUpError extends DomainError<StepUpErrorCode> {
+  readonly status: StepUpStatus;
 
-  constructor(
-    code: StepUpErrorCode,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown> } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.code = code;
+  constructor(code: StepUpErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(code, message, options);
     this.status = statusByCode[code];
-    this.context = options.context ?? {};
   }
 }
 
 /** The challenge, credential or counter check failed: the ceremony is refused. */
-export class CeremonyError extends StepUpError {
-  override name = 'CeremonyError';
-}
+export class CeremonyError extends StepUpError {}
 
 /** The grant presented for a sensitive call is missing, unknown, expired, foreign or too narrow. */
-export class GrantError extends StepUpError {
-  override name = 'GrantError';
-}
+export class GrantError extends StepUpError {}
 
 /** Store-level failures the domain maps (the adapters throw these instead of SDK errors). */
-export class StepUpStoreError extends StepUpError {
-  override name = 'StepUpStoreError';
-}
+export class StepUpStoreError extends StepUpError {}

@@ -5,37 +5,10 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { type CeremonyContext, takeLiveChallenge, verifyBody } from './ceremony.js';
 import { CeremonyError } from './errors.js';
-import type { CeremonyContext } from './service.js';
 import { randomId, userHandle } from './tokens.js';
-import type { ChallengeRecord, StepUpCaller } from './types.js';
-
-/** Takes a challenge once and refuses it when expired (dynalite keeps expired items; so does DynamoDB for a while). */
-export async function takeLiveChallenge(
-  ctx: CeremonyContext,
-  challengeId: string,
-  caller: StepUpCaller,
-  kind: ChallengeRecord['kind'],
-): Promise<ChallengeRecord> {
-  const record = await ctx.stores.challenges.take(challengeId, caller, kind);
-  if (record.expiresAt <= ctx.nowS())
-    throw new CeremonyError('CHALLENGE_EXPIRED', 'the challenge has expired; start again');
-  return record;
-}
-
-/** Validates the `{challengeId, response}` body both verify routes take. */
-export function verifyBody<R>(body: unknown): { challengeId: string; response: R } {
-  const b = body as { challengeId?: unknown; response?: unknown } | null;
-  if (
-    typeof b?.challengeId !== 'string' ||
-    b.challengeId.length > 64 ||
-    typeof b.response !== 'object' ||
-    !b.response
-  ) {
-    throw new CeremonyError('BAD_REQUEST', 'send {"challengeId": "...", "response": {...}} from the WebAuthn ceremony');
-  }
-  return { challengeId: b.challengeId, response: b.response as R };
-}
+import type { StepUpCaller } from './types.js';
 
 /** Registration ceremony methods of the step-up service. */
 export function registrationCeremony(ctx: CeremonyContext) {

@@ -3,19 +3,13 @@
  * issue and check. Every step writes an audit entry, failures included, with the stable code as the reason.
  */
 import type { AuditLedger } from '../audit/index.js';
-import { appendStepUpAudit, type StepUpAuditFields, type StepUpAuditKind } from './audit.js';
+import { appendStepUpAudit, type StepUpAuditFields } from './audit.js';
 import { authenticationCeremony } from './authentication.js';
+import type { CeremonyContext, RelyingParty } from './ceremony.js';
 import { StepUpError } from './errors.js';
 import { createGrantChecker } from './grants.js';
 import { registrationCeremony } from './registration.js';
 import type { StepUpCaller, StepUpStores } from './types.js';
-
-/** Relying party: rpID (the registrable domain, `localhost` locally) and the exact page origins allowed. */
-export interface RelyingParty {
-  id: string;
-  name: string;
-  origins: string[];
-}
 
 export interface StepUpServiceDeps {
   stores: StepUpStores;
@@ -29,22 +23,6 @@ export interface StepUpServiceDeps {
   grantTtlS?: number;
   /** Epoch ms. */
   now?: () => number;
-}
-
-/** What the ceremonies share: stores, config, the clock and the audited runner. */
-export interface CeremonyContext {
-  stores: StepUpStores;
-  rp: RelyingParty;
-  knownScopes: Set<string>;
-  challengeTtlS: number;
-  grantTtlS: number;
-  nowS: () => number;
-  /** Runs `fn`, audits its outcome (`ok`, or `denied` with the error code) and returns or rethrows. */
-  audited<T>(
-    kind: StepUpAuditKind,
-    base: Omit<StepUpAuditFields, 'outcome'>,
-    fn: (fields: Partial<StepUpAuditFields>) => Promise<T>,
-  ): Promise<T>;
 }
 
 /** Refuses callers without a session: a grant bound to nothing could be replayed by anyone holding the token. */

@@ -1,5 +1,5 @@
 import { Redis } from '@upstash/redis';
-import { twin } from '../../../test/twin.js';
+import { twin } from '../../../infra/local/test-support/twin.js';
 import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
 import { createOrigin } from '../app.js';

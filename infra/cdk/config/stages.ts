@@ -164,5 +164,5 @@ export function stageConfig(name: unknown = 'dev'): StageConfig {
   );
 }
 
-/** Physical-name prefix of a stage's resources, matching `infra/tables.ts` and `infra/queues.ts`. */
+/** Physical-name prefix of a stage's resources, matching `functions/core/resources`. */
 export const prefix = (stage: StageConfig) => `graphgate-${stage.name}`;

@@ -45,6 +45,8 @@ export function nodejsBundling(withPolicies: boolean): BundlingOptions {
     format: OutputFormat.ESM,
     target: NODE_TARGET,
     minify: true,
+    // Error classes take their `name` from the class (core/errors.ts); minified, they must keep it.
+    keepNames: true,
     sourceMap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],

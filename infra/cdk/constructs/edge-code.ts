@@ -45,6 +45,8 @@ export function edgeCode(entry: string, config: EdgeBuildConfig): Code {
             format: 'esm',
             target: NODE_TARGET,
             minify: true,
+            // Error classes take their `name` from the class (core/errors.ts); minified, they must keep it.
+            keepNames: true,
             sourcemap: true,
             sourcesContent: false,
             mainFields: ['module', 'main'],

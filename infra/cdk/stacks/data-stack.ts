@@ -2,7 +2,7 @@ import { RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type TableDefinition, type TableName, tableName, tables } from '../../tables.js';
+import { type TableDefinition, type TableName, tableName, tables } from '../../../functions/core/resources/index.js';
 import type { StageConfig } from '../config/stages.js';
 
 export interface DataStackProps extends StackProps {
@@ -17,7 +17,7 @@ export const secretNames = (stage: string) => ({
 });
 
 /**
- * Data: the DynamoDB tables of `infra/tables.ts` (on-demand, point-in-time recovery, TTL where defined) and the secrets
+ * Data: the DynamoDB tables of `functions/core/resources` (on-demand, point-in-time recovery, TTL where defined) and the secrets
  * of the external stores. Secret values are set by ops after the first deploy (see README › Deploy).
  */
 export class DataStack extends Stack {

@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queues } from '../../queues.js';
+import { queues } from '../../../functions/core/resources/index.js';
 import type { StageConfig } from '../config/stages.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';

@@ -1,0 +1,4 @@
+export * from './env.js';
+export type { Identity } from './identity.js';
+export * from './jwt.js';
+export * from './tenant.js';

@@ -1,0 +1,57 @@
+/**
+ * The shape of every Cypher template in graphgate. A template is static text with parameters only, and says what kind
+ * of statement it is; the kind decides what the tenant guard (functions/core/cypher/registry.test.ts) demands of it.
+ */
+
+/**
+ * - `read`, `write`: touch tenant data, so they take `$tenant` (reads also must not write).
+ * - `tenant-listing`: spans tenants and returns tenant ids only, never data (the retention sweep's work list).
+ * - `ddl`: schema statements (constraints, indexes, waiting for them); they hold no data and no tenant.
+ * - `probe`: touches no data at all (a liveness check).
+ */
+export type CypherKind = 'read' | 'write' | 'tenant-listing' | 'ddl' | 'probe';
+
+/** What a template may cost: hop bound, row limit and serialized payload cap (the origin also exposes these). */
+export interface CostHint {
+  maxHops: number;
+  maxRows: number;
+  payloadCapBytes: number;
+}
+
+/** A named, parameterised Cypher statement of a declared kind. */
+export interface CypherTemplate {
+  readonly name: string;
+  readonly kind: CypherKind;
+  /** The statement. Not `text`: the driver would take an object with `text` as a query and drop the parameters. */
+  readonly cypher: string;
+}
+
+/** A read the repository serves to clients, with its cost hint. */
+export interface ReadTemplate extends CypherTemplate {
+  readonly kind: 'read';
+  readonly cost: CostHint;
+}
+
+const kinds: ReadonlySet<string> = new Set<CypherKind>(['read', 'write', 'tenant-listing', 'ddl', 'probe']);
+
+/** True for a {@link CypherTemplate} value. */
+export function isCypherTemplate(value: unknown): value is CypherTemplate {
+  const v = value as Partial<CypherTemplate> | null;
+  return typeof v?.name === 'string' && typeof v.cypher === 'string' && typeof v.kind === 'string' && kinds.has(v.kind);
+}
+
+/**
+ * Every template a module exports, also inside arrays and fixed maps (one template per relationship type or hop count).
+ * @example
+ * templatesIn(await import('./writes.js')).map((t) => t.name);
+ */
+export function templatesIn(module: Record<string, unknown>): CypherTemplate[] {
+  const out: CypherTemplate[] = [];
+  const walk = (value: unknown): void => {
+    if (isCypherTemplate(value)) out.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  Object.values(module).forEach(walk);
+  return out;
+}

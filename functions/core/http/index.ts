@@ -1,0 +1,3 @@
+export * from './apigw.js';
+export * from './body.js';
+export * from './errors.js';

@@ -1,0 +1,55 @@
+/**
+ * Step-up enforcement settings of the origin, part of its config (read once, loud). Kept apart from the origin's
+ * config.ts so the feature flag and its stores read as one thing.
+ */
+import { z } from 'zod';
+import { ConfigError, parseEnv } from '../../core/config/env.js';
+import { awsRegion, localEndpoint } from '../../core/config/shared-env.js';
+import { tableName, tables } from '../../core/resources/index.js';
+
+const envSchema = z.object({
+  /** `all` (default), `none`, or `tenants:<id>,<id>` for a staged roll-out per tenant. Set per stage by CDK. */
+  STEPUP_ENFORCE: z
+    .string()
+    .regex(/^(all|none|tenants:[a-z0-9-]+(,[a-z0-9-]+)*)$/, 'must be all, none or tenants:<id>[,<id>]')
+    .default('all'),
+  /** Default: the stage's tables from functions/core/resources. */
+  STEPUP_TABLE: z.string().min(3).optional(),
+  AUDIT_TABLE: z.string().min(3).optional(),
+  DYNAMODB_ENDPOINT: localEndpoint,
+  AWS_REGION: awsRegion,
+  /** Public base of the step-up routes told to clients in the 401 (a path: same domain behind CloudFront). */
+  STEPUP_BASE_URL: z.string().min(1).default('/stepup'),
+  STEPUP_GRANT_TTL_S: z.coerce.number().int().min(30).max(3600).default(300),
+});
+
+export interface StepUpEnforcementConfig {
+  /** Tenants with enforcement on: every tenant, none, or a list. */
+  enforce: 'all' | 'none' | string[];
+  table: string;
+  auditTable: string;
+  dynamoEndpoint?: string;
+  region: string;
+  baseUrl: string;
+  grantTtlS: number;
+}
+
+/** Parses the step-up variables; throws a ConfigError naming every bad one. */
+export function loadStepUpEnforcement(env: NodeJS.ProcessEnv, stage: string): StepUpEnforcementConfig {
+  const e = parseEnv(envSchema, env, 'origin step-up');
+  if (stage === 'local' && e.STEPUP_ENFORCE !== 'none' && !e.DYNAMODB_ENDPOINT) {
+    throw new ConfigError('DYNAMODB_ENDPOINT is required in the local stage: step-up grants live in dynalite');
+  }
+  return {
+    enforce:
+      e.STEPUP_ENFORCE === 'all' || e.STEPUP_ENFORCE === 'none'
+        ? e.STEPUP_ENFORCE
+        : e.STEPUP_ENFORCE.slice('tenants:'.length).split(','),
+    table: e.STEPUP_TABLE ?? tableName(stage, tables.stepUp),
+    auditTable: e.AUDIT_TABLE ?? tableName(stage, tables.auditLedger),
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    region: e.AWS_REGION,
+    baseUrl: e.STEPUP_BASE_URL.replace(/\/$/, ''),
+    grantTtlS: e.STEPUP_GRANT_TTL_S,
+  };
+}

@@ -1,0 +1,348 @@
+/**
+ * `npm run bench:ingest [-- --quick]` — ER intake throughput on its own twin (free ports, thrown away afterwards):
+ *   raw-put  conditional PutItem/s of the dynalite endpoint (attribute_not_exists), the store's limit;
+ *   intake   the worker path before the graph write (SQS receive → parse/validate → Powertools idempotency put +
+ *            complete → delete), one worker process; rps = events/s, p95_ms = per event up to the graph write;
+ *   e2e      the same worker with the graph effect and audit entry (sustained events/s);
+ *   lag      events offered at 2× the e2e rate (open model) — lag = accepted → processed.
+ * Plus a sequential stage profile saying what dominates an event. Writes evidence/perf/ingest-<UTC>.json + -latest.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbAuditLedger } from '../functions/core/audit/dynamodb-ledger.js';
+import { dynamoClient } from '../functions/core/aws/dynamodb.js';
+import { sqsClient } from '../functions/core/aws/sqs.js';
+import { applyEvent } from '../functions/core/er/apply.js';
+import { defaultErConfig } from '../functions/core/er/config.js';
+import { recordLedgerSeq } from '../functions/core/er/ledger-seq.js';
+import type { Effect } from '../functions/core/er/pipeline.js';
+import type { Envelope } from '../functions/core/er/schemas.js';
+import { createDriver } from '../functions/core/graph/index.js';
+import { tableName, tables } from '../functions/core/resources/index.js';
+import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
+import type { MessageResult } from '../functions/er-intake/consumer.js';
+import { startWorker } from '../functions/er-intake/local-worker.js';
+import { erConsumerEnv } from '../infra/local/apps.js';
+import { cacheDir, repoRoot } from '../infra/local/paths.js';
+import { createQueuePair } from '../infra/local/queues.js';
+import { pickFreePorts, startTwin } from '../infra/local/twin.js';
+import { waitFor } from '../infra/local/wait-for.js';
+import { generateEvents } from './er-events.js';
+import { gitCommit } from './evidence.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick;
+const n = {
+  raw: quick ? 4000 : 20000,
+  intake: quick ? 4000 : 20000,
+  e2e: quick ? 1500 : 8000,
+  lagS: quick ? 10 : 30,
+  profile: quick ? 100 : 300,
+};
+const params = { ...n, workerBatches: 4, concurrency: 10, rawConcurrency: 40, graphBatch: 10, graphTxInFlight: 2 };
+const e2eGroup = params.graphBatch;
+const log = (l: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${l}`);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : 0;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const stats = (lat: number[], seconds: number, errors = 0) => ({
+  n: lat.length,
+  rps: r2(lat.length / seconds),
+  p50_ms: r2(pct(lat, 50)),
+  p95_ms: r2(pct(lat, 95)),
+  p99_ms: r2(pct(lat, 99)),
+  errors,
+});
+
+const runDir = mkdtempSync(join(tmpdir(), 'graphgate-bench-ingest-'));
+const twin = await startTwin(
+  { runDir, cacheDir, persistent: false },
+  { ports: await pickFreePorts(), neo4jPageCache: '1g', neo4jHeap: '1g', log },
+);
+const e = twin.endpoints;
+const sqs = sqsClient({ region: e.region, endpoint: e.sqsEndpoint });
+const ddb = dynamoClient({ region: e.region, endpoint: e.dynamoEndpoint });
+const idempotencyTable = tableName('local', tables.idempotency);
+
+async function sendAll(client: SQSClient, queueUrl: string, envelopes: Envelope[]) {
+  for (let i = 0; i < envelopes.length; i += 200) {
+    const slice = envelopes.slice(i, i + 200);
+    await Promise.all(
+      Array.from({ length: Math.ceil(slice.length / 10) }, (_, j) => slice.slice(j * 10, j * 10 + 10)).map((c) =>
+        client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: c.map((m, k) => ({
+              Id: String(k),
+              MessageBody: JSON.stringify({ ...m, acceptedAt: Date.now() }),
+            })),
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+async function rawPut(count: number, concurrency: number, prefix: string) {
+  const lat: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const s = performance.now();
+        try {
+          await ddb.send(
+            new PutItemCommand({
+              TableName: idempotencyTable,
+              Item: { id: { S: `${prefix}#${i}` }, status: { S: 'INPROGRESS' }, expiration: { N: '9999999999' } },
+              ConditionExpression: 'attribute_not_exists(id)',
+            }),
+          );
+        } catch (err) {
+          if (!(err instanceof ConditionalCheckFailedException)) errors++;
+        }
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  return stats(lat, (performance.now() - t0) / 1000, errors);
+}
+
+/** Runs a worker on a fresh queue pair with `count` preloaded events; returns per-message results and wall time. */
+async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
+  const pair = await createQueuePair(sqs, `bench-${label}-${Date.now()}`, { visibilityTimeoutS: 30 });
+  await sendAll(sqs, pair.queueUrl, envelopes);
+  const results: MessageResult[] = [];
+  let first = 0;
+  let last = 0;
+  const worker = await startWorker(
+    loadConsumerConfig({
+      ...erConsumerEnv(e),
+      ER_CONCURRENCY: String(params.concurrency),
+      ER_GRAPH_BATCH: String(params.graphBatch),
+      ER_GRAPH_TX_IN_FLIGHT: String(params.graphTxInFlight),
+    }),
+    loadWorkerConfig({
+      INTAKE_QUEUE_URL: pair.queueUrl,
+      SQS_ENDPOINT: e.sqsEndpoint,
+      WORKER_BATCHES: String(params.workerBatches),
+      WORKER_WAIT_S: '1',
+      VISIBILITY_TIMEOUT_S: '30',
+    }),
+    {
+      effect,
+      log: () => {},
+      onResults: (rs) => {
+        first ||= performance.now();
+        last = performance.now();
+        results.push(...rs);
+      },
+    },
+  );
+  await waitFor(`${label} drained`, async () => (results.length >= envelopes.length ? true : undefined), 900_000);
+  await worker.stop();
+  return { results, seconds: (last - first) / 1000, pair };
+}
+
+try {
+  const driver = createDriver(e.neo4jUri);
+  log('warm-up');
+  await rawPut(500, params.rawConcurrency, 'warm');
+  const noGraph = async (env: Envelope) => ({
+    eventId: env.eventId,
+    band: 'LOW' as const,
+    score: 0,
+    entityId: 'x',
+    candidateId: null,
+    mergeId: null,
+    reviewId: null,
+    features: [],
+    configVersion: 'bench',
+    ledgerSeq: null,
+    applied: true,
+  });
+  await drain(
+    'warm',
+    generateEvents({ total: 500, duplicateShare: 0, poisonShare: 0, tenants: 4, seed: 1 }).unique,
+    noGraph,
+  );
+
+  // Interleave: raw-put, intake, raw-put again; report the mean of the raw runs as the baseline.
+  const rawA = await rawPut(n.raw, params.rawConcurrency, 'rawA');
+  const intakeRun = await drain(
+    'intake',
+    generateEvents({ total: n.intake, duplicateShare: 0, poisonShare: 0, tenants: 8, seed: 2 }).unique,
+    noGraph,
+  );
+  const rawB = await rawPut(n.raw, params.rawConcurrency, 'rawB');
+  const raw = { ...rawB, rps: r2((rawA.rps + rawB.rps) / 2), n: rawA.n + rawB.n, errors: rawA.errors + rawB.errors };
+  const intakeOk = intakeRun.results.filter((r) => r.ok);
+  const intake = stats(
+    intakeOk.map((r) => r.beforeGraphMs ?? r.durationMs),
+    intakeRun.seconds,
+    intakeRun.results.length - intakeOk.length,
+  );
+  const intakeFull = stats(
+    intakeOk.map((r) => r.durationMs),
+    intakeRun.seconds,
+  );
+  log(`intake ${intake.rps}/s p95 ${intake.p95_ms} ms; raw-put ${raw.rps}/s`);
+
+  const e2eRun = await drain(
+    'e2e',
+    generateEvents({ total: n.e2e, duplicateShare: 0, poisonShare: 0, tenants: 8, seed: 3 }).unique,
+  );
+  const e2eOk = e2eRun.results.filter((r) => r.ok);
+  const e2e = stats(
+    e2eOk.map((r) => r.durationMs),
+    e2eRun.seconds,
+    e2eRun.results.length - e2eOk.length,
+  );
+  log(`e2e ${e2e.rps}/s p95 ${e2e.p95_ms} ms`);
+
+  // Lag at 2× the sustained e2e rate: an open model (fixed schedule), so a slow consumer does not slow the producer.
+  const offered = Math.max(1, Math.round(2 * e2e.rps));
+  const lagLoad = generateEvents({
+    total: offered * n.lagS,
+    duplicateShare: 0,
+    poisonShare: 0,
+    tenants: 8,
+    seed: 4,
+  }).unique;
+  const lagPair = await createQueuePair(sqs, `bench-lag-${Date.now()}`, { visibilityTimeoutS: 30 });
+  const lagResults: MessageResult[] = [];
+  const lagWorker = await startWorker(
+    loadConsumerConfig({
+      ...erConsumerEnv(e),
+      ER_CONCURRENCY: String(params.concurrency),
+      ER_GRAPH_BATCH: String(params.graphBatch),
+      ER_GRAPH_TX_IN_FLIGHT: String(params.graphTxInFlight),
+    }),
+    loadWorkerConfig({
+      INTAKE_QUEUE_URL: lagPair.queueUrl,
+      SQS_ENDPOINT: e.sqsEndpoint,
+      WORKER_BATCHES: String(params.workerBatches),
+      WORKER_WAIT_S: '1',
+      VISIBILITY_TIMEOUT_S: '30',
+    }),
+    { log: () => {}, onResults: (rs) => lagResults.push(...rs) },
+  );
+  const t0 = Date.now();
+  for (let tick = 0; tick < n.lagS * 10; tick++) {
+    const due = lagLoad.slice(Math.floor((tick * offered) / 10), Math.floor(((tick + 1) * offered) / 10));
+    void sendAll(sqs, lagPair.queueUrl, due);
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * 100 - Date.now())));
+  }
+  const producedS = (Date.now() - t0) / 1000;
+  await waitFor('lag run drained', async () => (lagResults.length >= lagLoad.length ? true : undefined), 900_000);
+  const drainS = (Date.now() - t0) / 1000;
+  await lagWorker.stop();
+  const lags = lagResults.filter((r) => r.ok).map((r) => r.lagMs ?? 0);
+  const lag = {
+    offered_per_s: offered,
+    producedS: r2(producedS),
+    drainedS: r2(drainS),
+    n: lags.length,
+    p50_ms: r2(pct(lags, 50)),
+    p95_ms: r2(pct(lags, 95)),
+    max_ms: r2(pct(lags, 100)),
+  };
+  log(`lag at ${offered}/s: p95 ${lag.p95_ms} ms, max ${lag.max_ms} ms`);
+
+  // Stage profile, sequential: what one event costs in each store.
+  const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
+  const prof = {
+    idempotencyPut: [] as number[],
+    graphTx: [] as number[],
+    ledgerPut: [] as number[],
+    ledgerSeqTx: [] as number[],
+  };
+  for (const env of generateEvents({ total: n.profile, duplicateShare: 0, poisonShare: 0, tenants: 1, seed: 5 })
+    .unique) {
+    let s = performance.now();
+    await ddb.send(
+      new PutItemCommand({
+        TableName: idempotencyTable,
+        Item: { id: { S: `prof#${env.eventId}` }, status: { S: 'INPROGRESS' } },
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+    prof.idempotencyPut.push(performance.now() - s);
+    s = performance.now();
+    const { outcome } = await applyEvent(driver, env, defaultErConfig, 5000);
+    prof.graphTx.push(performance.now() - s);
+    s = performance.now();
+    const entry = await ledger.append(env.tenant, {
+      kind: 'er.band',
+      actor: 'bench',
+      subject: env.eventId,
+      data: { band: outcome.band },
+    });
+    prof.ledgerPut.push(performance.now() - s);
+    s = performance.now();
+    await recordLedgerSeq(driver, env.tenant, env.eventId, entry.seq);
+    prof.ledgerSeqTx.push(performance.now() - s);
+  }
+  const profile = Object.fromEntries(
+    Object.entries(prof).map(([k, v]) => [k, { p50_ms: r2(pct(v, 50)), p95_ms: r2(pct(v, 95)) }]),
+  );
+  await driver.close();
+
+  const ratio = r2(intake.rps / raw.rps);
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const result = {
+    name: 'ingest',
+    at,
+    commit: gitCommit(),
+    command: `npm run bench:ingest${quick ? ' -- --quick' : ''}`,
+    machine: { cpus: cpus().length, node: process.version },
+    params,
+    cases: { intake, 'raw-put': raw, e2e, 'intake-incl-complete': intakeFull },
+    lag,
+    profile,
+    storeWritesPerEvent: {
+      idempotency: 2,
+      ledger: 1,
+      neo4jTx: r2(2 / e2eGroup),
+      note:
+        'first-time event: Powertools put INPROGRESS + update COMPLETED, ledger put, a share of one grouped effect tx ' +
+        'and one grouped ledgerSeq tx (up to ER_GRAPH_BATCH events each; neo4jTx assumes full groups)',
+    },
+    ratios: { 'intake/raw-put rps': ratio },
+    targets: [
+      { what: 'intake events/s per worker', op: '>=', value: 1000, measured: intake.rps, pass: intake.rps >= 1000 },
+      {
+        what: 'intake p95 ms before graph write',
+        op: '<=',
+        value: 100,
+        measured: intake.p95_ms,
+        pass: intake.p95_ms <= 100,
+      },
+      { what: 'intake/raw-put rps', op: '>=', value: 0.4, measured: ratio, pass: ratio >= 0.4 },
+      { what: 'lag p95 ms at 2x sustained', op: '<', value: 60000, measured: lag.p95_ms, pass: lag.p95_ms < 60000 },
+    ],
+  };
+  console.table(Object.fromEntries(Object.entries(result.cases).map(([k, v]) => [k, v])));
+  console.table(profile);
+  console.log(JSON.stringify({ lag, ratios: result.ratios }, null, 1));
+  console.table(result.targets);
+  const dir = join(repoRoot, 'evidence', 'perf');
+  mkdirSync(dir, { recursive: true });
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(join(dir, `ingest-${at.replace(/[-:]/g, '')}.json`), text);
+  writeFileSync(join(dir, 'ingest-latest.json'), text);
+} finally {
+  sqs.destroy();
+  ddb.destroy();
+  await twin.stop();
+  rmSync(runDir, { recursive: true, force: true });
+}

@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../infra/local/paths.js';
+
+/** Latency summary of one case (milliseconds from a high-resolution clock; percentiles from all samples). */
+export interface CaseResult {
+  n: number;
+  rps: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  mean_ms: number;
+  errors: number;
+  [extra: string]: number;
+}
+
+export interface Target {
+  what: string;
+  op: '<=' | '>=';
+  value: number;
+  measured: number;
+  pass: boolean;
+}
+
+/** Nearest-rank percentile over all samples. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Summarises samples (ms) taken over `wallMs`. */
+export function summarise(samples: number[], wallMs: number, errors = 0): CaseResult {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+  return {
+    n: samples.length,
+    rps: round((samples.length / wallMs) * 1000, 1),
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+    mean_ms: round(mean),
+    errors,
+  };
+}
+
+export function target(what: string, op: '<=' | '>=', value: number, measured: number): Target {
+  return { what, op, value, measured: round(measured), pass: op === '<=' ? measured <= value : measured >= value };
+}
+
+/** The checked-out commit, recorded in every evidence file (`uncommitted` outside a git checkout). */
+export function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return 'uncommitted';
+  }
+}
+
+/** Prints the table and writes evidence/perf/<name>-<UTC>.json and <name>-latest.json (../shared/EVIDENCE.md). */
+export function report(args: {
+  name: string;
+  command: string;
+  params: Record<string, unknown>;
+  cases: Record<string, CaseResult>;
+  ratios: Record<string, number>;
+  targets: Target[];
+  notes?: string[];
+}): string {
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const rows = Object.entries(args.cases).map(([k, c]) => [k, c.n, c.rps, c.p50_ms, c.p95_ms, c.p99_ms, c.errors]);
+  const head = ['case', 'n', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r: (string | number)[]) => r.map((v, i) => String(v).padStart(widths[i]!)).join('  ');
+  console.log(`\n${args.name} @ ${at}`);
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  for (const [k, v] of Object.entries(args.ratios)) console.log(`ratio ${k}: ${v}`);
+  for (const t of args.targets)
+    console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.what} ${t.op} ${t.value} (measured ${t.measured})`);
+  for (const n of args.notes ?? []) console.log(`note: ${n}`);
+  const json = {
+    name: args.name,
+    at,
+    commit: gitCommit(),
+    command: args.command,
+    machine: { cpus: cpus().length, node: process.version },
+    params: args.params,
+    cases: args.cases,
+    ratios: Object.fromEntries(Object.entries(args.ratios).map(([k, v]) => [k, round(v)])),
+    targets: args.targets,
+    notes: args.notes ?? [],
+  };
+  const dir = join(repoRoot, 'evidence', 'perf');
+  mkdirSync(dir, { recursive: true });
+  const stamp = at.replace(/[-:]/g, '').replace(/Z$/, 'Z');
+  const file = join(dir, `${args.name}-${stamp}.json`);
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  writeFileSync(file, text);
+  writeFileSync(join(dir, `${args.name}-latest.json`), text);
+  console.log(`wrote ${file}`);
+  return file;
+}

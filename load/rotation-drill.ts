@@ -1,0 +1,180 @@
+/**
+ * `npm run secrets:rotate` — a staged rotation of the edge↔origin signing key (and of the JWT signing key) against a
+ * local stack, with a timestamp per stage in evidence/security/rotation-<UTC>.json (+ -latest.json):
+ *   add new key → verify both accepted → switch signer → retire old → verify old refused.
+ * Uses the running `npm start` twin when .run/endpoints.json answers, else starts a throwaway twin on free ports.
+ * The origin is a real process (functions/graphql/server.ts) restarted with each stage's SIGNING_KEYS.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createVerifier } from '../functions/core/auth/index.js';
+import type { SigningKey } from '../functions/core/signing/internal-request.js';
+import { originEnv } from '../infra/local/apps.js';
+import { ensureDevKeys } from '../infra/local/dev-keys.js';
+import { signedOriginRequest } from '../infra/local/origin-request.js';
+import { cacheDir, repoRoot, startRunDir } from '../infra/local/paths.js';
+import { freePort, spawnComponent } from '../infra/local/process.js';
+import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
+import type { TwinEndpoints } from '../infra/local/types.js';
+
+interface Stage {
+  stage: string;
+  at: string;
+  detail: Record<string, unknown>;
+}
+const stages: Stage[] = [];
+const record = (stage: string, detail: Record<string, unknown>) => {
+  stages.push({ stage, at: new Date().toISOString(), detail });
+  console.log(`  ${stages.at(-1)!.at}  ${stage}  ${JSON.stringify(detail)}`);
+};
+
+async function endpointsOrStart(runDir: string): Promise<{ endpoints: TwinEndpoints; twin?: Twin }> {
+  const file = join(startRunDir, 'endpoints.json');
+  if (existsSync(file)) {
+    const endpoints = JSON.parse(readFileSync(file, 'utf8')) as TwinEndpoints;
+    const ok = await fetch(endpoints.dynamoEndpoint).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return { endpoints };
+  }
+  const twin = await startTwin({ runDir, cacheDir, persistent: false }, { ports: await pickFreePorts() });
+  return { endpoints: twin.endpoints, twin };
+}
+
+/** Status of one signed GetEntity call straight to the origin (401 BAD_SIGNATURE means the key is refused). */
+async function probe(url: string, key: SigningKey): Promise<{ status: number; code?: string }> {
+  const req = await signedOriginRequest({
+    url,
+    key,
+    operation: 'GetEntity',
+    variables: { id: 'rotation-probe' },
+    claims: {
+      tenant: 'rotation-probe',
+      subject: 'rotation',
+      attributes: { roles: ['analyst'] },
+      sessionId: 'rotation',
+    },
+  });
+  const res = await fetch(req);
+  const json = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+  return { status: res.status, code: json.errors?.[0]?.extensions?.code };
+}
+
+async function rotateSigningKey(runDir: string, endpoints: TwinEndpoints) {
+  const keys = ensureDevKeys(join(runDir, 'dev-keys.json'));
+  const oldKey = { kid: 'rot-old', secret: randomBytes(32).toString('base64url') };
+  const newKey = { kid: 'rot-new', secret: randomBytes(32).toString('base64url') };
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const origin = async (signing: SigningKey[]) =>
+    spawnComponent({
+      name: 'graphql origin (rotation)',
+      command: process.execPath,
+      args: [
+        join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+        join(repoRoot, 'functions/graphql/server.ts'),
+        '--port',
+        String(port),
+      ],
+      env: { ...originEnv(endpoints, keys), SIGNING_KEYS: signing.map((k) => `${k.kid}:${k.secret}`).join(',') },
+      port,
+      url,
+      logFile: join(runDir, 'origin-rotation.log'),
+      readyLine: /GRAPHGATE_ORIGIN_READY/,
+      probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+      timeoutMs: 90_000,
+    });
+  const accepted = (r: { status: number; code?: string }) => r.status !== 401;
+  let running = await origin([oldKey]);
+  record('signing.baseline', { originKeys: ['rot-old'], old: await probe(url, oldKey) });
+  await running.stop();
+  // Stage 1: the verifier learns the new key first; the signer keeps using the old one.
+  running = await origin([oldKey, newKey]);
+  const both = { old: await probe(url, oldKey), new: await probe(url, newKey) };
+  record('signing.add-new-key', {
+    originKeys: ['rot-old', 'rot-new'],
+    ...both,
+    bothAccepted: accepted(both.old) && accepted(both.new),
+  });
+  // Stage 2: the edge signs with the new key (local edge: SIGNING key in its config; here the probe plays the edge).
+  record('signing.switch-signer', { edgeKid: 'rot-new', new: await probe(url, newKey) });
+  await running.stop();
+  // Stage 3: the old key is retired from the verifier; calls signed with it must now be refused.
+  running = await origin([newKey]);
+  const after = { old: await probe(url, oldKey), new: await probe(url, newKey) };
+  record('signing.retire-old-key', {
+    originKeys: ['rot-new'],
+    ...after,
+    oldRefused: !accepted(after.old) && after.old.code === 'BAD_SIGNATURE',
+  });
+  await running.stop();
+  return stages.every((s) => s.detail.bothAccepted !== false && s.detail.oldRefused !== false);
+}
+
+async function rotateJwtKey() {
+  const jwk = async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const kid = `jwt-${randomBytes(4).toString('hex')}`;
+    return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256' } };
+  };
+  const [oldK, newK] = [await jwk(), await jwk()];
+  const token = (k: typeof oldK) =>
+    new SignJWT({ tenant: 'rotation', sid: 's' })
+      .setProtectedHeader({ alg: 'ES256', kid: k.kid })
+      .setIssuer('https://graphgate.local/issuer')
+      .setAudience('graphgate')
+      .setSubject('rotation')
+      .setExpirationTime('5m')
+      .sign(k.privateKey);
+  const verifier = (keys: Record<string, unknown>[]) =>
+    createVerifier({
+      issuer: 'https://graphgate.local/issuer',
+      audience: 'graphgate',
+      jwks: { keys },
+      clockSkewS: 30,
+      tenantClaim: 'tenant',
+    });
+  const ok = async (v: ReturnType<typeof verifier>, t: string) =>
+    v(`Bearer ${t}`).then(
+      () => true,
+      () => false,
+    );
+  const both = verifier([oldK.publicJwk, newK.publicJwk]);
+  record('jwt.publish-new-key', { old: await ok(both, await token(oldK)), new: await ok(both, await token(newK)) });
+  const onlyNew = verifier([newK.publicJwk]);
+  record('jwt.retire-old-key', {
+    oldRefused: !(await ok(onlyNew, await token(oldK))),
+    new: await ok(onlyNew, await token(newK)),
+  });
+  return stages.filter((s) => s.stage.startsWith('jwt.')).every((s) => Object.values(s.detail).every(Boolean));
+}
+
+const started = new Date();
+const runDir = mkdtempSync(join(tmpdir(), 'graphgate-rotate-'));
+console.log('staged secret rotation (local)');
+const { endpoints, twin } = await endpointsOrStart(runDir);
+let ok = false;
+try {
+  ok = (await rotateSigningKey(runDir, endpoints)) && (await rotateJwtKey());
+} finally {
+  await twin?.stop();
+}
+const dir = join(repoRoot, 'evidence/security');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `rotation-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+const report = {
+  command: `npm run secrets:rotate${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  startedAt: started.toISOString(),
+  finishedAt: new Date().toISOString(),
+  stack: twin ? 'started (free ports)' : 'running npm start twin',
+  ok,
+  stages,
+};
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+copyFileSync(file, join(dir, 'rotation-latest.json'));
+console.log(`${ok ? 'rotation verified' : 'ROTATION CHECK FAILED'}; evidence: ${file}`);
+process.exit(ok ? 0 : 1);
