@@ -67,6 +67,15 @@ describe('edge request handling', () => {
     expect(res.status).toBe(400);
   });
 
+  it('answers variables with a lone surrogate (no canonical JSON form) with 400 BAD_REQUEST, never a 500', async () => {
+    const { post, origin } = await setup();
+    const body = apqBody('Search', { text: 'PLACEHOLDER' }).replace('PLACEHOLDER', '\\ud800');
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(await codeOf(res)).toBe('BAD_REQUEST');
+    expect(origin.calls).toHaveLength(0);
+  });
+
   it('requires a valid token: missing, forged, expired, wrong audience or no tenant → 401 with WWW-Authenticate', async () => {
     const { app, issuer } = await setup();
     const other = await testIssuer();

@@ -5,9 +5,8 @@
  *   edge-miss — distinct queries at a constant arrival rate, each a miss that goes to the origin and Neo4j
  * Hit cases run closed-loop (as fast as the workers allow) in alternating rounds, so both see the same machine.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey } from '../functions/core/cache/index.js';
 import { entityIdsCypher } from '../functions/core/graph/cypher/tooling.js';
@@ -19,11 +18,11 @@ import { startEdge, startOrigin } from '../infra/local/apps.js';
 import { ensureDevKeys } from '../infra/local/dev-keys.js';
 import { devToken } from '../infra/local/dev-token.js';
 import { persistedQueryBody } from '../infra/local/origin-request.js';
-import { cacheDir, repoRoot } from '../infra/local/paths.js';
+import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
-import { pickFreePorts, startTwin } from '../infra/local/twin.js';
+import { startScratchTwin } from '../infra/local/twin.js';
 import { report, target } from './evidence.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
@@ -34,11 +33,8 @@ const params = quick
   : { rounds: 4, roundS: 8, workers: 16, missRate: 50, missS: 15, entities: 5_000, edges: 20_000 };
 
 async function main() {
-  const runDir = mkdtempSync(join(tmpdir(), 'graphgate-bench-edge-'));
-  const twin = await startTwin(
-    { runDir, cacheDir, persistent: false },
-    { ports: await pickFreePorts(), neo4jPageCache: '512m' },
-  );
+  const twin = await startScratchTwin('bench-edge', { neo4jPageCache: '512m' });
+  const { runDir } = twin;
   const stops: (() => Promise<void>)[] = [() => twin.stop()];
   try {
     const e = twin.endpoints;

@@ -7,8 +7,8 @@
  *   lag      events offered at 2× the e2e rate (open model) — lag = accepted → processed.
  * Plus a sequential stage profile saying what dominates an event. Writes evidence/perf/ingest-<UTC>.json + -latest.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConditionalCheckFailedException, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -27,9 +27,9 @@ import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/con
 import type { MessageResult } from '../functions/er-intake/consumer.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
 import { erConsumerEnv } from '../infra/local/apps.js';
-import { cacheDir, repoRoot } from '../infra/local/paths.js';
+import { repoRoot } from '../infra/local/paths.js';
 import { createQueuePair } from '../infra/local/queues.js';
-import { pickFreePorts, startTwin } from '../infra/local/twin.js';
+import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
 import { gitCommit } from './evidence.js';
@@ -60,11 +60,7 @@ const stats = (lat: number[], seconds: number, errors = 0) => ({
   errors,
 });
 
-const runDir = mkdtempSync(join(tmpdir(), 'graphgate-bench-ingest-'));
-const twin = await startTwin(
-  { runDir, cacheDir, persistent: false },
-  { ports: await pickFreePorts(), neo4jPageCache: '1g', neo4jHeap: '1g', log },
-);
+const twin = await startScratchTwin('bench-ingest', { neo4jPageCache: '1g', neo4jHeap: '1g', log });
 const e = twin.endpoints;
 const sqs = sqsClient({ region: e.region, endpoint: e.sqsEndpoint });
 const ddb = dynamoClient({ region: e.region, endpoint: e.dynamoEndpoint });
@@ -117,14 +113,9 @@ async function rawPut(count: number, concurrency: number, prefix: string) {
   return stats(lat, (performance.now() - t0) / 1000, errors);
 }
 
-/** Runs a worker on a fresh queue pair with `count` preloaded events; returns per-message results and wall time. */
-async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
-  const pair = await createQueuePair(sqs, `bench-${label}-${Date.now()}`, { visibilityTimeoutS: 30 });
-  await sendAll(sqs, pair.queueUrl, envelopes);
-  const results: MessageResult[] = [];
-  let first = 0;
-  let last = 0;
-  const worker = await startWorker(
+/** Consumer and worker configuration of a worker on `queueUrl`, at this benchmark's concurrency and batching. */
+function workerConfigs(queueUrl: string) {
+  return [
     loadConsumerConfig({
       ...erConsumerEnv(e),
       ER_CONCURRENCY: String(params.concurrency),
@@ -132,22 +123,31 @@ async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
       ER_GRAPH_TX_IN_FLIGHT: String(params.graphTxInFlight),
     }),
     loadWorkerConfig({
-      INTAKE_QUEUE_URL: pair.queueUrl,
+      INTAKE_QUEUE_URL: queueUrl,
       SQS_ENDPOINT: e.sqsEndpoint,
       WORKER_BATCHES: String(params.workerBatches),
       WORKER_WAIT_S: '1',
       VISIBILITY_TIMEOUT_S: '30',
     }),
-    {
-      effect,
-      log: () => {},
-      onResults: (rs) => {
-        first ||= performance.now();
-        last = performance.now();
-        results.push(...rs);
-      },
+  ] as const;
+}
+
+/** Runs a worker on a fresh queue pair with `count` preloaded events; returns per-message results and wall time. */
+async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
+  const pair = await createQueuePair(sqs, `bench-${label}-${Date.now()}`, { visibilityTimeoutS: 30 });
+  await sendAll(sqs, pair.queueUrl, envelopes);
+  const results: MessageResult[] = [];
+  let first = 0;
+  let last = 0;
+  const worker = await startWorker(...workerConfigs(pair.queueUrl), {
+    effect,
+    log: () => {},
+    onResults: (rs) => {
+      first ||= performance.now();
+      last = performance.now();
+      results.push(...rs);
     },
-  );
+  });
   await waitFor(`${label} drained`, async () => (results.length >= envelopes.length ? true : undefined), 900_000);
   await worker.stop();
   return { results, seconds: (last - first) / 1000, pair };
@@ -220,22 +220,10 @@ try {
   }).unique;
   const lagPair = await createQueuePair(sqs, `bench-lag-${Date.now()}`, { visibilityTimeoutS: 30 });
   const lagResults: MessageResult[] = [];
-  const lagWorker = await startWorker(
-    loadConsumerConfig({
-      ...erConsumerEnv(e),
-      ER_CONCURRENCY: String(params.concurrency),
-      ER_GRAPH_BATCH: String(params.graphBatch),
-      ER_GRAPH_TX_IN_FLIGHT: String(params.graphTxInFlight),
-    }),
-    loadWorkerConfig({
-      INTAKE_QUEUE_URL: lagPair.queueUrl,
-      SQS_ENDPOINT: e.sqsEndpoint,
-      WORKER_BATCHES: String(params.workerBatches),
-      WORKER_WAIT_S: '1',
-      VISIBILITY_TIMEOUT_S: '30',
-    }),
-    { log: () => {}, onResults: (rs) => lagResults.push(...rs) },
-  );
+  const lagWorker = await startWorker(...workerConfigs(lagPair.queueUrl), {
+    log: () => {},
+    onResults: (rs) => lagResults.push(...rs),
+  });
   const t0 = Date.now();
   for (let tick = 0; tick < n.lagS * 10; tick++) {
     const due = lagLoad.slice(Math.floor((tick * offered) / 10), Math.floor(((tick + 1) * offered) / 10));
@@ -344,5 +332,5 @@ try {
   sqs.destroy();
   ddb.destroy();
   await twin.stop();
-  rmSync(runDir, { recursive: true, force: true });
+  rmSync(twin.runDir, { recursive: true, force: true });
 }

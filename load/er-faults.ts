@@ -9,8 +9,7 @@
  * (enabling the kind) can cure, so "replay after fixing drains it" is testable. Unfixable poison (corrupt bodies,
  * conflicting payloads) is covered by functions/er-intake/er.int.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -31,10 +30,10 @@ import { createDriver, migrate } from '../functions/core/graph/index.js';
 import { tableName, tables } from '../functions/core/resources/index.js';
 import { replayDlq } from '../functions/er-replay/replay.js';
 import { startErWorker } from '../infra/local/apps.js';
-import { cacheDir, repoRoot } from '../infra/local/paths.js';
+import { repoRoot } from '../infra/local/paths.js';
 import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
-import { pickFreePorts, startTwin } from '../infra/local/twin.js';
+import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent, TwinEndpoints } from '../infra/local/types.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
@@ -43,12 +42,8 @@ import { gitCommit } from './evidence.js';
 const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, keep: { type: 'boolean' } } });
 const total = Number(values.events);
 const log = (line: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const runDir = mkdtempSync(join(tmpdir(), 'graphgate-faults-'));
-const twin = await startTwin(
-  { runDir, cacheDir, persistent: false },
-  { ports: await pickFreePorts(), neo4jPageCache: '512m', neo4jHeap: '1g', log },
-);
-const e = twin.endpoints;
+const twin = await startScratchTwin('faults', { neo4jPageCache: '512m', neo4jHeap: '1g', log });
+const { runDir, endpoints: e } = twin;
 const sqs = sqsClient({ region: e.region, endpoint: e.sqsEndpoint });
 const ddb = dynamoClient({ region: e.region, endpoint: e.dynamoEndpoint });
 const driver = createDriver(e.neo4jUri);

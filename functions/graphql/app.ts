@@ -38,7 +38,7 @@ export interface OriginDeps {
   invalidate?: Invalidate;
   /** Audit ledger for export decision logs; without it exports are refused (they must never run unaudited). */
   ledger?: AuditLedger;
-  /** Step-up enforcement on `@sensitive` operations; without it the origin runs them as before (unit tests). */
+  /** Step-up enforcement on `@sensitive` operations; without it the origin runs them unguarded (unit tests only). */
   stepUp?: StepUpGuardOptions;
   /** Masks unexpected errors (default true); tests of masking rely on it. */
   graphqlEndpoint?: string;

@@ -10,6 +10,84 @@ import type { RunningComponent, TwinEndpoints } from './types.js';
 
 const require = createRequire(import.meta.url);
 
+/** A local app run from its TypeScript entry by tsx's CLI, which passes it `--port`. */
+interface TsxApp {
+  /** Name in the summary and in error messages. */
+  name: string;
+  /** Entry file relative to the repository root. */
+  entry: string;
+  /** Where clients reach it on its port: host (default 127.0.0.1) and path. */
+  host?: string;
+  path: string;
+  /** Log file in the run directory. */
+  log: string;
+  /** The line the app prints once it listens. */
+  readyLine: RegExp;
+  timeoutMs: number;
+}
+
+/** The apps `npm start` runs beside the twin. */
+const apps = {
+  origin: {
+    name: 'graphql origin',
+    entry: 'functions/graphql/server.ts',
+    path: '/graphql',
+    log: 'origin.log',
+    readyLine: /GRAPHGATE_ORIGIN_READY/,
+    timeoutMs: 90_000,
+  },
+  edge: {
+    name: 'edge (hono)',
+    entry: 'edge/adapters/node.ts',
+    path: '/graphql',
+    log: 'edge.log',
+    readyLine: /GRAPHGATE_EDGE_READY/,
+    timeoutMs: 60_000,
+  },
+  intakeApi: {
+    name: 'intake api',
+    entry: 'functions/er-intake/server.ts',
+    path: '/intake',
+    log: 'intake-api.log',
+    readyLine: /GRAPHGATE_INTAKE_READY/,
+    timeoutMs: 60_000,
+  },
+  stepUp: {
+    name: 'step-up (webauthn)',
+    entry: 'functions/stepup/server.ts',
+    // localhost, not 127.0.0.1: the WebAuthn rpID is `localhost` and the page origin must match it.
+    host: 'localhost',
+    path: '/stepup',
+    log: 'stepup.log',
+    readyLine: /GRAPHGATE_STEPUP_READY/,
+    timeoutMs: 60_000,
+  },
+} satisfies Record<string, TsxApp>;
+
+/** Starts `app` on `port` with `env` and waits for its ready line and its /healthz. */
+function startTsxApp(
+  runDir: string,
+  app: TsxApp,
+  port: number,
+  env: Record<string, string>,
+): Promise<RunningComponent> {
+  return spawnComponent({
+    name: app.name,
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), join(repoRoot, app.entry), '--port', String(port)],
+    env,
+    port,
+    url: `http://${app.host ?? '127.0.0.1'}:${port}${app.path}`,
+    logFile: join(runDir, app.log),
+    readyLine: app.readyLine,
+    probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+    timeoutMs: app.timeoutMs,
+  });
+}
+
+/** Starts one app against the twin on `port` and waits until it answers /healthz. */
+type StartApp = (runDir: string, endpoints: TwinEndpoints, keys: DevKeys, port: number) => Promise<RunningComponent>;
+
 /** Environment of the GraphQL origin against the local twin (the same variables the CDK api stack sets). */
 export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<string, string> {
   return {
@@ -24,27 +102,9 @@ export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<strin
   };
 }
 
-/** Starts the GraphQL origin (functions/graphql/server.ts) as its own process and waits for /healthz. */
-export function startOrigin(
-  runDir: string,
-  endpoints: TwinEndpoints,
-  keys: DevKeys,
-  port: number,
-): Promise<RunningComponent> {
-  const url = `http://127.0.0.1:${port}/graphql`;
-  return spawnComponent({
-    name: 'graphql origin',
-    command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/graphql/server.ts'), '--port', String(port)],
-    env: originEnv(endpoints, keys),
-    port,
-    url,
-    logFile: join(runDir, 'origin.log'),
-    readyLine: /GRAPHGATE_ORIGIN_READY/,
-    probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-    timeoutMs: 90_000,
-  });
-}
+/** Starts the GraphQL origin (functions/graphql/server.ts) as its own process. */
+export const startOrigin: StartApp = (runDir, endpoints, keys, port) =>
+  startTsxApp(runDir, apps.origin, port, originEnv(endpoints, keys));
 
 /** The Node edge's configuration against the local twin and origin (what CDK bakes into Lambda@Edge in AWS). */
 export function edgeConfigFor(
@@ -74,18 +134,7 @@ export function startEdge(
   const configFile = join(runDir, 'edge-config.json');
   const config = edgeConfigFor(endpoints, keys, ports.origin, overrides);
   writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return spawnComponent({
-    name: 'edge (hono)',
-    command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, 'edge/adapters/node.ts'), '--port', String(ports.edge)],
-    env: { EDGE_CONFIG_FILE: configFile },
-    port: ports.edge,
-    url: `http://127.0.0.1:${ports.edge}/graphql`,
-    logFile: join(runDir, 'edge.log'),
-    readyLine: /GRAPHGATE_EDGE_READY/,
-    probe: async () => (await fetch(`http://127.0.0.1:${ports.edge}/healthz`)).ok,
-    timeoutMs: 60_000,
-  });
+  return startTsxApp(runDir, apps.edge, ports.edge, { EDGE_CONFIG_FILE: configFile });
 }
 
 /** Environment of the intake API against the local twin (JWT trust = the local dev issuer, like the edge). */
@@ -103,26 +152,9 @@ export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<st
   };
 }
 
-/** Starts the intake API (functions/er-intake/server.ts, `POST /intake`) and waits for /healthz. */
-export function startIntakeApi(
-  runDir: string,
-  endpoints: TwinEndpoints,
-  keys: DevKeys,
-  port: number,
-): Promise<RunningComponent> {
-  return spawnComponent({
-    name: 'intake api',
-    command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/er-intake/server.ts'), '--port', String(port)],
-    env: intakeApiEnv(endpoints, keys),
-    port,
-    url: `http://127.0.0.1:${port}/intake`,
-    logFile: join(runDir, 'intake-api.log'),
-    readyLine: /GRAPHGATE_INTAKE_READY/,
-    probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-    timeoutMs: 60_000,
-  });
-}
+/** Starts the intake API (functions/er-intake/server.ts, `POST /intake`). */
+export const startIntakeApi: StartApp = (runDir, endpoints, keys, port) =>
+  startTsxApp(runDir, apps.intakeApi, port, intakeApiEnv(endpoints, keys));
 
 /** Environment of the ER consumer against the local twin: graph, idempotency and audit tables (no queue). */
 export function erConsumerEnv(
@@ -197,17 +229,5 @@ export function startStepup(
   keys: DevKeys,
   ports: { stepUp: number; edge: number },
 ): Promise<RunningComponent> {
-  return spawnComponent({
-    name: 'step-up (webauthn)',
-    command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, 'functions/stepup/server.ts'), '--port', String(ports.stepUp)],
-    env: stepUpEnv(endpoints, keys, ports),
-    port: ports.stepUp,
-    // localhost, not 127.0.0.1: the WebAuthn rpID is `localhost` and the page origin must match it.
-    url: `http://localhost:${ports.stepUp}/stepup`,
-    logFile: join(runDir, 'stepup.log'),
-    readyLine: /GRAPHGATE_STEPUP_READY/,
-    probe: async () => (await fetch(`http://127.0.0.1:${ports.stepUp}/healthz`)).ok,
-    timeoutMs: 60_000,
-  });
+  return startTsxApp(runDir, apps.stepUp, ports.stepUp, stepUpEnv(endpoints, keys, ports));
 }

@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { queues } from '../../functions/core/resources/index.js';
 import { createTables, startDynalite } from './dynalite.js';
 import { installElasticMq, localAccount, localRegion, startElasticMq } from './elasticmq.js';
 import { installNeo4j, startNeo4j } from './neo4j.js';
+import { cacheDir } from './paths.js';
 import { freePort } from './process.js';
 import { installRedis, startRedis } from './redis.js';
 import { installGoTools } from './tools.js';
@@ -99,4 +102,17 @@ export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * A throwaway twin for a benchmark or drill: its own temp run directory (`graphgate-<name>-…`), free ports, nothing
+ * kept between runs. The caller stops it and removes `runDir` (or keeps it for the logs).
+ */
+export async function startScratchTwin(
+  name: string,
+  options: Omit<TwinOptions, 'ports'> = {},
+): Promise<Twin & { runDir: string }> {
+  const runDir = mkdtempSync(join(tmpdir(), `graphgate-${name}-`));
+  const twin = await startTwin({ runDir, cacheDir, persistent: false }, { ...options, ports: await pickFreePorts() });
+  return { ...twin, runDir };
 }

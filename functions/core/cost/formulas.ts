@@ -1,4 +1,16 @@
-import type { CostFormula } from './model.js';
+import type { CostFormula, CostTerm, UnitPriceKey, UsageKey } from './model.js';
+
+/** A Lambda function's two terms: requests and compute (GB-s), by default at the regional ARM prices. */
+function lambdaTerms(
+  label: string,
+  fn: 'edge' | 'origin' | 'intake' | 'consumer',
+  prices: { request: UnitPriceKey; compute: UnitPriceKey } = { request: 'lambdaRequest', compute: 'lambdaArmGbSecond' },
+): CostTerm[] {
+  return [
+    { label: `${label} requests`, usage: `${fn}Invocations` satisfies UsageKey, price: prices.request },
+    { label: `${label} compute`, usage: `${fn}GbSeconds` satisfies UsageKey, price: prices.compute },
+  ];
+}
 
 /**
  * $ per 1M GraphQL calls: everything a call can touch on the read path — CloudFront, the Hono edge on Lambda@Edge,
@@ -12,10 +24,8 @@ export const gatewayCostFormula: CostFormula = {
   terms: [
     { label: 'CloudFront requests', usage: 'graphqlCalls', price: 'cloudfrontHttpsRequest' },
     { label: 'CloudFront data out', usage: 'cloudfrontGbOut', price: 'cloudfrontGbOut' },
-    { label: 'Lambda@Edge requests', usage: 'edgeInvocations', price: 'edgeRequest' },
-    { label: 'Lambda@Edge compute', usage: 'edgeGbSeconds', price: 'edgeGbSecond' },
-    { label: 'Origin Lambda requests', usage: 'originInvocations', price: 'lambdaRequest' },
-    { label: 'Origin Lambda compute', usage: 'originGbSeconds', price: 'lambdaArmGbSecond' },
+    ...lambdaTerms('Lambda@Edge', 'edge', { request: 'edgeRequest', compute: 'edgeGbSecond' }),
+    ...lambdaTerms('Origin Lambda', 'origin'),
     { label: 'Upstash commands', usage: 'upstashCommands', price: 'upstashCommand' },
   ],
 };
@@ -28,11 +38,9 @@ export const ingestCostFormula: CostFormula = {
   per: 1_000,
   terms: [
     { label: 'HTTP API requests', usage: 'intakeApiRequests', price: 'httpApiRequest' },
-    { label: 'Intake Lambda requests', usage: 'intakeInvocations', price: 'lambdaRequest' },
-    { label: 'Intake Lambda compute', usage: 'intakeGbSeconds', price: 'lambdaArmGbSecond' },
+    ...lambdaTerms('Intake Lambda', 'intake'),
     { label: 'SQS requests', usage: 'sqsRequests', price: 'sqsRequest' },
-    { label: 'ER consumer requests', usage: 'consumerInvocations', price: 'lambdaRequest' },
-    { label: 'ER consumer compute', usage: 'consumerGbSeconds', price: 'lambdaArmGbSecond' },
+    ...lambdaTerms('ER consumer', 'consumer'),
     { label: 'DynamoDB writes', usage: 'dynamoWriteUnits', price: 'dynamoWriteUnit' },
     { label: 'DynamoDB reads', usage: 'dynamoReadUnits', price: 'dynamoReadUnit' },
     { label: 'Upstash invalidations', usage: 'ingestUpstashCommands', price: 'upstashCommand' },

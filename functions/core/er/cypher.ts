@@ -8,9 +8,7 @@
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
  *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
  */
-import type { CypherTemplate } from '../graph/cypher/template.js';
-
-const ddl = (name: string, text: string): CypherTemplate => ({ name, kind: 'ddl', cypher: text });
+import { type CypherTemplate, ddl, read, write } from '../graph/cypher/template.js';
 
 /** Schema of the nodes above (idempotent; run next to the graph's `migrate`). */
 export const erSchemaCypher: readonly CypherTemplate[] = [
@@ -32,101 +30,86 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
  * The exactly-once marker: MERGE on the (tenant, eventId) uniqueness constraint takes the index lock, so of two
  * concurrent transactions only the one that created the node sees its own `token`.
  */
-export const markEventAppliedCypher: CypherTemplate = {
-  name: 'markEventApplied',
-  kind: 'write',
-  cypher: `MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
+export const markEventAppliedCypher = write(
+  'markEventApplied',
+  `MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
 ON CREATE SET a.appliedAt = $now, a.token = $token
 RETURN a.token = $token AS fresh`,
-};
+);
 
 /** Blocking candidates from the keyword full-text index over nameTokens and identifiers. */
-export const blockingCandidatesCypher: CypherTemplate = {
-  name: 'blockingCandidates',
-  kind: 'read',
-  cypher: `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
+export const blockingCandidatesCypher = read(
+  'blockingCandidates',
+  `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
   AND (node.expiresAt IS NULL OR node.expiresAt > $now)
 RETURN properties(node) AS entity, score
 LIMIT $limit`,
-};
+);
 
-export const createDecisionCypher: CypherTemplate = {
-  name: 'createDecision',
-  kind: 'write',
-  cypher: `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
+export const createDecisionCypher = write(
+  'createDecision',
+  `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
   entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId, explanation: $explanation,
   configVersion: $configVersion, decidedAt: $now, ledgerClaimUntil: $claimUntil})`,
-};
+);
 
-export const getDecisionCypher: CypherTemplate = {
-  name: 'getDecision',
-  kind: 'read',
-  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+export const getDecisionCypher = read(
+  'getDecision',
+  `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 RETURN properties(d) AS decision`,
-};
+);
 
-export const setDecisionLedgerSeqCypher: CypherTemplate = {
-  name: 'setDecisionLedgerSeq',
-  kind: 'write',
-  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+export const setDecisionLedgerSeqCypher = write(
+  'setDecisionLedgerSeq',
+  `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 SET d.ledgerSeq = $seq`,
-};
+);
 
 /** {@link setDecisionLedgerSeqCypher} for many decisions of one tenant in one statement: `$rows` of `{eventId, seq}`. */
-export const setDecisionLedgerSeqsCypher: CypherTemplate = {
-  name: 'setDecisionLedgerSeqs',
-  kind: 'write',
-  cypher: `UNWIND $rows AS row
+export const setDecisionLedgerSeqsCypher = write(
+  'setDecisionLedgerSeqs',
+  `UNWIND $rows AS row
 MATCH (d:ErDecision {tenant: $tenant, eventId: row.eventId})
 SET d.ledgerSeq = row.seq`,
-};
+);
 
 /**
  * Claims the right to append a decision's ledger entry: true for one caller until its claim runs out (the holder's
  * invocation deadline); after that (the holder died between commit and append) another receive can take it over.
  */
-export const claimLedgerCypher: CypherTemplate = {
-  name: 'claimLedger',
-  kind: 'write',
-  cypher: `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+export const claimLedgerCypher = write(
+  'claimLedger',
+  `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 WHERE d.ledgerSeq IS NULL AND (d.ledgerClaimUntil IS NULL OR d.ledgerClaimUntil < $now)
 SET d.ledgerClaimUntil = $claimUntil, d.ledgerClaim = $token
 RETURN d.ledgerClaim = $token AS claimed`,
-};
+);
 
-export const createReviewCandidateCypher: CypherTemplate = {
-  name: 'createReviewCandidate',
-  kind: 'write',
-  cypher: `CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
+export const createReviewCandidateCypher = write(
+  'createReviewCandidate',
+  `CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
   entityId: $entityId, candidateId: $candidateId, score: $score, explanation: $explanation, status: 'OPEN',
   createdAt: $now})`,
-};
+);
 
 /** Applied-event markers of a tenant (the fault drill counts effects with these). */
-export const appliedEventCountCypher: CypherTemplate = {
-  name: 'appliedEventCount',
-  kind: 'read',
-  cypher: 'MATCH (a:AppliedEvent {tenant: $tenant}) RETURN count(a) AS n',
-};
+export const appliedEventCountCypher = read(
+  'appliedEventCount',
+  'MATCH (a:AppliedEvent {tenant: $tenant}) RETURN count(a) AS n',
+);
 
 /** Decisions of a tenant. */
-export const decisionCountCypher: CypherTemplate = {
-  name: 'decisionCount',
-  kind: 'read',
-  cypher: 'MATCH (d:ErDecision {tenant: $tenant}) RETURN count(d) AS n',
-};
+export const decisionCountCypher = read('decisionCount', 'MATCH (d:ErDecision {tenant: $tenant}) RETURN count(d) AS n');
 
 /** Decisions of a tenant per band. */
-export const decisionBandsCypher: CypherTemplate = {
-  name: 'decisionBands',
-  kind: 'read',
-  cypher: 'MATCH (d:ErDecision {tenant: $tenant}) RETURN d.band AS band, count(*) AS n',
-};
+export const decisionBandsCypher = read(
+  'decisionBands',
+  'MATCH (d:ErDecision {tenant: $tenant}) RETURN d.band AS band, count(*) AS n',
+);
 
 /** Entities of a tenant that entity resolution created (their ids start with `er-`, see apply.ts). */
-export const erEntityCountCypher: CypherTemplate = {
-  name: 'erEntityCount',
-  kind: 'read',
-  cypher: "MATCH (e:Entity {tenant: $tenant}) WHERE e.id STARTS WITH 'er-' RETURN count(e) AS n",
-};
+export const erEntityCountCypher = read(
+  'erEntityCount',
+  "MATCH (e:Entity {tenant: $tenant}) WHERE e.id STARTS WITH 'er-' RETURN count(e) AS n",
+);

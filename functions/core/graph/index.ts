@@ -1,14 +1,5 @@
 /** The graph area: repository port, Neo4j adapter, Cypher templates, entity write building blocks, migrations, errors. */
-export {
-  allRelTypes,
-  exportByIdsCypher,
-  exportByKindsCypher,
-  getEntityCypher,
-  neighborhoodRelsCypher,
-  neighborsCypher,
-  pathCypher,
-  searchCypher,
-} from './cypher/reads.js';
+export * from './cypher/reads.js';
 export type { CostHint, CypherKind, CypherTemplate, ReadTemplate } from './cypher/template.js';
 export { createDriver, type DriverOptions } from './driver.js';
 export { linkEntitiesTx, upsertEntityTx, type WriteOptions } from './entity-writes.js';

@@ -5,7 +5,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   verifyAuthenticationResponse,
 } from '@simplewebauthn/server';
-import { type CeremonyContext, takeLiveChallenge, verifyBody } from './ceremony.js';
+import { type CeremonyContext, putChallenge, takeLiveChallenge, verifiedBy, verifyBody } from './ceremony.js';
 import { CeremonyError } from './errors.js';
 import { grantRefOf, newGrantToken, randomId, signCountOf } from './tokens.js';
 import type { StepUpCaller } from './types.js';
@@ -58,14 +58,7 @@ export function authenticationCeremony(ctx: CeremonyContext) {
           userVerification: 'required',
           timeout: ctx.challengeTtlS * 1000,
         });
-        await ctx.stores.challenges.put({
-          challengeId,
-          kind: 'authenticate',
-          challenge: options.challenge,
-          ...caller,
-          scopes,
-          expiresAt: ctx.nowS() + ctx.challengeTtlS,
-        });
+        await putChallenge(ctx, caller, { challengeId, kind: 'authenticate', challenge: options.challenge, scopes });
         return { challengeId, scopes, options };
       });
     },
@@ -93,9 +86,8 @@ export function authenticationCeremony(ctx: CeremonyContext) {
             `signature counter ${counter} is not above ${credential.counter}`,
           );
         }
-        let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-        try {
-          verification = await verifyAuthenticationResponse({
+        const verification = await verifiedBy('assertion', () =>
+          verifyAuthenticationResponse({
             response,
             expectedChallenge: record.challenge,
             expectedOrigin: ctx.rp.origins,
@@ -107,11 +99,8 @@ export function authenticationCeremony(ctx: CeremonyContext) {
               transports: credential.transports,
             },
             requireUserVerification: true,
-          });
-        } catch (cause) {
-          throw new CeremonyError('VERIFICATION_FAILED', `assertion refused: ${(cause as Error).message}`, { cause });
-        }
-        if (!verification.verified) throw new CeremonyError('VERIFICATION_FAILED', 'assertion refused');
+          }),
+        );
         // Conditional write: two assertions racing with the same counter cannot both pass.
         await ctx.stores.credentials.advanceCounter(
           caller.tenant,

@@ -1,4 +1,7 @@
-/** What the registration and authentication ceremonies share: their context, the challenge take and the body check. */
+/**
+ * What the registration and authentication ceremonies share: their context, storing and taking challenges, the body
+ * check and how a refused WebAuthn response is reported.
+ */
 import type { StepUpAuditFields, StepUpAuditKind } from './audit.js';
 import { CeremonyError } from './errors.js';
 import type { ChallengeRecord, StepUpCaller, StepUpStores } from './types.js';
@@ -26,6 +29,15 @@ export interface CeremonyContext {
   ): Promise<T>;
 }
 
+/** Stores a fresh challenge of `kind`, bound to the caller's session and to `scopes`, for the challenge TTL. */
+export async function putChallenge(
+  ctx: CeremonyContext,
+  caller: StepUpCaller,
+  challenge: Pick<ChallengeRecord, 'challengeId' | 'kind' | 'challenge' | 'scopes'>,
+): Promise<void> {
+  await ctx.stores.challenges.put({ ...challenge, ...caller, expiresAt: ctx.nowS() + ctx.challengeTtlS });
+}
+
 /** Takes a challenge once and refuses it when expired (dynalite keeps expired items; so does DynamoDB for a while). */
 export async function takeLiveChallenge(
   ctx: CeremonyContext,
@@ -51,4 +63,22 @@ export function verifyBody<R>(body: unknown): { challengeId: string; response: R
     throw new CeremonyError('BAD_REQUEST', 'send {"challengeId": "...", "response": {...}} from the WebAuthn ceremony');
   }
   return { challengeId: b.challengeId, response: b.response as R };
+}
+
+/**
+ * Runs a @simplewebauthn verification; a throw or an unverified result is VERIFICATION_FAILED (`<what> refused`).
+ * @example const { registrationInfo } = await verifiedBy('registration', () => verifyRegistrationResponse({ … }));
+ */
+export async function verifiedBy<V extends { verified: boolean }>(
+  what: string,
+  verify: () => Promise<V>,
+): Promise<V & { verified: true }> {
+  let verification: V;
+  try {
+    verification = await verify();
+  } catch (cause) {
+    throw new CeremonyError('VERIFICATION_FAILED', `${what} refused: ${(cause as Error).message}`, { cause });
+  }
+  if (!verification.verified) throw new CeremonyError('VERIFICATION_FAILED', `${what} refused`);
+  return verification as V & { verified: true };
 }

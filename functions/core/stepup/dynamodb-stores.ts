@@ -46,26 +46,27 @@ function isConditionFailure(err: unknown): boolean {
   );
 }
 
+/** Writes an item that must not exist yet (a challenge or grant id is never reused). */
+async function putNew(o: DynamoDbStepUpOptions, item: Record<string, AttributeValue>): Promise<void> {
+  await o.client.send(
+    new PutItemCommand({ TableName: o.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
+}
+
 class DynamoDbChallengeStore implements ChallengeStore {
   constructor(private readonly o: DynamoDbStepUpOptions) {}
 
   async put(r: ChallengeRecord): Promise<void> {
-    await this.o.client.send(
-      new PutItemCommand({
-        TableName: this.o.tableName,
-        Item: {
-          pk: s(`chal#${r.challengeId}`),
-          kind: s(r.kind),
-          challenge: s(r.challenge),
-          tenant: s(r.tenant),
-          subject: s(r.subject),
-          sessionId: s(r.sessionId),
-          scopes: list(r.scopes),
-          expiresAt: n(r.expiresAt),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await putNew(this.o, {
+      pk: s(`chal#${r.challengeId}`),
+      kind: s(r.kind),
+      challenge: s(r.challenge),
+      tenant: s(r.tenant),
+      subject: s(r.subject),
+      sessionId: s(r.sessionId),
+      scopes: list(r.scopes),
+      expiresAt: n(r.expiresAt),
+    });
   }
 
   async take(challengeId: string, caller: StepUpCaller, kind: CeremonyKind): Promise<ChallengeRecord> {
@@ -196,22 +197,16 @@ class DynamoDbGrantStore implements GrantStore {
   constructor(private readonly o: DynamoDbStepUpOptions) {}
 
   async put(g: GrantRecord): Promise<void> {
-    await this.o.client.send(
-      new PutItemCommand({
-        TableName: this.o.tableName,
-        Item: {
-          pk: s(`grant#${g.grantRef}`),
-          tenant: s(g.tenant),
-          subject: s(g.subject),
-          sessionId: s(g.sessionId),
-          credentialId: s(g.credentialId),
-          challengeId: s(g.challengeId),
-          scopes: list(g.scopes),
-          expiresAt: n(g.expiresAt),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await putNew(this.o, {
+      pk: s(`grant#${g.grantRef}`),
+      tenant: s(g.tenant),
+      subject: s(g.subject),
+      sessionId: s(g.sessionId),
+      credentialId: s(g.credentialId),
+      challengeId: s(g.challengeId),
+      scopes: list(g.scopes),
+      expiresAt: n(g.expiresAt),
+    });
   }
 
   async get(grantRef: string): Promise<GrantRecord | undefined> {

@@ -5,8 +5,7 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import { type CeremonyContext, takeLiveChallenge, verifyBody } from './ceremony.js';
-import { CeremonyError } from './errors.js';
+import { type CeremonyContext, putChallenge, takeLiveChallenge, verifiedBy, verifyBody } from './ceremony.js';
 import { randomId, userHandle } from './tokens.js';
 import type { StepUpCaller } from './types.js';
 
@@ -31,14 +30,7 @@ export function registrationCeremony(ctx: CeremonyContext) {
           excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: c.transports })),
           authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
         });
-        await ctx.stores.challenges.put({
-          challengeId,
-          kind: 'register',
-          challenge: options.challenge,
-          ...caller,
-          scopes: [],
-          expiresAt: ctx.nowS() + ctx.challengeTtlS,
-        });
+        await putChallenge(ctx, caller, { challengeId, kind: 'register', challenge: options.challenge, scopes: [] });
         return { challengeId, options };
       });
     },
@@ -49,22 +41,16 @@ export function registrationCeremony(ctx: CeremonyContext) {
       return ctx.audited('stepup.register.verify', { ...caller, challengeId }, async (fields) => {
         fields.credentialId = typeof response.id === 'string' ? response.id.slice(0, 256) : null;
         const record = await takeLiveChallenge(ctx, challengeId, caller, 'register');
-        let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
-        try {
-          verification = await verifyRegistrationResponse({
+        const verification = await verifiedBy('registration', () =>
+          verifyRegistrationResponse({
             response,
             // From the stored record, never from the client: this is what binds the response to this session.
             expectedChallenge: record.challenge,
             expectedOrigin: ctx.rp.origins,
             expectedRPID: ctx.rp.id,
             requireUserVerification: true,
-          });
-        } catch (cause) {
-          throw new CeremonyError('VERIFICATION_FAILED', `registration refused: ${(cause as Error).message}`, {
-            cause,
-          });
-        }
-        if (!verification.verified) throw new CeremonyError('VERIFICATION_FAILED', 'registration refused');
+          }),
+        );
         const { credential } = verification.registrationInfo;
         fields.credentialId = credential.id;
         await ctx.stores.credentials.add(caller.tenant, caller.subject, {

@@ -61,26 +61,38 @@ export interface StageConfig {
 // "credentials are for account X" error. dev follows the caller's account so a developer can deploy without an edit.
 const PLACEHOLDER_DEV_ACCOUNT = '111111111111';
 
+/** The stage's identity provider at `https://<host>/`: its JWKS at the well-known path, one audience everywhere. */
+const identityProvider = (host: string): StageConfig['auth'] => ({
+  issuer: `https://${host}/`,
+  audience: 'graphgate-api',
+  jwksUrl: `https://${host}/.well-known/jwks.json`,
+});
+
+/** Step-up on every tenant, passkeys bound to `site` and the ceremony page served from `https://<site>`. */
+const stepUpOn = (site: string): StageConfig['stepUp'] => ({
+  enforce: 'all',
+  rpId: site,
+  origins: [`https://${site}`],
+});
+
+/** What every stage's edge function and ER consumer batching share; stages differ in concurrency and throttles. */
+const edgeFunction: StageConfig['edge'] = { memoryMb: 128, timeoutS: 10 };
+const consumerBatching = { batchSize: 10, maxBatchingWindowS: 1, consumerMemoryMb: 512 } as const;
+
 /** All stages. */
 export const stages: Record<StageName, StageConfig> = {
   dev: {
     name: 'dev',
     account: process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_DEV_ACCOUNT,
     region: 'eu-west-1',
-    auth: {
-      issuer: 'https://auth.dev.graphgate.example/',
-      audience: 'graphgate-api',
-      jwksUrl: 'https://auth.dev.graphgate.example/.well-known/jwks.json',
-    },
-    stepUp: { enforce: 'all', rpId: 'dev.graphgate.example', origins: ['https://dev.graphgate.example'] },
+    auth: identityProvider('auth.dev.graphgate.example'),
+    stepUp: stepUpOn('dev.graphgate.example'),
     neo4jUri: 'neo4j+s://dev.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10 },
-    edge: { memoryMb: 128, timeoutS: 10 },
+    edge: edgeFunction,
     ingest: {
+      ...consumerBatching,
       consumerMaxConcurrency: 2,
-      batchSize: 10,
-      maxBatchingWindowS: 1,
-      consumerMemoryMb: 512,
       intakeRateLimit: 50,
       intakeBurstLimit: 100,
     },
@@ -94,20 +106,14 @@ export const stages: Record<StageName, StageConfig> = {
     account: '222222222222',
     region: 'eu-west-1',
     domain: { name: 'api.staging.graphgate.example', hostedZoneId: 'Z0000000STAGING', zoneName: 'graphgate.example' },
-    auth: {
-      issuer: 'https://auth.staging.graphgate.example/',
-      audience: 'graphgate-api',
-      jwksUrl: 'https://auth.staging.graphgate.example/.well-known/jwks.json',
-    },
-    stepUp: { enforce: 'all', rpId: 'staging.graphgate.example', origins: ['https://staging.graphgate.example'] },
+    auth: identityProvider('auth.staging.graphgate.example'),
+    stepUp: stepUpOn('staging.graphgate.example'),
     neo4jUri: 'neo4j+s://staging.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 50 },
-    edge: { memoryMb: 128, timeoutS: 10 },
+    edge: edgeFunction,
     ingest: {
+      ...consumerBatching,
       consumerMaxConcurrency: 5,
-      batchSize: 10,
-      maxBatchingWindowS: 1,
-      consumerMemoryMb: 512,
       intakeRateLimit: 500,
       intakeBurstLimit: 1_000,
     },
@@ -125,20 +131,14 @@ export const stages: Record<StageName, StageConfig> = {
     account: '333333333333',
     region: 'eu-west-1',
     domain: { name: 'api.graphgate.example', hostedZoneId: 'Z0000000000PROD', zoneName: 'graphgate.example' },
-    auth: {
-      issuer: 'https://auth.graphgate.example/',
-      audience: 'graphgate-api',
-      jwksUrl: 'https://auth.graphgate.example/.well-known/jwks.json',
-    },
-    stepUp: { enforce: 'all', rpId: 'graphgate.example', origins: ['https://graphgate.example'] },
+    auth: identityProvider('auth.graphgate.example'),
+    stepUp: stepUpOn('graphgate.example'),
     neo4jUri: 'neo4j+s://prod.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 400, provisionedConcurrency: 10 },
-    edge: { memoryMb: 128, timeoutS: 10 },
+    edge: edgeFunction,
     ingest: {
+      ...consumerBatching,
       consumerMaxConcurrency: 20,
-      batchSize: 10,
-      maxBatchingWindowS: 1,
-      consumerMemoryMb: 512,
       intakeRateLimit: 2_000,
       intakeBurstLimit: 4_000,
     },

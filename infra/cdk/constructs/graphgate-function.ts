@@ -68,7 +68,7 @@ export interface GraphgateFunctionProps {
  * @example
  * new GraphgateFunction(this, 'Consumer', { stage, entry: 'functions/er-intake/handler.ts', description: 'ER' })
  *   .useTable('IDEMPOTENCY_TABLE', idempotency, 'idempotency')
- *   .useSecret('NEO4J_PASSWORD', neo4jSecret, 'password');
+ *   .useNeo4j(stage, neo4jSecret);
  */
 export class GraphgateFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -135,5 +135,24 @@ export class GraphgateFunction extends Construct {
   useSecret(name: string, secret: ISecret, jsonField?: string): this {
     const ref = jsonField ? `${secret.secretArn}#${jsonField}` : secret.secretArn;
     return this.addEnv(`${name}${SECRET_ENV_SUFFIX}`, ref, (g) => secret.grantRead(g));
+  }
+
+  /** Neo4j connection (core/config `neo4jEnvShape`): the stage's Bolt URI, credentials from the Neo4j secret. */
+  useNeo4j(stage: StageConfig, secret: ISecret): this {
+    return this.addEnv('NEO4J_URI', stage.neo4jUri)
+      .useSecret('NEO4J_USER', secret, 'username')
+      .useSecret('NEO4J_PASSWORD', secret, 'password');
+  }
+
+  /** Upstash REST URL and token, both from the Upstash secret. */
+  useUpstash(secret: ISecret): this {
+    return this.useSecret('UPSTASH_URL', secret, 'url').useSecret('UPSTASH_TOKEN', secret, 'token');
+  }
+
+  /** JWT trust (core/auth `jwtEnvShape`): the stage's identity provider. */
+  useJwtIssuer(stage: StageConfig): this {
+    return this.addEnv('JWT_ISSUER', stage.auth.issuer)
+      .addEnv('JWT_AUDIENCE', stage.auth.audience)
+      .addEnv('JWT_JWKS_URL', stage.auth.jwksUrl);
   }
 }

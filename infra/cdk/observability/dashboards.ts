@@ -1,11 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
-import { Dashboard, GraphWidget, MathExpression, Metric, Stats, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { originMetrics } from '../../../functions/core/cost/index.js';
 import type { StageMetrics } from './sources.js';
 
 const MIN = Duration.minutes(1);
 const FIVE = Duration.minutes(5);
+
+/** A count metric (summed per period) as a rate per second; `id` names the metric inside the expression. */
+const perSecond = (id: string, count: IMetric, label: string, period: Duration) =>
+  new MathExpression({ expression: `${id} / PERIOD(${id})`, usingMetrics: { [id]: count }, label, period });
 
 /** Gateway: requests per second, origin latency percentiles, errors, edge cache hit ratio. */
 export function gatewayDashboard(scope: Construct, name: string, m: StageMetrics): Dashboard {
@@ -17,18 +29,8 @@ export function gatewayDashboard(scope: Construct, name: string, m: StageMetrics
       title: 'Requests per second',
       width: 12,
       left: [
-        new MathExpression({
-          expression: 'cf / PERIOD(cf)',
-          usingMetrics: { cf },
-          label: 'edge (CloudFront)',
-          period: FIVE,
-        }),
-        new MathExpression({
-          expression: 'o / PERIOD(o)',
-          usingMetrics: { o: m.origin('UrlRequestCount', Stats.SUM, FIVE) },
-          label: 'origin',
-          period: FIVE,
-        }),
+        perSecond('cf', cf, 'edge (CloudFront)', FIVE),
+        perSecond('o', m.origin('UrlRequestCount', Stats.SUM, FIVE), 'origin', FIVE),
       ],
     }),
     new GraphWidget({
@@ -132,18 +134,8 @@ export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics
       title: 'Throughput (events/s)',
       width: 8,
       left: [
-        new MathExpression({
-          expression: 's / PERIOD(s)',
-          usingMetrics: { s: m.queue('NumberOfMessagesSent', Stats.SUM, MIN) },
-          label: 'accepted',
-          period: MIN,
-        }),
-        new MathExpression({
-          expression: 'd / PERIOD(d)',
-          usingMetrics: { d: m.queue('NumberOfMessagesDeleted', Stats.SUM, MIN) },
-          label: 'processed',
-          period: MIN,
-        }),
+        perSecond('s', m.queue('NumberOfMessagesSent', Stats.SUM, MIN), 'accepted', MIN),
+        perSecond('d', m.queue('NumberOfMessagesDeleted', Stats.SUM, MIN), 'processed', MIN),
       ],
     }),
   );

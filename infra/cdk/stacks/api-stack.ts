@@ -35,11 +35,8 @@ export class ApiStack extends Stack {
       reservedConcurrency: stage.api.reservedConcurrency,
       policyBundle: true,
     })
-      .addEnv('NEO4J_URI', stage.neo4jUri)
-      .useSecret('NEO4J_USER', data.secrets.neo4j, 'username')
-      .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password')
-      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
-      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token')
+      .useNeo4j(stage, data.secrets.neo4j)
+      .useUpstash(data.secrets.upstash)
       .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys')
       // Step-up: the origin only reads grants; every sensitive call (and export decision) appends to the ledger.
       .addEnv('STEPUP_ENFORCE', stage.stepUp.enforce)
@@ -54,9 +51,7 @@ export class ApiStack extends Stack {
     })
       .addEnv('STEPUP_RP_ID', stage.stepUp.rpId)
       .addEnv('STEPUP_ORIGINS', stage.stepUp.origins.join(','))
-      .addEnv('JWT_ISSUER', stage.auth.issuer)
-      .addEnv('JWT_AUDIENCE', stage.auth.audience)
-      .addEnv('JWT_JWKS_URL', stage.auth.jwksUrl)
+      .useJwtIssuer(stage)
       .useTable('STEPUP_TABLE', data.tables.stepUp, 'readWrite')
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
     const stepUpUrl = this.stepUp.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });

@@ -75,11 +75,8 @@ export class IngestStack extends Stack {
       memoryMb: 256,
     })
       .useQueueForSend('INTAKE_QUEUE_URL', this.queue)
-      .addEnv('JWT_ISSUER', stage.auth.issuer)
-      .addEnv('JWT_AUDIENCE', stage.auth.audience)
-      .addEnv('JWT_JWKS_URL', stage.auth.jwksUrl)
-      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
-      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token');
+      .useJwtIssuer(stage)
+      .useUpstash(data.secrets.upstash);
 
     this.consumer = new GraphgateFunction(this, 'Consumer', {
       stage,
@@ -90,11 +87,8 @@ export class IngestStack extends Stack {
     })
       .useTable('IDEMPOTENCY_TABLE', data.tables.idempotency, 'idempotency')
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
-      .addEnv('NEO4J_URI', stage.neo4jUri)
-      .useSecret('NEO4J_USER', data.secrets.neo4j, 'username')
-      .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password')
-      .useSecret('UPSTASH_URL', data.secrets.upstash, 'url')
-      .useSecret('UPSTASH_TOKEN', data.secrets.upstash, 'token');
+      .useNeo4j(stage, data.secrets.neo4j)
+      .useUpstash(data.secrets.upstash);
     this.consumer.fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: stage.ingest.batchSize,

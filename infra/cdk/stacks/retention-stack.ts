@@ -37,9 +37,7 @@ export class RetentionStack extends Stack {
       policyBundle: true,
     })
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
-      .addEnv('NEO4J_URI', stage.neo4jUri)
-      .useSecret('NEO4J_USER', data.secrets.neo4j, 'username')
-      .useSecret('NEO4J_PASSWORD', data.secrets.neo4j, 'password');
+      .useNeo4j(stage, data.secrets.neo4j);
 
     this.rule = new Rule(this, 'Schedule', {
       description: 'Daily retention sweep',

@@ -10,7 +10,7 @@
  * data past its retention tier is invisible from the moment it expires, not from when the sweep gets to it.
  */
 import { type RelType, relTypes } from '../types.js';
-import type { CostHint, ReadTemplate } from './template.js';
+import { type CostHint, type ReadTemplate, read } from './template.js';
 
 const KiB = 1024;
 
@@ -23,14 +23,24 @@ export const namesIndex = 'entity_names';
 /** The live-and-unexpired predicate on one entity variable (a constant built from our own variable names). */
 const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;
 
-export const getEntityCypher: ReadTemplate = {
-  name: 'getEntity',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant, id: $id})
+/**
+ * One static template per hop count (the hop bound must be a literal in Cypher), each costed at its own bound.
+ */
+function perHops(name: string, text: (hops: 1 | 2 | 3) => string, cost: CostHint): Record<1 | 2 | 3, ReadTemplate> {
+  return {
+    1: read(`${name}1`, text(1), { ...cost, maxHops: 1 }),
+    2: read(`${name}2`, text(2), { ...cost, maxHops: 2 }),
+    3: read(`${name}3`, text(3), { ...cost, maxHops: 3 }),
+  };
+}
+
+export const getEntityCypher = read(
+  'getEntity',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
 WHERE ${live('e')}
 RETURN properties(e) AS entity`,
-  cost: { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
-};
+  { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
+);
 
 /**
  * Distinct entities within `hops` of the center. Pruning BFS expansion (the planner picks it for DISTINCT endpoints)
@@ -50,40 +60,36 @@ OPTIONAL CALL (c) {
 RETURN properties(c) AS center, collect(properties(n)) AS entities`;
 }
 
-const neighborsCost: CostHint = { maxHops: 3, maxRows: 500, payloadCapBytes: 2048 * KiB };
-
-/** One static template per hop count (the hop bound must be a literal in Cypher). */
-export const neighborsCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = {
-  1: { name: 'neighbors1', kind: 'read', cypher: neighborIdsText(1), cost: { ...neighborsCost, maxHops: 1 } },
-  2: { name: 'neighbors2', kind: 'read', cypher: neighborIdsText(2), cost: { ...neighborsCost, maxHops: 2 } },
-  3: { name: 'neighbors3', kind: 'read', cypher: neighborIdsText(3), cost: { ...neighborsCost, maxHops: 3 } },
-};
+/** Neighborhood members within 1, 2 or 3 hops. */
+export const neighborsCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = perHops('neighbors', neighborIdsText, {
+  maxHops: 3,
+  maxRows: 500,
+  payloadCapBytes: 2048 * KiB,
+});
 
 /** Relationships among a neighborhood's members (center included), in the allowed types. */
-export const neighborhoodRelsCypher: ReadTemplate = {
-  name: 'neighborhoodRels',
-  kind: 'read',
-  cypher: `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
+export const neighborhoodRelsCypher = read(
+  'neighborhoodRels',
+  `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
 WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes AND ${live('a')} AND ${live('b')}
 RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
 LIMIT $limitPlusOne`,
-  cost: { maxHops: 1, maxRows: 2000, payloadCapBytes: 2048 * KiB },
-};
+  { maxHops: 1, maxRows: 2000, payloadCapBytes: 2048 * KiB },
+);
 
 /**
  * Full-text search over names in the caller's tenant. `$query` is a Lucene query built only from normalised letter/digit
  * tokens (see `luceneNameQuery`), so it cannot carry Lucene syntax either. The index yields hits by descending score,
  * so filtering by tenant and stopping at `$limit` keeps the best hits without sorting every match.
  */
-export const searchCypher: ReadTemplate = {
-  name: 'search',
-  kind: 'read',
-  cypher: `CALL db.index.fulltext.queryNodes('${namesIndex}', $query) YIELD node, score
+export const searchCypher = read(
+  'search',
+  `CALL db.index.fulltext.queryNodes('${namesIndex}', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND ${live('node')} AND node.kind IN $kinds
 RETURN properties(node) AS entity, score
 LIMIT $limit`,
-  cost: { maxHops: 0, maxRows: 100, payloadCapBytes: 512 * KiB },
-};
+  { maxHops: 0, maxRows: 100, payloadCapBytes: 512 * KiB },
+);
 
 function pathText(maxHops: 1 | 2 | 3): string {
   return `MATCH (a:Entity {tenant: $tenant, id: $from})
@@ -96,37 +102,24 @@ RETURN [n IN nodes(p) | properties(n)] AS entities,
   [rel IN relationships(p) | {type: type(rel), from: startNode(rel).id, to: endNode(rel).id, props: properties(rel)}] AS rels`;
 }
 
-const pathCost: CostHint = { maxHops: 3, maxRows: 1, payloadCapBytes: 256 * KiB };
-
 /** Shortest path (inline predicates are checked during the search, so every node and hop is in the tenant). */
-export const pathCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = {
-  1: { name: 'path1', kind: 'read', cypher: pathText(1), cost: { ...pathCost, maxHops: 1 } },
-  2: { name: 'path2', kind: 'read', cypher: pathText(2), cost: { ...pathCost, maxHops: 2 } },
-  3: { name: 'path3', kind: 'read', cypher: pathText(3), cost: { ...pathCost, maxHops: 3 } },
-};
+export const pathCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = perHops('path', pathText, {
+  maxHops: 3,
+  maxRows: 1,
+  payloadCapBytes: 256 * KiB,
+});
 
 const exportCost: CostHint = { maxHops: 0, maxRows: 200, payloadCapBytes: 4096 * KiB };
 
-/** Entities for an export by id (at most `maxExportRows` ids), live and unexpired, in id order. */
-export const exportByIdsCypher: ReadTemplate = {
-  name: 'exportByIds',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
-WHERE e.id IN $ids AND ${live('e')}
+/** Live, unexpired entities that match `selection`, in id order; `$limitPlusOne` detects a selection too large. */
+const exportText = (selection: string) => `MATCH (e:Entity {tenant: $tenant})
+WHERE ${selection} AND ${live('e')}
 RETURN properties(e) AS entity
 ORDER BY e.id
-LIMIT $limitPlusOne`,
-  cost: exportCost,
-};
+LIMIT $limitPlusOne`;
 
-/** Entities for an export by kind, live and unexpired, in id order; `$limitPlusOne` detects a selection too large. */
-export const exportByKindsCypher: ReadTemplate = {
-  name: 'exportByKinds',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
-WHERE e.kind IN $kinds AND ${live('e')}
-RETURN properties(e) AS entity
-ORDER BY e.id
-LIMIT $limitPlusOne`,
-  cost: exportCost,
-};
+/** Entities for an export by id (at most `maxExportRows` ids). */
+export const exportByIdsCypher = read('exportByIds', exportText('e.id IN $ids'), exportCost);
+
+/** Entities for an export by kind. */
+export const exportByKindsCypher = read('exportByKinds', exportText('e.kind IN $kinds'), exportCost);

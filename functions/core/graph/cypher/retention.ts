@@ -4,53 +4,45 @@
  * spans tenants (it returns tenant ids, never data). Pagination is by id (`e.id > $after`), so a dry run or a batch
  * whose entities were all skipped still moves forward.
  */
-import type { CypherTemplate } from './template.js';
+import { read, tenantListing, write } from './template.js';
 
 /** Not held, not yet tombstoned: what the sweep may act on (a constant over our own variable name). */
 const sweepable = (v: string) => `${v}.tombstonedAt IS NULL AND coalesce(${v}.legalHold, false) = false`;
 
 /** Tenants that have expired or never-stamped entities (the sweep's work list when no tenant is given). */
-export const tenantsToSweepCypher: CypherTemplate = {
-  name: 'tenantsToSweep',
-  kind: 'tenant-listing',
-  cypher: `MATCH (e:Entity)
+export const tenantsToSweepCypher = tenantListing(
+  'tenantsToSweep',
+  `MATCH (e:Entity)
 WHERE ${sweepable('e')} AND (e.expiresAt IS NULL OR e.expiresAt <= $now)
 RETURN DISTINCT e.tenant AS tenant
 ORDER BY tenant`,
-};
+);
+
+/** Past its expiry (a constant over our own variable name). */
+const expired = (v: string) => `${v}.expiresAt IS NOT NULL AND ${v}.expiresAt <= $now`;
+
+/** One page of the tenant's sweepable entities whose expiry matches `expiry`, in id order after `$after`. */
+const sweepPage = (expiry: string) => `MATCH (e:Entity {tenant: $tenant})
+WHERE ${expiry} AND ${sweepable('e')} AND e.id > $after
+RETURN e.id AS id, e.dataClass AS dataClass, e.createdAt AS createdAt
+ORDER BY e.id
+LIMIT $limit`;
 
 /** One page of expired, sweepable entities (merged ones included: their data expires too). */
-export const expiredPageCypher: CypherTemplate = {
-  name: 'expiredPage',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
-WHERE e.expiresAt IS NOT NULL AND e.expiresAt <= $now AND ${sweepable('e')} AND e.id > $after
-RETURN e.id AS id, e.dataClass AS dataClass, e.createdAt AS createdAt
-ORDER BY e.id
-LIMIT $limit`,
-};
+export const expiredPageCypher = read('expiredPage', sweepPage(expired('e')));
 
 /** One page of entities written without an expiry (by a writer that had no retention rule). */
-export const unstampedPageCypher: CypherTemplate = {
-  name: 'unstampedPage',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
-WHERE e.expiresAt IS NULL AND ${sweepable('e')} AND e.id > $after
-RETURN e.id AS id, e.dataClass AS dataClass, e.createdAt AS createdAt
-ORDER BY e.id
-LIMIT $limit`,
-};
+export const unstampedPageCypher = read('unstampedPage', sweepPage('e.expiresAt IS NULL'));
 
 /**
  * Tombstones entities `{id, tier}`: deletes their in-tenant relationships and content, keeps who/what/when. The
  * conditions are checked again here, so a hold placed after the page was read wins over the sweep.
  */
-export const tombstoneCypher: CypherTemplate = {
-  name: 'tombstone',
-  kind: 'write',
-  cypher: `UNWIND $rows AS row
+export const tombstoneCypher = write(
+  'tombstone',
+  `UNWIND $rows AS row
 MATCH (e:Entity {tenant: $tenant, id: row.id})
-WHERE e.expiresAt IS NOT NULL AND e.expiresAt <= $now AND ${sweepable('e')}
+WHERE ${expired('e')} AND ${sweepable('e')}
 CALL (e) {
   OPTIONAL MATCH (e)-[r]-()
   WHERE r.tenant = $tenant
@@ -60,54 +52,49 @@ CALL (e) {
 REMOVE e.names, e.nameTokens, e.identifiers, e.attributes, e.sources, e.purposes, e.licence
 SET e.tombstonedAt = $now, e.retentionTier = row.tier
 RETURN e.id AS id, rels`,
-};
+);
 
 /** Stamps `expiresAt` on entities `{id, expiresAt}` that still have none and are not held. */
-export const stampExpiryCypher: CypherTemplate = {
-  name: 'stampExpiry',
-  kind: 'write',
-  cypher: `UNWIND $rows AS row
+export const stampExpiryCypher = write(
+  'stampExpiry',
+  `UNWIND $rows AS row
 MATCH (e:Entity {tenant: $tenant, id: row.id})
 WHERE e.expiresAt IS NULL AND ${sweepable('e')}
 SET e.expiresAt = row.expiresAt
 RETURN count(e) AS stamped`,
-};
+);
 
 /** Re-stamps entities `{id, expiresAt}` whose stored expiry the current policy no longer agrees with. */
-export const restampExpiryCypher: CypherTemplate = {
-  name: 'restampExpiry',
-  kind: 'write',
-  cypher: `UNWIND $rows AS row
+export const restampExpiryCypher = write(
+  'restampExpiry',
+  `UNWIND $rows AS row
 MATCH (e:Entity {tenant: $tenant, id: row.id})
 WHERE ${sweepable('e')}
 SET e.expiresAt = row.expiresAt
 RETURN count(e) AS restamped`,
-};
+);
 
 /** Held, not tombstoned entities of a tenant (what the sweep skipped). */
-export const heldCountCypher: CypherTemplate = {
-  name: 'heldCount',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
+export const heldCountCypher = read(
+  'heldCount',
+  `MATCH (e:Entity {tenant: $tenant})
 WHERE e.legalHold = true AND e.tombstonedAt IS NULL
 RETURN count(e) AS held`,
-};
+);
 
 /** Class and creation time of a live (not tombstoned) entity, for computing its expiry before a hold change. */
-export const holdSubjectCypher: CypherTemplate = {
-  name: 'holdSubject',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant, id: $id})
+export const holdSubjectCypher = read(
+  'holdSubject',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
 WHERE e.tombstonedAt IS NULL
 RETURN e.dataClass AS dataClass, e.createdAt AS createdAt`,
-};
+);
 
 /** Places or releases a legal hold and sets the expiry that follows (null while held). */
-export const setLegalHoldCypher: CypherTemplate = {
-  name: 'setLegalHold',
-  kind: 'write',
-  cypher: `MATCH (e:Entity {tenant: $tenant, id: $id})
+export const setLegalHoldCypher = write(
+  'setLegalHold',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
 WHERE e.tombstonedAt IS NULL
 SET e.legalHold = $held, e.expiresAt = $expiresAt, e.updatedAt = $now
 RETURN e.id AS id`,
-};
+);

@@ -6,9 +6,7 @@
  * the write templates rather than by the schema.
  */
 import { namesIndex } from './reads.js';
-import type { CypherTemplate } from './template.js';
-
-const ddl = (name: string, text: string): CypherTemplate => ({ name, kind: 'ddl', cypher: text });
+import { type CypherTemplate, ddl } from './template.js';
 
 /** The graph's schema statements, in the order `migrate` runs them. */
 export const graphSchemaCypher: readonly CypherTemplate[] = [

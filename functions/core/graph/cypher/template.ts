@@ -32,6 +32,26 @@ export interface ReadTemplate extends CypherTemplate {
   readonly cost: CostHint;
 }
 
+/**
+ * Declares a template of one kind; the name is the one the tenant guard and the snapshots report.
+ * @example
+ * export const getDecisionCypher = read('getDecision', 'MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId}) …');
+ */
+const declare =
+  <K extends CypherKind>(kind: K) =>
+  (name: string, cypher: string): CypherTemplate & { readonly kind: K } => ({ name, kind, cypher });
+
+/** A read of tenant data; with a cost hint, one the repository serves to clients. */
+export function read(name: string, cypher: string): CypherTemplate & { readonly kind: 'read' };
+export function read(name: string, cypher: string, cost: CostHint): ReadTemplate;
+export function read(name: string, cypher: string, cost?: CostHint): ReadTemplate | CypherTemplate {
+  return cost ? { name, kind: 'read', cypher, cost } : { name, kind: 'read', cypher };
+}
+export const write = declare('write');
+export const ddl = declare('ddl');
+export const tenantListing = declare('tenant-listing');
+export const probe = declare('probe');
+
 const kinds: ReadonlySet<string> = new Set<CypherKind>(['read', 'write', 'tenant-listing', 'ddl', 'probe']);
 
 /** True for a {@link CypherTemplate} value. */

@@ -5,7 +5,7 @@
  * selected by the validated enum value.
  */
 import { type RelType, relTypes } from '../types.js';
-import type { CypherTemplate } from './template.js';
+import { type CypherTemplate, read, write } from './template.js';
 
 /** Tagged property pairs of `n` (integers as `{int: '…'}`), so snapshots can restore INTEGER vs FLOAT exactly. */
 const tagged = (v: string) =>
@@ -16,7 +16,7 @@ function perType(name: string, build: (type: RelType) => string): Readonly<Recor
   for (const type of relTypes) {
     // The enum is ours, but a template must never hold anything but an identifier here.
     if (!/^[A-Z][A-Z_]*$/.test(type)) throw new Error(`relationship type ${type} is not a plain identifier`);
-    out[type] = { name: `${name}:${type}`, kind: 'write', cypher: build(type) };
+    out[type] = write(`${name}:${type}`, build(type));
   }
   return Object.freeze(out);
 }
@@ -25,23 +25,21 @@ function perType(name: string, build: (type: RelType) => string): Readonly<Recor
  * What an upsert must know before it writes: whether the entity exists, its creation time, expiry, hold and whether it
  * was merged or tombstoned. The expiry is computed from these by the retention policy in TypeScript.
  */
-export const entityLifecycleCypher: CypherTemplate = {
-  name: 'entityLifecycle',
-  kind: 'read',
-  cypher: `OPTIONAL MATCH (e:Entity {tenant: $tenant, id: $id})
+export const entityLifecycleCypher = read(
+  'entityLifecycle',
+  `OPTIONAL MATCH (e:Entity {tenant: $tenant, id: $id})
 RETURN e IS NOT NULL AS exists, e.createdAt AS createdAt, e.expiresAt AS expiresAt, e.legalHold AS legalHold,
   e.tombstonedAt AS tombstonedAt`,
-};
+);
 
 /**
  * Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT).
  * `$fresh` (new, expired or tombstoned): the record is collected anew — creation time restarts and no expired
  * attributes, sources, identifiers or purposes carry over. `$createdAt` / `$expiresAt` come from the retention rule.
  */
-export const upsertEntityCypher: CypherTemplate = {
-  name: 'upsertEntity',
-  kind: 'write',
-  cypher: `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
+export const upsertEntityCypher = write(
+  'upsertEntity',
+  `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
 WITH old
 WHERE old IS NULL OR old.mergedInto IS NULL
 MERGE (e:Entity {tenant: $tenant, id: $id})
@@ -55,16 +53,15 @@ SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = 
   e.identifiers = coalesce($identifiers, e.identifiers, []),
   e.purposes = coalesce($purposes, e.purposes, [])
 RETURN properties(e) AS entity`,
-};
+);
 
 /** Which of some ids are live (existing, not merged) entities of the tenant. */
-export const liveIdsCypher: CypherTemplate = {
-  name: 'liveIds',
-  kind: 'read',
-  cypher: `MATCH (e:Entity {tenant: $tenant})
+export const liveIdsCypher = read(
+  'liveIds',
+  `MATCH (e:Entity {tenant: $tenant})
 WHERE e.id IN $ids AND e.mergedInto IS NULL
 RETURN collect(e.id) AS ids`,
-};
+);
 
 /** Creates one relationship between two live entities of the tenant; no row when either is missing or merged. */
 export const linkCypher = perType(
@@ -96,94 +93,84 @@ RETURN count(r) AS created`,
  * Takes write locks on the given entities in id order before a merge/unmerge reads them, so two concurrent merges of
  * the same entity serialise instead of both seeing it unmerged. The SET/REMOVE pair leaves no trace.
  */
-export const lockEntitiesCypher: CypherTemplate = {
-  name: 'lockEntities',
-  kind: 'write',
-  cypher: `MATCH (n:Entity {tenant: $tenant})
+export const lockEntitiesCypher = write(
+  'lockEntities',
+  `MATCH (n:Entity {tenant: $tenant})
 WHERE n.id IN $ids
 WITH n ORDER BY n.id
 SET n.__lock = true
 REMOVE n.__lock
 RETURN count(n) AS locked`,
-};
+);
 
 /** Both entities of a merge as tagged property pairs (null when absent). */
-export const mergeSubjectsCypher: CypherTemplate = {
-  name: 'mergeSubjects',
-  kind: 'read',
-  cypher: `OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
+export const mergeSubjectsCypher = read(
+  'mergeSubjects',
+  `OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
 OPTIONAL MATCH (m:Entity {tenant: $tenant, id: $mergedId})
 RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
   CASE WHEN m IS NULL THEN null ELSE ${tagged('m')} END AS merged`,
-};
+);
 
 /** Every in-tenant relationship of an entity, with its element id, type, endpoints and tagged properties. */
-export const entityRelsCypher: CypherTemplate = {
-  name: 'entityRels',
-  kind: 'read',
-  cypher: `MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
+export const entityRelsCypher = read(
+  'entityRels',
+  `MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
 WHERE r.tenant = $tenant AND type(r) IN $relTypes
 RETURN DISTINCT elementId(r) AS eid, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, ${tagged('r')} AS props`,
-};
+);
 
 /** Deletes relationships by element id (ids read earlier in the same transaction). */
-export const deleteRelsCypher: CypherTemplate = {
-  name: 'deleteRels',
-  kind: 'write',
-  cypher: `UNWIND $eids AS eid
+export const deleteRelsCypher = write(
+  'deleteRels',
+  `UNWIND $eids AS eid
 MATCH ()-[r]->()
 WHERE elementId(r) = eid AND r.tenant = $tenant
 DELETE r
 RETURN count(*) AS deleted`,
-};
+);
 
 /** Replaces all properties of one entity (exact restore / merged survivor). */
-export const setEntityPropsCypher: CypherTemplate = {
-  name: 'setEntityProps',
-  kind: 'write',
-  cypher: `MATCH (e:Entity {tenant: $tenant, id: $id})
+export const setEntityPropsCypher = write(
+  'setEntityProps',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
 SET e = $props, e.tenant = $tenant, e.id = $id
 RETURN properties(e) AS entity`,
-};
+);
 
 /** Hides the merged entity; its other properties stay untouched so the snapshot restores it exactly. */
-export const markMergedCypher: CypherTemplate = {
-  name: 'markMerged',
-  kind: 'write',
-  cypher: `MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+export const markMergedCypher = write(
+  'markMerged',
+  `MATCH (m:Entity {tenant: $tenant, id: $mergedId})
 SET m.mergedInto = $survivorId
 RETURN properties(m) AS entity`,
-};
+);
 
-export const createMergeRecordCypher: CypherTemplate = {
-  name: 'createMergeRecord',
-  kind: 'write',
-  cypher: `CREATE (:MergeRecord {tenant: $tenant, id: $mergeId, survivorId: $survivorId,
+export const createMergeRecordCypher = write(
+  'createMergeRecord',
+  `CREATE (:MergeRecord {tenant: $tenant, id: $mergeId, survivorId: $survivorId,
   mergedId: $mergedId, reason: $reason, actor: $actor, snapshot: $snapshot, createdAt: $now})`,
-};
+);
 
 /** A merge record, write-locked (SET/REMOVE) so two unmerges of the same merge serialise. */
-export const lockMergeRecordCypher: CypherTemplate = {
-  name: 'lockMergeRecord',
-  kind: 'write',
-  cypher: `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
+export const lockMergeRecordCypher = write(
+  'lockMergeRecord',
+  `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
 SET mr.__lock = true
 REMOVE mr.__lock
 RETURN properties(mr) AS record`,
-};
+);
 
 /** Relationships a merge recreated on the survivor, still there. */
-export const movedCopiesCypher: CypherTemplate = {
-  name: 'movedCopies',
-  kind: 'read',
-  cypher: `MATCH (s:Entity {tenant: $tenant, id: $survivorId})-[r]-()
+export const movedCopiesCypher = read(
+  'movedCopies',
+  `MATCH (s:Entity {tenant: $tenant, id: $survivorId})-[r]-()
 WHERE r.movedBy = $mergeId AND r.tenant = $tenant
 RETURN DISTINCT elementId(r) AS eid`,
-};
+);
 
-export const markUndoneCypher: CypherTemplate = {
-  name: 'markUndone',
-  kind: 'write',
-  cypher: `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
+export const markUndoneCypher = write(
+  'markUndone',
+  `MATCH (mr:MergeRecord {tenant: $tenant, id: $mergeId})
 SET mr.undoneAt = $now, mr.undoneBy = $actor`,
-};
+);
