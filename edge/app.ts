@@ -5,6 +5,7 @@ import { errorResponse, HttpError } from '../functions/core/http/index.js';
 import type { Manifest } from '../functions/core/manifest/index.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
 import { resolveScope } from '../functions/core/policy/index.js';
+import { pickForwardedHeaders } from '../functions/core/signing/forwarded-headers.js';
 import { throttledLog } from '../functions/core/throttled-log.js';
 import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
@@ -29,17 +30,6 @@ export interface EdgeDeps {
   metrics?: EdgeMetrics;
   background?: Background;
   now?: () => number;
-}
-
-const forwardedClientHeaders = ['x-gg-bookmark', 'x-gg-step-up-grant'];
-
-function forwardHeaders(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const h of forwardedClientHeaders) {
-    const v = req.headers.get(h);
-    if (v) out[h] = v;
-  }
-  return out;
 }
 
 function fromOrigin(result: OriginResult, xCache: 'MISS' | 'BYPASS'): Response {
@@ -72,7 +62,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     variables: Record<string, unknown>,
   ) {
     metrics.inc('origin_calls');
-    return deps.callOrigin({ operation: op, variables, identity, forwardHeaders: forwardHeaders(req) });
+    return deps.callOrigin({ operation: op, variables, identity, forwardHeaders: pickForwardedHeaders(req.headers) });
   }
 
   /** One refresh per key per edge instance; the origin treats the stale entry as a miss and writes a fresh one. */

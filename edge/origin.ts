@@ -9,7 +9,7 @@ export interface OriginCall {
   operation: ManifestEntry;
   variables: Record<string, unknown>;
   identity: Identity;
-  /** Client headers to forward (read-your-writes bookmark, step-up grant). */
+  /** Client headers to forward (read-your-writes bookmark, step-up grant); the signature covers them. */
   forwardHeaders?: Record<string, string>;
 }
 
@@ -43,7 +43,7 @@ export function createOriginClient(options: {
     });
     const signed = await signInternalRequest(
       options.signingKey,
-      { method: 'POST', path: url.pathname, body },
+      { method: 'POST', path: url.pathname, body, headers: call.forwardHeaders },
       {
         tenant: call.identity.tenant,
         subject: call.identity.subject,

@@ -1,4 +1,4 @@
-import { HttpError, readCappedText } from '../functions/core/http/index.js';
+import { HttpError, parseJsonRequest, readCappedText, requireJsonMediaType } from '../functions/core/http/index.js';
 import { CanonicalJsonError, canonicalJson } from '../functions/core/json/canonical.js';
 import { findOperation, type Manifest, type ManifestEntry } from '../functions/core/manifest/index.js';
 
@@ -19,11 +19,7 @@ const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength;
 
 function parseJsonParam(name: string, text: string | undefined): unknown {
   if (text === undefined || text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', `query parameter ${name} is not valid JSON`);
-  }
+  return parseJsonRequest(text, { what: `query parameter ${name}` });
 }
 
 async function rawParams(request: Request, url: URL, maxBodyBytes: number): Promise<RawParams> {
@@ -41,17 +37,10 @@ async function rawParams(request: Request, url: URL, maxBodyBytes: number): Prom
       allow: 'GET, POST',
     });
   }
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json' && type !== 'application/graphql-response+json') {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
-  }
-  const text = await readCappedText(request, maxBodyBytes);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
-  }
+  requireJsonMediaType(request.headers);
+  // Depth and size are checked as it is parsed: the variables feed JSON.stringify and the cache key, which must
+  // never see a value deep enough to exhaust the stack of a cold process.
+  const body = parseJsonRequest(await readCappedText(request, maxBodyBytes));
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'BAD_REQUEST', 'request body must be a JSON object (batched requests are not supported)');
   }

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createVerifier } from '../functions/core/auth/index.js';
+import { createVerifier, defaultMaxTokenLifetimeS } from '../functions/core/auth/index.js';
 import type { SigningKey } from '../functions/core/signing/internal-request.js';
 import { originEnv } from '../infra/local/apps.js';
 import { ensureDevKeys } from '../infra/local/dev-keys.js';
@@ -136,6 +136,7 @@ async function rotateJwtKey() {
       audience: 'graphgate',
       jwks: { keys },
       clockSkewS: 30,
+      maxTokenLifetimeS: defaultMaxTokenLifetimeS,
       tenantClaim: 'tenant',
     });
   const ok = async (v: ReturnType<typeof verifier>, t: string) =>

@@ -1,11 +1,12 @@
 /**
  * Node adapter (`npm start` runs it): @hono/node-server on a fixed port, config from EDGE_CONFIG_FILE (written by the
- * supervisor), /metrics (Prometheus text) and /healthz besides /graphql. Node keeps running after a response, so
- * stale-while-revalidate refreshes run in the background.
+ * supervisor), /healthz besides /graphql; Prometheus /metrics only on the internal METRICS_PORT (loopback), never on
+ * the public port. Node keeps running after a response, so stale-while-revalidate refreshes run in the background.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
+import { metricsPortFromEnv, serveMetrics } from '../../functions/core/http/metrics-server.js';
 import { loadWasmPolicyEngine } from '../../functions/core/policy/index.js';
 import { parseEdgeConfig } from '../config.js';
 import { buildEdge } from './runtime.js';
@@ -18,13 +19,19 @@ const policy = await loadWasmPolicyEngine(process.env.POLICY_BUNDLE_DIR);
 const { app, metrics } = buildEdge(config, policy, (work) => {
   void work.catch(() => undefined);
 });
-app.get('/metrics', (c) => c.text(metrics.prometheus(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 app.get('/healthz', (c) => c.json({ ok: true }));
+const metricsPort = metricsPortFromEnv();
+const metricsServer = metricsPort
+  ? await serveMetrics(metricsPort, () => ({ contentType: 'text/plain; version=0.0.4', body: metrics.prometheus() }))
+  : undefined;
 
 const port = Number(values.port);
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
   console.log(`GRAPHGATE_EDGE_READY http://127.0.0.1:${port}/graphql`),
 );
-const shutdown = () => server.close(() => process.exit(0));
+const shutdown = () => {
+  metricsServer?.close();
+  server.close(() => process.exit(0));
+};
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

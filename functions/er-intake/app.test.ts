@@ -9,7 +9,12 @@ function appWith(over: Partial<IntakeAppDeps> = {}) {
   const app = createIntakeApp({
     verify: async (auth) => {
       if (auth !== 'Bearer good') throw new HttpError(401, 'UNAUTHENTICATED', 'token invalid');
-      return { tenant: 'acme', subject: 'producer-1', sessionId: undefined, attributes: { roles: ['producer'] } };
+      return {
+        tenant: 'acme',
+        subject: 'producer-1',
+        sessionId: undefined,
+        attributes: { roles: ['producer'], clearances: [], purposes: [] },
+      };
     },
     rateLimit: async () => ({ 'ratelimit-limit': '100' }),
     send: async (envelopes) => {
@@ -85,7 +90,12 @@ describe('intake API', () => {
   it('answers 401 without a valid token and 403 without the producer role', async () => {
     expect((await appWith().post({ events: [] }, {})).status).toBe(401);
     const analyst = appWith({
-      verify: async () => ({ tenant: 'acme', subject: 's', sessionId: undefined, attributes: { roles: ['analyst'] } }),
+      verify: async () => ({
+        tenant: 'acme',
+        subject: 's',
+        sessionId: undefined,
+        attributes: { roles: ['analyst'], clearances: [], purposes: [] },
+      }),
     });
     expect(await (await analyst.post({ events: [] })).json()).toMatchObject({ code: 'FORBIDDEN' });
   });

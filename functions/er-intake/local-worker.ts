@@ -6,7 +6,6 @@
  * The invocation deadline is the visibility timeout minus a second: an event's in-progress lock must expire before
  * the message becomes visible again, or the next receive would find it locked.
  */
-import { createServer, type Server } from 'node:http';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -15,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../core/aws/sqs.js';
 import type { Effect } from '../core/er/pipeline.js';
+import { serveMetrics } from '../core/http/metrics-server.js';
 import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
 import { jsonLog } from './log.js';
@@ -137,26 +137,17 @@ export async function startWorker(
   };
 }
 
-function serveMetrics(port: number, metrics: PromIntakeMetrics): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
-    } else if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const consumer = loadConsumerConfig();
   const config = loadWorkerConfig();
   const worker = await startWorker(consumer, config);
-  const server = config.metricsPort ? await serveMetrics(config.metricsPort, worker.metrics) : undefined;
+  const registry = worker.metrics.registry;
+  const server = config.metricsPort
+    ? await serveMetrics(config.metricsPort, async () => ({
+        contentType: registry.contentType,
+        body: await registry.metrics(),
+      }))
+    : undefined;
   console.log(
     `GRAPHGATE_ER_WORKER_READY queue=${config.queueUrl} batches=${config.batches} concurrency=${consumer.concurrency}` +
       (server ? ` metrics=http://127.0.0.1:${config.metricsPort}/metrics` : ''),

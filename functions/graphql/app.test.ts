@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { createStaticPolicyEngine } from '../core/policy/index.js';
+import { MemoryNonceStore } from '../core/signing/memory-nonces.js';
 import { createOrigin } from './app.js';
 import { MemoryGraph } from './test-support/memory-graph.js';
 import { signedGraphqlRequest, testKey } from './test-support/requests.js';
 
-/** Scope like the real policy: analysts see entity/case-note/telemetry, investigators also pii. */
+/** Scope like the real policy: analysts see entity, investigators also pii. */
+const classesOf = (input: unknown) => {
+  const roles = ((input as { caller: { roles?: string[] } }).caller.roles ?? []) as string[];
+  return roles.includes('investigator') ? ['entity', 'pii'] : roles.includes('analyst') ? ['entity'] : [];
+};
+/** Writes like the real policy, simplified: both classes must be in scope. */
 const policy = createStaticPolicyEngine({
-  'graphgate/scope/decision': (input) => {
-    const roles = ((input as { caller: { roles?: string[] } }).caller.roles ?? []) as string[];
-    const classes = roles.includes('investigator') ? ['entity', 'pii'] : roles.includes('analyst') ? ['entity'] : [];
+  'graphgate/scope/decision': (input) => ({
+    allow: true,
+    classes: classesOf(input),
+    purposes: ['investigation'],
+    reasons: [{ rule: 'scope.roles', message: 'by role', unlock: 'none' }],
+  }),
+  'graphgate/write/decision': (input) => {
+    const w = (input as { write: { current_class: string | null; new_class: string } }).write;
+    const classes = classesOf(input);
+    const allow = classes.includes(w.new_class) && (w.current_class === null || classes.includes(w.current_class));
     return {
-      allow: true,
-      classes,
-      purposes: ['investigation'],
-      reasons: [{ rule: 'scope.roles', message: 'by role', unlock: 'none' }],
+      allow,
+      lowering: false,
+      reasons: [{ rule: 'write.scope', message: 'by scope', unlock: allow ? null : 'a wider scope' }],
     };
   },
 });
@@ -25,6 +37,7 @@ function setup() {
     repo,
     policy,
     signingKeys: [testKey],
+    nonces: new MemoryNonceStore(),
     invalidate: async (tenant, ids) => {
       invalidated.push({ tenant, ids });
     },
@@ -78,13 +91,18 @@ describe('graphql origin', () => {
     expect((await read.json()).data.entity.names).toEqual(['Ada Lovelace']);
     expect((await other.json()).data.entity).toBeNull();
     expect(invalidated).toEqual([{ tenant: 'acme', ids: [id] }]);
-    expect(created.headers.get('x-gg-bookmark')).toMatch(/^mem:/);
+    expect(created.headers.get('x-gg-bookmark')).toMatch(/^gb1\.[\w-]+\.[\w-]+$/);
   });
 
   it('hides entities whose data class is outside the caller scope', async () => {
     const { yoga } = setup();
     const created = await yoga.fetch(
-      await signedGraphqlRequest({ tenant: 'acme', operation: 'UpsertEntity', variables: person(['Secret'], 'PII') }),
+      await signedGraphqlRequest({
+        tenant: 'acme',
+        operation: 'UpsertEntity',
+        variables: person(['Secret'], 'PII'),
+        attributes: { roles: ['investigator'] },
+      }),
     );
     const id = (await created.json()).data.upsertEntity.id as string;
     const call = (roles: string[]) =>

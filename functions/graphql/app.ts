@@ -2,25 +2,27 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
-import { errorResponse, HttpError, readCappedBody } from '../core/http/index.js';
+import { errorResponse, HttpError } from '../core/http/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
 import { resolveScope } from '../core/policy/index.js';
-import { SignatureError } from '../core/signing/errors.js';
-import { type InternalClaims, type SigningKey, verifyInternalRequest } from '../core/signing/internal-request.js';
+import { sealBookmarks } from '../core/signing/bookmark.js';
+import { bookmarkHeader } from '../core/signing/forwarded-headers.js';
+import type { InternalClaims, SigningKey } from '../core/signing/internal-request.js';
+import type { NonceStore } from '../core/signing/nonces.js';
 import type { CallerScope, OriginContext } from './context.js';
 import { clientError, maskError } from './errors.js';
 import { documentLimitsRule } from './limits.js';
+import { originLogger } from './log.js';
+import { useRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
+import { verifyOriginRequest } from './signed-request.js';
 import { type StepUpGuardOptions, useStepUp } from './step-up/guard.js';
 import { createOriginMetrics, type OriginMetrics, tracedRepository, tracedResolvers, tracer } from './telemetry.js';
 
 /** Largest accepted request body; variables beyond this are refused with 413 before any parsing. */
 export const maxBodyBytes = 64 * 1024;
-
-/** Header a client sends back with the bookmark of its last write, and receives on every write. */
-export const bookmarkHeader = 'x-gg-bookmark';
 
 /** Invalidates cached responses that mention the given entities, in the tenant only. */
 export type Invalidate = (tenant: string, entityIds: string[]) => Promise<void>;
@@ -28,7 +30,10 @@ export type Invalidate = (tenant: string, entityIds: string[]) => Promise<void>;
 export interface OriginDeps {
   repo: GraphRepository;
   policy: PolicyEngine;
+  /** Verify the edge's signature; the first also seals the bookmarks returned to clients. */
   signingKeys: SigningKey[];
+  /** The seen-set of signature nonces (Upstash in every deployment): a signed request is served once. */
+  nonces: NonceStore;
   maxSkewS?: number;
   allowArbitraryDocuments?: boolean;
   manifest?: Manifest;
@@ -47,6 +52,8 @@ export interface OriginDeps {
 interface RequestState {
   claims: InternalClaims;
   bookmarks: string[];
+  /** The sealed bookmark of this request's write, returned as `x-gg-bookmark`. */
+  sealedBookmark?: string;
   started: number;
   operation: string;
 }
@@ -68,37 +75,30 @@ export function createOrigin(deps: OriginDeps) {
   const endpoint = deps.graphqlEndpoint ?? '/graphql';
 
   const verifySignature: Plugin = {
-    async onRequest({ request, url, endResponse }) {
-      if (url.pathname !== endpoint) return;
+    async onRequest({ request, url, endResponse, setRequest, fetchAPI }) {
       try {
-        // A clone, so yoga can still read the body it parses.
-        const body = await readCappedBody(request.clone(), maxBodyBytes);
-        const claims = await verifyInternalRequest(
-          request.headers,
-          { method: request.method, path: url.pathname, body },
-          { keys: deps.signingKeys, maxSkewS: deps.maxSkewS },
+        const verified = await verifyOriginRequest(
+          request,
+          url,
+          { endpoint, maxBodyBytes, signingKeys: deps.signingKeys, nonces: deps.nonces, maxSkewS: deps.maxSkewS },
+          fetchAPI.Request,
         );
-        const bookmarks = (request.headers.get(bookmarkHeader) ?? '')
-          .split(',')
-          .filter((b) => b.length > 0 && b.length < 512);
-        state.set(request, {
-          claims,
-          bookmarks: bookmarks.slice(0, 8),
+        setRequest(verified.request);
+        state.set(verified.request, {
+          claims: verified.claims,
+          bookmarks: verified.bookmarks,
           started: performance.now(),
           operation: 'unknown',
         });
       } catch (err) {
         if (err instanceof HttpError) return endResponse(errorResponse(err));
-        if (!(err instanceof SignatureError)) throw err;
-        const challenge = { 'www-authenticate': 'GG-HMAC realm="graphgate-origin"' };
-        return endResponse(errorResponse(new HttpError(401, err.code, err.message, challenge)));
+        throw err;
       }
     },
     onResponse({ request, response }) {
       const s = state.get(request);
       if (!s) return;
-      if (s.bookmarks.length > 0 && request.method === 'POST')
-        response.headers.set(bookmarkHeader, s.bookmarks.join(','));
+      if (s.sealedBookmark) response.headers.set(bookmarkHeader, s.sealedBookmark);
       const outcome = response.status >= 500 ? '5xx' : response.status >= 400 ? '4xx' : 'ok';
       const seconds = (performance.now() - s.started) / 1000;
       metrics.requests.inc({ operation: s.operation, outcome });
@@ -116,10 +116,12 @@ export function createOrigin(deps: OriginDeps) {
     graphqlEndpoint: endpoint,
     landingPage: false,
     graphiql: false,
+    logging: originLogger(),
     maskedErrors: { maskError },
     schema: createSchema<OriginContext>({ typeDefs: readSdl(), resolvers: tracedResolvers(resolvers) }),
     plugins: [
       verifySignature,
+      useRequestLimits(),
       usePersistedOperations({
         getPersistedOperation: (id: string) => findOperation(id, m)?.document ?? null,
         allowArbitraryOperations: deps.allowArbitraryDocuments ?? false,
@@ -175,7 +177,7 @@ export function createOrigin(deps: OriginDeps) {
               }
             : undefined,
         recordWrite: async (touched, bookmarks) => {
-          s.bookmarks = bookmarks;
+          s.sealedBookmark = await sealBookmarks(deps.signingKeys[0]!, s.claims.tenant, bookmarks);
           await tracer.startActiveSpan('cache.invalidate', async (span) => {
             try {
               await deps.invalidate?.(s.claims.tenant, touched);

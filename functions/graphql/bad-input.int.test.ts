@@ -5,6 +5,7 @@ import { createDriver, Neo4jGraphRepository } from '../core/graph/index.js';
 import { operationByName } from '../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
 import { signInternalRequest } from '../core/signing/internal-request.js';
+import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import { originCachePlugin } from './response-cache.js';
 import { signedGraphqlRequest, testKey } from './test-support/requests.js';
@@ -21,11 +22,13 @@ const tenant = testTenant('bad');
 
 beforeAll(async () => {
   const driver = createDriver(twin().neo4jUri);
-  const cache = originCachePlugin(new Redis({ url: twin().upstashUrl, token: twin().upstashToken }));
+  const redis = new Redis({ url: twin().upstashUrl, token: twin().upstashToken });
+  const cache = originCachePlugin(redis);
   yoga = createOrigin({
     repo: new Neo4jGraphRepository(driver),
     policy: await loadWasmPolicyEngine(),
     signingKeys: [testKey],
+    nonces: upstashNonceStore(redis),
     allowArbitraryDocuments: true,
     plugins: [cache.plugin],
     invalidate: cache.invalidate,

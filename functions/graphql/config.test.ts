@@ -8,7 +8,6 @@ const base = {
   UPSTASH_URL: 'https://x.upstash.io',
   UPSTASH_TOKEN: 't',
   SIGNING_KEYS: 'k2:new-secret,k1:old-secret',
-  STEPUP_ENFORCE: 'none',
 };
 
 describe('origin configuration', () => {
@@ -22,6 +21,12 @@ describe('origin configuration', () => {
     const bad = () => loadOriginConfig({ ...base, NEO4J_URI: 'http://nope', UPSTASH_URL: 'not a url' });
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/NEO4J_URI.*UPSTASH_URL|UPSTASH_URL.*NEO4J_URI/);
+  });
+
+  it('has no variable that switches step-up off: the stage only selects its setting in policy data', () => {
+    const c = loadOriginConfig({ ...base, STEPUP_ENFORCE: 'none' });
+    expect(c.stepUp.stage).toBe('dev');
+    expect(c.stepUp).not.toHaveProperty('enforce');
   });
 
   it('refuses arbitrary documents outside the local stage', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../core/config/env.js';
 import { type Neo4jSettings, neo4jEnvShape, neo4jFromEnv, type Stage, stageSchema } from '../core/config/shared-env.js';
-import type { SigningKey } from '../core/signing/internal-request.js';
+import { defaultMaxSkewS, type SigningKey } from '../core/signing/internal-request.js';
 import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up/config.js';
 
 /**
@@ -18,7 +18,8 @@ const envSchema = z.object({
   /** Allows arbitrary documents besides persisted ones. Only in the `local` stage. */
   ALLOW_ARBITRARY_DOCUMENTS: z.enum(['true', 'false']).default('false'),
   POLICY_BUNDLE_DIR: z.string().optional(),
-  SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(600).default(60),
+  /** Accepted edge↔origin clock difference; it is also the replay window the nonce seen-set covers. */
+  SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(120).default(defaultMaxSkewS),
 });
 
 export interface OriginConfig {

@@ -21,9 +21,9 @@ export interface OriginContext {
   /** The persisted operation being run (undefined only for arbitrary documents in the local stage). */
   operation: ManifestEntry | undefined;
   repo: GraphRepository;
-  /** The policy engine (exports decide per record). */
+  /** The policy engine (exports decide per record, mutations per touched entity). */
   policy: PolicyEngine;
-  /** Where exports write their decision logs; absent: exports are refused. */
+  /** Where exports and write denies log their decisions and reclassifications are audited; absent: both refused. */
   ledger: AuditLedger | undefined;
   /** Bookmarks the client sent back (x-gg-bookmark) for read-your-writes. */
   readOptions: ReadOptions;

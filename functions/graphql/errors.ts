@@ -39,7 +39,14 @@ const exposedCodes = new Set([
   'FORBIDDEN',
   'STEP_UP_REQUIRED',
   'POLICY_DENIED',
+  'BOOKMARK_NOT_REACHED',
 ]);
+
+/** Exposed codes that answer with their own HTTP status (and headers) rather than yoga's 200 for execution errors. */
+const httpOfExposed: Record<string, { status: number; headers?: Record<string, string> }> = {
+  // The write is committed and the read may simply be retried: a conflict with the client's expected state, not a 5xx.
+  BOOKMARK_NOT_REACHED: { status: 409, headers: { 'retry-after': '1' } },
+};
 
 /**
  * A policy deny's explain for `extensions`: which decision, which rules, why, what would unlock it (and, for a refused
@@ -95,7 +102,11 @@ export function maskError(error: unknown, message: string): Error {
     if (exposedCodes.has(original.code)) {
       return createGraphQLError(original.message, {
         ...location,
-        extensions: { code: original.code, ...explainOf(original) },
+        extensions: {
+          code: original.code,
+          ...explainOf(original),
+          ...(httpOfExposed[original.code] ? { http: httpOfExposed[original.code] } : {}),
+        },
       });
     }
     const client = neo4jClientErrors.find(([prefix]) => original.code.startsWith(prefix));

@@ -10,6 +10,7 @@ import type { EntityInput } from '../core/graph/types.js';
 import { loadWasmPolicyEngine, type PolicyEngine } from '../core/policy/index.js';
 import { tableName, tables } from '../core/resources/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
+import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import { originCachePlugin } from './response-cache.js';
 import { signedGraphqlRequest, testKey } from './test-support/requests.js';
@@ -28,11 +29,13 @@ let origin: ReturnType<typeof createOrigin>;
 beforeAll(async () => {
   policy = await loadWasmPolicyEngine();
   repo = new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) });
-  const cache = originCachePlugin(new Redis({ url: t.upstashUrl, token: t.upstashToken }));
+  const redis = new Redis({ url: t.upstashUrl, token: t.upstashToken });
+  const cache = originCachePlugin(redis);
   origin = createOrigin({
     repo,
     policy,
     signingKeys: [testKey],
+    nonces: upstashNonceStore(redis),
     plugins: [cache.plugin],
     invalidate: cache.invalidate,
     ledger,

@@ -9,6 +9,7 @@ import { InvalidInputError } from '../core/graph/errors.js';
 import type { EntityKind } from '../core/graph/types.js';
 import type { CallerAttributes } from '../core/policy/index.js';
 import type { OriginContext } from './context.js';
+import { visibleClasses } from './visibility.js';
 
 /** GraphQL arguments of `Query.exportEntities`. */
 export interface ExportArgs {
@@ -50,7 +51,9 @@ export async function exportEntities(_: unknown, args: ExportArgs, ctx: OriginCo
   const selection = selectionOf(args);
   // Fail closed before reading anything: an export whose decisions cannot be logged must not run.
   if (!ctx.ledger) throw new ExportAuditUnavailableError();
-  const entities = await ctx.repo.exportEntities(ctx.tenant, { selection, limit: args.limit }, ctx.readOptions);
+  // Only the caller's classes are read: an entity it may not see is neither exported nor named in a refusal.
+  const query = { selection, limit: args.limit, dataClasses: visibleClasses(ctx) };
+  const entities = await ctx.repo.exportEntities(ctx.tenant, query, ctx.readOptions);
   const { rows, report } = await runExport(
     { engine: ctx.policy, ledger: ctx.ledger },
     {

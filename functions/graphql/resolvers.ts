@@ -1,23 +1,15 @@
-import {
-  type Entity,
-  type EntityInput,
-  type LinkInput,
-  type NeighborsQuery,
-  type PathQuery,
-  policyClass,
-  type SearchQuery,
-} from '../core/graph/types.js';
+import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
+import { reclassifyEntity } from './reclassify.js';
 import { DateTime, JSONScalar } from './scalars.js';
-
-/** Entities whose data class is outside the caller's scope are invisible, as if they did not exist. */
-const visible = (ctx: OriginContext, e: Entity | null | undefined): e is Entity =>
-  !!e && ctx.scope.classes.includes(policyClass(e.dataClass));
+import { shown, visible } from './visibility.js';
+import { guardedWrite } from './write-guard.js';
 
 /**
- * Thin resolvers: each calls one repository method inside the caller's tenant, applies the caller's scope, and
- * reports writes (for cache invalidation and read-your-writes bookmarks).
+ * Thin resolvers: each calls one repository method inside the caller's tenant and applies the caller's scope. Writes
+ * run under the write guard (policy on role × current and new class, inside the transaction), show their results
+ * through the same visibility filter as reads, and report what they touched (cache invalidation, bookmarks).
  */
 export const resolvers = {
   DateTime,
@@ -48,28 +40,29 @@ export const resolvers = {
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
-      const r = await ctx.repo.upsertEntity(ctx.tenant, args.input);
-      await ctx.recordWrite(r.touched, r.bookmarks);
-      return r.value;
+      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.upsertEntity(ctx.tenant, args.input, guard));
+      return shown(ctx, value);
     },
     async linkEntities(_: unknown, args: { input: LinkInput }, ctx: OriginContext) {
-      const r = await ctx.repo.linkEntities(ctx.tenant, args.input);
-      await ctx.recordWrite(r.touched, r.bookmarks);
-      return r.value;
+      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.linkEntities(ctx.tenant, args.input, guard));
+      return value;
     },
     async mergeEntity(
       _: unknown,
       args: { survivorId: string; mergedId: string; reason?: string | null },
       ctx: OriginContext,
     ) {
-      const r = await ctx.repo.mergeEntity(ctx.tenant, { ...args, actor: ctx.subject });
-      await ctx.recordWrite(r.touched, r.bookmarks);
-      return r.value;
+      const { value } = await guardedWrite(ctx, (guard) =>
+        ctx.repo.mergeEntity(ctx.tenant, { ...args, actor: ctx.subject }, guard),
+      );
+      return { ...value, survivor: shown(ctx, value.survivor) };
     },
     async unmergeEntity(_: unknown, args: { mergeId: string }, ctx: OriginContext) {
-      const r = await ctx.repo.unmergeEntity(ctx.tenant, { mergeId: args.mergeId, actor: ctx.subject });
-      await ctx.recordWrite(r.touched, r.bookmarks);
-      return r.value;
+      const { value } = await guardedWrite(ctx, (guard) =>
+        ctx.repo.unmergeEntity(ctx.tenant, { mergeId: args.mergeId, actor: ctx.subject }, guard),
+      );
+      return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };
     },
+    reclassifyEntity,
   },
 };

@@ -4,6 +4,7 @@ import { dynamoClient } from '../core/aws/dynamodb.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
+import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
 import { originCachePlugin } from './response-cache.js';
@@ -11,7 +12,7 @@ import { stepUpGuardFromConfig } from './step-up/runtime.js';
 
 /**
  * Wires the origin from its configuration: Neo4j driver + repository, the OPA wasm policy engine, the Upstash-backed
- * response cache, step-up enforcement. Shared by the Lambda handler and the local server so both run the same thing.
+ * response cache and signature nonce seen-set, step-up enforcement. Shared by the Lambda handler and the local server so both run the same thing.
  */
 export async function createOriginRuntime(config: OriginConfig, options: { migrate?: boolean } = {}) {
   const driver = createDriver(config.neo4j.uri, config.neo4j);
@@ -24,6 +25,8 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
     policy,
     signingKeys: config.signingKeys,
+    // The replay guard shares the response cache's store; it fails closed (503) when that store cannot answer.
+    nonces: upstashNonceStore(redis),
     maxSkewS: config.maxSkewS,
     allowArbitraryDocuments: config.allowArbitraryDocuments,
     plugins: [cache.plugin],

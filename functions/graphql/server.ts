@@ -1,9 +1,10 @@
 /**
- * Local origin server (`npm start` runs it): the same yoga app as the Lambda, on a fixed port, with /metrics
- * (Prometheus) and /healthz.
+ * Local origin server (`npm start` runs it): the same yoga app as the Lambda, on a fixed port, with /healthz; Prometheus
+ * /metrics only on the internal METRICS_PORT (loopback), never on the port the edge calls.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { metricsPortFromEnv, serveMetrics } from '../core/http/metrics-server.js';
 import { loadOriginConfig } from './config.js';
 import { createOriginRuntime } from './runtime.js';
 
@@ -11,12 +12,13 @@ const { values } = parseArgs({ options: { port: { type: 'string', default: '4000
 const port = Number(values.port);
 const runtime = await createOriginRuntime(loadOriginConfig(), { migrate: true });
 
+const metricsPort = metricsPortFromEnv();
+const registry = runtime.metrics.registry;
+const metricsServer = metricsPort
+  ? await serveMetrics(metricsPort, async () => ({ contentType: registry.contentType, body: await registry.metrics() }))
+  : undefined;
+
 const server = createServer(async (req, res) => {
-  if (req.url === '/metrics') {
-    res.writeHead(200, { 'content-type': runtime.metrics.registry.contentType });
-    res.end(await runtime.metrics.registry.metrics());
-    return;
-  }
   if (req.url === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
@@ -28,6 +30,7 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, '127.0.0.1', () => console.log(`GRAPHGATE_ORIGIN_READY http://127.0.0.1:${port}/graphql`));
 
 const shutdown = async () => {
+  metricsServer?.close();
   server.close();
   await runtime.close();
   process.exit(0);

@@ -3,10 +3,17 @@
  * ceremony routes behind the same JWT as the edge, and the minimal page that drives them in a browser.
  */
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Verify } from '../core/auth/index.js';
-import { errorResponse, HttpError, readCappedText } from '../core/http/index.js';
+import {
+  errorResponse,
+  HttpError,
+  parseJsonRequest,
+  readCappedText,
+  requireJsonMediaType,
+} from '../core/http/index.js';
 import { requireSession, StepUpError, type StepUpService } from '../core/stepup/index.js';
-import { stepUpPage } from './page.js';
+import { pageCsp, stepUpPage } from './page.js';
 
 export interface StepUpAppDeps {
   service: StepUpService;
@@ -21,17 +28,16 @@ const maxBodyBytes = 32 * 1024;
 async function jsonBody(req: Request): Promise<unknown> {
   const text = await readCappedText(req, maxBodyBytes);
   if (text.length === 0) return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new StepUpError('BAD_REQUEST', 'the request body is not JSON');
-  }
+  requireJsonMediaType(req.headers);
+  return parseJsonRequest(text);
 }
 
 /** Builds the app. Errors are mapped to the shared JSON error body in `onError` only. */
 export function createStepUpApp(deps: StepUpAppDeps) {
   const app = new Hono();
   const s = deps.service;
+  // Every response, the page above all: a strict CSP, never framed (clickjacking a passkey prompt), no referrer.
+  app.use('*', secureHeaders({ contentSecurityPolicy: pageCsp, xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
 
   app.onError((err) => {
     if (err instanceof StepUpError) {

@@ -3,8 +3,33 @@
  * retry. The browser side (page/client.ts, @simplewebauthn/browser) is bundled with esbuild when first requested, so
  * `npm start` needs no separate build step; esbuild is imported lazily so the Lambda bundle never carries it.
  */
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { operationByName } from '../core/manifest/index.js';
+
+const pageStyle = `
+body{font:15px/1.4 system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#1d2330}
+h1{font-size:1.3rem} fieldset{border:1px solid #ccd;border-radius:6px;margin:1rem 0;padding:.8rem}
+label{display:block;margin:.3rem 0} input{font:inherit;width:100%;box-sizing:border-box;padding:.3rem}
+button{font:inherit;padding:.4rem .9rem;margin:.4rem .4rem 0 0} #result{font-weight:600}
+pre{background:#f4f5f8;padding:.6rem;white-space:pre-wrap;word-break:break-all;max-height:22rem;overflow:auto}
+.ok{color:#0a6b2b} .bad{color:#a0201c}
+`;
+
+/**
+ * The page's Content-Security-Policy sources: only its own script (/stepup/page.js) and its one inline style block,
+ * pinned by hash; fetches only to its own origin (the step-up routes and /graphql); never framed.
+ */
+export const pageCsp = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: [`'sha256-${createHash('sha256').update(pageStyle).digest('base64')}'`],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -14,14 +39,7 @@ export function stepUpPage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>graphgate step-up</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.4 system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#1d2330}
-h1{font-size:1.3rem} fieldset{border:1px solid #ccd;border-radius:6px;margin:1rem 0;padding:.8rem}
-label{display:block;margin:.3rem 0} input{font:inherit;width:100%;box-sizing:border-box;padding:.3rem}
-button{font:inherit;padding:.4rem .9rem;margin:.4rem .4rem 0 0} #result{font-weight:600}
-pre{background:#f4f5f8;padding:.6rem;white-space:pre-wrap;word-break:break-all;max-height:22rem;overflow:auto}
-.ok{color:#0a6b2b} .bad{color:#a0201c}
-</style></head>
+<style>${pageStyle}</style></head>
 <body data-merge-id="${escapeHtml(merge.id)}" data-merge-name="${escapeHtml(merge.name)}">
 <h1>graphgate — passkey step-up</h1>
 <p>Merging entities is <code>@sensitive</code>: the origin asks for a fresh passkey step-up bound to this session.</p>

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { forwardedHeaders } from '../core/signing/forwarded-headers.js';
 import { loadStepUpConfig } from './config.js';
 import { createStepUpRuntime } from './runtime.js';
 
@@ -18,11 +19,13 @@ const app = new Hono();
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.post('/graphql', async (c) => {
   const headers = new Headers();
-  for (const h of ['authorization', 'content-type', 'x-gg-step-up-grant', 'x-gg-bookmark']) {
+  for (const h of ['authorization', 'content-type', ...forwardedHeaders]) {
     const v = c.req.header(h);
     if (v) headers.set(h, v);
   }
-  const res = await fetch(edgeUrl, { method: 'POST', headers, body: await c.req.arrayBuffer() });
+  // Streamed, never buffered here: the edge reads it under its own cap and answers 413 past it.
+  const init = { method: 'POST', headers, body: c.req.raw.body, duplex: 'half' };
+  const res = await fetch(edgeUrl, init as RequestInit);
   return new Response(res.body, { status: res.status, headers: res.headers });
 });
 app.route('/', createStepUpRuntime(loadStepUpConfig(), { page: true }));

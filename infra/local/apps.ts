@@ -102,9 +102,19 @@ export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<strin
   };
 }
 
-/** Starts the GraphQL origin (functions/graphql/server.ts) as its own process. */
-export const startOrigin: StartApp = (runDir, endpoints, keys, port) =>
-  startTsxApp(runDir, apps.origin, port, originEnv(endpoints, keys));
+/** `METRICS_PORT` for an app's internal Prometheus listener (loopback only; the public port serves no /metrics). */
+const metricsEnv = (metricsPort?: number): Record<string, string> =>
+  metricsPort ? { METRICS_PORT: String(metricsPort) } : {};
+
+/** Starts the GraphQL origin (functions/graphql/server.ts) as its own process; `metricsPort` serves its /metrics. */
+export const startOrigin = (
+  runDir: string,
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  port: number,
+  metricsPort?: number,
+): Promise<RunningComponent> =>
+  startTsxApp(runDir, apps.origin, port, { ...originEnv(endpoints, keys), ...metricsEnv(metricsPort) });
 
 /** The Node edge's configuration against the local twin and origin (what CDK bakes into Lambda@Edge in AWS). */
 export function edgeConfigFor(
@@ -123,18 +133,21 @@ export function edgeConfigFor(
   };
 }
 
-/** Starts the Node edge adapter (edge/adapters/node.ts) in front of the origin and waits for /healthz. */
+/**
+ * Starts the Node edge adapter (edge/adapters/node.ts) in front of the origin and waits for /healthz; `ports.metrics`
+ * serves its /metrics.
+ */
 export function startEdge(
   runDir: string,
   endpoints: TwinEndpoints,
   keys: DevKeys,
-  ports: { edge: number; origin: number },
+  ports: { edge: number; origin: number; metrics?: number },
   overrides: Record<string, unknown> = {},
 ): Promise<RunningComponent> {
   const configFile = join(runDir, 'edge-config.json');
   const config = edgeConfigFor(endpoints, keys, ports.origin, overrides);
   writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return startTsxApp(runDir, apps.edge, ports.edge, { EDGE_CONFIG_FILE: configFile });
+  return startTsxApp(runDir, apps.edge, ports.edge, { EDGE_CONFIG_FILE: configFile, ...metricsEnv(ports.metrics) });
 }
 
 /** Environment of the intake API against the local twin (JWT trust = the local dev issuer, like the edge). */

@@ -25,6 +25,7 @@ export interface OriginCall {
   operation: string;
   variables?: Record<string, unknown>;
   claims: InternalClaims;
+  /** Extra headers; the forwarded ones among them (bookmark, step-up grant) are signed as the edge signs them. */
   headers?: Record<string, string>;
 }
 
@@ -35,7 +36,11 @@ export interface OriginCall {
 export async function signedOriginRequest(call: OriginCall): Promise<Request> {
   const url = new URL(call.url);
   const body = persistedQueryBody(call.operation, call.variables);
-  const signed = await signInternalRequest(call.key, { method: 'POST', path: url.pathname, body }, call.claims);
+  const signed = await signInternalRequest(
+    call.key,
+    { method: 'POST', path: url.pathname, body, headers: call.headers },
+    call.claims,
+  );
   return new Request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signed, ...call.headers },

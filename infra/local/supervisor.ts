@@ -58,7 +58,16 @@ function releaseLock(): void {
 }
 
 /** Fixed ports of the application processes `npm start` runs after the twin. */
-export const appPorts = { origin: 4000, edge: 8787, intake: 4100, erMetrics: 9464, stepUp: 4300 } as const;
+export const appPorts = {
+  origin: 4000,
+  edge: 8787,
+  intake: 4100,
+  stepUp: 4300,
+  // Internal Prometheus listeners (loopback): the public ports serve no /metrics.
+  originMetrics: 9462,
+  edgeMetrics: 9463,
+  erMetrics: 9464,
+} as const;
 
 /** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
 export const demo = { seed: 7, tenants: 1, entities: 5_000, edges: 20_000 } as const;
@@ -84,8 +93,8 @@ async function seedDemo(endpoints: TwinEndpoints): Promise<string> {
 /** Starts the application processes (origin, edge; later the ER worker) against a running twin. */
 async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) => void): Promise<void> {
   const keys = ensureDevKeys();
-  add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin));
-  add(await startEdge(startRunDir, endpoints, keys, appPorts));
+  add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin, appPorts.originMetrics));
+  add(await startEdge(startRunDir, endpoints, keys, { ...appPorts, metrics: appPorts.edgeMetrics }));
   add(await startStepup(startRunDir, endpoints, keys, { stepUp: appPorts.stepUp, edge: appPorts.edge }));
   add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
@@ -127,7 +136,7 @@ function summary(
     `    -H 'content-type: application/json' -d '{"events":[{"idempotencyKey":"k1","record":{"kind":"PERSON","names":["Ada Lovelace"],"source":{"system":"crm","recordId":"r1"},"licence":"INTERNAL_ONLY","dataClass":"PII"}}]}'`,
     `  curl -s http://127.0.0.1:${appPorts.erMetrics}/metrics | grep graphgate_er     # ER worker: depth, lag, bands`,
     `  npm run gql -- Search '{"text":"acme"}' --tenant ${demoTenant}    # straight to the origin, signed`,
-    `  curl -s http://127.0.0.1:${appPorts.origin}/metrics | head`,
+    `  curl -s http://127.0.0.1:${appPorts.originMetrics}/metrics | head     # origin; the edge's: ${appPorts.edgeMetrics}`,
     `  curl -s -H 'Authorization: Bearer ${endpoints.upstashToken}' -d '["PING"]' ${endpoints.upstashUrl}`,
     `  curl -s -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: AmazonSQS.ListQueues' -d '{}' ${endpoints.sqsEndpoint}`,
     '',

@@ -19,3 +19,10 @@ export class LedgerInputError extends AuditError {
     super('LEDGER_INVALID_INPUT', message);
   }
 }
+
+/** No ledger is configured where an action must be audited; the action is refused rather than run unaudited. */
+export class LedgerUnavailableError extends AuditError {
+  constructor(action: string) {
+    super('LEDGER_UNAVAILABLE', `${action} is unavailable: no audit ledger is configured`);
+  }
+}

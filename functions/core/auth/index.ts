@@ -1,4 +1,4 @@
 export * from './env.js';
-export type { Identity } from './identity.js';
+export type { CallerClaims, Identity } from './identity.js';
 export * from './jwt.js';
 export * from './tenant.js';

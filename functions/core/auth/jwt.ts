@@ -1,12 +1,17 @@
 /**
  * The one JWT verifier of every surface that takes a bearer token (edge, intake API, step-up): jose against a JWKS
- * URL or a baked JWK set, the tenant from a claim, failures as 401 with a `WWW-Authenticate` challenge.
+ * URL or a baked JWK set, every claim typed by a schema (./claims.ts), the tenant from a claim, failures as 401 with
+ * a `WWW-Authenticate` challenge that says what was wrong.
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
+import { ClaimError, checkClaims } from './claims.js';
 import type { Identity } from './identity.js';
 import { isTenant } from './tenant.js';
+
+/** Default longest token lifetime: a working day with margin; longer-lived tokens are refused. */
+export const defaultMaxTokenLifetimeS = 24 * 3600;
 
 /** What a verifier needs; surfaces embed this schema in their own configuration. */
 export const jwtOptionsSchema = z.object({
@@ -17,6 +22,13 @@ export const jwtOptionsSchema = z.object({
   /** … or the keys themselves (a JWK set), for stages that bake them in. */
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
   clockSkewS: z.number().int().min(0).max(300).default(30),
+  /** Longest accepted `exp − iat`, and the furthest ahead `exp` may lie. */
+  maxTokenLifetimeS: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(defaultMaxTokenLifetimeS),
   /** Claim holding the tenant id. */
   tenantClaim: z.string().default('tenant'),
 });
@@ -28,48 +40,60 @@ export type JwtOptions = z.output<typeof jwtOptionsSchema>;
 export type Verify = (authorization: string | undefined) => Promise<Identity>;
 
 function unauthenticated(message: string, error: string, description: string): HttpError {
+  const quoted = description.replace(/["\\]/g, "'");
   return new HttpError(401, 'UNAUTHENTICATED', message, {
-    'www-authenticate': `Bearer realm="graphgate", error="${error}", error_description="${description}"`,
+    'www-authenticate': `Bearer realm="graphgate", error="${error}", error_description="${quoted}"`,
   });
+}
+
+const invalidToken = (message: string) => unauthenticated(message, 'invalid_token', message);
+
+/** jose's refusal as a message a person can act on; signature and format failures stay vague on purpose. */
+function describeJoseError(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return 'token expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf') return 'token is not valid yet (nbf)';
+    return `token claim ${err.claim} is ${err.reason === 'missing' ? 'missing' : 'invalid'}`;
+  }
+  return 'token invalid';
 }
 
 /**
  * Builds the JWT verifier once (jose caches a remote JWKS and refetches on unknown kid). Missing, invalid or expired
- * tokens become 401 `UNAUTHENTICATED` with a `WWW-Authenticate` challenge; a token without a valid tenant claim is
- * invalid too.
+ * tokens, tokens whose claims do not fit the schema, live too long or were issued in the future, and tokens without a
+ * valid tenant claim become 401 `UNAUTHENTICATED` with a `WWW-Authenticate` challenge naming the reason.
  * @example const verify = createVerifier(config.jwt); const identity = await verify(req.headers.get('authorization'));
  */
 export function createVerifier(jwt: JwtOptions): Verify {
   const keys: JWTVerifyGetKey = jwt.jwksUrl
     ? createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 })
     : createLocalJWKSet(jwt.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  const limits = { clockSkewS: jwt.clockSkewS, maxTokenLifetimeS: jwt.maxTokenLifetimeS };
 
   return async function verify(authorization) {
     if (!authorization?.startsWith('Bearer ')) {
       throw unauthenticated('missing bearer token', 'invalid_request', 'bearer token required');
     }
     const token = authorization.slice('Bearer '.length).trim();
+    let payload: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: jwt.issuer,
         audience: jwt.audience,
         clockTolerance: jwt.clockSkewS,
         algorithms: ['ES256', 'RS256', 'EdDSA'],
         requiredClaims: ['sub', 'exp'],
-      });
-      const tenant = payload[jwt.tenantClaim];
-      if (!isTenant(tenant)) throw unauthenticated('token has no valid tenant claim', 'invalid_token', 'no tenant');
-      const { roles, clearances, purposes } = payload as Record<string, unknown>;
-      return {
-        tenant,
-        subject: payload.sub!,
-        sessionId: typeof payload.sid === 'string' ? payload.sid : payload.jti,
-        attributes: { roles: roles ?? [], clearances: clearances ?? [], purposes: purposes ?? [] },
-      };
+      }));
     } catch (err) {
-      if (err instanceof HttpError) throw err;
-      const description = err instanceof errors.JWTExpired ? 'token expired' : 'token invalid';
-      throw unauthenticated(description, 'invalid_token', description);
+      throw invalidToken(describeJoseError(err));
+    }
+    const tenant = payload[jwt.tenantClaim];
+    if (!isTenant(tenant)) throw unauthenticated('token has no valid tenant claim', 'invalid_token', 'no tenant');
+    try {
+      return { tenant, ...checkClaims(payload, limits, Math.floor(Date.now() / 1000)) };
+    } catch (err) {
+      if (err instanceof ClaimError) throw invalidToken(err.message);
+      throw err;
     }
   };
 }

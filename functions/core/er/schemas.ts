@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dataClasses, entityKinds, licences } from '../graph/types.js';
+import { invalidText } from '../json/text.js';
 
 /** Ids, tenants and idempotency keys: what the graph accepts as an id (printable, no spaces, ≤ 128). */
 export const keySchema = z
@@ -54,7 +55,12 @@ export const sourceRecordSchema = z
     dataClass: z.enum(dataClasses),
     attributes: z.record(z.string(), z.unknown()).default({}),
   })
-  .refine((r) => Buffer.byteLength(JSON.stringify(r)) <= maxRecordBytes, `must serialise to ≤ ${maxRecordBytes} bytes`);
+  .refine((r) => Buffer.byteLength(JSON.stringify(r)) <= maxRecordBytes, `must serialise to ≤ ${maxRecordBytes} bytes`)
+  // A string the queue or the graph cannot carry would be refused downstream on every retry: refuse it here.
+  .superRefine((r, ctx) => {
+    const bad = invalidText(r);
+    if (bad) ctx.addIssue({ code: 'custom', path: bad.path, message: `text ${bad.problem}` });
+  });
 
 export type SourceRecord = z.output<typeof sourceRecordSchema>;
 export type SourceRecordInput = z.input<typeof sourceRecordSchema>;

@@ -1,16 +1,33 @@
 /**
  * Entity and relationship writes as transaction functions. They take a `ManagedTransaction`, so a caller can combine
  * several in one transaction (ER: exactly-once marker + upsert + link) and the driver retries the whole unit on
- * transient errors. Each validates its own input, so every caller gets the same checks.
+ * transient errors. Each validates its own input, so every caller gets the same checks, and consults the caller's
+ * write guard (when given) on the state it read in the same transaction, before it writes.
  */
 import { randomUUID } from 'node:crypto';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { entityLifecycleCypher, linkCypher, liveIdsCypher, upsertEntityCypher } from './cypher/writes.js';
+import {
+  entityLifecycleCypher,
+  linkCypher,
+  liveClassesCypher,
+  reclassifyEntityCypher,
+  upsertEntityCypher,
+} from './cypher/writes.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { epochMs, type Props, type RelRow, toEntity, toNumber, toRelationship } from './model.js';
 import { nameTokens } from './name-tokens.js';
-import type { Entity, EntityInput, ExpiryRule, LinkInput, Relationship } from './types.js';
-import { entityInputSchema, linkInputSchema, parseInput, parseTenant } from './validation.js';
+import type {
+  DataClass,
+  Entity,
+  EntityInput,
+  ExpiryRule,
+  LinkInput,
+  ReclassifyInput,
+  ReclassifyResult,
+  Relationship,
+  WriteGuard,
+} from './types.js';
+import { entityInputSchema, linkInputSchema, parseInput, parseTenant, reclassifyInputSchema } from './validation.js';
 
 /** Options of a write: the retention rule that stamps `expiresAt`, and the clock (tests move it). */
 export interface WriteOptions {
@@ -18,6 +35,21 @@ export interface WriteOptions {
   expiry?: ExpiryRule;
   /** Epoch ms of the write. @default Date.now() */
   now?: number;
+}
+
+/** An entity's stored state as a write sees it; `fresh` means a write collects it anew (absent, expired, tombstoned). */
+async function lifecycle(tx: ManagedTransaction, tenant: string, id: string, now: number) {
+  const old = (await tx.run(entityLifecycleCypher.cypher, { tenant, id })).records[0]?.toObject() ?? {};
+  const expiry = old.expiresAt == null ? null : toNumber(old.expiresAt);
+  return {
+    exists: old.exists === true,
+    dataClass: (old.dataClass ?? null) as DataClass | null,
+    createdAtMs: old.createdAt == null ? now : toNumber(old.createdAt),
+    expiry,
+    legalHold: old.legalHold === true,
+    merged: old.merged === true,
+    fresh: !old.exists || old.tombstonedAt != null || (expiry !== null && expiry <= now),
+  };
 }
 
 /**
@@ -31,26 +63,28 @@ export async function upsertEntityTx(
   tenant: string,
   input: EntityInput,
   options: WriteOptions = {},
+  guard?: WriteGuard,
 ): Promise<Entity> {
   const t = parseTenant(tenant);
   const v = parseInput(entityInputSchema, input, 'entity input');
   const id = v.id ?? randomUUID();
   const now = options.now ?? Date.now();
-  const old = (await tx.run(entityLifecycleCypher.cypher, { tenant: t, id })).records[0]?.toObject() ?? {};
-  const oldExpiry = old.expiresAt == null ? null : toNumber(old.expiresAt);
-  const fresh = !old.exists || old.tombstonedAt != null || (oldExpiry !== null && oldExpiry <= now);
-  const createdAtMs = fresh ? now : toNumber(old.createdAt);
-  const legalHold = !fresh && old.legalHold === true;
+  const old = await lifecycle(tx, t, id, now);
+  // A record collected anew keeps nothing of the old one, so only a live (or merged) record has a class to protect.
+  const current = old.exists && (!old.fresh || old.merged) ? old.dataClass : null;
+  guard?.authorize('upsert', [{ id, current, next: v.dataClass }]);
+  const createdAtMs = old.fresh ? now : old.createdAtMs;
+  const legalHold = !old.fresh && old.legalHold;
   const expiresAt = options.expiry
     ? options.expiry({ dataClass: v.dataClass, createdAtMs, legalHold })
-    : fresh
+    : old.fresh
       ? null
-      : oldExpiry;
+      : old.expiry;
   const result = await tx.run(upsertEntityCypher.cypher, {
     tenant: t,
     id,
     now: epochMs(now),
-    fresh,
+    fresh: old.fresh,
     createdAt: epochMs(createdAtMs),
     expiresAt: expiresAt === null ? null : epochMs(expiresAt),
     kind: v.kind,
@@ -68,10 +102,33 @@ export async function upsertEntityTx(
   return toEntity(record.get('entity') as Props);
 }
 
-/** Creates a typed relationship between two live entities of the tenant (NOT_FOUND when either is missing/merged). */
-export async function linkEntitiesTx(tx: ManagedTransaction, tenant: string, input: LinkInput): Promise<Relationship> {
+/** The classes of the live entities among `ids` that the guard lets the caller see (all of them without a guard). */
+async function visibleClasses(tx: ManagedTransaction, tenant: string, ids: string[], guard?: WriteGuard) {
+  const rows = (await tx.run(liveClassesCypher.cypher, { tenant, ids })).records[0]?.get('entities') as
+    | { id: string; dataClass: DataClass }[]
+    | undefined;
+  return new Map((rows ?? []).filter((r) => !guard || guard.visible(r.dataClass)).map((r) => [r.id, r.dataClass]));
+}
+
+/**
+ * Creates a typed relationship between two live entities of the tenant. NOT_FOUND when either is missing, merged or
+ * outside the guard's scope (the same answer for all three).
+ */
+export async function linkEntitiesTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  input: LinkInput,
+  guard?: WriteGuard,
+): Promise<Relationship> {
   const t = parseTenant(tenant);
   const v = parseInput(linkInputSchema, input, 'link input');
+  const classes = await visibleClasses(tx, t, [v.from, v.to], guard);
+  const missing = [v.from, v.to].find((id) => !classes.has(id));
+  if (missing) throw new NotFoundError('entity', missing);
+  guard?.authorize(
+    'link',
+    [v.from, v.to].map((id) => ({ id, current: classes.get(id)!, next: classes.get(id)! })),
+  );
   const result = await tx.run(linkCypher[v.type].cypher, {
     tenant: t,
     from: v.from,
@@ -83,10 +140,41 @@ export async function linkEntitiesTx(tx: ManagedTransaction, tenant: string, inp
     now: epochMs(),
   });
   const record = result.records[0];
-  if (!record) {
-    const live = await tx.run(liveIdsCypher.cypher, { tenant: t, ids: [v.from, v.to] });
-    const found = (live.records[0]?.get('ids') as string[] | undefined) ?? [];
-    throw new NotFoundError('entity', found.includes(v.from) ? v.to : v.from);
-  }
+  // Both were live when read; a concurrent merge can still hide one before the link matches.
+  if (!record) throw new ConflictError(`entity ${v.from} or ${v.to} was merged while linking; retry`);
   return toRelationship(record.toObject() as RelRow);
+}
+
+/**
+ * Sets the data class of a live entity, moving its expiry to the new class's retention tier. The only write that may
+ * lower a class; the guard decides whether this caller may. NOT_FOUND when the entity is missing, merged, expired or
+ * outside the guard's scope.
+ */
+export async function reclassifyEntityTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  input: ReclassifyInput,
+  options: WriteOptions = {},
+  guard?: WriteGuard,
+): Promise<ReclassifyResult> {
+  const t = parseTenant(tenant);
+  const v = parseInput(reclassifyInputSchema, input, 'reclassify input');
+  const now = options.now ?? Date.now();
+  const old = await lifecycle(tx, t, v.id, now);
+  const from = old.dataClass;
+  if (old.fresh || old.merged || !from || (guard && !guard.visible(from))) throw new NotFoundError('entity', v.id);
+  guard?.authorize('reclassify', [{ id: v.id, current: from, next: v.dataClass }]);
+  const expiresAt = options.expiry
+    ? options.expiry({ dataClass: v.dataClass, createdAtMs: old.createdAtMs, legalHold: old.legalHold })
+    : old.expiry;
+  const result = await tx.run(reclassifyEntityCypher.cypher, {
+    tenant: t,
+    id: v.id,
+    dataClass: v.dataClass,
+    now: epochMs(now),
+    expiresAt: expiresAt === null ? null : epochMs(expiresAt),
+  });
+  const record = result.records[0];
+  if (!record) throw new NotFoundError('entity', v.id);
+  return { entity: toEntity(record.get('entity') as Props), from, to: v.dataClass };
 }

@@ -5,7 +5,13 @@
 import { DomainError, type DomainErrorOptions } from '../errors.js';
 
 /** Stable codes for graph errors. */
-export type GraphErrorCode = 'NOT_FOUND' | 'RESULT_TOO_LARGE' | 'INVALID_INPUT' | 'CONFLICT' | 'GRAPH_UNAVAILABLE';
+export type GraphErrorCode =
+  | 'NOT_FOUND'
+  | 'RESULT_TOO_LARGE'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'GRAPH_UNAVAILABLE'
+  | 'BOOKMARK_NOT_REACHED';
 
 /** Base class: every graph error carries a stable code and optional context (never tenant data of someone else). */
 export class GraphError extends DomainError<GraphErrorCode> {}
@@ -49,5 +55,19 @@ export class ConflictError extends GraphError {
 export class GraphUnavailableError extends GraphError {
   constructor(options: { cause?: unknown } = {}) {
     super('GRAPH_UNAVAILABLE', 'the graph database is unavailable; retry later', options);
+  }
+}
+
+/**
+ * The database member serving a read had not caught up with the client's bookmark within the wait the repository
+ * allows. The write it stands for is committed; the read may be retried shortly.
+ */
+export class BookmarkNotReachedError extends GraphError {
+  constructor(waitMs: number, options: { cause?: unknown } = {}) {
+    super(
+      'BOOKMARK_NOT_REACHED',
+      `the graph has not yet reached the write named by x-gg-bookmark (waited ${waitMs} ms); retry the read shortly`,
+      { ...options, context: { waitMs } },
+    );
   }
 }

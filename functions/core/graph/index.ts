@@ -2,7 +2,7 @@
 export * from './cypher/reads.js';
 export type { CostHint, CypherKind, CypherTemplate, ReadTemplate } from './cypher/template.js';
 export { createDriver, type DriverOptions } from './driver.js';
-export { linkEntitiesTx, upsertEntityTx, type WriteOptions } from './entity-writes.js';
+export { linkEntitiesTx, reclassifyEntityTx, upsertEntityTx, type WriteOptions } from './entity-writes.js';
 export * from './errors.js';
 export { type MergeSnapshot, mergeEntitiesTx, type SnapshotRel, unmergeTx, type WithTouched } from './merge.js';
 export { migrate } from './migrations.js';

@@ -7,20 +7,21 @@ import { nameTokens } from './name-tokens.js';
 import { type DataClass, type Licence, licences, type Source } from './types.js';
 
 /**
- * How strictly a data class is handled: the number of audiences policies/data.json redacts it for, +0.5 when it is
- * PII. A merged entity takes the stricter class of the two, so merging never lowers protection.
+ * How sensitive a data class is: the `sensitivity` order of policies/data.json (a unit test keeps the two equal). A
+ * merged entity takes the more sensitive class of the two, so merging never lowers protection and the write policy,
+ * which refuses a lowering outside reclassify, never refuses a merge for the class it produces.
  */
-const dataClassRank: Record<DataClass, number> = {
+export const dataClassRank: Readonly<Record<DataClass, number>> = {
   ENTITY: 0,
-  TELEMETRY: 0,
-  CASE_NOTE: 1,
-  FINANCIAL: 1,
-  SESSION: 2,
-  CONTRACT: 2,
-  CONTACT: 2.5,
-  PII: 2.5,
-  CREDENTIAL: 3,
-  IDENTITY_DOCUMENT: 3.5,
+  TELEMETRY: 1,
+  CASE_NOTE: 2,
+  FINANCIAL: 3,
+  SESSION: 4,
+  CONTRACT: 5,
+  CONTACT: 6,
+  PII: 7,
+  CREDENTIAL: 8,
+  IDENTITY_DOCUMENT: 9,
 };
 
 const union = (a: unknown, b: unknown): string[] => [

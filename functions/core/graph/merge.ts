@@ -23,7 +23,7 @@ import {
 import { ConflictError, NotFoundError } from './errors.js';
 import { mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
 import { decodeProps, encodeProps, epochMs, type Props, type TaggedPairs, toEntity, toNumber } from './model.js';
-import type { MergeResult, RelType, UnmergeResult } from './types.js';
+import type { DataClass, MergeResult, RelType, UnmergeResult, WriteGuard } from './types.js';
 import { mergeInputSchema, parseInput, parseTenant, unmergeInputSchema } from './validation.js';
 
 /** A relationship as a snapshot keeps it: type, original endpoints, tagged properties. */
@@ -58,6 +58,11 @@ async function lockAndLoad(tx: ManagedTransaction, tenant: string, survivorId: s
   return { survivor: s ? encodeProps(s) : null, merged: m ? encodeProps(m) : null };
 }
 
+/** `props` when the guard lets the caller see its class (always without a guard), else null: hidden reads as absent. */
+function seen(props: Props | null, guard: WriteGuard | undefined): Props | null {
+  return props && (!guard || guard.visible(props.dataClass as DataClass)) ? props : null;
+}
+
 /** Recreates relationships grouped by type (one static template per type); fails if an endpoint has vanished. */
 async function createRels(tx: ManagedTransaction, tenant: string, rels: SnapshotRel[]): Promise<void> {
   const byType = new Map<RelType, SnapshotRel[]>();
@@ -75,21 +80,31 @@ async function createRels(tx: ManagedTransaction, tenant: string, rels: Snapshot
 /**
  * Merges `mergedId` into `survivorId` in the caller's transaction: names, identifiers, sources and attributes are
  * united (survivor wins on attribute keys), the stricter data class and licence win, relationships move.
- * NOT_FOUND when either entity is missing, CONFLICT when either is already merged.
+ * NOT_FOUND when either entity is missing or outside the guard's scope, CONFLICT when either is already merged.
  */
 export async function mergeEntitiesTx(
   tx: ManagedTransaction,
   tenant: string,
   input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+  guard?: WriteGuard,
 ): Promise<WithTouched<MergeResult>> {
   const t = parseTenant(tenant);
   const { survivorId, mergedId, reason, actor } = parseInput(mergeInputSchema, input, 'merge input');
-  const { survivor, merged } = await lockAndLoad(tx, t, survivorId, mergedId);
+  const loaded = await lockAndLoad(tx, t, survivorId, mergedId);
+  const survivor = seen(loaded.survivor, guard);
+  const merged = seen(loaded.merged, guard);
   if (!survivor) throw new NotFoundError('entity', survivorId);
   if (!merged) throw new NotFoundError('entity', mergedId);
   if (survivor.mergedInto != null)
     throw new ConflictError(`entity ${survivorId} is itself merged; merge into its survivor`);
   if (merged.mergedInto != null) throw new ConflictError(`entity ${mergedId} is already merged`);
+  const now = Date.now();
+  const survivorAfter = mergedSurvivorProps(survivor, merged, now);
+  const next = survivorAfter.dataClass as DataClass;
+  guard?.authorize('merge', [
+    { id: survivorId, current: survivor.dataClass as DataClass, next },
+    { id: mergedId, current: merged.dataClass as DataClass, next },
+  ]);
 
   const rows = (await tx.run(entityRelsCypher.cypher, { tenant: t, id: mergedId, relTypes: allRelTypes })).records;
   const rels = rows.map((r) => ({
@@ -106,7 +121,6 @@ export async function mergeEntitiesTx(
   const moved = rels.filter(({ rel }) => !(pair.has(rel.from) && pair.has(rel.to))).map(({ rel }) => rel);
 
   const mergeId = randomUUID();
-  const now = Date.now();
   const onSurvivor = (id: string) => (id === mergedId ? survivorId : id);
   await createRels(
     tx,
@@ -120,7 +134,6 @@ export async function mergeEntitiesTx(
   );
   await tx.run(deleteRelsCypher.cypher, { tenant: t, eids: rels.map((r) => r.eid) });
 
-  const survivorAfter = mergedSurvivorProps(survivor, merged, now);
   const saved = await tx.run(setEntityPropsCypher.cypher, {
     tenant: t,
     id: survivorId,
@@ -151,13 +164,15 @@ export async function mergeEntitiesTx(
 /**
  * Undoes a merge in the caller's transaction: removes the moved copies, restores the merged entity and every
  * moved/removed relationship exactly, and the survivor's pre-merge properties (a property changed after the merge
- * keeps its newer value). NOT_FOUND for an unknown merge; CONFLICT when already undone, or when a later merge moved
- * the same entities or relationships again (undo that one first).
+ * keeps its newer value). NOT_FOUND for an unknown merge or one whose entities are outside the guard's scope;
+ * CONFLICT when already undone, or when a later merge moved the same entities or relationships again (undo that one
+ * first).
  */
 export async function unmergeTx(
   tx: ManagedTransaction,
   tenant: string,
   input: { mergeId: string; actor: string },
+  guard?: WriteGuard,
 ): Promise<WithTouched<UnmergeResult>> {
   const t = parseTenant(tenant);
   const { mergeId, actor } = parseInput(unmergeInputSchema, input, 'unmerge input');
@@ -165,12 +180,15 @@ export async function unmergeTx(
     | Props
     | undefined;
   if (!record) throw new NotFoundError('merge', mergeId);
-  if (record.undoneAt != null) throw new ConflictError(`merge ${mergeId} was already undone`);
-  const snapshot = JSON.parse(String(record.snapshot)) as MergeSnapshot;
   const survivorId = String(record.survivorId);
   const mergedId = String(record.mergedId);
-
   const { survivor, merged } = await lockAndLoad(tx, t, survivorId, mergedId);
+  // Checked before any other answer, so a merge of entities the caller cannot see is indistinguishable from none.
+  const hidden = [survivor, merged].some((p) => p && !seen(p, guard));
+  if (hidden) throw new NotFoundError('merge', mergeId);
+  if (record.undoneAt != null) throw new ConflictError(`merge ${mergeId} was already undone`);
+  const snapshot = JSON.parse(String(record.snapshot)) as MergeSnapshot;
+
   if (!survivor || !merged || merged.mergedInto !== survivorId) {
     throw new ConflictError(`entity ${mergedId} is no longer merged into ${survivorId}`);
   }
@@ -183,9 +201,13 @@ export async function unmergeTx(
   if (copies.length !== snapshot.moved.length) {
     throw new ConflictError(`relationships moved by merge ${mergeId} were moved again by a later merge; undo it first`);
   }
+  const survivorProps = restoredSurvivorProps(snapshot.survivorBefore, snapshot.survivorAfter, survivor);
+  guard?.authorize('unmerge', [
+    { id: survivorId, current: survivor.dataClass as DataClass, next: survivorProps.dataClass as DataClass },
+    { id: mergedId, current: merged.dataClass as DataClass, next: snapshot.merged.dataClass as DataClass },
+  ]);
   await tx.run(deleteRelsCypher.cypher, { tenant: t, eids: copies });
 
-  const survivorProps = restoredSurvivorProps(snapshot.survivorBefore, snapshot.survivorAfter, survivor);
   const s = await tx.run(setEntityPropsCypher.cypher, { tenant: t, id: survivorId, props: decodeProps(survivorProps) });
   const m = await tx.run(setEntityPropsCypher.cypher, { tenant: t, id: mergedId, props: decodeProps(snapshot.merged) });
   const rels = [...snapshot.moved, ...snapshot.removed];

@@ -15,13 +15,21 @@ import {
   searchCypher,
 } from './cypher/reads.js';
 import type { ReadTemplate } from './cypher/template.js';
-import { linkEntitiesTx, upsertEntityTx } from './entity-writes.js';
-import { ConflictError, GraphError, GraphUnavailableError, InvalidInputError, ResultTooLargeError } from './errors.js';
+import { linkEntitiesTx, reclassifyEntityTx, upsertEntityTx } from './entity-writes.js';
+import {
+  BookmarkNotReachedError,
+  ConflictError,
+  GraphError,
+  GraphUnavailableError,
+  InvalidInputError,
+  ResultTooLargeError,
+} from './errors.js';
 import { luceneNameQuery } from './lucene.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
 import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toRelationship } from './model.js';
 import { nameTokens } from './name-tokens.js';
 import {
+  type DataClass,
   type Entity,
   type EntityInput,
   type ExpiryRule,
@@ -36,10 +44,13 @@ import {
   type Path,
   type PathQuery,
   type ReadOptions,
+  type ReclassifyInput,
+  type ReclassifyResult,
   type Relationship,
   type SearchHit,
   type SearchQuery,
   type UnmergeResult,
+  type WriteGuard,
   type WriteResult,
 } from './types.js';
 import {
@@ -58,6 +69,11 @@ export interface RepositoryOptions {
   database?: string;
   /** Server-side transaction timeout; a runaway read is killed rather than holding a replica. */
   txTimeoutMs?: number;
+  /**
+   * Longest wait for a read's bookmarks before BOOKMARK_NOT_REACHED. The server's own wait (30 s by default) ignores the
+   * transaction timeout, so the repository bounds it, well under the edge's origin timeout. @default 2000
+   */
+  bookmarkWaitMs?: number;
   /** Retention rule stamping `expiresAt` on upserts (functions/core/retention `policyExpiry`). */
   expiry?: ExpiryRule;
   /** Epoch ms clock for expiry filtering and write times; tests move it. @default Date.now */
@@ -83,6 +99,9 @@ function mapDriverError(error: unknown): unknown {
     if (error.code === 'ServiceUnavailable' || error.code === 'SessionExpired') {
       return new GraphUnavailableError({ cause: error });
     }
+    if (error.code === 'Neo.TransientError.Transaction.BookmarkTimeout') {
+      return new BookmarkNotReachedError(0, { cause: error });
+    }
     if (error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
       return new ConflictError('the write conflicts with an existing record', { cause: error });
     }
@@ -94,6 +113,7 @@ function mapDriverError(error: unknown): unknown {
 export class Neo4jGraphRepository implements GraphRepository {
   private readonly database: string | undefined;
   private readonly txTimeoutMs: number;
+  private readonly bookmarkWaitMs: number;
   private readonly expiry: ExpiryRule | undefined;
   private readonly clock: () => number;
 
@@ -103,6 +123,7 @@ export class Neo4jGraphRepository implements GraphRepository {
   ) {
     this.database = options.database;
     this.txTimeoutMs = options.txTimeoutMs ?? 10_000;
+    this.bookmarkWaitMs = options.bookmarkWaitMs ?? 2_000;
     this.expiry = options.expiry;
     this.clock = options.clock ?? Date.now;
   }
@@ -119,17 +140,38 @@ export class Neo4jGraphRepository implements GraphRepository {
   ): Promise<T> {
     const bookmarks = parseInput(bookmarksSchema, options?.bookmarks, 'bookmarks');
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ, bookmarks, database: this.database });
+    // executeRead calls the work only once BEGIN succeeded, that is once the member has reached the bookmarks.
+    let begun = false;
+    let abandoned = false;
     try {
-      const value = await session.executeRead(work, {
-        timeout: this.txTimeoutMs,
-        metadata: { template: template.name },
-      });
+      const reading = session.executeRead(
+        (tx) => {
+          begun = true;
+          return work(tx);
+        },
+        { timeout: this.txTimeoutMs, metadata: { template: template.name } },
+      );
+      const value = bookmarks?.length ? await this.capBookmarkWait(reading, () => begun) : await reading;
       return capPayload(template, value);
     } catch (error) {
+      abandoned = error instanceof BookmarkNotReachedError && !begun;
       throw mapDriverError(error);
     } finally {
-      await session.close();
+      // A session still waiting on BEGIN closes only when the server gives up; the request must not wait for that.
+      if (abandoned) session.close().catch(() => undefined);
+      else await session.close();
     }
+  }
+
+  /** Rejects with BOOKMARK_NOT_REACHED when the transaction has not begun within `bookmarkWaitMs`. */
+  private capBookmarkWait<T>(reading: Promise<T>, begun: () => boolean): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        if (!begun()) reject(new BookmarkNotReachedError(this.bookmarkWaitMs));
+      }, this.bookmarkWaitMs);
+    });
+    return Promise.race([reading, waited]).finally(() => clearTimeout(timer));
   }
 
   private async write<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>) {
@@ -218,35 +260,54 @@ export class Neo4jGraphRepository implements GraphRepository {
     });
   }
 
-  async upsertEntity(tenant: string, input: EntityInput): Promise<WriteResult<Entity>> {
+  async upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard): Promise<WriteResult<Entity>> {
     const options = { expiry: this.expiry, now: this.clock() };
-    const { value, bookmarks } = await this.write('upsertEntity', (tx) => upsertEntityTx(tx, tenant, input, options));
+    const { value, bookmarks } = await this.write('upsertEntity', (tx) =>
+      upsertEntityTx(tx, tenant, input, options, guard),
+    );
     return { value, touched: [value.id], bookmarks };
   }
 
-  async linkEntities(tenant: string, input: LinkInput): Promise<WriteResult<Relationship>> {
-    const { value, bookmarks } = await this.write('linkEntities', (tx) => linkEntitiesTx(tx, tenant, input));
+  async linkEntities(tenant: string, input: LinkInput, guard?: WriteGuard): Promise<WriteResult<Relationship>> {
+    const { value, bookmarks } = await this.write('linkEntities', (tx) => linkEntitiesTx(tx, tenant, input, guard));
     return { value, touched: [value.from, value.to], bookmarks };
   }
 
   async mergeEntity(
     tenant: string,
     input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+    guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>> {
-    const { value, bookmarks } = await this.write('mergeEntity', (tx) => mergeEntitiesTx(tx, tenant, input));
+    const { value, bookmarks } = await this.write('mergeEntity', (tx) => mergeEntitiesTx(tx, tenant, input, guard));
     const { touched, ...result } = value;
     return { value: result, touched, bookmarks };
   }
 
-  async unmergeEntity(tenant: string, input: { mergeId: string; actor: string }): Promise<WriteResult<UnmergeResult>> {
-    const { value, bookmarks } = await this.write('unmergeEntity', (tx) => unmergeTx(tx, tenant, input));
+  async unmergeEntity(
+    tenant: string,
+    input: { mergeId: string; actor: string },
+    guard?: WriteGuard,
+  ): Promise<WriteResult<UnmergeResult>> {
+    const { value, bookmarks } = await this.write('unmergeEntity', (tx) => unmergeTx(tx, tenant, input, guard));
     const { touched, ...result } = value;
     return { value: result, touched, bookmarks };
+  }
+
+  async reclassifyEntity(
+    tenant: string,
+    input: ReclassifyInput,
+    guard?: WriteGuard,
+  ): Promise<WriteResult<ReclassifyResult>> {
+    const options = { expiry: this.expiry, now: this.clock() };
+    const { value, bookmarks } = await this.write('reclassifyEntity', (tx) =>
+      reclassifyEntityTx(tx, tenant, input, options, guard),
+    );
+    return { value, touched: [value.entity.id], bookmarks };
   }
 
   async exportEntities(
     tenant: string,
-    query: { selection: ExportSelection; limit: number },
+    query: { selection: ExportSelection; limit: number; dataClasses: readonly DataClass[] },
     options?: ReadOptions,
   ): Promise<ExportEntity[]> {
     const t = parseTenant(tenant);
@@ -256,6 +317,7 @@ export class Neo4jGraphRepository implements GraphRepository {
       tenant: t,
       ids: q.selection.ids ?? [],
       kinds: q.selection.kinds ?? [],
+      dataClasses: q.dataClasses,
       limitPlusOne: int(q.limit + 1),
       now: this.now(),
     };

@@ -125,6 +125,39 @@ export interface EntityInput {
  */
 export type ExpiryRule = (record: { dataClass: DataClass; createdAtMs: number; legalHold: boolean }) => number | null;
 
+/** The writes the write policy decides (graphgate/write/decision), one name per kind of repository write. */
+export type WriteOperation = 'upsert' | 'link' | 'merge' | 'unmerge' | 'reclassify';
+
+/** What a write does to one entity's data class; `current` is null when the write creates the entity. */
+export interface ClassChange {
+  id: string;
+  current: DataClass | null;
+  next: DataClass;
+}
+
+/**
+ * Authorisation of one write inside the tenant, consulted in the write transaction after the entities it touches are
+ * read and before anything is written, so the decision is made on the state the write changes.
+ */
+export interface WriteGuard {
+  /** May the caller see an entity of this class? One it may not see is answered exactly as a missing one. */
+  visible(dataClass: DataClass): boolean;
+  /** Throws to refuse the write; the transaction is then rolled back. */
+  authorize(operation: WriteOperation, changes: ClassChange[]): void;
+}
+
+/** A change of an existing entity's data class (the only write that may lower it). */
+export interface ReclassifyInput {
+  id: string;
+  dataClass: DataClass;
+}
+
+export interface ReclassifyResult {
+  entity: Entity;
+  from: DataClass;
+  to: DataClass;
+}
+
 /** Which live entities an export reads: by ids, or every entity of some kinds (ordered by id). */
 export type ExportSelection = { ids: string[]; kinds?: undefined } | { kinds: EntityKind[]; ids?: undefined };
 
@@ -174,22 +207,35 @@ export interface WriteResult<T> {
   bookmarks: string[];
 }
 
+/**
+ * The graph port. Writes take an optional {@link WriteGuard}: the origin, acting for a caller, always passes one; trusted
+ * services inside the platform (entity resolution, replay) write without one.
+ */
 export interface GraphRepository {
   getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null>;
   neighbors(tenant: string, query: NeighborsQuery, options?: ReadOptions): Promise<Neighborhood | null>;
   search(tenant: string, query: SearchQuery, options?: ReadOptions): Promise<SearchHit[]>;
   path(tenant: string, query: PathQuery, options?: ReadOptions): Promise<Path | null>;
-  upsertEntity(tenant: string, input: EntityInput): Promise<WriteResult<Entity>>;
-  linkEntities(tenant: string, input: LinkInput): Promise<WriteResult<Relationship>>;
+  upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard): Promise<WriteResult<Entity>>;
+  linkEntities(tenant: string, input: LinkInput, guard?: WriteGuard): Promise<WriteResult<Relationship>>;
   mergeEntity(
     tenant: string,
     input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+    guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>>;
-  unmergeEntity(tenant: string, input: { mergeId: string; actor: string }): Promise<WriteResult<UnmergeResult>>;
-  /** Live, unexpired entities for an export; more than `limit` matches fail with RESULT_TOO_LARGE (never truncated). */
+  unmergeEntity(
+    tenant: string,
+    input: { mergeId: string; actor: string },
+    guard?: WriteGuard,
+  ): Promise<WriteResult<UnmergeResult>>;
+  reclassifyEntity(tenant: string, input: ReclassifyInput, guard?: WriteGuard): Promise<WriteResult<ReclassifyResult>>;
+  /**
+   * Live, unexpired entities of the given data classes for an export (others are left out as if absent); more than
+   * `limit` matches fail with RESULT_TOO_LARGE (never truncated).
+   */
   exportEntities(
     tenant: string,
-    query: { selection: ExportSelection; limit: number },
+    query: { selection: ExportSelection; limit: number; dataClasses: readonly DataClass[] },
     options?: ReadOptions,
   ): Promise<ExportEntity[]>;
 }

@@ -63,6 +63,7 @@ export const exportQuerySchema = z.object({
     z.object({ kinds: z.array(z.enum(entityKinds)).min(1).max(entityKinds.length), ids: z.undefined().optional() }),
   ]),
   limit: z.int().min(1).max(maxExportRows),
+  dataClasses: z.array(z.enum(dataClasses)).max(dataClasses.length),
 });
 
 export const linkInputSchema = z
@@ -99,6 +100,8 @@ export const mergeInputSchema = z
     actor: z.string().min(1).max(200),
   })
   .refine((v) => v.survivorId !== v.mergedId, { message: 'cannot merge an entity into itself', path: ['mergedId'] });
+
+export const reclassifyInputSchema = z.object({ id: idSchema, dataClass: z.enum(dataClasses) });
 
 export const unmergeInputSchema = z.object({ mergeId: idSchema, actor: z.string().min(1).max(200) });
 

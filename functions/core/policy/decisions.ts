@@ -59,7 +59,10 @@ export const decisionSchemas = {
     ...base,
     exemption: z.string().nullable(),
     audit: z.boolean(),
+    /** The stage/tenant setting in force (policy data `config.stepup.enforcement`). */
+    enforcement: z.enum(['enforce', 'monitor', 'exempt']),
   }),
+  'graphgate/write/decision': z.object({ ...base, lowering: z.boolean() }),
 } as const satisfies Record<Entrypoint, z.ZodType>;
 
 /** What the engine adds to every decision. */

@@ -11,6 +11,7 @@ export const ENTRYPOINTS = [
   'graphgate/kanon/plan',
   'graphgate/kanon/decision',
   'graphgate/stepup/decision',
+  'graphgate/write/decision',
 ] as const;
 
 /** One of the compiled decision entrypoints. */

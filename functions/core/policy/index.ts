@@ -21,3 +21,4 @@ export {
   type RevisionFile,
   readPolicyBundle,
 } from './wasm-engine.js';
+export { decideWrite, type WriteDecision, type WriteRequest } from './write.js';

@@ -97,7 +97,7 @@ describe('decisions on real inputs', () => {
     expect(held).toMatchObject({ allow: true, tier: 'legal-hold', held: true, expires_at_ms: null });
   });
 
-  it('skips step-up only through an exemption and marks it for audit', () => {
+  it('skips step-up only through an exemption and marks every sensitive call for audit', () => {
     const op = { operation: { name: 'MergeEntity', sensitive: true } };
     const service = engine.evaluate('graphgate/stepup/decision', {
       caller: { kind: 'service', service: 'er-intake' },
@@ -105,7 +105,7 @@ describe('decisions on real inputs', () => {
     });
     const person = engine.evaluate('graphgate/stepup/decision', { caller: { kind: 'human' }, request: op });
     expect(service).toMatchObject({ allow: true, audit: true, exemption: 'er-auto-merge' });
-    expect(person).toMatchObject({ allow: false, audit: false });
+    expect(person).toMatchObject({ allow: false, audit: true, enforcement: 'enforce' });
   });
 
   it('fingerprints scope stably and separates different scopes', () => {

@@ -1,8 +1,12 @@
 import { SignatureError } from './errors.js';
+import { forwardedHeaders } from './forwarded-headers.js';
+import { constantTimeEqual, fromBase64Url, hmac, randomToken, sha256Hex, toBase64Url } from './hmac.js';
+import type { NonceStore } from './nonces.js';
 
 /**
- * The edge asserts who is calling to the origin with an HMAC-SHA256 over tenant, claims, timestamp, method, path and
- * body hash. The origin refuses unsigned or forged calls, and calls outside the clock-skew window (replay bound).
+ * The edge asserts who is calling to the origin with an HMAC-SHA256 over tenant, claims, timestamp, a random nonce,
+ * method, path, body hash and every forwarded client header (./forwarded-headers.ts). The origin refuses unsigned or
+ * forged calls, calls outside a short clock-skew window, and a second call with a nonce it has already seen.
  *
  * Web Crypto only (crypto.subtle), so the same code signs on Lambda@Edge, Workers and Node and verifies on Lambda.
  */
@@ -10,8 +14,12 @@ export const signatureHeaders = {
   tenant: 'x-gg-tenant',
   claims: 'x-gg-claims',
   timestamp: 'x-gg-ts',
+  nonce: 'x-gg-nonce',
   signature: 'x-gg-signature',
 } as const;
+
+/** Default largest accepted |now − timestamp|: long enough for clock drift and one hop, short enough to bound replay. */
+export const defaultMaxSkewS = 30;
 
 /** What the edge asserts about the caller; the origin trusts it only with a valid signature. */
 export interface InternalClaims {
@@ -30,96 +38,83 @@ export interface SigningKey {
 }
 
 const encoder = new TextEncoder();
+const noncePattern = /^[A-Za-z0-9_-]{16,64}$/;
 
-function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
-  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
-async function sha256Hex(body: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-// Imported keys are cached per secret: importKey costs more than the HMAC itself on every request.
-const importedKeys = new Map<string, Promise<CryptoKey>>();
-
-async function hmac(secret: string, message: string): Promise<Uint8Array> {
-  let key = importedKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    if (importedKeys.size > 16) importedKeys.clear();
-    importedKeys.set(secret, key);
-  }
-  return new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(message)));
-}
-
-function canonical(parts: {
+interface SignedParts {
   ts: string;
+  nonce: string;
   method: string;
   path: string;
   tenant: string;
   claims: string;
   bodyHash: string;
-}) {
-  return ['gg-v1', parts.ts, parts.method.toUpperCase(), parts.path, parts.tenant, parts.claims, parts.bodyHash].join(
+  headers: Headers;
+}
+
+// Header values cannot hold a newline, so one line per header keeps the material unambiguous; an absent header is its
+// bare name, so dropping a header changes the MAC as surely as changing it.
+function canonical(p: SignedParts): string {
+  const headerLines = forwardedHeaders.map((name) => {
+    const value = p.headers.get(name);
+    return value === null ? name : `${name}=${value}`;
+  });
+  return ['gg-v2', p.ts, p.nonce, p.method.toUpperCase(), p.path, p.tenant, p.claims, p.bodyHash, ...headerLines].join(
     '\n',
   );
 }
 
-/** Headers to add to a request to the origin. `path` is the URL path (no query), `body` the exact bytes sent. */
+/**
+ * Headers to add to a request to the origin. `path` is the URL path (no query), `body` the exact bytes sent and
+ * `headers` the forwarded client headers sent with it (any others in it are ignored).
+ * @example const signed = await signInternalRequest(key, { method: 'POST', path: '/graphql', body, headers }, claims);
+ */
 export async function signInternalRequest(
   key: SigningKey,
-  request: { method: string; path: string; body: Uint8Array | string },
+  request: { method: string; path: string; body: Uint8Array | string; headers?: Record<string, string> | Headers },
   claims: InternalClaims,
   now = Date.now(),
 ): Promise<Record<string, string>> {
   const body = typeof request.body === 'string' ? encoder.encode(request.body) : request.body;
   const claimsB64 = toBase64Url(encoder.encode(JSON.stringify(claims)));
   const ts = String(Math.floor(now / 1000));
+  const nonce = randomToken();
   const mac = await hmac(
     key.secret,
     canonical({
       ts,
+      nonce,
       method: request.method,
       path: request.path,
       tenant: claims.tenant,
       claims: claimsB64,
       bodyHash: await sha256Hex(body),
+      headers: new Headers(request.headers),
     }),
   );
   return {
     [signatureHeaders.tenant]: claims.tenant,
     [signatureHeaders.claims]: claimsB64,
     [signatureHeaders.timestamp]: ts,
+    [signatureHeaders.nonce]: nonce,
     [signatureHeaders.signature]: `${key.kid}.${toBase64Url(mac)}`,
   };
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 export interface VerifyOptions {
   /** Accepted keys by kid (current and, during rotation, previous). */
   keys: SigningKey[];
-  /** Largest accepted |now - timestamp| in seconds. */
+  /** The seen-set of nonces; a nonce seen within the window is a replay. */
+  nonces: NonceStore;
+  /** Largest accepted |now - timestamp| in seconds. @default defaultMaxSkewS */
   maxSkewS?: number;
   now?: number;
 }
 
-/** Verifies a signed internal request and returns the asserted claims, or throws a SignatureError with a stable code. */
+/**
+ * Verifies a signed internal request (`headers` are the request's own, forwarded client headers included) and returns
+ * the asserted claims, or throws a SignatureError with a stable code. The nonce is recorded only once the MAC holds,
+ * so nobody without the key can fill the seen-set.
+ */
 export async function verifyInternalRequest(
   headers: Headers,
   request: { method: string; path: string; body: Uint8Array },
@@ -128,13 +123,18 @@ export async function verifyInternalRequest(
   const tenant = headers.get(signatureHeaders.tenant);
   const claimsB64 = headers.get(signatureHeaders.claims);
   const ts = headers.get(signatureHeaders.timestamp);
+  const nonce = headers.get(signatureHeaders.nonce);
   const sig = headers.get(signatureHeaders.signature);
-  if (!tenant || !claimsB64 || !ts || !sig) {
+  if (!tenant || !claimsB64 || !ts || !nonce || !sig) {
     throw new SignatureError('UNSIGNED_REQUEST', 'the origin only accepts requests signed by the edge');
   }
   if (!/^\d{1,12}$/.test(ts)) throw new SignatureError('MALFORMED_SIGNATURE', 'x-gg-ts must be epoch seconds');
+  if (!noncePattern.test(nonce)) {
+    throw new SignatureError('MALFORMED_SIGNATURE', 'x-gg-nonce must be 16 to 64 base64url characters');
+  }
+  const maxSkewS = options.maxSkewS ?? defaultMaxSkewS;
   const skew = Math.abs((options.now ?? Date.now()) / 1000 - Number(ts));
-  if (skew > (options.maxSkewS ?? 60)) {
+  if (skew > maxSkewS) {
     throw new SignatureError('SIGNATURE_EXPIRED', `signature timestamp is ${Math.round(skew)} s away from now`);
   }
   const dot = sig.indexOf('.');
@@ -150,11 +150,13 @@ export async function verifyInternalRequest(
     key.secret,
     canonical({
       ts,
+      nonce,
       method: request.method,
       path: request.path,
       tenant,
       claims: claimsB64,
       bodyHash: await sha256Hex(request.body),
+      headers,
     }),
   );
   if (!constantTimeEqual(given, expected)) throw new SignatureError('BAD_SIGNATURE', 'signature does not match');
@@ -165,5 +167,19 @@ export async function verifyInternalRequest(
     throw new SignatureError('MALFORMED_SIGNATURE', 'claims are not base64url JSON', { cause });
   }
   if (claims.tenant !== tenant) throw new SignatureError('BAD_SIGNATURE', 'tenant header and claims disagree');
+  await claimNonce(options.nonces, tenant, nonce, maxSkewS);
   return claims;
+}
+
+// A timestamp is accepted from ts − skew to ts + skew, so the nonce must be remembered for twice the skew.
+async function claimNonce(nonces: NonceStore, tenant: string, nonce: string, maxSkewS: number): Promise<void> {
+  let first: boolean;
+  try {
+    first = await nonces.claim(tenant, nonce, 2 * maxSkewS + 1);
+  } catch (cause) {
+    throw new SignatureError('REPLAY_CHECK_UNAVAILABLE', 'the replay check is unavailable; retry shortly', { cause });
+  }
+  if (!first) {
+    throw new SignatureError('REPLAYED_REQUEST', 'this signed request was already received; sign every request anew');
+  }
 }

@@ -23,11 +23,14 @@ export interface StepUpAuditFields {
   grantRef?: string | null;
   operation?: string | null;
   scopes?: string[];
-  /** `ok`, `denied`, `exempted`, `not-enforced`. */
-  outcome: 'ok' | 'denied' | 'exempted' | 'not-enforced';
+  /**
+   * `ok` (valid grant), `denied` (refused), `exempted` (a policy exemption or the `exempt` setting), `monitored` (the
+   * `monitor` setting let a call without a valid grant run; `reason` says what was wrong with the grant).
+   */
+  outcome: 'ok' | 'denied' | 'exempted' | 'monitored';
   /** Stable error code of a failure (CHALLENGE_EXPIRED, GRANT_SESSION_MISMATCH, …), or the exemption id. */
   reason?: string | null;
-  /** Policy decision id when policy decided (exemptions). */
+  /** Id of the policy decision behind a sensitive call's outcome. */
   decisionId?: string | null;
 }
 

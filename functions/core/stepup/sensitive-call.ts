@@ -1,7 +1,8 @@
 /**
- * The gate in front of every sensitive call: enforcement flag, then the policy exemption
- * (`graphgate/stepup/decision`), then the grant. Every outcome — allowed, exempted, refused or run with enforcement
- * off — is written to the audit ledger.
+ * The gate in front of every sensitive call. Policy decides first (`graphgate/stepup/decision`, which reads the
+ * stage/tenant enforcement setting from policy data): an exemption runs the call; otherwise the grant is checked, and
+ * a missing or invalid grant refuses the call unless the setting is `monitor`. Every outcome — ok, exempted, monitored
+ * or denied — is written to the audit ledger with the decision id; there is no switch that skips the gate.
  */
 import type { AuditLedger } from '../audit/index.js';
 import type { PolicyEngine } from '../policy/index.js';
@@ -9,15 +10,15 @@ import { appendStepUpAudit } from './audit.js';
 import { StepUpError } from './errors.js';
 import type { GrantCaller, GrantChecker } from './grants.js';
 
-/** Header carrying the grant (sent by the client, forwarded by the edge). */
-export const stepUpGrantHeader = 'x-gg-step-up-grant';
+/** Header carrying the grant (sent by the client, forwarded by the edge, covered by the internal signature). */
+export { stepUpGrantHeader } from '../signing/forwarded-headers.js';
 
 export interface SensitiveCallGate {
   checkGrant: GrantChecker;
   ledger: AuditLedger;
   policy: PolicyEngine;
-  /** Feature flag: is enforcement on for this tenant (per stage and tenant, from config)? */
-  enforced: (tenant: string) => boolean;
+  /** The deployment stage, which selects the stage's enforcement setting in policy data. */
+  stage: string;
 }
 
 /** One call of a sensitive operation: who, with which claim attributes, what, and the grant it brought. */
@@ -37,7 +38,8 @@ function policyCaller(attributes: Record<string, unknown>) {
 
 /**
  * Decides a sensitive call and audits it. Resolves when the call may run; rejects with the grant's StepUpError (stable
- * code) when it may not. Errors that are not step-up refusals (a store down) propagate unaudited.
+ * code) when it may not. Errors that are not step-up refusals (a store or the policy down) propagate unaudited, and
+ * the call does not run.
  */
 export async function gateSensitiveCall(gate: SensitiveCallGate, call: SensitiveCall): Promise<void> {
   const { caller, operation, scopes } = call;
@@ -48,20 +50,19 @@ export async function gateSensitiveCall(gate: SensitiveCallGate, call: Sensitive
     operation,
     scopes,
   };
-  if (!gate.enforced(caller.tenant)) {
-    await appendStepUpAudit(gate.ledger, 'stepup.sensitive-call', { ...base, outcome: 'not-enforced' });
-    return;
-  }
   const decision = gate.policy.evaluate('graphgate/stepup/decision', {
     caller: policyCaller(caller.attributes),
     request: { operation: { name: operation, sensitive: true } },
+    tenant: caller.tenant,
+    stage: gate.stage,
   });
+  const decisionId = decision.decision_id;
   if (decision.allow && decision.exemption) {
     await appendStepUpAudit(gate.ledger, 'stepup.sensitive-call', {
       ...base,
       outcome: 'exempted',
       reason: decision.exemption,
-      decisionId: decision.decision_id,
+      decisionId,
     });
     return;
   }
@@ -73,18 +74,21 @@ export async function gateSensitiveCall(gate: SensitiveCallGate, call: Sensitive
       challengeId: grant.challengeId,
       credentialId: grant.credentialId,
       grantRef: grant.grantRef,
+      decisionId,
     });
   } catch (err) {
     if (!(err instanceof StepUpError)) throw err;
     const c = err.context as { challengeId?: string; credentialId?: string; grantRef?: string };
+    // allow without an exemption is the monitor setting: the call runs, and the missing grant is on record.
     await appendStepUpAudit(gate.ledger, 'stepup.sensitive-call', {
       ...base,
-      outcome: 'denied',
+      outcome: decision.allow ? 'monitored' : 'denied',
       reason: err.code,
       challengeId: c.challengeId ?? null,
       credentialId: c.credentialId ?? null,
       grantRef: c.grantRef ?? null,
+      decisionId,
     });
-    throw err;
+    if (!decision.allow) throw err;
   }
 }

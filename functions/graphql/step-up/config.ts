@@ -1,6 +1,7 @@
 /**
- * Step-up enforcement settings of the origin, part of its config (read once, loud). Kept apart from the origin's
- * config.ts so the feature flag and its stores read as one thing.
+ * Step-up settings of the origin, part of its config (read once, loud): where grants and the audit ledger live and
+ * what the 401 tells clients. How strictly step-up is enforced is not here: it is policy data
+ * (`config.stepup.enforcement` in policies/data.json, per stage and tenant), so no variable can switch the guard off.
  */
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../../core/config/env.js';
@@ -8,11 +9,6 @@ import { awsRegion, localEndpoint } from '../../core/config/shared-env.js';
 import { tableName, tables } from '../../core/resources/index.js';
 
 const envSchema = z.object({
-  /** `all` (default), `none`, or `tenants:<id>,<id>` for a staged roll-out per tenant. Set per stage by CDK. */
-  STEPUP_ENFORCE: z
-    .string()
-    .regex(/^(all|none|tenants:[a-z0-9-]+(,[a-z0-9-]+)*)$/, 'must be all, none or tenants:<id>[,<id>]')
-    .default('all'),
   /** Default: the stage's tables from functions/core/resources. */
   STEPUP_TABLE: z.string().min(3).optional(),
   AUDIT_TABLE: z.string().min(3).optional(),
@@ -24,8 +20,8 @@ const envSchema = z.object({
 });
 
 export interface StepUpEnforcementConfig {
-  /** Tenants with enforcement on: every tenant, none, or a list. */
-  enforce: 'all' | 'none' | string[];
+  /** Selects the stage's enforcement setting in policy data. */
+  stage: string;
   table: string;
   auditTable: string;
   dynamoEndpoint?: string;
@@ -37,14 +33,11 @@ export interface StepUpEnforcementConfig {
 /** Parses the step-up variables; throws a ConfigError naming every bad one. */
 export function loadStepUpEnforcement(env: NodeJS.ProcessEnv, stage: string): StepUpEnforcementConfig {
   const e = parseEnv(envSchema, env, 'origin step-up');
-  if (stage === 'local' && e.STEPUP_ENFORCE !== 'none' && !e.DYNAMODB_ENDPOINT) {
+  if (stage === 'local' && !e.DYNAMODB_ENDPOINT) {
     throw new ConfigError('DYNAMODB_ENDPOINT is required in the local stage: step-up grants live in dynalite');
   }
   return {
-    enforce:
-      e.STEPUP_ENFORCE === 'all' || e.STEPUP_ENFORCE === 'none'
-        ? e.STEPUP_ENFORCE
-        : e.STEPUP_ENFORCE.slice('tenants:'.length).split(','),
+    stage,
     table: e.STEPUP_TABLE ?? tableName(stage, tables.stepUp),
     auditTable: e.AUDIT_TABLE ?? tableName(stage, tables.auditLedger),
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,

@@ -5,15 +5,13 @@ import { createGrantChecker, dynamoDbStepUpStores } from '../../core/stepup/inde
 import type { StepUpEnforcementConfig } from './config.js';
 import type { StepUpGuardOptions } from './guard.js';
 
-/** The origin's step-up dependency, or undefined when enforcement is off for every tenant (no guard plugin). */
-export function stepUpGuardFromConfig(c: StepUpEnforcementConfig): StepUpGuardOptions | undefined {
-  if (c.enforce === 'none') return undefined;
+/** The origin's step-up dependency: always present, the policy decides per stage and tenant how strict it is. */
+export function stepUpGuardFromConfig(c: StepUpEnforcementConfig): StepUpGuardOptions {
   const client = dynamoClient({ region: c.region, endpoint: c.dynamoEndpoint });
-  const tenants = new Set(Array.isArray(c.enforce) ? c.enforce : []);
   return {
     checkGrant: createGrantChecker({ grants: dynamoDbStepUpStores({ client, tableName: c.table }).grants }),
     ledger: new DynamoDbAuditLedger({ client, tableName: c.auditTable }),
-    enforced: c.enforce === 'all' ? () => true : (tenant) => tenants.has(tenant),
+    stage: c.stage,
     optionsUrl: `${c.baseUrl}/authenticate/options`,
     registerUrl: `${c.baseUrl}/register/options`,
     maxAgeS: c.grantTtlS,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  DataClass,
   Entity,
   EntityInput,
   ExportEntity,
@@ -7,8 +8,11 @@ import type {
   GraphRepository,
   LinkInput,
   MergeResult,
+  ReclassifyInput,
+  ReclassifyResult,
   Relationship,
   UnmergeResult,
+  WriteGuard,
   WriteResult,
 } from '../../core/graph/types.js';
 
@@ -57,11 +61,12 @@ export class MemoryGraph implements GraphRepository {
     this.check();
     return null;
   }
-  async upsertEntity(tenant: string, input: EntityInput) {
+  async upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard) {
     this.check();
     const now = new Date().toISOString();
     const id = input.id ?? randomUUID();
     const prior = this.entities.get(this.key(tenant, id));
+    guard?.authorize('upsert', [{ id, current: prior?.dataClass ?? null, next: input.dataClass }]);
     const entity: Entity = {
       id,
       kind: input.kind,
@@ -110,11 +115,30 @@ export class MemoryGraph implements GraphRepository {
     this.check();
     return this.write({ mergeId: input.mergeId, restored: [], restoredRelationships: 0 }, []);
   }
-  async exportEntities(tenant: string, q: { selection: ExportSelection; limit: number }): Promise<ExportEntity[]> {
+  async reclassifyEntity(
+    tenant: string,
+    input: ReclassifyInput,
+    guard?: WriteGuard,
+  ): Promise<WriteResult<ReclassifyResult>> {
+    this.check();
+    const prior = this.entities.get(this.key(tenant, input.id));
+    if (!prior || (guard && !guard.visible(prior.dataClass))) {
+      throw Object.assign(new Error(`entity ${input.id} does not exist`), { code: 'NOT_FOUND' });
+    }
+    guard?.authorize('reclassify', [{ id: input.id, current: prior.dataClass, next: input.dataClass }]);
+    const entity = { ...prior, dataClass: input.dataClass, updatedAt: new Date().toISOString() };
+    this.entities.set(this.key(tenant, input.id), entity);
+    return this.write({ entity, from: prior.dataClass, to: input.dataClass }, [input.id]);
+  }
+  async exportEntities(
+    tenant: string,
+    q: { selection: ExportSelection; limit: number; dataClasses: readonly DataClass[] },
+  ): Promise<ExportEntity[]> {
     this.check();
     const { ids, kinds } = q.selection;
     return [...this.entities.entries()]
       .filter(([k, e]) => k.startsWith(`${tenant}\u0000`) && (ids ? ids.includes(e.id) : kinds.includes(e.kind)))
+      .filter(([, e]) => q.dataClasses.includes(e.dataClass))
       .map(([, e]) => ({ ...e, purposes: [], legalHold: false }))
       .slice(0, q.limit);
   }

@@ -1,16 +1,18 @@
 import { Redis } from '@upstash/redis';
 import { twin } from '../../../infra/local/test-support/twin.js';
+import type { AuditLedger } from '../../core/audit/types.js';
 import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
+import { upstashNonceStore } from '../../core/signing/upstash-nonces.js';
 import { createOrigin } from '../app.js';
 import { originCachePlugin } from '../response-cache.js';
 import { testKey } from './requests.js';
 
 /**
- * The origin wired to the real twin: Neo4j repository, OPA wasm policy, Upstash response cache. Counts repository
+ * The origin wired to the real twin: Neo4j repository, OPA wasm policy, Upstash response cache and nonce seen-set. Counts repository
  * calls so tests can tell a cache hit (no call) from a miss.
  */
-export async function realOrigin() {
+export async function realOrigin(options: { ledger?: AuditLedger } = {}) {
   const t = twin();
   const driver = createDriver(t.neo4jUri);
   const repo = new Neo4jGraphRepository(driver);
@@ -32,8 +34,10 @@ export async function realOrigin() {
     repo: counted,
     policy,
     signingKeys: [testKey],
+    nonces: upstashNonceStore(redis),
     plugins: [cache.plugin],
     invalidate: cache.invalidate,
+    ledger: options.ledger,
   });
   return { ...origin, driver, redis, repoCalls, policy, close: () => driver.close() };
 }

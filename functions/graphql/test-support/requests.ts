@@ -18,6 +18,8 @@ export interface GqlCall {
   unsigned?: boolean;
   headers?: Record<string, string>;
   base?: string;
+  /** URL path (default `/graphql`); the signature covers it. */
+  path?: string;
 }
 
 /** Builds an edge-signed APQ POST to the origin, as the edge would send it. */
@@ -35,10 +37,11 @@ export async function signedGraphqlRequest(call: GqlCall): Promise<Request> {
     subject: call.subject ?? 'tester',
     attributes: call.attributes ?? { roles: ['analyst'] },
   };
+  const path = call.path ?? '/graphql';
   const signed = call.unsigned
     ? {}
-    : await signInternalRequest(call.key ?? testKey, { method: 'POST', path: '/graphql', body }, claims);
-  return new Request(`${call.base ?? 'http://origin.local'}/graphql`, {
+    : await signInternalRequest(call.key ?? testKey, { method: 'POST', path, body, headers: call.headers }, claims);
+  return new Request(`${call.base ?? 'http://origin.local'}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signed, ...call.headers },
     body,

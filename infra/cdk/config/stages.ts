@@ -24,10 +24,11 @@ export interface StageConfig {
   /** JWT verification at the edge: the identity provider of this stage. */
   readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
   /**
-   * WebAuthn step-up on @sensitive mutations: `all`, `none` or `tenants:a,b` (the per-stage/tenant feature flag), and
-   * the relying party (passkeys are bound to rpId; origins are the pages allowed to run the ceremony).
+   * WebAuthn step-up on @sensitive mutations: the relying party (passkeys are bound to rpId; origins are the pages
+   * allowed to run the ceremony). How strictly it is enforced per stage and tenant is policy data
+   * (`config.stepup.enforcement` in policies/data.json), not stage config.
    */
-  readonly stepUp: { readonly enforce: string; readonly rpId: string; readonly origins: readonly string[] };
+  readonly stepUp: { readonly rpId: string; readonly origins: readonly string[] };
   /** Neo4j Bolt URI (not a secret; the credentials are in the Neo4j secret). */
   readonly neo4jUri: string;
   readonly api: {
@@ -68,9 +69,8 @@ const identityProvider = (host: string): StageConfig['auth'] => ({
   jwksUrl: `https://${host}/.well-known/jwks.json`,
 });
 
-/** Step-up on every tenant, passkeys bound to `site` and the ceremony page served from `https://<site>`. */
+/** Passkeys bound to `site` and the ceremony page served from `https://<site>`. */
 const stepUpOn = (site: string): StageConfig['stepUp'] => ({
-  enforce: 'all',
   rpId: site,
   origins: [`https://${site}`],
 });

@@ -39,7 +39,6 @@ export class ApiStack extends Stack {
       .useUpstash(data.secrets.upstash)
       .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys')
       // Step-up: the origin only reads grants; every sensitive call (and export decision) appends to the ledger.
-      .addEnv('STEPUP_ENFORCE', stage.stepUp.enforce)
       .useTable('STEPUP_TABLE', data.tables.stepUp, 'read')
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
 

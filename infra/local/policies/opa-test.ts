@@ -16,7 +16,8 @@ export interface OpaTestResult {
  * simulation inputs are ignored: both would otherwise load as data.
  */
 export function runOpaTests(dir = join(repoRoot, 'policies')): Promise<OpaTestResult> {
-  const args = ['test', dir, '-v', '--ignore', 'dist', '--ignore', 'simulation'];
+  // opa's default 5 s per test is a wall-clock limit; the table-driven packs (write_test.rego) must not fail on a busy machine.
+  const args = ['test', dir, '-v', '--ignore', 'dist', '--ignore', 'simulation', '--timeout', '120s'];
   return new Promise((done) => {
     execFile(opaBin(), args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;

@@ -13,6 +13,7 @@ import { createDriver, Neo4jGraphRepository } from '../../../functions/core/grap
 import { manifest } from '../../../functions/core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../../functions/core/policy/index.js';
 import { tableName, tables } from '../../../functions/core/resources/index.js';
+import { upstashNonceStore } from '../../../functions/core/signing/upstash-nonces.js';
 import { createGrantChecker, createStepUpService, dynamoDbStepUpStores } from '../../../functions/core/stepup/index.js';
 import { createOrigin } from '../../../functions/graphql/app.js';
 import { testKey } from '../../../functions/graphql/test-support/requests.js';
@@ -49,14 +50,18 @@ export async function stepUpStack(options: { pageOrigin: string; now?: () => num
   const driver = createDriver(t.neo4jUri);
   const repo = new Neo4jGraphRepository(driver);
   const policy = await loadWasmPolicyEngine();
+  const redis = new Redis({ url: t.upstashUrl, token: t.upstashToken });
   const origin = createOrigin({
     repo,
     policy,
     signingKeys: [testKey],
+    nonces: upstashNonceStore(redis),
+    // The origin audits to the same ledger as step-up, as the runtime wires it (reclassify and write denies go there).
+    ledger,
     stepUp: {
       checkGrant: createGrantChecker({ grants: stores.grants, now: options.now }),
       ledger,
-      enforced: () => true,
+      stage: 'local',
       optionsUrl: '/stepup/authenticate/options',
       registerUrl: '/stepup/register/options',
       maxAgeS: service.grantTtlS,
@@ -71,7 +76,7 @@ export async function stepUpStack(options: { pageOrigin: string; now?: () => num
   const edge = createEdgeApp({
     config,
     manifest,
-    redis: new Redis({ url: t.upstashUrl, token: t.upstashToken }),
+    redis,
     policy,
     callOrigin,
   });

@@ -111,9 +111,13 @@ export const pathCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = perHops('pa
 
 const exportCost: CostHint = { maxHops: 0, maxRows: 200, payloadCapBytes: 4096 * KiB };
 
-/** Live, unexpired entities that match `selection`, in id order; `$limitPlusOne` detects a selection too large. */
+/**
+ * Live, unexpired entities of the caller's data classes that match `selection`, in id order; `$limitPlusOne` detects a
+ * selection too large. Entities of other classes are left out here, so they are neither exported, named in a refusal,
+ * nor counted against the limit.
+ */
 const exportText = (selection: string) => `MATCH (e:Entity {tenant: $tenant})
-WHERE ${selection} AND ${live('e')}
+WHERE ${selection} AND e.dataClass IN $dataClasses AND ${live('e')}
 RETURN properties(e) AS entity
 ORDER BY e.id
 LIMIT $limitPlusOne`;

@@ -22,14 +22,15 @@ function perType(name: string, build: (type: RelType) => string): Readonly<Recor
 }
 
 /**
- * What an upsert must know before it writes: whether the entity exists, its creation time, expiry, hold and whether it
- * was merged or tombstoned. The expiry is computed from these by the retention policy in TypeScript.
+ * What an upsert or reclassify must know before it writes: whether the entity exists, its data class (the write is
+ * authorised on it), creation time, expiry, hold and whether it was merged or tombstoned. The expiry is computed from
+ * these by the retention policy in TypeScript.
  */
 export const entityLifecycleCypher = read(
   'entityLifecycle',
   `OPTIONAL MATCH (e:Entity {tenant: $tenant, id: $id})
-RETURN e IS NOT NULL AS exists, e.createdAt AS createdAt, e.expiresAt AS expiresAt, e.legalHold AS legalHold,
-  e.tombstonedAt AS tombstonedAt`,
+RETURN e IS NOT NULL AS exists, e.dataClass AS dataClass, e.createdAt AS createdAt, e.expiresAt AS expiresAt,
+  e.legalHold AS legalHold, e.tombstonedAt AS tombstonedAt, e.mergedInto IS NOT NULL AS merged`,
 );
 
 /**
@@ -55,12 +56,24 @@ SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = 
 RETURN properties(e) AS entity`,
 );
 
-/** Which of some ids are live (existing, not merged) entities of the tenant. */
-export const liveIdsCypher = read(
-  'liveIds',
+/** The live (existing, not merged) entities of the tenant among some ids, with their data class. */
+export const liveClassesCypher = read(
+  'liveClasses',
   `MATCH (e:Entity {tenant: $tenant})
 WHERE e.id IN $ids AND e.mergedInto IS NULL
-RETURN collect(e.id) AS ids`,
+RETURN collect({id: e.id, dataClass: e.dataClass}) AS entities`,
+);
+
+/**
+ * Sets the data class of a live entity and the expiry its new class's retention tier gives it; no row when the entity
+ * is missing or merged.
+ */
+export const reclassifyEntityCypher = write(
+  'reclassifyEntity',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
+WHERE e.mergedInto IS NULL
+SET e.dataClass = $dataClass, e.updatedAt = $now, e.expiresAt = $expiresAt
+RETURN properties(e) AS entity`,
 );
 
 /** Creates one relationship between two live entities of the tenant; no row when either is missing or merged. */

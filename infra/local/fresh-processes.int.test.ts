@@ -1,0 +1,156 @@
+/**
+ * Findings that only show on real processes: a cold process meeting deeply nested JSON first, /metrics on public
+ * ports, the step-up page's security headers, request media types, and what the origin writes to its log.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importJWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationByName } from '../../functions/core/manifest/index.js';
+import { signInternalRequest } from '../../functions/core/signing/internal-request.js';
+import { type AppStack, startAppStack } from './app-stack.js';
+import { testTenant, twin } from './test-support/twin.js';
+
+const runDir = mkdtempSync(join(tmpdir(), 'graphgate-fresh-'));
+const tenant = testTenant('fresh');
+let stack: AppStack;
+let bearer: (roles: string[]) => Promise<string>;
+
+beforeAll(async () => {
+  stack = await startAppStack(runDir, twin());
+  const { jwt } = stack.keys;
+  const key = await importJWK(jwt.privateJwk as Parameters<typeof importJWK>[0], 'ES256');
+  bearer = (roles) =>
+    new SignJWT({ tenant, roles, clearances: [] })
+      .setProtectedHeader({ alg: 'ES256', kid: jwt.kid })
+      .setIssuer(jwt.issuer)
+      .setAudience(jwt.audience)
+      .setSubject('fresh-user')
+      .setJti(crypto.randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
+}, 180_000);
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+/** About 2,100 nested arrays: 4 KB, under every body and variables cap. */
+const deepArrays = `${'['.repeat(2100)}${']'.repeat(2100)}`;
+const getEntity = operationByName('GetEntity');
+const apqBody = (variables: string) =>
+  `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"${getEntity.id}"}},"variables":${variables}}`;
+
+async function answer(res: Response) {
+  const text = await res.text();
+  return { status: res.status, text, code: (JSON.parse(text) as { code?: string }).code };
+}
+
+describe('a cold process meets deeply nested JSON first', () => {
+  it('edge: 400 JSON_TOO_DEEP for deep variables, in the body and in a GET parameter', async () => {
+    const auth = { authorization: `Bearer ${await bearer(['analyst'])}` };
+    const post = await fetch(`${stack.urls.edge}/graphql`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: apqBody(`{"id":${deepArrays}}`),
+    });
+    const query = new URLSearchParams({
+      variables: `{"id":${deepArrays}}`,
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: getEntity.id } }),
+    });
+    const get = await fetch(`${stack.urls.edge}/graphql?${query}`, { headers: auth });
+    expect(await answer(post)).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
+    expect(await answer(get)).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
+  });
+
+  it('origin: 400 JSON_TOO_DEEP for deep variables in a correctly signed request', async () => {
+    const body = apqBody(`{"id":"x","deep":${deepArrays}}`);
+    const signed = await signInternalRequest(
+      stack.keys.signing,
+      { method: 'POST', path: '/graphql', body },
+      { tenant, subject: 'fresh-user', attributes: { roles: ['analyst'], clearances: [], purposes: [] } },
+    );
+    const res = await fetch(`${stack.urls.origin}/graphql`, {
+      method: 'POST',
+      headers: { ...signed, 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(await res.text()).errors[0].extensions.code).toBe('JSON_TOO_DEEP');
+  });
+
+  it('intake and step-up: 400 JSON_TOO_DEEP for a deep body', async () => {
+    const intake = await fetch(`${stack.urls.intake}/intake`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await bearer(['producer'])}`, 'content-type': 'application/json' },
+      body: `{"events":[{"idempotencyKey":"k","record":{"attributes":{"a":${deepArrays}}}}]}`,
+    });
+    const stepUp = await fetch(`${stack.urls.stepUp}/stepup/authenticate/options`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await bearer(['analyst'])}`, 'content-type': 'application/json' },
+      body: `{"scopes":${deepArrays}}`,
+    });
+    expect(await answer(intake)).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
+    expect(await answer(stepUp)).toMatchObject({ status: 400, code: 'JSON_TOO_DEEP' });
+  });
+});
+
+describe('small things', () => {
+  it('serves /metrics only on the internal port, never on the public edge or origin port', async () => {
+    for (const base of [stack.urls.edge, stack.urls.origin]) {
+      const pub = await fetch(`${base}/metrics`);
+      const text = await pub.text();
+      expect(pub.status).toBeGreaterThanOrEqual(400);
+      expect(pub.status).toBeLessThan(500);
+      expect(text).not.toContain('# TYPE');
+    }
+    const edge = await fetch(`http://127.0.0.1:${stack.metricsPorts.edge}/metrics`);
+    const origin = await fetch(`http://127.0.0.1:${stack.metricsPorts.origin}/metrics`);
+    expect(edge.status).toBe(200);
+    expect(await edge.text()).toContain('# TYPE');
+    expect(origin.status).toBe(200);
+    expect(await origin.text()).toContain('# TYPE');
+  });
+
+  it('sends the step-up page and its API with CSP, X-Frame-Options DENY, no referrer and nosniff', async () => {
+    for (const res of [
+      await fetch(`${stack.urls.stepUp}/stepup`),
+      await fetch(`${stack.urls.stepUp}/stepup/register/options`, { method: 'POST' }),
+    ]) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it.each(['application/graphql-response+json', 'application/jsonp', 'text/plain'])(
+    'edge answers a body typed %s with 415',
+    async (type) => {
+      const res = await fetch(`${stack.urls.edge}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await bearer(['analyst'])}`, 'content-type': type },
+        body: apqBody('{"id":"x"}'),
+      });
+      expect(await answer(res)).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    },
+  );
+
+  it('origin logs a client error as one line, without a stack', async () => {
+    const res = await fetch(`${stack.urls.edge}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await bearer(['analyst'])}`, 'content-type': 'application/json' },
+      body: apqBody('{}'),
+    });
+    expect(JSON.parse(await res.text()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const log = readFileSync(stack.logs.origin, 'utf8');
+    expect(log).toContain('"msg":"client error","code":"BAD_USER_INPUT"');
+    expect(log).not.toMatch(/^\s+at /m);
+  });
+});
