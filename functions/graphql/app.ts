@@ -2,7 +2,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
-import { errorResponse, HttpError, readCappedBody } from '../core/http/index.js';
+import { errorResponse, HttpError } from '../core/http/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
@@ -51,6 +51,19 @@ interface RequestState {
   operation: string;
 }
 
+/**
+ * The body the signature covers, read from a clone so yoga can still parse the original. Under the Node adapter a
+ * streamed read of a clone drains the original too (yoga then sees an empty body), so the clone is read whole, after a
+ * declared `content-length` over the cap has been refused.
+ */
+async function readSignedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const body = new Uint8Array(await request.clone().arrayBuffer());
+  if (body.byteLength > maxBytes) throw tooLarge();
+  return body;
+}
+
 function persistedId(params: { extensions?: Record<string, unknown> | null }): string | undefined {
   const pq = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
   return typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
@@ -71,8 +84,7 @@ export function createOrigin(deps: OriginDeps) {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== endpoint) return;
       try {
-        // A clone, so yoga can still read the body it parses.
-        const body = await readCappedBody(request.clone(), maxBodyBytes);
+        const body = await readSignedBody(request, maxBodyBytes);
         const claims = await verifyInternalRequest(
           request.headers,
           { method: request.method, path: url.pathname, body },
