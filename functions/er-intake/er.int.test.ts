@@ -15,12 +15,10 @@ import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { unmergeTx } from '../core/graph/index.js';
 import { bodyHash } from '../core/idempotency/failures.js';
 import { tableName, tables } from '../core/resources/index.js';
-import { loadWorkerConfig } from './config.js';
 import { type IntakeRecord, processBatch } from './consumer.js';
-import { startWorker } from './local-worker.js';
 import { PromIntakeMetrics } from './metrics.js';
 import { type ConsumerRuntime, createConsumerRuntime } from './runtime.js';
-import { twinConsumerConfig } from './test-support/twin-consumer.js';
+import { twinConsumerConfig, twinWorker } from './test-support/twin-consumer.js';
 
 const t = twin();
 const sqs = sqsClient({ region: t.region, endpoint: t.sqsEndpoint });
@@ -201,17 +199,8 @@ describe('ER consumer on the twin', () => {
 });
 
 describe('ER worker, DLQ and replay on the twin', () => {
-  const workerOn = async (pair: { queueUrl: string; dlqUrl: string }, env: Record<string, string> = {}) =>
-    startWorker(
-      twinConsumerConfig(t, env),
-      loadWorkerConfig({
-        INTAKE_QUEUE_URL: pair.queueUrl,
-        DLQ_URL: pair.dlqUrl,
-        SQS_ENDPOINT: t.sqsEndpoint,
-        WORKER_WAIT_S: '1',
-        VISIBILITY_TIMEOUT_S: '2',
-      }),
-    );
+  const workerOn = (pair: { queueUrl: string; dlqUrl: string }, env: Record<string, string> = {}) =>
+    twinWorker(t, pair, env);
 
   it('sends a conflicting payload to the DLQ after maxReceiveCount with its reason retrievable', async () => {
     const tenant = testTenant('er-conflict');

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTenant } from '../../infra/local/test-support/twin.js';
 import { realOrigin } from './test-support/real-origin.js';
@@ -100,6 +102,27 @@ describe('origin over real Neo4j and the real Upstash cache', () => {
     const { json } = await gql(tenant, 'Neighbors', { id: 'hub', hops: 1, limit: 5 });
     expect(json.errors?.[0]?.extensions.code).toBe('RESULT_TOO_LARGE');
     expect(json.data?.neighbors ?? null).toBeNull();
+  });
+
+  it('reads the signed body over a real HTTP server, as npm start and the Lambda adapter serve it', async () => {
+    const tenant = testTenant('http');
+    await person(tenant, 'h1', ['Hedy Lamarr']);
+    const server = createServer((req, res) => o.yoga(req, res));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const signed = await signedGraphqlRequest({ tenant, operation: 'GetEntity', variables: { id: 'h1' } });
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: signed.headers,
+        body: await signed.text(),
+      });
+      const json = (await res.json()) as { data?: { entity?: { names: string[] } }; errors?: unknown[] };
+      expect(json.errors).toBeUndefined();
+      expect(json.data?.entity?.names).toEqual(['Hedy Lamarr']);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses an unknown persisted id', async () => {

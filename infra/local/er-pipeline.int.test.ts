@@ -6,9 +6,7 @@ import { envelopeFor, personRecord } from '../../functions/core/er/test-support/
 import { createDriver } from '../../functions/core/graph/driver.js';
 import { DynamoDbFailureStore } from '../../functions/core/idempotency/dynamodb-failures.js';
 import { tableName, tables } from '../../functions/core/resources/index.js';
-import { loadWorkerConfig } from '../../functions/er-intake/config.js';
-import { startWorker } from '../../functions/er-intake/local-worker.js';
-import { twinConsumerConfig } from '../../functions/er-intake/test-support/twin-consumer.js';
+import { twinWorker } from '../../functions/er-intake/test-support/twin-consumer.js';
 import { replayDlq } from '../../functions/er-replay/replay.js';
 import { createQueuePair, queueCount } from './queues.js';
 import { testTenant, twin } from './test-support/twin.js';
@@ -36,17 +34,8 @@ async function query<T = Record<string, unknown>>(cypher: string, params: Record
 }
 
 describe('ER worker, DLQ and replay on the twin', () => {
-  const workerOn = async (pair: { queueUrl: string; dlqUrl: string }, env: Record<string, string> = {}) =>
-    startWorker(
-      twinConsumerConfig(t, env),
-      loadWorkerConfig({
-        INTAKE_QUEUE_URL: pair.queueUrl,
-        DLQ_URL: pair.dlqUrl,
-        SQS_ENDPOINT: t.sqsEndpoint,
-        WORKER_WAIT_S: '1',
-        VISIBILITY_TIMEOUT_S: '2',
-      }),
-    );
+  const workerOn = (pair: { queueUrl: string; dlqUrl: string }, env: Record<string, string> = {}) =>
+    twinWorker(t, pair, env);
 
   it('replays dead-lettered events after the fix: dry run, filtered re-send, then a move task', async () => {
     const tenant = testTenant('er-replay');
