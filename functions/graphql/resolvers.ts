@@ -6,6 +6,26 @@ import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
+/** Ids reachable from `start` over `links` in either direction (breadth first, no recursion). */
+function reachable(start: string, links: readonly { from: string; to: string }[]): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of links) {
+    next.set(from, [...(next.get(from) ?? []), to]);
+    next.set(to, [...(next.get(to) ?? []), from]);
+  }
+  const found = new Set([start]);
+  const queue = [start];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const other of next.get(id) ?? []) {
+      if (!found.has(other)) {
+        found.add(other);
+        queue.push(other);
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Thin resolvers: each calls one repository method inside the caller's tenant and applies the caller's scope. Writes
  * run under the write guard (policy on role × current and new class, inside the transaction), show their results
@@ -22,9 +42,15 @@ export const resolvers = {
     async neighbors(_: unknown, args: NeighborsQuery, ctx: OriginContext) {
       const n = await ctx.repo.neighbors(ctx.tenant, args, ctx.readOptions);
       if (!n || !visible(ctx, n.center)) return null;
-      const entities = n.entities.filter((e) => visible(ctx, e));
-      const ids = new Set([n.center.id, ...entities.map((e) => e.id)]);
-      const relationships = n.relationships.filter((r) => ids.has(r.from) && ids.has(r.to));
+      // Only what the centre reaches through visible entities: an entity reachable only through a hidden one would
+      // reveal the hidden link (the same reason a path through a hidden entity is not shown).
+      const seen = new Set(n.entities.filter((e) => visible(ctx, e)).map((e) => e.id));
+      const links = n.relationships.filter(
+        (r) => (r.from === n.center.id || seen.has(r.from)) && (r.to === n.center.id || seen.has(r.to)),
+      );
+      const ids = reachable(n.center.id, links);
+      const entities = n.entities.filter((e) => ids.has(e.id));
+      const relationships = links.filter((r) => ids.has(r.from) && ids.has(r.to));
       return { ...n, entities, relationships };
     },
     async search(_: unknown, args: SearchQuery, ctx: OriginContext) {

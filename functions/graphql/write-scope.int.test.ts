@@ -3,6 +3,7 @@ import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import type { LedgerEntry } from '../core/audit/types.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
+import { epochMs } from '../core/graph/model.js';
 import { tableName, tables } from '../core/resources/index.js';
 import { realOrigin } from './test-support/real-origin.js';
 import { signedGraphqlRequest } from './test-support/requests.js';
@@ -64,6 +65,46 @@ async function ledgerEntries(tenant: string, kind: string): Promise<LedgerEntry[
 }
 
 describe('writes obey the data-class scope (real Neo4j, OPA wasm, DynamoDB ledger)', () => {
+  it('a two-hop neighbourhood never shows an entity reached only through a hidden one', async () => {
+    const tenant = await tenantWithPii('ws-hops');
+    for (const [from, to] of [
+      ['a', 'pii-1'],
+      ['pii-1', 'b'],
+    ]) {
+      const link = await gql(tenant, investigator, 'LinkEntities', { input: { from, to, type: 'KNOWS' } });
+      expect(link.json.errors).toBeUndefined();
+    }
+
+    const asAnalyst = await gql(tenant, analyst, 'Neighbors', { id: 'a', hops: 2 });
+    const asInvestigatorToo = await gql(tenant, investigator, 'Neighbors', { id: 'a', hops: 2 });
+
+    expect(asAnalyst.json.data?.neighbors.entities).toEqual([]);
+    expect(asAnalyst.json.data?.neighbors.relationships).toEqual([]);
+    expect(asInvestigatorToo.json.data?.neighbors.entities.map((e: { id: string }) => e.id).sort()).toEqual([
+      'b',
+      'pii-1',
+    ]);
+  });
+
+  it('an analyst cannot take over an expired PII entity the sweep has not reached, nor reach its links', async () => {
+    const tenant = await tenantWithPii('ws-expired');
+    expect(
+      (await gql(tenant, investigator, 'LinkEntities', { input: { from: 'pii-1', to: 'a', type: 'KNOWS' } })).json
+        .errors,
+    ).toBeUndefined();
+    await o.driver.executeQuery('MATCH (e:Entity {tenant: $tenant, id: $id}) SET e.expiresAt = $past', {
+      tenant,
+      id: 'pii-1',
+      past: epochMs(Date.now() - 86_400_000),
+    });
+
+    const takeover = await gql(tenant, analyst, 'UpsertEntity', entity('pii-1', 'ENTITY'));
+    const around = await gql(tenant, analyst, 'Neighbors', { id: 'a', hops: 1 });
+
+    expect(answer(takeover.json)).toMatchObject({ data: null, code: 'POLICY_DENIED' });
+    expect(JSON.stringify(around.json)).not.toContain('pii-1');
+  });
+
   it('a viewer upserting an invisible PII entity is refused like a write to a missing id and gets nothing back', async () => {
     const tenant = await tenantWithPii('ws-viewer');
 

@@ -48,6 +48,7 @@ async function lifecycle(tx: ManagedTransaction, tenant: string, id: string, now
     expiry,
     legalHold: old.legalHold === true,
     merged: old.merged === true,
+    tombstoned: old.tombstonedAt != null,
     fresh: !old.exists || old.tombstonedAt != null || (expiry !== null && expiry <= now),
   };
 }
@@ -70,8 +71,9 @@ export async function upsertEntityTx(
   const id = v.id ?? randomUUID();
   const now = options.now ?? Date.now();
   const old = await lifecycle(tx, t, id, now);
-  // A record collected anew keeps nothing of the old one, so only a live (or merged) record has a class to protect.
-  const current = old.exists && (!old.fresh || old.merged) ? old.dataClass : null;
+  // Only a tombstone has nothing left to protect (the sweep removed its data and relationships). An expired record the
+  // sweep has not reached still holds its relationships, so taking it over counts as a write to its stored class.
+  const current = old.exists && !old.tombstoned ? old.dataClass : null;
   guard?.authorize('upsert', [{ id, current, next: v.dataClass }]);
   const createdAtMs = old.fresh ? now : old.createdAtMs;
   const legalHold = !old.fresh && old.legalHold;
