@@ -11,7 +11,7 @@ import { startAppStack } from '../infra/local/app-stack.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
 import { startScratchTwin } from '../infra/local/twin.js';
-import { gitCommit } from './evidence.js';
+import { gitCommit, gitDirty } from './evidence.js';
 import { buildCorpus } from './security/corpus.js';
 import { bounds, runCorpus } from './security/run.js';
 import { seedCorpusWorld } from './security/seed.js';
@@ -34,6 +34,7 @@ async function main(): Promise<boolean> {
         name: 'security-corpus',
         at,
         commit: gitCommit(),
+        dirty: gitDirty(),
         command,
         machine: { cpus: cpus().length, node: process.version },
         params: bounds,

@@ -61,6 +61,15 @@ export function gitCommit(): string {
   }
 }
 
+/** Whether the work tree has uncommitted changes (evidence from a dirty tree is never committed). */
+export function gitDirty(): boolean {
+  try {
+    return execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    return true;
+  }
+}
+
 /** Prints the table and writes evidence/perf/<name>-<UTC>.json and <name>-latest.json (../shared/EVIDENCE.md). */
 export function report(args: {
   name: string;
@@ -87,6 +96,7 @@ export function report(args: {
     name: args.name,
     at,
     commit: gitCommit(),
+    dirty: gitDirty(),
     command: args.command,
     machine: { cpus: cpus().length, node: process.version },
     params: args.params,
