@@ -119,7 +119,8 @@ export function createEdgeApp(deps: EdgeDeps) {
     const scopeFingerprint = resolveScope(deps.policy, identity.attributes as CallerAttributes).fingerprint;
     const t = now();
     // The limit check and the cache read go out together: @upstash/redis auto-pipelines concurrent commands into one
-    // HTTP round trip, so a hit costs one call to Upstash instead of two. lookup() never rejects.
+    // HTTP round trip, so a hit costs one call to Upstash instead of two. lookup() rejects only variables that have
+    // no cache key (a coded 400); a cache outage comes back as state 'unavailable'.
     const [headersFromLimit, found] = await Promise.all([
       limitCheck,
       lookup(deps.redis, {

@@ -3,12 +3,14 @@ import type { Identity } from '../functions/core/auth/index.js';
 import {
   ageSeconds,
   type CacheEntry,
+  CacheKeyError,
   CacheUnavailableError,
   cacheKey,
   isFresh,
   isStaleServable,
   parseEntry,
 } from '../functions/core/cache/reader.js';
+import { HttpError } from '../functions/core/http/index.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import { withTimeout } from '../functions/core/timeout.js';
 
@@ -49,15 +51,23 @@ export async function lookup(
     now: number;
   },
 ): Promise<CacheLookup> {
-  const key = cacheKey({
-    tenant: args.identity.tenant,
-    operationId: args.operation.id,
-    variables: args.variables,
-    scopeFingerprint: args.scopeFingerprint,
-    schemaVersion: args.schemaVersion,
-    scope: args.operation.scope,
-    subject: args.identity.subject,
-  });
+  let key: string;
+  try {
+    key = cacheKey({
+      tenant: args.identity.tenant,
+      operationId: args.operation.id,
+      variables: args.variables,
+      scopeFingerprint: args.scopeFingerprint,
+      schemaVersion: args.schemaVersion,
+      scope: args.operation.scope,
+      subject: args.identity.subject,
+    });
+  } catch (error) {
+    // Tenant and subject come from the verified token, so what has no key is the client's variables: RFC 8785 has
+    // no form for a lone surrogate such as "\ud800". The key is derived once, here, and its refusal is a 400.
+    if (!(error instanceof CacheKeyError)) throw error;
+    throw new HttpError(400, 'BAD_REQUEST', 'variables must be I-JSON: strings may not contain lone surrogates');
+  }
   let entry: CacheEntry | undefined;
   try {
     entry = await readEntryScripted(redis, key, args.timeoutMs);

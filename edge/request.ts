@@ -1,5 +1,4 @@
 import { HttpError, parseJsonRequest, readCappedText, requireJsonMediaType } from '../functions/core/http/index.js';
-import { CanonicalJsonError, canonicalJson } from '../functions/core/json/canonical.js';
 import { findOperation, type Manifest, type ManifestEntry } from '../functions/core/manifest/index.js';
 
 /** A validated persisted-query request. */
@@ -98,14 +97,6 @@ export async function parsePersistedRequest(
   }
   if (utf8Length(JSON.stringify(variables)) > limits.maxVariablesBytes) {
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `variables are larger than ${limits.maxVariablesBytes} bytes`);
-  }
-  // The cache key hashes variables as canonical JSON (RFC 8785), which has no form for a lone surrogate such as
-  // "\ud800": refuse such a request here rather than fail later while deriving the key.
-  try {
-    canonicalJson(variables);
-  } catch (error) {
-    if (!(error instanceof CanonicalJsonError)) throw error;
-    throw new HttpError(400, 'BAD_REQUEST', 'variables must be I-JSON: strings may not contain lone surrogates');
   }
   return { operation, variables: variables as Record<string, unknown> };
 }

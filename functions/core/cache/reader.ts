@@ -5,6 +5,6 @@
  * the edge never calls).
  */
 export { ageSeconds, type CacheEntry, isFresh, isStaleServable, parseEntry } from './entry.js';
-export { CacheUnavailableError } from './errors.js';
+export { CacheKeyError, CacheUnavailableError } from './errors.js';
 export { assertTenant, type CacheKeyInput, cacheKey, cacheKeyAsync } from './key.js';
 export { readEntry, type UpstashClient } from './upstash-cache.js';
