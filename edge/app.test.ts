@@ -1,5 +1,15 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { apqBody, apqQuery, buildTestEdge, edgeConfig, recordingOrigin, testIssuer } from './test-support/fixtures.js';
+import { operationByName } from '../functions/core/manifest/index.js';
+import {
+  apqBody,
+  apqQuery,
+  buildTestEdge,
+  edgeConfig,
+  firstError,
+  recordingOrigin,
+  testIssuer,
+} from './test-support/fixtures.js';
 
 const ok = () => ({ status: 200, headers: new Headers({ 'content-type': 'application/json' }), body: '{"data":{}}' });
 
@@ -19,24 +29,117 @@ async function setup() {
 }
 
 async function codeOf(res: Response) {
-  return ((await res.json()) as { code: string }).code;
+  return firstError(await res.json()).code;
 }
 
 describe('edge request handling', () => {
-  it('rejects an unknown persisted id with 400 PERSISTED_QUERY_NOT_IN_LIST', async () => {
-    const { post } = await setup();
-    const res = await post(
+  it('answers an unknown APQ hash as APQ clients expect, and an unknown documentId as not in the list', async () => {
+    const { post, origin } = await setup();
+    const apq = await post(
       JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
     );
-    expect(res.status).toBe(400);
-    expect(await codeOf(res)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    const byId = await post(JSON.stringify({ documentId: `sha256:${'b'.repeat(64)}` }));
+    const apqBody = await apq.json();
+    expect(apq.status).toBe(400);
+    expect(apqBody).toEqual({
+      errors: [
+        {
+          message: 'PersistedQueryNotFound',
+          extensions: expect.objectContaining({ code: 'PERSISTED_QUERY_NOT_FOUND' }),
+        },
+      ],
+    });
+    expect(byId.status).toBe(400);
+    expect(await codeOf(byId)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(origin.calls).toHaveLength(0);
   });
 
-  it('rejects a document sent instead of an id with 400 PERSISTED_QUERY_ONLY', async () => {
+  it('runs a registered document sent in full, as the registered operation, and refuses any other', async () => {
+    const { post, origin } = await setup();
+    const entry = operationByName('GetEntity');
+    // The client's own printing: no __typename, fragments first, its own whitespace.
+    const sent = `fragment EntityFields on Entity { id kind names attributes dataClass licence
+      sources { system recordId retrievedAt } createdAt updatedAt }
+      query GetEntity($id: ID!) { entity(id: $id) { ...EntityFields } }`;
+    const known = await post(JSON.stringify({ query: sent, variables: { id: 'e1' } }));
+    const unknown = await post(JSON.stringify({ query: '{ entity(id: "1") { id } }' }));
+    const broken = await post(JSON.stringify({ query: 'query { entity(' }));
+    expect(known.status).toBe(200);
+    expect(origin.calls.map((c) => c.operation.id)).toEqual([entry.id]);
+    expect(unknown.status).toBe(400);
+    expect(await codeOf(unknown)).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(broken.status).toBe(400);
+    expect(await codeOf(broken)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('learns the hash of a recognised document, so an APQ retry is followed by hash-only hits', async () => {
+    const { post, origin } = await setup();
+    const sent = operationByName('Search').document.replaceAll('\n', ' ');
+    const hash = createHash('sha256').update(sent).digest('hex');
+    const apq = (query?: string) =>
+      post(
+        JSON.stringify({
+          query,
+          variables: { text: 'x' },
+          extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        }),
+      );
+    const first = await apq();
+    const retry = await apq(sent);
+    const again = await apq();
+    const forged = await post(
+      JSON.stringify({ query: sent, extensions: { persistedQuery: { version: 1, sha256Hash: 'c'.repeat(64) } } }),
+    );
+    expect([first.status, retry.status, again.status]).toEqual([400, 200, 200]);
+    expect(origin.calls).toHaveLength(2);
+    expect(forged.status).toBe(400);
+    expect(await codeOf(forged)).toBe('PERSISTED_QUERY_HASH_MISMATCH');
+  });
+
+  it('accepts documentId, bare or sha256-prefixed, by POST and GET, as the same operation', async () => {
+    const { app, post, token, origin } = await setup();
+    const id = operationByName('Search').id;
+    const viaPost = await post(JSON.stringify({ documentId: `sha256:${id}`, variables: { text: 'x' } }));
+    const qs = new URLSearchParams({ documentId: id, variables: JSON.stringify({ text: 'x' }) });
+    const viaGet = await app.request(`/graphql?${qs}`, { headers: { authorization: `Bearer ${token}` } });
+    expect([viaPost.status, viaGet.status]).toEqual([200, 200]);
+    expect(origin.calls.map((c) => c.operation.id)).toEqual([id, id]);
+  });
+
+  it('answers errors as GraphQL errors only, in the media type the client accepts', async () => {
     const { post } = await setup();
-    const res = await post(JSON.stringify({ query: '{ entity(id: "1") { id } }' }));
-    expect(res.status).toBe(400);
-    expect(await codeOf(res)).toBe('PERSISTED_QUERY_ONLY');
+    const bad = JSON.stringify({ documentId: 'nope' });
+    const cases: [string | undefined, number, string][] = [
+      [undefined, 400, 'application/json'],
+      ['*/*', 400, 'application/json'],
+      ['application/json', 400, 'application/json'],
+      ['application/graphql-response+json', 400, 'application/graphql-response+json'],
+      ['application/json;q=0.5, application/graphql-response+json', 400, 'application/graphql-response+json'],
+      ['text/html', 406, 'application/json'],
+    ];
+    for (const [accept, status, type] of cases) {
+      const res = await post(bad, accept === undefined ? {} : { accept });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect([accept, res.status, res.headers.get('content-type')]).toEqual([accept, status, `${type}; charset=utf-8`]);
+      expect(Object.keys(body)).toEqual(['errors']);
+    }
+  });
+
+  it('refuses request bodies declared in a response media type or a charset other than UTF-8 with 415', async () => {
+    const { post } = await setup();
+    const body = apqBody('Search', { text: 'x' });
+    const responseType = await post(body, { 'content-type': 'application/graphql-response+json' });
+    const latin1 = await post(body, { 'content-type': 'application/json; charset=iso-8859-1' });
+    const utf8 = await post(body, { 'content-type': 'application/json; charset=UTF-8' });
+    expect([responseType.status, latin1.status, utf8.status]).toEqual([415, 415, 200]);
+    expect(await codeOf(latin1)).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('forwards the negotiated media type to the origin', async () => {
+    const { post, origin } = await setup();
+    await post(apqBody('Search', { text: 'x' }), { accept: 'application/graphql-response+json, application/json' });
+    await post(apqBody('Search', { text: 'y' }), { accept: 'application/json' });
+    expect(origin.calls.map((c) => c.accept)).toEqual(['application/graphql-response+json', 'application/json']);
   });
 
   it('rejects oversized bodies and variables with 413', async () => {

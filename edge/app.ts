@@ -1,8 +1,17 @@
 import type { Redis } from '@upstash/redis';
 import { Hono } from 'hono';
 import { createVerifier, type Identity } from '../functions/core/auth/index.js';
-import { errorResponse, HttpError } from '../functions/core/http/index.js';
+import {
+  applicationJson,
+  contentTypeOf,
+  errorResponse,
+  type GraphqlMediaType,
+  HttpError,
+  negotiateGraphqlMediaType,
+  requireGraphqlMediaType,
+} from '../functions/core/http/index.js';
 import type { Manifest } from '../functions/core/manifest/index.js';
+import { DocumentRecogniser } from '../functions/core/manifest/recognise.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
 import { resolveScope } from '../functions/core/policy/index.js';
 import { pickForwardedHeaders } from '../functions/core/signing/forwarded-headers.js';
@@ -36,6 +45,7 @@ function fromOrigin(result: OriginResult, xCache: 'MISS' | 'BYPASS'): Response {
   const headers = new Headers(result.headers);
   headers.set('x-cache', xCache);
   if (!headers.has('cache-control')) headers.set('cache-control', 'private, no-store');
+  headers.set('vary', 'authorization, accept');
   return new Response(result.body, { status: result.status, headers });
 }
 
@@ -54,16 +64,30 @@ export function createEdgeApp(deps: EdgeDeps) {
     warnCacheDown(`edge: rate limiter unavailable, failing open: ${(err as Error).message}`);
   });
   const refreshing = new Set<string>();
+  const recogniser = new DocumentRecogniser(manifest);
 
   async function forward(
     identity: Identity,
     req: Request,
     op: Parameters<CallOrigin>[0]['operation'],
     variables: Record<string, unknown>,
+    accept: GraphqlMediaType,
   ) {
     metrics.inc('origin_calls');
-    return deps.callOrigin({ operation: op, variables, identity, forwardHeaders: pickForwardedHeaders(req.headers) });
+    return deps.callOrigin({
+      operation: op,
+      variables,
+      identity,
+      accept,
+      forwardHeaders: pickForwardedHeaders(req.headers),
+    });
   }
+
+  /** Errors in the type the client accepts (JSON when it accepts neither: the 406 itself must be readable). */
+  const graphqlError = (err: unknown, accept: string | undefined) =>
+    errorResponse(err, {
+      graphql: { contentType: contentTypeOf(negotiateGraphqlMediaType(accept) ?? applicationJson) },
+    });
 
   /** One refresh per key per edge instance; the origin treats the stale entry as a miss and writes a fresh one. */
   function refresh(key: string, run: () => Promise<OriginResult>): Promise<void> | undefined {
@@ -77,12 +101,17 @@ export function createEdgeApp(deps: EdgeDeps) {
   }
 
   const app = new Hono();
-  app.onError((err) => {
+  app.onError((err, c) => {
     if (err instanceof HttpError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
     if (err instanceof HttpError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
-    return errorResponse(err);
+    return graphqlError(err, c.req.header('accept'));
   });
-  app.notFound(() => errorResponse(new HttpError(404, 'NOT_FOUND', 'no such route; GraphQL is served at /graphql')));
+  app.notFound((c) =>
+    graphqlError(
+      new HttpError(404, 'NOT_FOUND', 'no such route; GraphQL is served at /graphql'),
+      c.req.header('accept'),
+    ),
+  );
 
   app.all('/graphql', async (c) => {
     metrics.inc('requests');
@@ -92,8 +121,9 @@ export function createEdgeApp(deps: EdgeDeps) {
         allow: 'GET, POST',
       });
     }
+    const accept = requireGraphqlMediaType(req.headers.get('accept'));
     const identity = await verify(req.headers.get('authorization') ?? undefined);
-    const { operation, variables } = await parsePersistedRequest(req, manifest, config.limits);
+    const { operation, variables } = await parsePersistedRequest(req, recogniser, config.limits);
     const limitCheck = rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
     let limitHeaders: Record<string, string> = {};
     const withLimits = (res: Response) => {
@@ -104,7 +134,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     if (operation.kind === 'write' || operation.sensitive || operation.cacheTtlMs === 0) {
       limitHeaders = await limitCheck;
       metrics.inc('cache_bypass');
-      const result = await forward(identity, req, operation, variables).catch((err) => {
+      const result = await forward(identity, req, operation, variables, accept).catch((err) => {
         if (err instanceof OriginUnreachableError) {
           metrics.inc('origin_errors');
           throw new HttpError(503, 'ORIGIN_UNAVAILABLE', 'the origin is unavailable; retry shortly', {
@@ -143,13 +173,13 @@ export function createEdgeApp(deps: EdgeDeps) {
       const entry = found.entry;
       if (found.state === 'stale') {
         metrics.inc('cache_stale');
-        const work = refresh(found.key, () => forward(identity, req, operation, variables));
+        const work = refresh(found.key, () => forward(identity, req, operation, variables, accept));
         if (work && deps.background) deps.background(work);
         else if (work) await work; // no waitUntil on this runtime (Lambda@Edge): refresh inline, then answer stale
       } else {
         metrics.inc('cache_hit');
       }
-      const headers = cachedHeaders(entry, found.state === 'fresh' ? 'HIT' : 'STALE', t);
+      const headers = cachedHeaders(entry, found.state === 'fresh' ? 'HIT' : 'STALE', t, accept);
       if (etagMatches(req.headers.get('if-none-match'), entry.etag)) {
         metrics.inc('cache_not_modified');
         return withLimits(new Response(null, { status: 304, headers }));
@@ -160,7 +190,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     metrics.inc('cache_miss');
     let result: OriginResult | undefined;
     try {
-      result = await forward(identity, req, operation, variables);
+      result = await forward(identity, req, operation, variables, accept);
     } catch (err) {
       if (!(err instanceof OriginUnreachableError)) throw err;
     }

@@ -10,7 +10,7 @@ import {
   isStaleServable,
   parseEntry,
 } from '../functions/core/cache/reader.js';
-import { HttpError } from '../functions/core/http/index.js';
+import { contentTypeOf, type GraphqlMediaType, HttpError } from '../functions/core/http/index.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import { withTimeout } from '../functions/core/timeout.js';
 
@@ -80,17 +80,22 @@ export async function lookup(
   return { state: 'miss', key };
 }
 
-/** Headers of a response served from the cache. */
-export function cachedHeaders(entry: CacheEntry, state: 'HIT' | 'STALE', now: number): Record<string, string> {
+/** Headers of a response served from the cache, in the media type the client negotiated. */
+export function cachedHeaders(
+  entry: CacheEntry,
+  state: 'HIT' | 'STALE',
+  now: number,
+  mediaType: GraphqlMediaType,
+): Record<string, string> {
   const remaining = Math.max(0, Math.floor((entry.storedAt + entry.ttlMs - now) / 1000));
   return {
-    'content-type': 'application/graphql-response+json; charset=utf-8',
+    'content-type': contentTypeOf(mediaType),
     'x-cache': state,
     age: String(ageSeconds(entry, now)),
     etag: entry.etag,
     // Per-tenant, per-scope data: browsers may keep it, shared caches must not (their key lacks the token).
     'cache-control': `private, max-age=${remaining}`,
-    vary: 'authorization',
+    vary: 'authorization, accept',
   };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Neo4jGraphRepository } from '../functions/core/graph/index.js';
 import { entityInput } from '../functions/core/graph/test-support/fixtures.js';
 import { testTenant } from '../infra/local/test-support/twin.js';
-import { apqBody } from './test-support/fixtures.js';
+import { apqBody, firstError } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
 
 type Stack = Awaited<ReturnType<typeof realStack>>;
@@ -60,7 +60,7 @@ describe('the edge refuses tokens whose claims are not what they claim to be', (
     const before = s.state.originCalls;
     for (const [claims, reason] of hostile) {
       const res = await send(await sign({ tenant, ...claims }), 'Search', { text: 'x' });
-      const body = (await res.json()) as { code: string; message: string };
+      const body = firstError(await res.json());
       expect(res.status, JSON.stringify(claims)).toBe(401);
       expect(body.code).toBe('UNAUTHENTICATED');
       expect(body.message).toMatch(reason);

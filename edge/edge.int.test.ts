@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTenant } from '../infra/local/test-support/twin.js';
-import { apqBody } from './test-support/fixtures.js';
+import { apqBody, firstError } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
 
 type Stack = Awaited<ReturnType<typeof realStack>>;
@@ -165,6 +165,6 @@ describe('edge rate limiting over the real Upstash endpoint', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last!.headers.get('ratelimit-limit')).toBe('3');
     expect(last!.headers.get('ratelimit-remaining')).toBe('0');
-    expect(((await last!.json()) as { code: string }).code).toBe('RATE_LIMITED');
+    expect(firstError(await last!.json()).code).toBe('RATE_LIMITED');
   });
 });

@@ -9,6 +9,8 @@ export interface OriginCall {
   operation: ManifestEntry;
   variables: Record<string, unknown>;
   identity: Identity;
+  /** The response media type the client negotiated; the origin answers in it (status codes follow it). */
+  accept?: string;
   /** Client headers to forward (read-your-writes bookmark, step-up grant); the signature covers them. */
   forwardHeaders?: Record<string, string>;
 }
@@ -55,7 +57,12 @@ export function createOriginClient(options: {
     try {
       res = await doFetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...call.forwardHeaders, ...signed },
+        headers: {
+          'content-type': 'application/json',
+          accept: call.accept ?? 'application/graphql-response+json',
+          ...call.forwardHeaders,
+          ...signed,
+        },
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });

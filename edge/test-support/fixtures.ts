@@ -96,3 +96,10 @@ export function apqQuery(name: string, variables: Record<string, unknown> = {}) 
   });
   return `/graphql?${q}`;
 }
+
+/** The first GraphQL error of an edge answer (`{ errors: [{ message, extensions: { code } }] }`, nothing else). */
+export function firstError(body: unknown): { code?: string; message?: string; details?: unknown } {
+  const e = (body as { errors?: { message?: string; extensions?: { code?: string; details?: unknown } }[] })
+    ?.errors?.[0];
+  return { code: e?.extensions?.code, message: e?.message, details: e?.extensions?.details };
+}

@@ -1,3 +1,4 @@
+import type { AuditLedger } from '../../functions/core/audit/types.js';
 import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
 import { testKey } from '../../functions/graphql/test-support/requests.js';
 import { twin } from '../../infra/local/test-support/twin.js';
@@ -12,9 +13,15 @@ import { edgeConfig, testIssuer } from './fixtures.js';
  * hop fail as if the origin were unreachable.
  */
 export async function realStack(
-  options: { config?: Partial<EdgeConfigInput>; background?: Background; now?: () => number } = {},
+  options: {
+    config?: Partial<EdgeConfigInput>;
+    background?: Background;
+    now?: () => number;
+    /** The audit ledger exports are logged to; without it exports are refused. */
+    ledger?: AuditLedger;
+  } = {},
 ) {
-  const origin = await realOrigin();
+  const origin = await realOrigin({ ledger: options.ledger });
   const issuer = await testIssuer();
   const state = { originCalls: 0, originDown: false };
   const fetchToOrigin: typeof fetch = async (input, init) => {

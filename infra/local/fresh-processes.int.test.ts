@@ -45,7 +45,8 @@ const apqBody = (variables: string) =>
 
 async function answer(res: Response) {
   const text = await res.text();
-  return { status: res.status, text, code: (JSON.parse(text) as { code?: string }).code };
+  const body = JSON.parse(text) as { code?: string; errors?: { extensions?: { code?: string } }[] };
+  return { status: res.status, text, code: body.code ?? body.errors?.[0]?.extensions?.code };
 }
 
 describe('a cold process meets deeply nested JSON first', () => {

@@ -36,10 +36,15 @@ export interface ErrorResponseOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Message of the masked 500: what the client can do about it. */
   maskedMessage?: string;
+  /**
+   * Answer as a GraphQL-over-HTTP surface: the body is `{ errors: [{ message, extensions: { code, details? } }] }`
+   * and nothing else, in the negotiated `contentType`.
+   */
+  graphql?: { contentType: string };
 }
 
-/** The JSON error body: `code` and `message` for REST clients, `errors[]` for GraphQL clients. */
-function errorBody(code: string, message: string, details?: unknown) {
+/** The JSON error body: `code`, `message`, `details` for REST clients, also `errors[]` for GraphQL clients. */
+function restBody(code: string, message: string, details?: unknown) {
   return {
     code,
     message,
@@ -48,8 +53,9 @@ function errorBody(code: string, message: string, details?: unknown) {
   };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+/** The GraphQL-over-HTTP error body: only `errors`, the code (and any details) under `extensions`. */
+function graphqlBody(code: string, message: string, details?: unknown) {
+  return { errors: [{ message, extensions: { code, ...(details === undefined ? {} : { details }) } }] };
 }
 
 const stderrLog = (entry: Record<string, unknown>) => console.error(JSON.stringify(entry));
@@ -61,12 +67,18 @@ const stderrLog = (entry: Record<string, unknown>) => console.error(JSON.stringi
  * @example app.onError((err) => errorResponse(err, { log }));
  */
 export function errorResponse(err: unknown, options: ErrorResponseOptions = {}): Response {
-  if (err instanceof HttpError) return json(err.status, errorBody(err.code, err.message, err.details), err.headers);
-  if (err instanceof HTTPException) return json(err.status, errorBody('BAD_REQUEST', err.message));
+  const body = options.graphql ? graphqlBody : restBody;
+  const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(value), {
+      status,
+      headers: { 'content-type': options.graphql?.contentType ?? 'application/json', ...headers },
+    });
+  if (err instanceof HttpError) return json(err.status, body(err.code, err.message, err.details), err.headers);
+  if (err instanceof HTTPException) return json(err.status, body('BAD_REQUEST', err.message));
   (options.log ?? stderrLog)({
     level: 'error',
     msg: 'unexpected error',
     error: err instanceof Error ? err.message : String(err),
   });
-  return json(500, errorBody('INTERNAL_SERVER_ERROR', options.maskedMessage ?? 'Unexpected error.'));
+  return json(500, body('INTERNAL_SERVER_ERROR', options.maskedMessage ?? 'Unexpected error.'));
 }

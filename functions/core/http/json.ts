@@ -23,6 +23,11 @@ export function requireJsonMediaType(headers: Headers, what = 'the request body'
       `send ${what} as application/json${type ? `, not ${type.slice(0, 80)}` : ''}`,
     );
   }
+  // JSON is UTF-8 (RFC 8259); a body declared in another charset would be misread, so it is refused.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers.get('content-type') ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send ${what} as UTF-8, not ${charset.slice(0, 40)}`);
+  }
 }
 
 /** Maps a {@link JsonLimitError} to its 400 (same code, same message). */

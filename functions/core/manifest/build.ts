@@ -12,12 +12,14 @@ import {
   Kind,
   type OperationDefinitionNode,
   parse,
-  print,
   TypeInfo,
+  validate,
   valueFromASTUntyped,
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { clientPrintings, normaliseDocument } from './normalise.js';
+import type { TrustedDocument } from './trusted-documents.js';
 import type { CacheScope, CostHint, Manifest, ManifestEntry } from './types.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -83,21 +85,37 @@ function withSharedFragments(doc: DocumentNode, lib: Map<string, FragmentDefinit
       },
     });
   }
-  added.sort((a, b) => ((a as FragmentDefinitionNode).name.value < (b as FragmentDefinitionNode).name.value ? -1 : 1));
   return { ...doc, definitions: [...doc.definitions, ...added] };
 }
 
-/** Compiles one persisted document (a single operation plus its fragments) into a manifest entry. */
-export function compileOperation(
+/** A compiled document: its manifest entry and the other ids clients compute for the same document. */
+export interface CompiledOperation {
+  entry: ManifestEntry;
+  /** sha256 of the document in other clients' printings (see {@link clientPrintings}), never the entry's own id. */
+  aliases: string[];
+}
+
+/**
+ * Compiles one persisted document (a single operation plus its fragments) into a manifest entry: normalised (see
+ * ./normalise.ts), validated against the schema, its id the sha256 of the normal form.
+ */
+export function compileDocument(
   schema: GraphQLSchema,
   source: string,
   fragments: Map<string, FragmentDefinitionNode> = new Map(),
-): ManifestEntry {
-  const doc: DocumentNode = withSharedFragments(parse(source), fragments);
+  registeredBy = 'schema/operations',
+): CompiledOperation {
+  const doc: DocumentNode = normaliseDocument(withSharedFragments(parse(source), fragments));
   const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (ops.length !== 1 || !ops[0]!.name) throw new Error('a persisted document must hold exactly one named operation');
   const op = ops[0]!;
-  const document = print(doc);
+  const invalid = validate(schema, doc);
+  if (invalid.length > 0) {
+    throw new Error(
+      `operation ${op.name!.value} is not valid against the schema: ${invalid.map((e) => e.message).join('; ')}`,
+    );
+  }
+  const [document, ...otherPrintings] = clientPrintings(doc) as [string, ...string[]];
   const rootType = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (!rootType || op.operation === 'subscription') throw new Error(`unsupported operation type ${op.operation}`);
 
@@ -136,8 +154,9 @@ export function compileOperation(
   );
 
   const kind = op.operation === 'mutation' ? 'write' : 'read';
-  return {
-    id: sha256(document),
+  const id = sha256(document);
+  const entry: ManifestEntry = {
+    id,
     name: op.name!.value,
     kind,
     sensitive: stepUpScopes.size > 0,
@@ -147,25 +166,64 @@ export function compileOperation(
     costHint: cost,
     rootFields,
     document,
+    registeredBy,
   };
+  const aliases = [...new Set(otherPrintings.map(sha256))].filter((a) => a !== id);
+  return { entry, aliases };
 }
 
-/** Builds the whole manifest from the SDL text and the persisted documents. Names and ids must be unique. */
+/** {@link compileDocument}'s entry alone. */
+export function compileOperation(
+  schema: GraphQLSchema,
+  source: string,
+  fragments: Map<string, FragmentDefinitionNode> = new Map(),
+): ManifestEntry {
+  return compileDocument(schema, source, fragments).entry;
+}
+
+/**
+ * Builds the whole manifest from the SDL text, the persisted documents (schema/operations, unique names) and the
+ * trusted documents client tooling produced (schema/trusted-documents). A trusted document whose normal form is
+ * already registered becomes an alias of that entry; any other one is registered under its normal form, with the
+ * client's id as an alias. Every id a client may send resolves to exactly one entry.
+ */
 export function buildManifest(
   schema: GraphQLSchema,
   sdl: string,
   documents: string[],
   fragments: string[] = [],
+  trusted: TrustedDocument[] = [],
 ): Manifest {
   const operations: Record<string, ManifestEntry> = {};
+  const aliases: Record<string, string> = {};
   const names = new Set<string>();
   const lib = fragmentLibrary(fragments);
+  const addAlias = (alias: string, target: string, origin: string) => {
+    const existing = aliases[alias] ?? (Object.hasOwn(operations, alias) ? alias : undefined);
+    if (existing !== undefined && existing !== target) throw new Error(`${origin}: id ${alias} names two documents`);
+    if (alias !== target) aliases[alias] = target;
+  };
   for (const source of documents) {
-    const entry = compileOperation(schema, source, lib);
+    const { entry, aliases: more } = compileDocument(schema, source, lib);
     if (names.has(entry.name)) throw new Error(`duplicate operation name ${entry.name}`);
     names.add(entry.name);
     operations[entry.id] = entry;
+    for (const a of more) addAlias(a, entry.id, entry.name);
   }
-  const sorted = Object.fromEntries(Object.entries(operations).sort(([, a], [, b]) => a.name.localeCompare(b.name)));
-  return { schemaVersion: sha256(sdl).slice(0, 16), operations: sorted };
+  for (const doc of trusted) {
+    let compiled: CompiledOperation;
+    try {
+      compiled = compileDocument(schema, doc.body, new Map(), doc.origin.split('#')[0]);
+    } catch (err) {
+      throw new Error(`${doc.origin}: ${(err as Error).message}`);
+    }
+    const { entry, aliases: more } = compiled;
+    operations[entry.id] ??= entry;
+    for (const a of [doc.id, ...more]) addAlias(a, entry.id, doc.origin);
+  }
+  const sorted = Object.fromEntries(
+    Object.entries(operations).sort(([ia, a], [ib, b]) => a.name.localeCompare(b.name) || (ia < ib ? -1 : 1)),
+  );
+  const sortedAliases = Object.fromEntries(Object.entries(aliases).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { schemaVersion: sha256(sdl).slice(0, 16), operations: sorted, aliases: sortedAliases };
 }

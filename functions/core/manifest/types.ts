@@ -12,7 +12,7 @@ export interface CostHint {
 }
 
 export interface ManifestEntry {
-  /** sha256 (hex) of `document`, the APQ `sha256Hash` clients send. */
+  /** sha256 (hex) of `document`; clients may also send any alias of it (see {@link Manifest.aliases}). */
   id: string;
   name: string;
   kind: OperationKind;
@@ -26,12 +26,19 @@ export interface ManifestEntry {
   costHint: CostHint;
   /** Root fields (schema coordinates `Query.entity`, …) the operation selects. */
   rootFields: string[];
-  /** The normalised document (graphql `print`), whose sha256 is `id`. */
+  /** The normalised document (`__typename` added, definitions sorted, graphql `print`), whose sha256 is `id`. */
   document: string;
+  /** Who registered it: `schema/operations`, or the trusted-documents file a client's tooling produced. */
+  registeredBy: string;
 }
 
 export interface Manifest {
   /** sha256 (first 16 hex) of the SDL: part of every cache key, so a schema change never serves old shapes. */
   schemaVersion: string;
   operations: Record<string, ManifestEntry>;
+  /**
+   * Other ids of registered documents, each to the entry id it names: the sha256 of the same document in other
+   * clients' printings, and the ids client tooling computed (bare lower-case hex, sha256 or sha1).
+   */
+  aliases: Record<string, string>;
 }
