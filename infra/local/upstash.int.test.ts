@@ -85,7 +85,11 @@ describe('upstash-rest twin', () => {
     const key = encodeURIComponent(`${k}:a/b c`);
 
     // Act
-    const set = await fetch(`${twin().upstashUrl}/set/${key}?EX=100`, { method: 'POST', headers: auth, body: '{"v":1}' });
+    const set = await fetch(`${twin().upstashUrl}/set/${key}?EX=100`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"v":1}',
+    });
     const get = await fetch(`${twin().upstashUrl}/get/${key}`, { headers: auth });
     const ttl = await fetch(`${twin().upstashUrl}/TTL/${key}`, { headers: auth });
 
