@@ -58,11 +58,6 @@ export class RespConnection {
     return new RespConnection({ ...options, host: parsed.hostname, port: Number(parsed.port || 6379) });
   }
 
-  /** Whether the socket is up now (requests made while it is not wait for the reconnect). */
-  get isConnected(): boolean {
-    return this.connected;
-  }
-
   /** Sends the commands in one write and resolves with one reply per command, in order. Error replies are values. */
   async send(commands: readonly (readonly (string | Buffer)[])[]): Promise<RespValue[]> {
     if (commands.length === 0) return [];
