@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from '@upstash/redis';
 import { describe, expect, it } from 'vitest';
 import { testTenant, twin } from './test-support/twin.js';
@@ -75,5 +76,72 @@ describe('upstash-rest twin', () => {
     expect(bad.status).toBe(400);
     expect(empty.status).toBe(400);
     expect((await bad.json()).error).toMatch(/JSON/);
+  });
+
+  it('serves the path form: URL-decoded segments, a POST body as the last argument, then query parameters', async () => {
+    // Prepare
+    const k = testTenant('path');
+    const auth = { authorization: `Bearer ${twin().upstashToken}` };
+    const key = encodeURIComponent(`${k}:a/b c`);
+
+    // Act
+    const set = await fetch(`${twin().upstashUrl}/set/${key}?EX=100`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"v":1}',
+    });
+    const get = await fetch(`${twin().upstashUrl}/get/${key}`, { headers: auth });
+    const ttl = await fetch(`${twin().upstashUrl}/TTL/${key}`, { headers: auth });
+
+    // Assess
+    expect(await set.json()).toEqual({ result: 'OK' });
+    expect(await get.json()).toEqual({ result: '{"v":1}' });
+    expect(await ttl.json()).toEqual({ result: 100 });
+  });
+
+  it('accepts the token as ?_token= instead of the Authorization header', async () => {
+    const ok = await fetch(`${twin().upstashUrl}/ping?_token=${encodeURIComponent(twin().upstashToken)}`);
+    const wrong = await fetch(`${twin().upstashUrl}/ping?_token=nope`);
+    expect(await ok.json()).toEqual({ result: 'PONG' });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('takes JSON null, booleans and numbers as arguments by their JSON text and refuses objects by position', async () => {
+    const k = testTenant('args');
+    const auth = { authorization: `Bearer ${twin().upstashToken}` };
+    const call = (body: unknown) =>
+      fetch(twin().upstashUrl, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+
+    const set = await call(['RPUSH', k, null, true, 1.5, -0, 10]);
+    const list = await (await call(['LRANGE', k, 0, -1])).json();
+    const refused = await call(['SET', `${k}:o`, { a: 1 }]);
+
+    expect(await set.json()).toEqual({ result: 5 });
+    expect(list).toEqual({ result: ['null', 'true', '1.5', '0', '10'] });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatch(/^body\[2\]: .*got object/);
+  });
+
+  it('refuses commands that would block or change the shared connection', async () => {
+    const auth = { authorization: `Bearer ${twin().upstashToken}` };
+    for (const command of [['BLPOP', 'q', '0'], ['subscribe', 'c'], ['CLIENT', 'REPLY', 'OFF'], ['MULTI']]) {
+      const res = await fetch(twin().upstashUrl, { method: 'POST', headers: auth, body: JSON.stringify(command) });
+      expect(res.status, command.join(' ')).toBe(400);
+    }
+    const after = await fetch(twin().upstashUrl, { method: 'POST', headers: auth, body: '["PING"]' });
+    expect(await after.json()).toEqual({ result: 'PONG' });
+  });
+
+  it('runs a script with the Upstash-only allow-key-locking flag, by EVAL and by the client sha', async () => {
+    const r = redis();
+    const script = `#!lua flags=allow-key-locking\nreturn {ARGV[1], '${testTenant('lua')}'}`;
+
+    const sha = await r.scriptLoad(script);
+    const byEval = await r.eval<[string], string[]>(script, [], ['x']);
+    const bySha = await r.evalsha<[string], string[]>(sha, [], ['y']);
+
+    expect(sha).toBe(createHash('sha1').update(script).digest('hex'));
+    expect(byEval[0]).toBe('x');
+    expect(bySha[0]).toBe('y');
   });
 });

@@ -17,7 +17,7 @@ server.listen(Number(values.port), '127.0.0.1', () => {
 });
 const shutdown = () => {
   server.close();
-  redis.disconnect();
+  redis.close();
   process.exit(0);
 };
 process.on('SIGTERM', shutdown);
