@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifest, operationByName } from '../functions/core/manifest/index.js';
 import { testTenant } from '../infra/local/test-support/twin.js';
 import { apqBody, firstError } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
@@ -78,6 +79,72 @@ describe('edge over the real cache and the real origin', () => {
     expect(after.headers.get('x-cache')).toBe('MISS');
     expect(((await after.json()) as { data: { entity: { names: string[] } } }).data.entity.names).toEqual([
       'Umbrella Corporation',
+    ]);
+  });
+
+  it('answers in the media type the client accepts on MISS, HIT and STALE alike, whoever filled the cache', async () => {
+    const tenant = testTenant('accept');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o9', 'Soylent');
+    clock = Date.now();
+    const json = 'application/json; charset=utf-8';
+    const gql = 'application/graphql-response+json; charset=utf-8';
+    const seen: [string | null, string | null][] = [];
+    const read = async (accept?: string) => {
+      const res = await send(token, 'GetEntity', { id: 'o9' }, accept ? { accept } : {});
+      seen.push([res.headers.get('x-cache'), res.headers.get('content-type')]);
+    };
+
+    await read('application/graphql-response+json');
+    await read('application/json');
+    await read();
+    await read('*/*');
+    await read('application/graphql-response+json');
+    clock += 300_000 + 5_000;
+    pending = [];
+    await read('application/json');
+    await Promise.all(pending);
+
+    expect(seen).toEqual([
+      ['MISS', gql],
+      ['HIT', json],
+      ['HIT', json],
+      ['HIT', json],
+      ['HIT', gql],
+      ['STALE', json],
+    ]);
+  });
+
+  it('shares one cache entry between equivalent requests: APQ hash, documentId, an alias, the document, GET', async () => {
+    const tenant = testTenant('equiv');
+    const token = await s.issuer.sign({ tenant, roles: ['analyst'] });
+    await seed(tenant, token, 'o10', 'Cyberdyne');
+    clock = Date.now();
+    const entry = operationByName('GetEntity');
+    const alias = Object.entries(manifest.aliases).find(([, target]) => target === entry.id)![0];
+    const variables = { id: 'o10' };
+    const post = (body: Record<string, unknown>) =>
+      s.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ ...body, variables }),
+      });
+    const qs = new URLSearchParams({ documentId: entry.id, variables: JSON.stringify(variables) });
+
+    const answers = [
+      await post({ extensions: { persistedQuery: { version: 1, sha256Hash: entry.id } } }),
+      await post({ documentId: `sha256:${entry.id}` }),
+      await post({ documentId: alias }),
+      await post({ query: entry.document.replace(/\s+/g, ' '), operationName: 'GetEntity' }),
+      await s.app.request(`/graphql?${qs}`, { headers: { authorization: `Bearer ${token}` } }),
+    ];
+
+    expect(answers.map((r) => [r.status, r.headers.get('x-cache')])).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { Redis } from '@upstash/redis';
-import { manifest } from '../../functions/core/manifest/index.js';
+import { type Manifest, manifest } from '../../functions/core/manifest/index.js';
 import type { PolicyEngine } from '../../functions/core/policy/index.js';
 import { type Background, createEdgeApp } from '../app.js';
 import type { EdgeConfig } from '../config.js';
@@ -11,7 +11,7 @@ export function buildEdge(
   policy: PolicyEngine,
   background: Background,
   /** Test seams: the hop to the origin and the clock. */
-  seams: { fetch?: typeof fetch; now?: () => number } = {},
+  seams: { fetch?: typeof fetch; now?: () => number; manifest?: Manifest } = {},
 ) {
   // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.
   const redis = new Redis({
@@ -25,5 +25,13 @@ export function buildEdge(
     timeoutMs: config.timeouts.originMs,
     fetch: seams.fetch,
   });
-  return createEdgeApp({ config, manifest, redis, policy, callOrigin, background, now: seams.now });
+  return createEdgeApp({
+    config,
+    manifest: seams.manifest ?? manifest,
+    redis,
+    policy,
+    callOrigin,
+    background,
+    now: seams.now,
+  });
 }

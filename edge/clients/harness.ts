@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { DynamoDbAuditLedger } from '../../functions/core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../../functions/core/aws/dynamodb.js';
+import type { Manifest } from '../../functions/core/manifest/index.js';
 import { readFragmentSources, readOperationDocuments } from '../../functions/core/manifest/schema-source.js';
 import { tableName, tables } from '../../functions/core/resources/index.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
@@ -24,7 +25,7 @@ export interface Exchange {
   contentType: string | null;
 }
 
-export async function clientHarness() {
+export async function clientHarness(options: { manifest?: Manifest } = {}) {
   const t = twin();
   const ledger = new DynamoDbAuditLedger({
     client: dynamoClient({ region: t.region, endpoint: t.dynamoEndpoint }),
@@ -32,7 +33,11 @@ export async function clientHarness() {
   });
   // A cold twin's first write can take seconds on a loaded 2-core machine; the edge's production timeout is not
   // what these tests are about.
-  const stack = await realStack({ ledger, config: { timeouts: { cacheMs: 1_000, originMs: 30_000 } } });
+  const stack = await realStack({
+    ledger,
+    manifest: options.manifest,
+    config: { timeouts: { cacheMs: 1_000, originMs: 30_000 } },
+  });
   const server = serve({ fetch: stack.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -1,4 +1,5 @@
 import type { AuditLedger } from '../../functions/core/audit/types.js';
+import type { Manifest } from '../../functions/core/manifest/index.js';
 import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
 import { testKey } from '../../functions/graphql/test-support/requests.js';
 import { twin } from '../../infra/local/test-support/twin.js';
@@ -19,9 +20,11 @@ export async function realStack(
     now?: () => number;
     /** The audit ledger exports are logged to; without it exports are refused. */
     ledger?: AuditLedger;
+    /** A registry other than the bundled one, for edge and origin alike. */
+    manifest?: Manifest;
   } = {},
 ) {
-  const origin = await realOrigin({ ledger: options.ledger });
+  const origin = await realOrigin({ ledger: options.ledger, manifest: options.manifest });
   const issuer = await testIssuer();
   const state = { originCalls: 0, originDown: false };
   const fetchToOrigin: typeof fetch = async (input, init) => {
@@ -36,6 +39,10 @@ export async function realStack(
     timeouts: { cacheMs: 250, originMs: 5_000 },
     ...options.config,
   });
-  const edge = buildEdge(config, origin.policy, options.background, { fetch: fetchToOrigin, now: options.now });
+  const edge = buildEdge(config, origin.policy, options.background, {
+    fetch: fetchToOrigin,
+    now: options.now,
+    manifest: options.manifest,
+  });
   return { ...edge, origin, issuer, state, close: () => origin.close() };
 }

@@ -96,7 +96,13 @@ export function maskError(error: unknown, message: string): Error {
   const location = { nodes: gql?.nodes, path: gql?.path };
   if (gql && (!gql.originalError || isGraphQLError(gql.originalError))) {
     const inner = gql.originalError && isGraphQLError(gql.originalError) ? gql.originalError : gql;
-    return createGraphQLError(inner.message, { ...location, extensions: { code: 'BAD_USER_INPUT' } });
+    // yoga marks request errors (validation, variable coercion) with a 400. GraphQL over HTTP wants that status
+    // under application/graphql-response+json only, 200 under application/json: `spec: true` tells yoga so.
+    const http = (gql.extensions?.http ?? inner.extensions?.http) as Record<string, unknown> | undefined;
+    return createGraphQLError(inner.message, {
+      ...location,
+      extensions: { code: 'BAD_USER_INPUT', ...(http ? { http: { ...http, spec: true } } : {}) },
+    });
   }
   if (isCoded(original)) {
     if (exposedCodes.has(original.code)) {

@@ -2,6 +2,7 @@ import { Redis } from '@upstash/redis';
 import { twin } from '../../../infra/local/test-support/twin.js';
 import type { AuditLedger } from '../../core/audit/types.js';
 import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
+import type { Manifest } from '../../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
 import { upstashNonceStore } from '../../core/signing/upstash-nonces.js';
 import { createOrigin } from '../app.js';
@@ -12,7 +13,7 @@ import { testKey } from './requests.js';
  * The origin wired to the real twin: Neo4j repository, OPA wasm policy, Upstash response cache and nonce seen-set. Counts repository
  * calls so tests can tell a cache hit (no call) from a miss.
  */
-export async function realOrigin(options: { ledger?: AuditLedger } = {}) {
+export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Manifest } = {}) {
   const t = twin();
   const driver = createDriver(t.neo4jUri);
   const repo = new Neo4jGraphRepository(driver);
@@ -38,6 +39,7 @@ export async function realOrigin(options: { ledger?: AuditLedger } = {}) {
     plugins: [cache.plugin],
     invalidate: cache.invalidate,
     ledger: options.ledger,
+    manifest: options.manifest,
   });
   return { ...origin, driver, redis, repoCalls, policy, close: () => driver.close() };
 }
