@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTenant } from '../infra/local/test-support/twin.js';
-import { apqBody } from './test-support/fixtures.js';
+import { apqBody, firstError } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
 
 type Stack = Awaited<ReturnType<typeof realStack>>;
@@ -71,7 +71,7 @@ describe('headers the edge forwards are signed, and bookmarks are the origin’s
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(firstError(await res.json())).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     expect(pulled).toBeLessThan(256 * 1024);
     expect(s.state.originCalls).toBe(before);
   });

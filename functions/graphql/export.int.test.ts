@@ -125,7 +125,9 @@ describe('exportEntities over real Neo4j, the policy wasm and the DynamoDB ledge
     expect(partner.data.exportEntities.rows).toEqual([
       { id: 'c', kind: 'ORGANISATION', names: ['Org c'], sector: 'shipping' },
     ]);
-    expect(partner.data.exportEntities.report.redactions).toEqual([{ id: 'c', fields: ['email'] }]);
+    expect(partner.data.exportEntities.report.redactions).toEqual([
+      { __typename: 'Redaction', id: 'c', fields: ['email'] },
+    ]);
     expect(internal.data.exportEntities.rows[0].email).toBe('ops@c.example');
     expect(internal.data.exportEntities.report.redactions).toEqual([]);
   });

@@ -28,6 +28,8 @@ export function headerCases(ctx: CorpusContext): Case[] {
     ['uppercase-json', 'APPLICATION/JSON', served],
     ['json-charset', 'application/json; charset=utf-8', served],
     ['json-odd-parameter', 'application/json ; profile="x"', served],
+    ['json-latin1', 'application/json; charset=iso-8859-1', unsupportedType],
+    ['json-utf16', 'application/json; charset="utf-16"', unsupportedType],
   ];
   for (const [name, type, expect] of types) {
     const headers: Record<string, string> = type === undefined ? {} : { 'content-type': type };
@@ -117,15 +119,29 @@ export function headerCases(ctx: CorpusContext): Case[] {
       'headers/accept-event-stream',
       'headers',
       read,
-      { status: [200, 406] },
+      { status: [406], code: ['NOT_ACCEPTABLE'] },
       { headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
     ),
     edgePost(
       'headers/accept-multipart',
       'headers',
       read,
-      { status: [200, 406] },
+      { status: [406], code: ['NOT_ACCEPTABLE'] },
       { headers: { 'content-type': 'application/json', accept: 'multipart/mixed' } },
+    ),
+    edgePost(
+      'headers/accept-q-zero-everything',
+      'headers',
+      read,
+      { status: [406], code: ['NOT_ACCEPTABLE'] },
+      { headers: { 'content-type': 'application/json', accept: 'application/json;q=0, */*;q=0' } },
+    ),
+    edgePost(
+      'headers/accept-garbage',
+      'headers',
+      read,
+      { status: [406], code: ['NOT_ACCEPTABLE'] },
+      { headers: { 'content-type': 'application/json', accept: ';;;,,=q=x' } },
     ),
     edgePost(
       'headers/huge-custom-header',

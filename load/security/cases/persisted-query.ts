@@ -7,38 +7,73 @@ import { apq, badRequest, edgePost, nestedArrays, nestedObjects, opId, tooDeep, 
 
 const pqOnly: Expectation = { status: [400], code: ['PERSISTED_QUERY_ONLY'] };
 const notInList: Expectation = { status: [400], code: ['PERSISTED_QUERY_NOT_IN_LIST'] };
+/** An unknown APQ hash: the code APQ clients retry on with the document. */
+const apqNotFound: Expectation = { status: [400], code: ['PERSISTED_QUERY_NOT_FOUND'] };
 const badInput: Expectation = { status: [200, 400], code: ['BAD_USER_INPUT', 'BAD_REQUEST', 'INVALID_INPUT'] };
 const served: Expectation = { status: [200] };
+const parseFailed: Expectation = { status: [400], code: ['GRAPHQL_PARSE_FAILED'] };
+const hashMismatch: Expectation = { status: [400], code: ['PERSISTED_QUERY_HASH_MISMATCH'] };
 
 const ext = (persistedQuery: unknown) => ({ extensions: { persistedQuery } });
 
 export function persistedQueryCases(ctx: CorpusContext): Case[] {
   const get = opId('GetEntity');
+  // The registered GetEntity as a client prints it: another layout, no __typename, fragment first.
+  const registered = `fragment EntityFields on Entity { id kind names attributes dataClass licence sources { system recordId retrievedAt } createdAt updatedAt }
+query GetEntity($id: ID!) { entity(id: $id) { ...EntityFields } }`;
   const id = ctx.ids.entity;
   const body = (o: unknown) => JSON.stringify(o);
   const protocol: [string, string, Expectation][] = [
     ['no-extensions', body({ variables: { id } }), pqOnly],
-    ['query-document', body({ query: '{ entity(id: "x") { id } }' }), pqOnly],
+    ['query-document', body({ query: '{ entity(id: "x") { id } }' }), notInList],
     [
       'query-with-hash',
       body({ query: '{ __schema { types { name } } }', ...ext({ version: 1, sha256Hash: get }) }),
-      pqOnly,
+      notInList,
     ],
-    ['introspection-query', body({ query: 'query { __typename }', variables: {} }), pqOnly],
-    ['unknown-hash', body({ ...ext({ version: 1, sha256Hash: 'f'.repeat(64) }) }), notInList],
-    ['uppercase-hash', body({ ...ext({ version: 1, sha256Hash: get.toUpperCase() }) }), notInList],
-    ['short-hash', body({ ...ext({ version: 1, sha256Hash: get.slice(1) }) }), notInList],
-    ['long-hash', body({ ...ext({ version: 1, sha256Hash: `${get}00` }) }), notInList],
-    ['non-hex-hash', body({ ...ext({ version: 1, sha256Hash: 'z'.repeat(64) }) }), notInList],
-    ['hash-with-traversal', body({ ...ext({ version: 1, sha256Hash: '../../etc/passwd' }) }), notInList],
-    ['hash-number', body({ ...ext({ version: 1, sha256Hash: 12345 }) }), pqOnly],
-    ['hash-null', body({ ...ext({ version: 1, sha256Hash: null }) }), pqOnly],
-    ['hash-array', body({ ...ext({ version: 1, sha256Hash: [get] }) }), pqOnly],
-    ['hash-object', body({ ...ext({ version: 1, sha256Hash: { id: get } }) }), pqOnly],
-    ['persisted-query-string', body({ extensions: { persistedQuery: get } }), pqOnly],
+    ['introspection-query', body({ query: 'query { __typename }', variables: {} }), notInList],
+    ['query-syntax-error', body({ query: 'query GetEntity($id: ID!) { entity(id: $id) { id ' }), parseFailed],
+    ['query-token-flood', body({ query: `query Q { ${'a '.repeat(6000)}}` }), parseFailed],
+    ['query-not-a-string', body({ query: { kind: 'Document' } }), badRequest],
+    [
+      'query-registered-with-foreign-hash',
+      body({ query: registered, variables: { id }, ...ext({ version: 1, sha256Hash: 'e'.repeat(64) }) }),
+      hashMismatch,
+    ],
+    [
+      'query-registered-two-operations',
+      body({ query: `${registered}\nquery Other { __typename }`, variables: { id } }),
+      badRequest,
+    ],
+    [
+      'query-registered-wrong-operation-name',
+      body({ query: registered, variables: { id }, operationName: 'Other' }),
+      badRequest,
+    ],
+    ['query-registered-document', body({ query: registered, variables: { id } }), served],
+    ['document-id-unknown', body({ documentId: `sha256:${'d'.repeat(64)}` }), notInList],
+    ['document-id-md5', body({ documentId: `md5:${'d'.repeat(32)}` }), notInList],
+    ['document-id-number', body({ documentId: 7 }), badRequest],
+    [
+      'document-id-and-other-hash',
+      body({ documentId: get, ...ext({ version: 1, sha256Hash: 'f'.repeat(64) }) }),
+      badRequest,
+    ],
+    ['document-id-prefixed', body({ documentId: `sha256:${get}`, variables: { id } }), served],
+    ['unknown-hash', body({ ...ext({ version: 1, sha256Hash: 'f'.repeat(64) }) }), apqNotFound],
+    ['uppercase-hash', body({ ...ext({ version: 1, sha256Hash: get.toUpperCase() }), variables: { id } }), served],
+    ['short-hash', body({ ...ext({ version: 1, sha256Hash: get.slice(1) }) }), apqNotFound],
+    ['long-hash', body({ ...ext({ version: 1, sha256Hash: `${get}00` }) }), apqNotFound],
+    ['non-hex-hash', body({ ...ext({ version: 1, sha256Hash: 'z'.repeat(64) }) }), apqNotFound],
+    ['hash-with-traversal', body({ ...ext({ version: 1, sha256Hash: '../../etc/passwd' }) }), apqNotFound],
+    ['hash-number', body({ ...ext({ version: 1, sha256Hash: 12345 }) }), badRequest],
+    ['hash-null', body({ ...ext({ version: 1, sha256Hash: null }) }), badRequest],
+    ['hash-array', body({ ...ext({ version: 1, sha256Hash: [get] }) }), badRequest],
+    ['hash-object', body({ ...ext({ version: 1, sha256Hash: { id: get } }) }), badRequest],
+    ['persisted-query-string', body({ extensions: { persistedQuery: get } }), badRequest],
     ['persisted-query-null', body({ extensions: { persistedQuery: null } }), pqOnly],
-    ['extensions-array', body({ extensions: [get] }), pqOnly],
-    ['extensions-string', body({ extensions: 'persistedQuery' }), pqOnly],
+    ['extensions-array', body({ extensions: [get] }), badRequest],
+    ['extensions-string', body({ extensions: 'persistedQuery' }), badRequest],
     ['version-2', body({ ...ext({ version: 2, sha256Hash: get }), variables: { id } }), badRequest],
     ['version-string', body({ ...ext({ version: '1', sha256Hash: get }), variables: { id } }), badRequest],
     ['version-zero', body({ ...ext({ version: 0, sha256Hash: get }), variables: { id } }), badRequest],
@@ -173,7 +208,7 @@ export function persistedQueryCases(ctx: CorpusContext): Case[] {
     ['get-variables-not-json', getParams({ variables: '{id:', extensions }), badRequest],
     ['get-extensions-not-json', getParams({ variables: '{}', extensions: '{' }), badRequest],
     ['get-deep-variables', getParams({ variables: `{"id":${nestedArrays(1500)}}`, extensions }), tooDeep],
-    ['get-query-document', getParams({ query: '{ __schema { types { name } } }' }), pqOnly],
+    ['get-query-document', getParams({ query: '{ __schema { types { name } } }' }), notInList],
     [
       'get-huge-url',
       getParams({ variables: JSON.stringify({ id: 'x'.repeat(30_000) }), extensions }),
