@@ -84,10 +84,15 @@ export function createEdgeApp(deps: EdgeDeps) {
   }
 
   /** Errors in the type the client accepts (JSON when it accepts neither: the 406 itself must be readable). */
-  const graphqlError = (err: unknown, accept: string | undefined) =>
-    errorResponse(err, {
+  const graphqlError = (err: unknown, accept: string | undefined) => {
+    const res = errorResponse(err, {
       graphql: { contentType: contentTypeOf(negotiateGraphqlMediaType(accept) ?? applicationJson) },
     });
+    // A refusal is about this request only: no shared cache may keep it (an APQ miss is answered once learnt).
+    res.headers.set('cache-control', 'no-store');
+    res.headers.set('vary', 'authorization, accept');
+    return res;
+  };
 
   /** One refresh per key per edge instance; the origin treats the stale entry as a miss and writes a fresh one. */
   function refresh(key: string, run: () => Promise<OriginResult>): Promise<void> | undefined {
@@ -123,7 +128,16 @@ export function createEdgeApp(deps: EdgeDeps) {
     }
     const accept = requireGraphqlMediaType(req.headers.get('accept'));
     const identity = await verify(req.headers.get('authorization') ?? undefined);
-    const { operation, variables } = await parsePersistedRequest(req, recogniser, config.limits);
+    let parsed: Awaited<ReturnType<typeof parsePersistedRequest>>;
+    try {
+      parsed = await parsePersistedRequest(req, recogniser, config.limits);
+    } catch (err) {
+      // A refused request still counts against the caller's limit, so a flood of bad documents (each one parsed
+      // before it is refused) is throttled like any other: past the limit the answer is the 429.
+      await rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
+      throw err;
+    }
+    const { operation, variables } = parsed;
     const limitCheck = rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
     let limitHeaders: Record<string, string> = {};
     const withLimits = (res: Response) => {

@@ -35,11 +35,7 @@ async function rawParams(request: Request, url: URL, maxBodyBytes: number): Prom
       extensions: parseJsonParam('extensions', q.get('extensions') ?? undefined),
     };
   }
-  if (request.method !== 'POST') {
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${request.method} is not allowed; use GET or POST`, {
-      allow: 'GET, POST',
-    });
-  }
+  // Only GET and POST reach here: the route answers other methods with 405 before reading anything.
   requireJsonMediaType(request.headers);
   // Depth and size are checked as it is parsed: the variables feed JSON.stringify and the cache key, which must
   // never see a value deep enough to exhaust the stack of a cold process.
@@ -101,9 +97,11 @@ function resolveOperation(params: RawParams, operationName: string | undefined, 
   const hash = apqHash(extensions);
   const documentId = optionalString(params.documentId, 'documentId');
   const query = optionalString(params.query, 'query');
-  if (documentId !== undefined && hash !== undefined && documentId.replace(/^sha256:/i, '') !== hash.toLowerCase()) {
-    throw badRequest('documentId and extensions.persistedQuery.sha256Hash name different documents');
-  }
+  const ids = [documentId, hash].filter((id): id is string => id !== undefined);
+  const byId = (id: string) => (id.length <= 80 ? recogniser.byId(id) : undefined);
+  const mismatch = () =>
+    new HttpError(400, 'PERSISTED_QUERY_HASH_MISMATCH', 'the ids and the document sent do not name the same operation');
+
   if (query !== undefined && query !== '') {
     const found = recogniser.recognise(query, operationName);
     if ('reason' in found) {
@@ -111,22 +109,28 @@ function resolveOperation(params: RawParams, operationName: string | undefined, 
       if (found.reason === 'operation') throw badRequest(found.message);
       throw notInList(found.message);
     }
-    const sent = parseDocumentId(hash ?? documentId ?? '');
-    if (sent?.algorithm === 'sha256' && sent.hex !== found.textHash) {
-      throw new HttpError(400, 'PERSISTED_QUERY_HASH_MISMATCH', 'the sha256 of query is not the id sent with it');
+    // Every id sent beside the document must name it: a registered id of the same entry, or (an APQ retry) the
+    // sha256 of the very text sent.
+    for (const id of ids) {
+      const named = byId(id);
+      const parsed = parseDocumentId(id);
+      const sameText = parsed?.algorithm === 'sha256' && parsed.hex === found.textHash;
+      if (named ? named.id !== found.entry.id : !sameText) throw mismatch();
     }
     return found.entry;
   }
-  const id = documentId ?? hash;
-  if (id === undefined) {
+  if (ids.length === 0) {
     throw new HttpError(
       400,
       'PERSISTED_QUERY_ONLY',
       'send a registered operation: documentId, extensions.persistedQuery.sha256Hash, or its registered document in query',
     );
   }
-  const entry = id.length <= 80 ? recogniser.byId(id) : undefined;
-  if (entry) return entry;
+  const entries = ids.map(byId);
+  if (entries.length === 2 && entries[0]?.id !== entries[1]?.id) {
+    throw badRequest('documentId and extensions.persistedQuery.sha256Hash name different documents');
+  }
+  if (entries[0]) return entries[0];
   if (documentId === undefined) throw apqNotFound();
   throw notInList('the documentId is not in the trusted-document registry');
 }

@@ -10,7 +10,7 @@ export function buildEdge(
   config: EdgeConfig,
   policy: PolicyEngine,
   background: Background,
-  /** Test seams: the hop to the origin and the clock. */
+  /** Test seams: the hop to the origin, the clock, and a registry other than the bundled one. */
   seams: { fetch?: typeof fetch; now?: () => number; manifest?: Manifest } = {},
 ) {
   // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.

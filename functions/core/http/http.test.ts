@@ -2,6 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { readCappedBody, readCappedText } from './body.js';
 import { errorResponse, HttpError } from './errors.js';
+import { negotiateGraphqlMediaType } from './negotiate.js';
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
   new Request('http://test/x', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
@@ -87,5 +88,28 @@ describe('errorResponse', () => {
   it('is what a Hono app without onError answers for an HttpError', async () => {
     const res = new HttpError(404, 'NOT_FOUND', 'no such route').getResponse();
     expect(await res.json()).toMatchObject({ code: 'NOT_FOUND', errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+  });
+});
+
+describe('GraphQL media type negotiation', () => {
+  it('follows RFC 9110: most specific range decides, q=0 excludes, ties favour a named GraphQL type', () => {
+    const cases: [string | undefined, string | undefined][] = [
+      [undefined, 'application/json'],
+      ['', 'application/json'],
+      ['*/*', 'application/json'],
+      ['application/*', 'application/json'],
+      ['application/json', 'application/json'],
+      ['application/graphql-response+json', 'application/graphql-response+json'],
+      ['application/graphql-response+json, application/json', 'application/graphql-response+json'],
+      ['application/graphql-response+json;q=0.9, application/json', 'application/json'],
+      ['application/json;q=0, */*', 'application/graphql-response+json'],
+      ['application/json; q = 0.5, application/graphql-response+json;q=0.4', 'application/json'],
+      ['text/html, */*;q=0.8', 'application/json'],
+      ['text/html', undefined],
+      ['*/*;q=0', undefined],
+      ['application/json;q=2', undefined],
+    ];
+    for (const [accept, expected] of cases)
+      expect([accept, negotiateGraphqlMediaType(accept)]).toEqual([accept, expected]);
   });
 });

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  type DefinitionNode,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
@@ -18,11 +16,10 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import { clientPrintings, normaliseDocument } from './normalise.js';
+import { sha256Hex as sha256 } from './ids.js';
+import { clientPrintings, fragmentsUsedBy, normaliseDocument } from './normalise.js';
 import type { TrustedDocument } from './trusted-documents.js';
 import type { CacheScope, CostHint, Manifest, ManifestEntry } from './types.js';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function directiveArgs(node: { astNode?: { directives?: readonly DirectiveNode[] } | null }, name: string) {
   const d = node.astNode?.directives?.find((x) => x.name.value === name);
@@ -69,22 +66,22 @@ export function fragmentLibrary(sources: string[]): Map<string, FragmentDefiniti
  * self-contained — its sha256 covers everything it selects — while the source files stay free of copies.
  */
 function withSharedFragments(doc: DocumentNode, lib: Map<string, FragmentDefinitionNode>): DocumentNode {
-  const defined = new Set(doc.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [d.name.value] : [])));
-  const added: DefinitionNode[] = [];
-  const pending = [doc as DocumentNode | FragmentDefinitionNode];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(node) {
-        const name = node.name.value;
-        if (defined.has(name)) return;
-        const frag = lib.get(name);
-        if (!frag) throw new Error(`unknown fragment ${name}`);
-        defined.add(name);
-        added.push(frag);
-        pending.push(frag);
-      },
-    });
+  const own = new Map(
+    doc.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const all = new Map([...lib, ...own]);
+  for (const root of doc.definitions) {
+    for (const def of [root, ...fragmentsUsedBy(root, all)]) {
+      visit(def, {
+        FragmentSpread(node) {
+          if (!all.has(node.name.value)) throw new Error(`unknown fragment ${node.name.value}`);
+        },
+      });
+    }
   }
+  const added = doc.definitions
+    .flatMap((d) => fragmentsUsedBy(d, all))
+    .filter((f, i, list) => !own.has(f.name.value) && list.indexOf(f) === i);
   return { ...doc, definitions: [...doc.definitions, ...added] };
 }
 
@@ -218,7 +215,16 @@ export function buildManifest(
       throw new Error(`${doc.origin}: ${(err as Error).message}`);
     }
     const { entry, aliases: more } = compiled;
-    operations[entry.id] ??= entry;
+    if (!Object.hasOwn(operations, entry.id)) {
+      // Apollo's manifest (and its generatePersistedQueryIdsFromManifest) finds ids by name: one name, one document.
+      if (names.has(entry.name)) {
+        throw new Error(
+          `${doc.origin}: operation name ${entry.name} is already registered for another document; rename one`,
+        );
+      }
+      names.add(entry.name);
+      operations[entry.id] = entry;
+    }
     for (const a of [doc.id, ...more]) addAlias(a, entry.id, doc.origin);
   }
   const sorted = Object.fromEntries(

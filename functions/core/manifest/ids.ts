@@ -1,4 +1,8 @@
 /** Document ids as clients send them: bare hex, or prefixed with the algorithm (GraphQL over HTTP, Appendix A). */
+import { createHash } from 'node:crypto';
+
+/** The sha256 of a text, lower-case hex: the id of a registered document. */
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const hexId = /^(?:(sha256|sha1):)?([a-f0-9]{40}|[a-f0-9]{64})$/i;
 

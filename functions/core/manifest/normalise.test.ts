@@ -1,6 +1,6 @@
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { clientPrintings, normaliseDocument } from './normalise.js';
+import { clientPrintings, normaliseDocument, withoutTypenames } from './normalise.js';
 
 const normal = (text: string) => print(normaliseDocument(parse(text)));
 
@@ -12,12 +12,15 @@ describe('the normal form of a document', () => {
     );
   });
 
-  it('moves a plain __typename to the end, keeps aliased or conditional ones, and is idempotent', () => {
-    const moved = normal('query Q { a { __typename b } }');
-    const kept = normal('query Q { a { t: __typename b __typename @include(if: true) } }');
-    expect(moved).toBe(normal('query Q { a { b } }'));
-    expect(kept).toMatch(/t: __typename\n {4}b\n {4}__typename @include\(if: true\)\n {4}__typename\n/);
-    expect(normal(moved)).toBe(moved);
+  it("leaves a selection set that already selects a __ field alone (Apollo's rule), and is idempotent", () => {
+    const own = normal('query Q { a { __typename b } c { t: __typename d } }');
+    expect(own).toBe('query Q {\n  a {\n    __typename\n    b\n  }\n  c {\n    t: __typename\n    d\n  }\n}');
+    expect(normal(own)).toBe(own);
+  });
+
+  it('strips plain __typename selections for recognition, keeping aliased ones', () => {
+    const stripped = print(withoutTypenames(parse('query Q { a { __typename b t: __typename } }')));
+    expect(stripped).toBe('query Q {\n  a {\n    b\n    t: __typename\n  }\n}');
   });
 
   it('sorts operations before fragments, each by name in code-unit order', () => {

@@ -1,15 +1,17 @@
 /**
  * One normal form for a persisted document, so the id a client computes and the id the registry holds agree.
  *
- * The form is the one Apollo Client 4 sends and its manifest generator records: `__typename` on every selection set
- * except an operation's root (a normalised client cache needs it to identify objects), then the top-level definitions
- * sorted — operations first, fragments after, each by name — and graphql-js `print`. A document already in this
- * form is unchanged by it, so hashing is stable however many times a client or the registry applies it.
+ * The form is the one Apollo's manifest generator records (and Apollo Client sends with
+ * `generatePersistedQueryIdsAtRuntime`): `__typename` appended to every selection set below an operation's root that
+ * has no `__`-prefixed field yet (Apollo Client 4's own rule: a normalised cache needs it to identify objects), then
+ * the top-level definitions sorted — operations first, fragments after, each by name — and graphql-js `print`. A
+ * document already in this form is unchanged by it, so hashing is stable however often it is applied.
  */
 import {
   type DefinitionNode,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
   parse,
@@ -21,25 +23,59 @@ import {
 
 const typenameField: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 
-/** A plain `__typename` selection: no alias, no directives (an aliased or conditional one is the author's own). */
-const isPlainTypename = (s: SelectionNode) =>
-  s.kind === Kind.FIELD && s.name.value === '__typename' && !s.alias && (s.directives?.length ?? 0) === 0;
+const isMetaField = (s: SelectionNode) => s.kind === Kind.FIELD && s.name.value.startsWith('__');
 
-/**
- * `__typename` last in every selection set below an operation's root (a plain one the author placed elsewhere is
- * moved there), so documents differing only in where or whether they asked for `__typename` share one form.
- */
+/** `__typename` appended to every selection set below an operation's root that selects no `__` field yet. */
 export function withTypenames(doc: DocumentNode): DocumentNode {
   return visit(doc, {
     SelectionSet: {
       leave(node: SelectionSetNode, _key, parent) {
         const atOperationRoot = (parent as OperationDefinitionNode | undefined)?.kind === Kind.OPERATION_DEFINITION;
-        if (atOperationRoot) return undefined;
-        const kept = node.selections.filter((s) => !isPlainTypename(s));
-        return { ...node, selections: [...kept, typenameField] };
+        if (atOperationRoot || node.selections.some(isMetaField)) return undefined;
+        return { ...node, selections: [...node.selections, typenameField] };
       },
     },
   });
+}
+
+/** A plain `__typename` selection: no alias, no directives. */
+const isPlainTypename = (s: SelectionNode) =>
+  s.kind === Kind.FIELD && s.name.value === '__typename' && !s.alias && (s.directives?.length ?? 0) === 0;
+
+/**
+ * The document without plain `__typename` selections: a client that placed its own elsewhere (or left them out) is
+ * recognised by the normal form of what remains.
+ */
+export function withoutTypenames(doc: DocumentNode): DocumentNode {
+  return visit(doc, {
+    SelectionSet: {
+      leave(node: SelectionSetNode) {
+        const kept = node.selections.filter((s) => !isPlainTypename(s));
+        return kept.length === node.selections.length || kept.length === 0 ? undefined : { ...node, selections: kept };
+      },
+    },
+  });
+}
+
+/** The fragments `root` spreads, transitively, in order of first use (unknown names are skipped). */
+export function fragmentsUsedBy(
+  root: DefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const pending: DefinitionNode[] = [root];
+  while (pending.length > 0) {
+    visit(pending.shift()!, {
+      FragmentSpread(node) {
+        const frag = fragments.get(node.name.value);
+        if (frag && !used.has(frag.name.value)) {
+          used.set(frag.name.value, frag);
+          pending.push(frag);
+        }
+      },
+    });
+  }
+  return [...used.values()];
 }
 
 const definitionRank = (d: DefinitionNode) => (d.kind === Kind.OPERATION_DEFINITION ? 0 : 1);

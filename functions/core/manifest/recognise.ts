@@ -6,29 +6,26 @@
  * What was recognised is remembered by the sha256 of the text the client sent, so an APQ client that hashes its own
  * printing is served by hash alone from its second request on. Memory is bounded (least recently used out).
  */
-import { createHash } from 'node:crypto';
 import {
-  type DefinitionNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
   Kind,
   type OperationDefinitionNode,
   print,
-  visit,
 } from 'graphql';
+import { parseDocumentId, sha256Hex } from './ids.js';
 import { findOperation } from './index.js';
-import { normaliseDocument, parseClientDocument } from './normalise.js';
+import { fragmentsUsedBy, normaliseDocument, parseClientDocument, withoutTypenames } from './normalise.js';
 import type { Manifest, ManifestEntry } from './types.js';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Why a sent document could not be run. */
+/** Why a sent document could not be run: it does not parse, names no single operation, or is not registered. */
 export type RecognitionFailure =
   | { reason: 'syntax'; message: string }
   | { reason: 'operation'; message: string }
   | { reason: 'unregistered'; message: string };
 
+/** A recognised entry (with the sha256 of the text as sent), or why not. */
 export type Recognition = { entry: ManifestEntry; textHash: string } | RecognitionFailure;
 
 /** The named operation (or the only one) with just the fragments it spreads, transitively. */
@@ -42,9 +39,11 @@ function selectOperation(doc: DocumentNode, operationName: string | undefined): 
       : ops.find((o) => o.name?.value === operationName);
   if (!op) {
     const message =
-      operationName === undefined
-        ? 'the document holds several operations: name one with operationName'
-        : `the document has no operation named ${operationName}`;
+      ops.length === 0
+        ? 'the document holds no operation'
+        : operationName === undefined
+          ? 'the document holds several operations: name one with operationName'
+          : `the document has no operation named ${operationName.slice(0, 80)}`;
     return { reason: 'operation', message };
   }
   const fragments = new Map(
@@ -52,22 +51,22 @@ function selectOperation(doc: DocumentNode, operationName: string | undefined): 
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((f) => [f.name.value, f]),
   );
-  const used = new Map<string, DefinitionNode>();
-  const pending: DefinitionNode[] = [op];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(node) {
-        const frag = fragments.get(node.name.value);
-        if (frag && !used.has(frag.name.value)) {
-          used.set(frag.name.value, frag);
-          pending.push(frag);
-        }
-      },
-    });
-  }
-  return { ...doc, definitions: [op, ...used.values()] };
+  return { ...doc, definitions: [op, ...fragmentsUsedBy(op, fragments)] };
 }
 
+/**
+ * The registered entry a selected document is, if any: its normal form as sent, or — for a client that placed
+ * `__typename` elsewhere or left it out — the normal form of the document without its plain `__typename`s.
+ */
+function registeredEntry(selected: DocumentNode, manifest: Manifest): ManifestEntry | undefined {
+  const asSent = findOperation(sha256Hex(print(normaliseDocument(selected))), manifest);
+  return asSent ?? findOperation(sha256Hex(print(normaliseDocument(withoutTypenames(selected)))), manifest);
+}
+
+/**
+ * Recognises documents sent in full as registered entries, and remembers (bounded, least recently used out) the
+ * sha256 of each text it recognised, so a client may send that hash alone afterwards.
+ */
 export class DocumentRecogniser {
   private readonly learnt = new Map<string, string>();
 
@@ -80,7 +79,9 @@ export class DocumentRecogniser {
   byId(id: string): ManifestEntry | undefined {
     const found = findOperation(id, this.manifest);
     if (found) return found;
-    const key = id.toLowerCase().replace(/^sha256:/, '');
+    const parsed = parseDocumentId(id);
+    if (parsed?.algorithm !== 'sha256') return undefined;
+    const key = parsed.hex;
     const target = this.learnt.get(key);
     if (target === undefined) return undefined;
     this.remember(key, target); // refresh recency
@@ -89,7 +90,7 @@ export class DocumentRecogniser {
 
   /** Recognises a sent document; `operationName` picks one operation of several (and must match when given). */
   recognise(text: string, operationName?: string): Recognition {
-    const textHash = sha256(text);
+    const textHash = sha256Hex(text);
     const known = this.learnt.get(textHash);
     if (known !== undefined) {
       const entry = this.manifest.operations[known]!;
@@ -107,7 +108,7 @@ export class DocumentRecogniser {
     }
     const selected = selectOperation(doc, operationName);
     if ('reason' in selected) return selected;
-    const entry = findOperation(sha256(print(normaliseDocument(selected))), this.manifest);
+    const entry = registeredEntry(selected, this.manifest);
     if (!entry) {
       return {
         reason: 'unregistered',

@@ -12,7 +12,7 @@ const build = (trusted: ReturnType<typeof readTrustedDocuments>) =>
 
 /** Codegen's client preset prints documents minified, fields sorted, without __typename. */
 const codegenStyle =
-  'query GetEntity($id:ID!){entity(id:$id){...EntityFields}} fragment EntityFields on Entity{attributes createdAt dataClass id kind licence names sources{recordId retrievedAt system}updatedAt}';
+  'query AppEntity($id:ID!){entity(id:$id){...EntityFields}} fragment EntityFields on Entity{attributes createdAt dataClass id kind licence names sources{recordId retrievedAt system}updatedAt}';
 const appOwn = 'query AppNames($text: String!) { search(text: $text) { entity { id names } } }';
 
 describe('trusted documents from client tooling', () => {
@@ -24,7 +24,7 @@ describe('trusted documents from client tooling', () => {
     const m = build(docs);
     const codegen = findOperation(hash('sha1', codegenStyle), m)!;
     const own = findOperation(`sha256:${hash('sha256', appOwn)}`, m)!;
-    expect(codegen.name).toBe('GetEntity');
+    expect(codegen.name).toBe('AppEntity');
     expect(codegen.registeredBy).toBe('app/persisted-documents.json');
     expect(own).toMatchObject({ name: 'AppNames', kind: 'read', registeredBy: 'app/persisted-documents.json' });
     expect(own.document).toContain('__typename');
@@ -44,6 +44,13 @@ describe('trusted documents from client tooling', () => {
     const m = build(docs);
     expect(findOperation(hash('sha256', spaced), m)!.id).toBe(registered.id);
     expect(Object.values(m.operations).filter((o) => o.name === 'Search')).toHaveLength(1);
+  });
+
+  it('refuses a second document under a registered operation name (Apollo finds ids by name)', () => {
+    const clash = 'query GetEntity($id: ID!) { entity(id: $id) { id } }';
+    expect(() => build(readTrustedDocuments({ [hash('sha256', clash)]: clash }, 'app.json'))).toThrow(
+      /app\.json#.*operation name GetEntity is already registered for another document/,
+    );
   });
 
   it('refuses an id that is not the hash of its document, a malformed id, and an invalid document', () => {

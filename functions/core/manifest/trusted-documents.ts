@@ -10,8 +10,10 @@
  * the id is all a client sends.
  */
 import { createHash } from 'node:crypto';
+import { DomainError } from '../errors.js';
 import { parseDocumentId } from './ids.js';
 
+/** One registered document as a client tool wrote it, its id verified against its text. */
 export interface TrustedDocument {
   /** The id as the client sends it, lower-case hex without an algorithm prefix. */
   id: string;
@@ -20,8 +22,11 @@ export interface TrustedDocument {
   origin: string;
 }
 
-export class TrustedDocumentError extends Error {
-  override name = 'TrustedDocumentError';
+/** A trusted-document file that cannot be registered (bad shape, an id that is not its document's hash). */
+export class TrustedDocumentError extends DomainError<'TRUSTED_DOCUMENT_INVALID'> {
+  constructor(message: string) {
+    super('TRUSTED_DOCUMENT_INVALID', message);
+  }
 }
 
 function verified(id: unknown, body: unknown, origin: string): TrustedDocument {

@@ -65,18 +65,19 @@ describe('the shared RESP connection', () => {
     expect(connections()).toBe(1);
   });
 
-  it('answers 503 when a reply is late, and keeps later requests matched to their own replies', async () => {
-    const { connection } = await setup(100);
+  it('answers 503 when a reply is late, drops the stuck connection, and serves the next request on a fresh one', async () => {
+    const { connection, connections } = await setup(100);
 
     const late = connection.send([['SLOW', '300', 'late']]);
     const next = connection.send([['ECHO', 'mine']]);
 
-    await expect(late).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(late).rejects.toThrow(/no reply within 100 ms/);
     await expect(late).rejects.toMatchObject({ status: 503 });
-    // `next` was queued behind the slow reply, so it too runs out of time; a fresh request after that is fine.
+    // `next` was queued behind the overdue reply on the same socket: it fails too (503), and the socket is dropped,
+    // so a fresh request is answered at once on a new connection instead of queuing behind the slow reply.
     await expect(next).rejects.toBeInstanceOf(RedisUnavailableError);
-    await new Promise((r) => setTimeout(r, 300));
     expect(text(await connection.send([['ECHO', 'fresh']]))).toEqual(['fresh']);
+    expect(connections()).toBe(2);
   });
 
   it('fails in-flight requests with 503 when the connection drops, then reconnects', async () => {
@@ -95,8 +96,7 @@ describe('the shared RESP connection', () => {
     const connection = new RespConnection({ host: '127.0.0.1', port: fake.port, requestTimeoutMs: 150 });
     open.push(connection);
 
-    const started = Date.now();
+    // Bounded by its own deadline (150 ms), well inside the test's timeout: a hang fails the test.
     await expect(connection.send([['ECHO', 'x']])).rejects.toBeInstanceOf(RedisUnavailableError);
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -68,7 +68,15 @@ export class RespConnection {
     const payload = Buffer.concat(commands.map((c) => encodeCommand(c)));
     return new Promise<RespValue[]>((resolve, reject) => {
       const timer = setTimeout(
-        () => fail(new RedisUnavailableError(`no reply within ${this.requestTimeoutMs} ms`)),
+        () => {
+          fail(new RedisUnavailableError(`no reply within ${this.requestTimeoutMs} ms`));
+          // Replies come in order: an overdue one (a long script, a stuck server) holds every later request behind
+          // it on this socket. Drop the connection — whatever waits fails fast with 503 — and reconnect.
+          if (socket === this.socket && this.connected) {
+            this.connected = false; // new requests wait for the reconnect instead of joining the doomed socket
+            socket.destroy(new Error('reply overdue'));
+          }
+        },
         Math.max(1, deadline - Date.now()),
       );
       const fail = (err: Error) => {
