@@ -122,6 +122,36 @@ describe('edge request handling', () => {
       const body = (await res.json()) as Record<string, unknown>;
       expect([accept, res.status, res.headers.get('content-type')]).toEqual([accept, status, `${type}; charset=utf-8`]);
       expect(Object.keys(body)).toEqual(['errors']);
+      expect([res.headers.get('cache-control'), res.headers.get('vary')]).toEqual([
+        'no-store',
+        'authorization, accept',
+      ]);
+    }
+  });
+
+  it('refuses ids beside a document that do not name it, and two ids that disagree', async () => {
+    const { post } = await setup();
+    const get = operationByName('GetEntity');
+    const search = operationByName('Search');
+    const sent = get.document.replaceAll('\n', ' ');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ query: sent, documentId: search.id }, 'PERSISTED_QUERY_HASH_MISMATCH'],
+      [{ query: sent, documentId: `sha1:${'a'.repeat(40)}` }, 'PERSISTED_QUERY_HASH_MISMATCH'],
+      [{ query: sent, documentId: get.id.toUpperCase() }, ''],
+      [
+        {
+          documentId: `sha256:${get.id.toUpperCase()}`,
+          extensions: { persistedQuery: { version: 1, sha256Hash: get.id } },
+        },
+        '',
+      ],
+      [{ documentId: get.id, extensions: { persistedQuery: { version: 1, sha256Hash: search.id } } }, 'BAD_REQUEST'],
+      [{ query: 'fragment F on Entity { id }' }, 'BAD_REQUEST'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await post(JSON.stringify({ ...body, variables: { id: 'e1' } }));
+      const got = res.status === 200 ? '' : firstError(await res.json()).code;
+      expect([JSON.stringify(body).slice(0, 60), got]).toEqual([JSON.stringify(body).slice(0, 60), code]);
     }
   });
 

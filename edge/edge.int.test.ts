@@ -234,4 +234,22 @@ describe('edge rate limiting over the real Upstash endpoint', () => {
     expect(last!.headers.get('ratelimit-remaining')).toBe('0');
     expect(firstError(await last!.json()).code).toBe('RATE_LIMITED');
   });
+
+  it('counts refused documents against the limit too, so a flood of bad documents is throttled', async () => {
+    const token = await limited.issuer.sign({ tenant: testTenant('rl-bad') });
+    const bad = (i: number) =>
+      limited.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `query Q${i} { entity(id: "x") { id } }` }),
+      });
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 4; i++) codes.push(firstError(await (await bad(i)).json()).code);
+    expect(codes).toEqual([
+      'PERSISTED_QUERY_NOT_IN_LIST',
+      'PERSISTED_QUERY_NOT_IN_LIST',
+      'PERSISTED_QUERY_NOT_IN_LIST',
+      'RATE_LIMITED',
+    ]);
+  });
 });

@@ -9,7 +9,13 @@ import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-l
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest } from '../../functions/core/manifest/index.js';
 import { schemaDir } from '../../functions/core/manifest/schema-source.js';
-import { appDocuments, type ClientHarness, clientHarness, readVariables, sampleEntities } from './harness.js';
+import {
+  appDocuments,
+  type ClientHarness,
+  clientHarness,
+  readVariables,
+  sampleEntities,
+} from '../test-support/client-harness.js';
 
 let h: ClientHarness;
 beforeAll(async () => {

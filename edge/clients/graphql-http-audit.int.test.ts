@@ -9,7 +9,7 @@ import {
   readSdl,
 } from '../../functions/core/manifest/schema-source.js';
 import { readTrustedDocuments } from '../../functions/core/manifest/trusted-documents.js';
-import { type ClientHarness, clientHarness } from './harness.js';
+import { type ClientHarness, clientHarness } from '../test-support/client-harness.js';
 
 /**
  * The audit's valid documents, registered as an app team registers its own (a trusted-documents file). The audit

@@ -1,6 +1,12 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDocuments, type ClientHarness, clientHarness, readVariables, sampleEntities } from './harness.js';
+import {
+  appDocuments,
+  type ClientHarness,
+  clientHarness,
+  readVariables,
+  sampleEntities,
+} from '../test-support/client-harness.js';
 
 let h: ClientHarness;
 beforeAll(async () => {

@@ -1,7 +1,13 @@
 import { type Client, cacheExchange, createClient, fetchExchange, gql } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDocuments, type ClientHarness, clientHarness, readVariables, sampleEntities } from './harness.js';
+import {
+  appDocuments,
+  type ClientHarness,
+  clientHarness,
+  readVariables,
+  sampleEntities,
+} from '../test-support/client-harness.js';
 
 let h: ClientHarness;
 beforeAll(async () => {

@@ -144,4 +144,12 @@ describe('upstash-rest twin', () => {
     expect(byEval[0]).toBe('x');
     expect(bySha[0]).toBe('y');
   });
+
+  it('answers a body over the cap with 413 before it closes the connection', async () => {
+    const auth = { authorization: `Bearer ${twin().upstashToken}` };
+    const huge = JSON.stringify(['SET', testTenant('huge'), 'x'.repeat(11 * 1024 * 1024)]);
+    const res = await fetch(twin().upstashUrl, { method: 'POST', headers: auth, body: huge });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatch(/larger than \d+ bytes/);
+  });
 });

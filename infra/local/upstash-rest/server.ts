@@ -30,8 +30,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Stop reading but keep the socket: the 413 must reach the client before the connection closes.
+        req.pause();
+        req.removeAllListeners('data');
         reject(new RestRequestError(413, `request body is larger than ${limit} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -78,6 +80,10 @@ export function createUpstashRestServer(options: UpstashRestOptions): { server: 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return;
+      if (err instanceof RestRequestError && err.status === 413) {
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+      }
       if (err instanceof RestRequestError) return send(res, err.status, { error: err.message });
       console.error('upstash-rest: unexpected error', err);
       send(res, 500, { error: 'internal error of the local upstash-rest endpoint (see its log)' });

@@ -13,7 +13,7 @@ import type { Manifest } from '../../functions/core/manifest/index.js';
 import { readFragmentSources, readOperationDocuments } from '../../functions/core/manifest/schema-source.js';
 import { tableName, tables } from '../../functions/core/resources/index.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
-import { realStack } from '../test-support/real-stack.js';
+import { realStack } from './real-stack.js';
 
 export interface Exchange {
   method: string;
