@@ -9,6 +9,7 @@ import { importJWK, SignJWT } from 'jose';
 import { sqsClient } from '../../functions/core/aws/sqs.js';
 import { decisionCountCypher } from '../../functions/core/er/cypher.js';
 import { createDriver } from '../../functions/core/graph/index.js';
+import { toNumber } from '../../functions/core/graph/model.js';
 import { startErWorker, startIntakeApi } from '../../infra/local/apps.js';
 import { type DevKeys, ensureDevKeys } from '../../infra/local/dev-keys.js';
 import { freePort } from '../../infra/local/process.js';
@@ -103,7 +104,7 @@ export async function runGraphgate(
       async () => {
         const dlq = await queueCount(sqs, e.dlqUrl);
         if (dlq.visible + dlq.inFlight > 0) throw new Error(`${dlq.visible + dlq.inFlight} events dead-lettered`);
-        const n = Number((await driver.executeQuery(decisionCountCypher.cypher, { tenant })).records[0]!.get('n'));
+        const n = toNumber((await driver.executeQuery(decisionCountCypher.cypher, { tenant })).records[0]!.get('n'));
         return n >= records.length ? true : undefined;
       },
       o.timeoutS * 1000,

@@ -5,6 +5,7 @@
  */
 import type { Driver } from 'neo4j-driver';
 import { decisionOutcomesCypher, reviewCandidatesCypher } from '../../functions/core/er/cypher.js';
+import { toNumber } from '../../functions/core/graph/model.js';
 import { eventIdFor } from '../../functions/er-intake/enqueue.js';
 import { Components } from './metrics.js';
 
@@ -26,7 +27,7 @@ export async function readOutcome(
   const rows = (await driver.executeQuery(decisionOutcomesCypher.cypher, { tenant })).records.map((r) => ({
     eventId: r.get('eventId') as string,
     band: r.get('band') as string,
-    decidedAt: Number(r.get('decidedAt')),
+    decidedAt: toNumber(r.get('decidedAt')),
     entityId: r.get('entityId') as string,
     mergedInto: (r.get('mergedInto') as string | null) ?? null,
   }));
