@@ -5,7 +5,7 @@
  * (DuckDB, pinned venv) resolves the same rows twice: with every field, and with only the fields graphgate scores.
  * One metric module scores all of them: pairwise P/R/F1, B³, blocking recall; plus events/s end to end. Prints the
  * table and writes evidence/er/quality-<UTC>.json and quality-latest.json. `--quick` is 150 people; a dirty work tree
- * is refused unless `--allow-dirty` (committed evidence never comes from one).
+ * is refused unless `--allow-dirty` (committed evidence never comes from one); `--keep` keeps the twin's logs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'allow-dirty': { type: 'boolean', default: false },
     'timeout-s': { type: 'string', default: '900' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const people = values.quick ? 150 : Number(values.people);
@@ -54,6 +55,7 @@ log(`generated ${people} people, ${records.length} records (seed ${seed})`);
 const gg = await runGraphgate(records, {
   runLabel: `${seed}-${Date.now().toString(36)}`,
   timeoutS: Number(values['timeout-s']),
+  keepLogs: values.keep,
   log,
 });
 log(`graphgate: ${records.length} events decided in ${gg.wallS.toFixed(1)} s (${gg.eventsPerS.toFixed(1)} events/s)`);
@@ -91,6 +93,11 @@ const highMid = cases['graphgate HIGH+MID']!;
 const sAuto = cases[`splink @${splinkThresholds.auto}`]!;
 const sReview = cases[`splink @${splinkThresholds.review}`]!;
 const fReview = cases[`splink-fields @${splinkThresholds.review}`]!;
+/** The bar graphgate must reach: Splink's best pair F1 over its two models at the two thresholds stated up front. */
+const [bestSplink, bestSplinkCase] = Object.entries(cases)
+  .filter(([k]) => k.startsWith('splink'))
+  .map(([k, c]) => [c.pairF1, k] as const)
+  .reduce((a, b) => (b[0] > a[0] ? b : a));
 const ratios = {
   'graphgate HIGH / splink @0.95 pair F1': high.pairF1 / sAuto.pairF1,
   'graphgate HIGH+MID / splink @0.5 pair F1': highMid.pairF1 / sReview.pairF1,
@@ -99,7 +106,12 @@ const ratios = {
 };
 const targets = [
   target('graphgate HIGH pair precision', '>=', 0.995, high.pairPrecision),
-  target('graphgate HIGH+MID pair F1 vs splink @0.5 pair F1 - 0.005', '>=', sReview.pairF1 - 0.005, highMid.pairF1),
+  target(
+    `graphgate HIGH+MID pair F1 vs best splink (${bestSplinkCase}) - 0.005`,
+    '>=',
+    bestSplink - 0.005,
+    highMid.pairF1,
+  ),
   target('graphgate cluster (B3) F1, HIGH', '>=', 0.98, high.b3F1),
 ];
 
@@ -113,7 +125,10 @@ console.log(
     .join(', ')}`,
 );
 console.log(`graphgate bands ${JSON.stringify(gg.bands)}, review candidates ${gg.reviewCandidates}`);
-console.log(`end to end: ${gg.eventsPerS.toFixed(1)} events/s (${records.length} events in ${gg.wallS.toFixed(1)} s)`);
+console.log(
+  `end to end: ${gg.eventsPerS.toFixed(1)} events/s (${records.length} events in ${gg.wallS.toFixed(1)} s; ` +
+    `half decided by ${gg.decidedByS.p50.toFixed(1)} s, 95% by ${gg.decidedByS.p95.toFixed(1)} s)`,
+);
 for (const [k, v] of Object.entries(ratios)) console.log(`ratio ${k}: ${v.toFixed(4)}`);
 for (const t of targets)
   console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.what} ${t.op} ${t.value.toFixed(4)} (measured ${t.measured})`);
@@ -147,6 +162,7 @@ const file = writeEvidence({
     eventsPerS: gg.eventsPerS,
     wallS: gg.wallS,
     postS: gg.postS,
+    decidedByS: gg.decidedByS,
   },
   splinkSeconds: Object.fromEntries(Object.entries(splink.models).map(([m, r]) => [m, r.seconds])),
   ratios,
@@ -155,6 +171,7 @@ const file = writeEvidence({
   notes: [
     'HIGH = clusters of auto-merged records; HIGH+MID = as if every open review candidate were accepted (transitive).',
     `splink @${splinkThresholds.auto} is its "auto" threshold; @${splinkThresholds.review} (match weight 0) stands for HIGH+MID.`,
+    'the HIGH+MID F1 target compares with the best splink pair F1 of the four splink rows (thresholds fixed up front).',
     "cluster F1 is B3 F1; blocking recall reproduces graphgate's rule via core/er normaliseRecord (see load/er-eval/blocking.ts).",
   ],
 });

@@ -25,6 +25,8 @@ export interface GraphgateRun extends GraphgateOutcome {
   eventsPerS: number;
   wallS: number;
   postS: number;
+  /** Seconds from the first POST until 50%, 95% and all of the events were decided (stragglers show here). */
+  decidedByS: { p50: number; p95: number; all: number };
 }
 
 /** Events per POST (the API takes up to 500); small enough that the worker starts while the producer still sends. */
@@ -74,7 +76,7 @@ async function post(url: string, token: string, records: readonly LabelledRecord
  */
 export async function runGraphgate(
   records: readonly LabelledRecord[],
-  o: { runLabel: string; timeoutS: number; log: (line: string) => void },
+  o: { runLabel: string; timeoutS: number; keepLogs?: boolean; log: (line: string) => void },
 ): Promise<GraphgateRun> {
   const twin = await startScratchTwin('er-eval', { neo4jPageCache: '512m', neo4jHeap: '1g', log: o.log });
   const e = twin.endpoints;
@@ -114,13 +116,16 @@ export async function runGraphgate(
       tenant,
       records.map((r) => r.recordId),
     );
-    const wallS = (outcome.lastDecidedAt - started) / 1000;
-    return { ...outcome, tenant, wallS, postS, eventsPerS: records.length / wallS };
+    const at = (q: number) => (outcome.decidedAt[Math.ceil(q * outcome.decidedAt.length) - 1]! - started) / 1000;
+    const wallS = at(1);
+    const decidedByS = { p50: at(0.5), p95: at(0.95), all: wallS };
+    return { ...outcome, tenant, wallS, postS, decidedByS, eventsPerS: records.length / wallS };
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     await driver.close();
     sqs.destroy();
     await twin.stop();
-    rmSync(twin.runDir, { recursive: true, force: true });
+    if (o.keepLogs) o.log(`twin logs kept in ${twin.runDir}`);
+    else rmSync(twin.runDir, { recursive: true, force: true });
   }
 }

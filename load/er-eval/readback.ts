@@ -14,8 +14,8 @@ export interface GraphgateOutcome {
   review: Map<string, string>;
   bands: Record<string, number>;
   reviewCandidates: number;
-  /** Epoch ms of the last decision (end of the end-to-end run). */
-  lastDecidedAt: number;
+  /** Epoch ms of each decision, ascending (the last one ends the end-to-end run). */
+  decidedAt: number[];
 }
 
 /** Record id → final entity, for `recordIds` sent under `tenant` with their record ids as idempotency keys. */
@@ -62,6 +62,6 @@ export async function readOutcome(
     review,
     bands,
     reviewCandidates: reviews.length,
-    lastDecidedAt: Math.max(...rows.map((r) => r.decidedAt)),
+    decidedAt: rows.map((r) => r.decidedAt).sort((a, b) => a - b),
   };
 }
