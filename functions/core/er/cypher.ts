@@ -113,3 +113,23 @@ export const erEntityCountCypher = read(
   'erEntityCount',
   "MATCH (e:Entity {tenant: $tenant}) WHERE e.id STARTS WITH 'er-' RETURN count(e) AS n",
 );
+
+/**
+ * Every decision of a tenant with where its record's entity ended: `mergedInto` is the survivor's id once a HIGH
+ * decision merged it (the ER quality evaluation follows these links to each record's final entity).
+ */
+export const decisionOutcomesCypher = read(
+  'decisionOutcomes',
+  `MATCH (d:ErDecision {tenant: $tenant})
+OPTIONAL MATCH (e:Entity {tenant: $tenant, id: d.entityId})
+RETURN d.eventId AS eventId, d.band AS band, d.score AS score, d.decidedAt AS decidedAt, d.entityId AS entityId,
+  d.candidateId AS candidateId, e.mergedInto AS mergedInto`,
+);
+
+/** Review candidates of a tenant (MID decisions waiting for a person): the record's entity and the one it may be. */
+export const reviewCandidatesCypher = read(
+  'reviewCandidates',
+  `MATCH (r:ReviewCandidate {tenant: $tenant})
+RETURN r.eventId AS eventId, r.entityId AS entityId, r.candidateId AS candidateId, r.score AS score,
+  r.status AS status`,
+);
