@@ -11,7 +11,8 @@ export type ErErrorCode =
   | 'KIND_NOT_ENABLED'
   | 'EVENT_IN_PROGRESS'
   | 'GRAPH_CONFLICT'
-  | 'DEPENDENCY_FAILED';
+  | 'DEPENDENCY_FAILED'
+  | 'INVALID_MODEL';
 
 /** Codes that can never succeed on redelivery of the same message: they are poison and end in the DLQ. */
 export const poisonCodes: ReadonlySet<ErErrorCode> = new Set([
@@ -64,6 +65,13 @@ export class EventInProgressError extends ErError {
 export class DependencyFailedError extends ErError {
   constructor(what: string, options: { cause?: unknown; code?: 'DEPENDENCY_FAILED' | 'GRAPH_CONFLICT' } = {}) {
     super(options.code ?? 'DEPENDENCY_FAILED', `${what} failed; the message will be retried`, { cause: options.cause });
+  }
+}
+
+/** A match model whose parameters cannot be used (a probability outside (0, 1), an unknown comparison or level). */
+export class InvalidModelError extends ErError {
+  constructor(message: string, context: Record<string, unknown> = {}) {
+    super('INVALID_MODEL', message, { context });
   }
 }
 

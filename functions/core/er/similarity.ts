@@ -86,3 +86,34 @@ export function bestNameSimilarity(
   }
   return best;
 }
+
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions each cost 1
+ * (Damerau–Levenshtein without re-editing a transposed pair). A swapped pair of digits is the commonest identifier slip,
+ * and plain Levenshtein would count it as two edits. Stops early once the distance must exceed `max`, returning max + 1.
+ *
+ * @example
+ * osaDistance('123456789', '123546789') // 1
+ */
+export function osaDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1);
+    row[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row[j] = d;
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return Math.min(prev[b.length]!, max + 1);
+}

@@ -1,0 +1,156 @@
+/**
+ * Comparison functions: for a pair of records, one level per comparison (names; each identifier scheme; each date
+ * type; the address). Absent fields give the `missing` level, which the model scores as Bayes factor 1, so a sparse
+ * record is judged on what it has rather than punished for what it lacks.
+ */
+import { nameTokens } from '../../graph/name-tokens.js';
+import type { NormalisedRecord } from '../normalise.js';
+import { jaroWinkler, osaDistance } from '../similarity.js';
+import { type LevelId, missingLevel } from './levels.js';
+import { compareNameLists, nameParts } from './names.js';
+
+/** What the model compares: a normalised record plus the attributes it came with (where an address lives). */
+export type ComparableRecord = Pick<NormalisedRecord, 'names' | 'identifiers' | 'dates'> & {
+  attributes?: Readonly<Record<string, unknown>>;
+};
+
+/** One comparison of a pair: its id (`name`, `identifier:nid`, `date:birth`, `address`) and level. */
+export interface ComparisonResult {
+  comparison: string;
+  level: string;
+  /** Name tokens that agreed exactly (for the term-frequency adjustment of the name comparison). */
+  agreedTokens?: string[];
+}
+
+/** Address parts in comparable form; null where the record does not say. */
+export interface AddressParts {
+  postcode: string | null;
+  locality: string | null;
+  street: string | null;
+}
+
+// Attribute names sources commonly use for each part; the first present string wins.
+const postcodeKeys = ['postcode', 'postalCode', 'postal_code', 'zip', 'zipCode', 'zip_code'];
+const localityKeys = ['city', 'locality', 'town'];
+const streetKeys = ['street', 'address', 'addressLine1', 'address_line1', 'line1', 'streetAddress'];
+
+function firstString(obj: Readonly<Record<string, unknown>>, keys: readonly string[]): string | null {
+  for (const k of keys) {
+    const v = obj[k];
+    if (typeof v === 'string' && v.trim()) return v;
+  }
+  return null;
+}
+
+/** The address parts of a record's attributes, flat or under an `address` object. */
+export function addressOf(attributes: Readonly<Record<string, unknown>> = {}): AddressParts {
+  const nested = attributes.address;
+  const obj =
+    nested && typeof nested === 'object' && !Array.isArray(nested) ? (nested as Record<string, unknown>) : attributes;
+  const postcode = firstString(obj, postcodeKeys);
+  const locality = firstString(obj, localityKeys);
+  const street = firstString(obj, streetKeys);
+  const words = (s: string | null) => (s ? nameTokens([s]).join(' ') || null : null);
+  return {
+    postcode: postcode ? postcode.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase() || null : null,
+    locality: words(locality),
+    street: words(street),
+  };
+}
+
+/** Per-record derived values, computed once per record object (scoring compares one record with many). */
+interface Prepared {
+  names: string[][];
+  identifiers: Map<string, string[]>;
+  address: AddressParts;
+}
+const prepared = new WeakMap<ComparableRecord, Prepared>();
+
+function prepare(r: ComparableRecord): Prepared {
+  let p = prepared.get(r);
+  if (!p) {
+    const identifiers = new Map<string, string[]>();
+    for (const id of r.identifiers) {
+      const at = id.indexOf(':');
+      const scheme = at > 0 ? id.slice(0, at) : 'unknown';
+      identifiers.set(scheme, [...(identifiers.get(scheme) ?? []), id.slice(at + 1)]);
+    }
+    p = { names: r.names.map(nameParts), identifiers, address: addressOf(r.attributes) };
+    prepared.set(r, p);
+  }
+  return p;
+}
+
+/** Identifier values of one scheme: exact, one edit (or adjacent swap), two edits, different. */
+export function compareIdentifierValues(a: string, b: string): LevelId<'identifier'> {
+  const d = osaDistance(a, b, 2);
+  return d === 0 ? 'exact' : d === 1 ? 'edit1' : d === 2 ? 'edit2' : 'different';
+}
+
+const digitsDiffering = (a: string, b: string) => [...a].filter((c, i) => c !== b[i]).length;
+
+/**
+ * Two partial ISO dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`). At different precisions they are compared on the parts both
+ * have, and agreement there is only `year`: the finer one may still differ.
+ */
+export function compareDates(a: string, b: string): LevelId<'date'> {
+  if (a === b) return 'exact';
+  if (a.length !== b.length) {
+    const n = Math.min(a.length, b.length);
+    const d = digitsDiffering(a.slice(0, n), b.slice(0, n));
+    return d === 0 ? 'year' : d === 1 ? 'digit' : a.slice(0, 4) === b.slice(0, 4) ? 'year' : 'different';
+  }
+  const [ya, ma, da] = a.split('-');
+  const [yb, mb, db] = b.split('-');
+  if (da && db && ya === yb && ma === db && da === mb) return 'swap';
+  if (digitsDiffering(a, b) === 1) return 'digit';
+  return ya === yb ? 'year' : 'different';
+}
+
+/** Two addresses: same postcode and street, same postcode, same locality with a near street, else different. */
+export function compareAddresses(a: AddressParts, b: AddressParts): LevelId<'address'> | 'missing' {
+  const postcodes = !!a.postcode && !!b.postcode;
+  const places = !!a.locality && !!b.locality && !!a.street && !!b.street;
+  if (!postcodes && !places) return 'missing';
+  if (postcodes && a.postcode === b.postcode) return a.street && a.street === b.street ? 'exact' : 'postcode';
+  if (places && a.locality === b.locality && jaroWinkler(a.street!, b.street!) >= 0.9) return 'near';
+  return 'different';
+}
+
+function bestOf<L extends string>(order: readonly L[], levels: L[]): L {
+  return levels.reduce((best, l) => (order.indexOf(l) < order.indexOf(best) ? l : best));
+}
+const identifierOrder = ['exact', 'edit1', 'edit2', 'different'] as const;
+const missing = missingLevel.id;
+
+/**
+ * Every comparison of a pair, in a stable order: name, identifiers by scheme, dates by type, address. A scheme or date
+ * type only one side carries appears as `missing`. Compare records of the same kind only.
+ *
+ * @example
+ * compareRecords(a, b) // [{ comparison: 'name', level: 'jw92' }, { comparison: 'identifier:nid', level: 'edit1' }, …]
+ */
+export function compareRecords(a: ComparableRecord, b: ComparableRecord): ComparisonResult[] {
+  const pa = prepare(a);
+  const pb = prepare(b);
+  const out: ComparisonResult[] = [];
+  const name = compareNameLists(pa.names, pb.names);
+  out.push(
+    name
+      ? { comparison: 'name', level: name.level, agreedTokens: name.agreed }
+      : { comparison: 'name', level: missing },
+  );
+  for (const scheme of [...new Set([...pa.identifiers.keys(), ...pb.identifiers.keys()])].sort()) {
+    const va = pa.identifiers.get(scheme);
+    const vb = pb.identifiers.get(scheme);
+    const levels = va && vb ? va.flatMap((x) => vb.map((y) => compareIdentifierValues(x, y))) : [];
+    out.push({ comparison: `identifier:${scheme}`, level: levels.length ? bestOf(identifierOrder, levels) : missing });
+  }
+  for (const type of [...new Set([...Object.keys(a.dates), ...Object.keys(b.dates)])].sort()) {
+    const da = a.dates[type];
+    const db = b.dates[type];
+    out.push({ comparison: `date:${type}`, level: da && db ? compareDates(da, db) : missing });
+  }
+  out.push({ comparison: 'address', level: compareAddresses(pa.address, pb.address) });
+  return out;
+}
