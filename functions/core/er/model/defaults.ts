@@ -59,7 +59,7 @@ export const defaultModel: MatchModel = withVersion({
       // Same town and a near street: a typo in the postcode or street for matches, neighbours for others.
       near: { m: 0.05, u: 0.001 },
       // A move for a quarter of matches; nearly every random pair.
-      different: { m: 0.25, u: 0.9978 },
+      different: { m: 0.25, u: 0.9979 },
     },
   },
 });
