@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest } from '../../functions/core/manifest/index.js';
 import { schemaDir } from '../../functions/core/manifest/schema-source.js';
 import {
-  appDocuments,
+  appOperations,
   type ClientHarness,
   clientHarness,
   readVariables,
@@ -24,8 +24,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const docs = appDocuments();
-const reads = Object.entries(docs).filter(([, d]) => d.kind === 'query');
+const { docs, reads } = appOperations();
 
 /** Apollo Client 4 as an app builds it: normalised cache on, the given persisted-query link, HTTP to the edge. */
 function apollo(token: string, persisted: PersistedQueryLink) {

@@ -1,7 +1,7 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appDocuments,
+  appOperations,
   type ClientHarness,
   clientHarness,
   readVariables,
@@ -14,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const docs = appDocuments();
-const reads = Object.entries(docs).filter(([, d]) => d.kind === 'query');
+const { docs, reads } = appOperations();
 
 describe('graphql-request 7 against the edge, sending documents as it always does', () => {
   for (const method of ['POST', 'GET'] as const) {

@@ -2,7 +2,7 @@ import { type Client, cacheExchange, createClient, fetchExchange, gql } from '@u
 import { persistedExchange } from '@urql/exchange-persisted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appDocuments,
+  appOperations,
   type ClientHarness,
   clientHarness,
   readVariables,
@@ -15,8 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const docs = appDocuments();
-const reads = Object.entries(docs).filter(([, d]) => d.kind === 'query');
+const { docs, reads } = appOperations();
 
 /** urql 6 as an app builds it: the document cache, the persisted exchange (mutations too), fetch to the edge. */
 function urql(token: string): Client {

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { DynamoDbAuditLedger } from '../../functions/core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../../functions/core/aws/dynamodb.js';
+import { entityInput } from '../../functions/core/graph/test-support/fixtures.js';
 import type { Manifest } from '../../functions/core/manifest/index.js';
 import { readFragmentSources, readOperationDocuments } from '../../functions/core/manifest/schema-source.js';
 import { tableName, tables } from '../../functions/core/resources/index.js';
@@ -81,25 +82,19 @@ export async function clientHarness(options: { manifest?: Manifest } = {}) {
 
 export type ClientHarness = Awaited<ReturnType<typeof clientHarness>>;
 
-/** Two organisations, a person and links between them: enough for every registered read to return rows. */
-export const sampleEntities = (suffix: string) => ({
-  a: {
-    id: `a-${suffix}`,
-    kind: 'ORGANISATION',
-    names: [`Initech ${suffix}`],
-    dataClass: 'ENTITY',
-    licence: 'PUBLIC',
-    purposes: ['investigation'],
-  },
-  b: {
-    id: `b-${suffix}`,
-    kind: 'ORGANISATION',
-    names: [`Globex ${suffix}`],
-    dataClass: 'ENTITY',
-    licence: 'PUBLIC',
-    purposes: ['investigation'],
-  },
-});
+/** Two public organisations collected for investigation: enough for every registered read to return rows. */
+export const sampleEntities = (suffix: string) => {
+  const org = (id: string, name: string) =>
+    entityInput({
+      id,
+      kind: 'ORGANISATION',
+      names: [name],
+      dataClass: 'ENTITY',
+      licence: 'PUBLIC',
+      purposes: ['investigation'],
+    });
+  return { a: org(`a-${suffix}`, `Initech ${suffix}`), b: org(`b-${suffix}`, `Globex ${suffix}`) };
+};
 
 /** Variables of every registered read, for the sample entities. */
 export const readVariables = (suffix: string) => {
@@ -113,12 +108,20 @@ export const readVariables = (suffix: string) => {
   } as Record<string, Record<string, unknown>>;
 };
 
+type AppDocuments = Record<string, { text: string; kind: 'query' | 'mutation' }>;
+
+/** {@link appDocuments} and, from them, the queries (name and document) every client test reads. */
+export function appOperations(): { docs: AppDocuments; reads: [string, AppDocuments[string]][] } {
+  const docs = appDocuments();
+  return { docs, reads: Object.entries(docs).filter(([, d]) => d.kind === 'query') };
+}
+
 /**
  * The registered operations as an app team writes them, by name: the operation file's text followed by the shared
  * fragments it uses, in order of first use (what a `gql` template with interpolated fragments produces) — no
  * `__typename`, not the registry's printing.
  */
-export function appDocuments(): Record<string, { text: string; kind: 'query' | 'mutation' }> {
+export function appDocuments(): AppDocuments {
   const fragments = new Map<string, string>();
   for (const source of readFragmentSources()) {
     for (const d of parse(source).definitions) {
