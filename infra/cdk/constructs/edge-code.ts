@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 import { copyPolicyBundle, ESM_REQUIRE_SHIM, NODE_TARGET, repoRoot } from './bundling.js';
 
 /**
@@ -37,28 +37,33 @@ export function edgeCode(entry: string, config: EdgeBuildConfig): Code {
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
       local: {
         tryBundle(outputDir: string) {
-          buildSync({
-            entryPoints: [entryPath],
-            outfile: join(outputDir, 'index.mjs'),
-            bundle: true,
-            platform: 'node',
-            format: 'esm',
-            target: NODE_TARGET,
-            minify: true,
-            // Error classes take their `name` from the class (core/errors.ts); minified, they must keep it.
-            keepNames: true,
-            sourcemap: true,
-            sourcesContent: false,
-            mainFields: ['module', 'main'],
-            banner: { js: ESM_REQUIRE_SHIM },
-            external: ['@aws-sdk/*'],
-            define: { [EDGE_CONFIG_DEFINE]: JSON.stringify(config) },
-            logLevel: 'warning',
-          });
+          buildSync(edgeBuildOptions(entryPath, join(outputDir, 'index.mjs'), config));
           copyPolicyBundle(join(outputDir, EDGE_POLICY_DIR));
           return true;
         },
       },
     },
   });
+}
+
+/** esbuild options of the Lambda@Edge bundle, shared by synth and `npm run release` so both build the same bytes. */
+export function edgeBuildOptions(entryPath: string, outfile: string, config: EdgeBuildConfig): BuildOptions {
+  return {
+    entryPoints: [entryPath],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    minify: true,
+    // Error classes take their `name` from the class (core/errors.ts); minified, they must keep it.
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_SHIM },
+    external: ['@aws-sdk/*'],
+    define: { [EDGE_CONFIG_DEFINE]: JSON.stringify(config) },
+    logLevel: 'warning',
+  };
 }

@@ -32,6 +32,19 @@ export interface EdgeStackProps extends StackProps {
   readonly originUrl: IFunctionUrl;
 }
 
+/** What the edge bundle of `stage` bakes in (also what `npm run release` builds it with). */
+export function edgeBuildConfig(stage: StageConfig): EdgeBuildConfig {
+  const names = secretNames(stage.name);
+  return {
+    stage: stage.name,
+    jwt: stage.auth,
+    secrets: { region: stage.region, upstash: names.upstash, signingKeys: names.signingKeys },
+  };
+}
+
+/** Entry of the Lambda@Edge bundle. */
+export const EDGE_ENTRY = 'edge/adapters/lambda-edge.ts';
+
 /**
  * Edge (us-east-1): CloudFront in front of the origin, with the Hono edge as a Lambda@Edge origin-request handler.
  * Origin-request rather than viewer-request: it may read the body (POST GraphQL), run 30 s and ship more than 1 MB
@@ -45,15 +58,11 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     const { stage } = props;
     const names = secretNames(stage.name);
-    const config: EdgeBuildConfig = {
-      stage: stage.name,
-      jwt: stage.auth,
-      secrets: { region: stage.region, upstash: names.upstash, signingKeys: names.signingKeys },
-    };
+    const config = edgeBuildConfig(stage);
 
     // Lambda@Edge: x86_64 only, no env vars, no layers, no X-Ray; logs land in the region that served the request.
     this.edgeFunction = new experimental.EdgeFunction(this, 'EdgeFn', {
-      code: edgeCode('edge/adapters/lambda-edge.ts', config),
+      code: edgeCode(EDGE_ENTRY, config),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.X86_64,
