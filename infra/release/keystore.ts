@@ -84,6 +84,7 @@ export async function openLocalKeys(repository: string, dir = defaultKeysDir(), 
         },
       ],
       revoked: [],
+      approvers: [],
     };
     await writeSignedPolicy(paths, policy, root);
     writeFileSync(paths.current, `${key.keyId}\n`);

@@ -30,6 +30,8 @@ export const trustPolicySchema = z.object({
   sourceRepositories: z.array(z.string()).min(1),
   keys: z.array(keySchema),
   revoked: z.array(z.object({ keyId: z.string(), revokedAt: z.iso.datetime(), reason: z.string() })),
+  /** Keys whose signed approvals may override a freeze window (infra/release/rules/override.ts). */
+  approvers: z.array(keySchema).default([]),
 });
 
 export type TrustPolicy = z.infer<typeof trustPolicySchema>;
