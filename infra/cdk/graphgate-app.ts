@@ -4,6 +4,7 @@ import { App, type AppProps, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EDGE_REGION, prefix, type StageConfig } from './config/stages.js';
 import { repoRoot } from './constructs/bundling.js';
+import { releaseGate } from './release-gate.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { BudgetsStack, costTags } from './stacks/budgets-stack.js';
 import { DataStack } from './stacks/data-stack.js';
@@ -38,6 +39,8 @@ export function addGraphgateStage(
   stage: StageConfig,
   options: { ingestEntries?: IngestStackProps['entries'] } = {},
 ): GraphgateStacks {
+  // The deploy gate runs before any stack exists: refused bundles stop synth here, verified ones supply the code.
+  releaseGate(app, stage.name);
   const home = { account: stage.account, region: stage.region };
   const edgeEnv = { account: stage.account, region: EDGE_REGION };
   const name = (area: string) => `${prefix(stage)}-${area}`;

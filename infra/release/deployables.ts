@@ -2,8 +2,12 @@
  * What a release ships: every regional Lambda entry the CDK app deploys, the Lambda@Edge bundle, the policy wasm, the
  * persisted-operation manifest and the browser apps' static assets. A unit test checks this list against the stacks.
  */
-import { EDGE_ENTRY } from '../cdk/stacks/edge-stack.js';
-import { ingestEntries } from '../cdk/stacks/ingest-stack.js';
+/** Function entries of the ingest path (relative to the repository root); IngestStack deploys these. */
+export const ingestEntries = {
+  intake: 'functions/er-intake/api.ts',
+  consumer: 'functions/er-intake/handler.ts',
+  replay: 'functions/er-replay/handler.ts',
+};
 
 /** Regional functions: artefact folder → entry (and whether the policy bundle is packaged with it). */
 export const functionEntries: Record<string, { entry: string; policies: boolean }> = {
@@ -15,7 +19,8 @@ export const functionEntries: Record<string, { entry: string; policies: boolean 
   retention: { entry: 'functions/retention/handler.ts', policies: false },
 };
 
-export const edgeEntry = EDGE_ENTRY;
+/** Entry of the Lambda@Edge bundle. */
+export const edgeEntry = 'edge/adapters/lambda-edge.ts';
 
 /** Browser apps: artefact path → entry. */
 export const webEntries: Record<string, string> = {
@@ -24,3 +29,9 @@ export const webEntries: Record<string, string> = {
 
 /** Generated schema files shipped as they are (the persisted-operation manifest and the client-facing list). */
 export const schemaFiles = ['schema/manifest.json', 'schema/persisted-query-manifest.json'];
+
+/** The release artefact folder of a regional function entry, or undefined if no release ships it. */
+export function artefactOfEntry(entry: string): string | undefined {
+  const name = Object.entries(functionEntries).find(([, f]) => f.entry === entry)?.[0];
+  return name && `functions/${name}`;
+}

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { type BuildOptions, buildSync } from 'esbuild';
+import { releasedEdgeCode } from '../release-gate.js';
 import { copyPolicyBundle, ESM_REQUIRE_SHIM, NODE_TARGET, repoRoot } from './bundling.js';
 
 /**
@@ -28,7 +30,10 @@ export const EDGE_POLICY_DIR = 'policy';
  * policy bundle copied next to it. `EdgeFunction` takes plain function props, so this replaces NodejsFunction's bundling
  * with the same settings. The Docker image is never used (local bundling always succeeds or throws).
  */
-export function edgeCode(entry: string, config: EdgeBuildConfig): Code {
+export function edgeCode(scope: IConstruct, entry: string, config: EdgeBuildConfig): Code {
+  // Deploying a verified release: its artefact, built with these same options by `npm run release`.
+  const released = releasedEdgeCode(scope, entry);
+  if (released) return Code.fromAsset(released);
   const entryPath = join(repoRoot, entry);
   if (!existsSync(entryPath)) throw new Error(`edge entry ${entry} does not exist`);
   return Code.fromAsset(join(repoRoot, 'edge'), {

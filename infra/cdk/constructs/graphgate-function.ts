@@ -5,6 +5,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
+  Code,
+  Function as LambdaFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
   ParamsAndSecretsVersions,
@@ -17,6 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
+import { releasedFunctionCode } from '../release-gate.js';
 import { assertPolicyBundleBuilt, nodejsBundling, policyBundle, repoRoot } from './bundling.js';
 import { acknowledgeLambdaDefaults } from './nag.js';
 
@@ -71,7 +74,7 @@ export interface GraphgateFunctionProps {
  *   .useNeo4j(stage, neo4jSecret);
  */
 export class GraphgateFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly memoryMb: number;
 
@@ -79,17 +82,12 @@ export class GraphgateFunction extends Construct {
     super(scope, id);
     const entry = resolve(repoRoot, props.entry);
     if (!existsSync(entry)) throw new Error(`${id}: function entry ${props.entry} does not exist`);
-    if (props.policyBundle) assertPolicyBundleBuilt();
     this.memoryMb = props.memoryMb ?? 512;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.stage.logRetentionDays as RetentionDays,
       removalPolicy: props.stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    this.fn = new NodejsFunction(this, 'Fn', {
-      entry,
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+    const common = {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -98,13 +96,25 @@ export class GraphgateFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
-      bundling: nodejsBundling(props.policyBundle ?? false),
       // Secrets are fetched through the extension's local cache (no SDK in the bundle, one call per cold start).
       paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
         cacheSize: 10,
         logLevel: ParamsAndSecretsLogLevel.WARN,
       }),
-    });
+    };
+    // Deploying a verified release (infra/cdk/release-gate.ts): the signed artefact, never a synth-time bundle.
+    const released = releasedFunctionCode(this, props.entry);
+    if (!released && props.policyBundle) assertPolicyBundleBuilt();
+    this.fn = released
+      ? new LambdaFunction(this, 'Fn', { ...common, code: Code.fromAsset(released), handler: 'index.handler' })
+      : new NodejsFunction(this, 'Fn', {
+          ...common,
+          entry,
+          handler: 'handler',
+          projectRoot: repoRoot,
+          depsLockFilePath: join(repoRoot, 'package-lock.json'),
+          bundling: nodejsBundling(props.policyBundle ?? false),
+        });
     acknowledgeLambdaDefaults(this.fn);
     this.addEnv('GRAPHGATE_STAGE', props.stage.name);
     // Stack traces in logs point at the TypeScript sources.

@@ -21,6 +21,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { edgeEntry } from '../../release/deployables.js';
 import type { StageConfig } from '../config/stages.js';
 import { type EdgeBuildConfig, edgeCode } from '../constructs/edge-code.js';
 import { acknowledge, acknowledgeLambdaDefaults } from '../constructs/nag.js';
@@ -42,9 +43,6 @@ export function edgeBuildConfig(stage: StageConfig): EdgeBuildConfig {
   };
 }
 
-/** Entry of the Lambda@Edge bundle. */
-export const EDGE_ENTRY = 'edge/adapters/lambda-edge.ts';
-
 /**
  * Edge (us-east-1): CloudFront in front of the origin, with the Hono edge as a Lambda@Edge origin-request handler.
  * Origin-request rather than viewer-request: it may read the body (POST GraphQL), run 30 s and ship more than 1 MB
@@ -62,7 +60,7 @@ export class EdgeStack extends Stack {
 
     // Lambda@Edge: x86_64 only, no env vars, no layers, no X-Ray; logs land in the region that served the request.
     this.edgeFunction = new experimental.EdgeFunction(this, 'EdgeFn', {
-      code: edgeCode(EDGE_ENTRY, config),
+      code: edgeCode(this, edgeEntry, config),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.X86_64,

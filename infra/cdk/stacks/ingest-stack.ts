@@ -8,17 +8,14 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { queues } from '../../../functions/core/resources/index.js';
+import { ingestEntries as releaseIngestEntries } from '../../release/deployables.js';
 import type { StageConfig } from '../config/stages.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';
 import type { DataStack } from './data-stack.js';
 
-/** Function entries of the ingest path (relative to the repository root). */
-export const ingestEntries = {
-  intake: 'functions/er-intake/api.ts',
-  consumer: 'functions/er-intake/handler.ts',
-  replay: 'functions/er-replay/handler.ts',
-};
+/** Function entries of the ingest path (one list with the release: infra/release/deployables.ts). */
+export const ingestEntries = releaseIngestEntries;
 
 export interface IngestStackProps extends StackProps {
   readonly stage: StageConfig;
