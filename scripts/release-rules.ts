@@ -1,5 +1,6 @@
 /**
- * `npm run release:rules -- [--release <id>] [--now <ISO>] [--override <file>] [--budget <file>] [--rules <file>]`:
+ * `npm run release:rules -- [--release <id>] [--now <ISO>] [--override <file>] [--budget <file>] [--rules <file>]
+ * [--trust-policy <bundle> --policy-root <pem>]`:
  * may this release deploy now? Freeze windows (infra/release/release-rules.json), a signed override, and the month's
  * API error budget (a file locally: infra/release/error-budget.local.json). Prints the decision, appends used overrides
  * to evidence/release/override-audit.jsonl, writes $GITHUB_OUTPUT when set. Exit 0 allowed, 10 freeze, 11 budget.
@@ -38,12 +39,17 @@ if (argv[0] === 'sign-override') {
   process.exit(0);
 }
 
-const keys = await openLocalKeys(sourceRepository(gitState().origin));
-const policy = loadTrustPolicy({
-  bundle: keys.paths.policyBundle,
-  plain: keys.paths.policy,
-  rootPublicKeyPem: keys.rootPublicKeyPem,
-});
+// Approver keys come from the signed trust policy: given explicitly (CI), or the local key store's.
+const trustPolicy = flag('--trust-policy');
+const policy = trustPolicy
+  ? loadTrustPolicy({ bundle: trustPolicy, rootPublicKeyPem: readFileSync(flag('--policy-root') ?? '', 'utf8') })
+  : await openLocalKeys(sourceRepository(gitState().origin)).then((keys) =>
+      loadTrustPolicy({
+        bundle: keys.paths.policyBundle,
+        plain: keys.paths.policy,
+        rootPublicKeyPem: keys.rootPublicKeyPem,
+      }),
+    );
 const overridePath = flag('--override');
 const releaseId =
   flag('--release') ?? (existsSync(latestPointer) ? readFileSync(latestPointer, 'utf8').trim() : 'unreleased');

@@ -36,7 +36,8 @@ export interface ReleaseOptions {
 
 export interface ReleaseOutcome {
   readonly dir: string;
-  readonly verified: VerifiedRelease;
+  /** Verified against the local trust policy (local key only; a KMS-signed release is verified by verify-bundle). */
+  readonly verified?: VerifiedRelease;
   readonly keys: LocalKeys;
   readonly reproducible?: boolean;
 }
@@ -89,6 +90,7 @@ export async function release(options: ReleaseOptions, log: (line: string) => vo
   };
   await sealRelease(dir, facts, signer, started.toISOString());
   writeFileSync(latestPointer, `${releaseId}\n`);
+  if (options.signer) return { dir, keys, reproducible };
   const policy = loadTrustPolicy({
     bundle: keys.paths.policyBundle,
     plain: keys.paths.policy,
