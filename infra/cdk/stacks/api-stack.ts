@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type Alias, type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stages.js';
+import { CanaryDeployment } from '../constructs/canary.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import type { DataStack } from './data-stack.js';
 
@@ -18,6 +19,8 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly graphql: GraphgateFunction;
   readonly alias: Alias;
+  /** CodeDeploy canary (10% for 5 minutes) of the `live` alias, rolled back by the SLO alarms. */
+  readonly canary: CanaryDeployment;
   /** The step-up service (its routes verify the caller's JWT themselves). */
   readonly stepUp: GraphgateFunction;
   /** The origin's function URL (CloudFront origin). */
@@ -60,6 +63,8 @@ export class ApiStack extends Stack {
     this.alias = this.graphql.fn.addAlias('live', {
       provisionedConcurrentExecutions: stage.api.provisionedConcurrency,
     });
+    // Every new version reaches `live` through a CodeDeploy canary with SLO-based automatic rollback.
+    this.canary = new CanaryDeployment(this, 'GraphqlCanary', { alias: this.alias });
     const url = this.alias.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
     this.url = url;
     new CfnOutput(this, 'OriginUrl', { value: url.url, description: 'Function URL of the GraphQL origin' });
