@@ -27,7 +27,7 @@ export class CanaryDeployment extends Construct {
     super(scope, id);
     const { alias } = props;
     const slo = slos.find((s) => s.id === 'api-availability');
-    if (!slo || slo.cloudwatch.kind !== 'ratio') throw new Error('api-availability SLO (ratio) not found');
+    if (slo?.cloudwatch.kind !== 'ratio') throw new Error('api-availability SLO (ratio) not found');
     const fast = burnRatePolicies.find((p) => p.name === 'fast')!;
     const dims = {
       FunctionName: alias.lambda.functionName,
