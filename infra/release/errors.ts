@@ -15,6 +15,7 @@ export type ReleaseErrorCode =
   | 'KEY_OUTSIDE_VALIDITY'
   | 'BUILDER_NOT_ALLOWED'
   | 'SOURCE_NOT_ALLOWED'
+  | 'DIRTY_BUILD'
   | 'RELEASE_MISMATCH'
   | 'ARTEFACT_DIGEST'
   | 'ARTEFACT_MISSING'
@@ -51,6 +52,7 @@ const EXIT_OF: Record<ReleaseErrorCode, number> = {
   KEY_OUTSIDE_VALIDITY: EXIT.signature,
   BUILDER_NOT_ALLOWED: EXIT.policy,
   SOURCE_NOT_ALLOWED: EXIT.policy,
+  DIRTY_BUILD: EXIT.policy,
   RELEASE_MISMATCH: EXIT.policy,
   ARTEFACT_DIGEST: EXIT.artefacts,
   ARTEFACT_MISSING: EXIT.artefacts,

@@ -243,6 +243,14 @@ export const tamperCases: TamperCase[] = [
         w.keys.signer,
       ),
   },
+  {
+    name: 'built from a dirty work tree where the policy forbids it',
+    expect: 'DIRTY_BUILD',
+    tamper: async (w) => {
+      await w.rewritePolicy((p) => ({ ...p, serial: p.serial + 1, allowDirtyBuilds: false }));
+      await sealTestRelease(w.a, { ...testFacts('rel-a', new Date()), dirty: true }, w.keys.signer);
+    },
+  },
 ];
 
 /** What one case produced. */

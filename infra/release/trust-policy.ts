@@ -30,6 +30,8 @@ export const trustPolicySchema = z.object({
   sourceRepositories: z.array(z.string()).min(1),
   keys: z.array(keySchema),
   revoked: z.array(z.object({ keyId: z.string(), revokedAt: z.iso.datetime(), reason: z.string() })),
+  /** Whether a release built from a work tree with uncommitted changes may pass (local development only). */
+  allowDirtyBuilds: z.boolean().default(false),
   /** Keys whose signed approvals may override a freeze window (infra/release/rules/override.ts). */
   approvers: z.array(keySchema).default([]),
 });

@@ -102,6 +102,14 @@ export function verifyRelease(dir: string, options: VerifyOptions): VerifiedRele
     );
   }
 
+  const internal = statement.predicate.buildDefinition.internalParameters;
+  if (internal?.dirty === true && !policy.allowDirtyBuilds) {
+    throw new ReleaseError(
+      'DIRTY_BUILD',
+      'the release was built from a work tree with uncommitted changes, which this trust policy refuses: commit, then npm run release',
+    );
+  }
+
   const manifest = readManifest(dir);
   if (manifest.releaseId !== metadata.invocationId) {
     throw new ReleaseError(
