@@ -2,7 +2,7 @@
  * `npm run verify-bundle [-- <release dir>] [--expect-release <id>] [--trust-policy <bundle>] [--policy-root <pem>]`:
  * verifies a release (default: dist/release/LATEST) against the signed trust policy (default: the local key store).
  * Exit codes (infra/release/errors.ts EXIT): 0 verified, 2 usage, 3 bundle missing/malformed, 4 signature/payload
- * type/key, 5 builder/source/release, 6 artefacts, 7 trust policy unsigned or badly signed.
+ * type/key, 5 builder/source/release/dirty build, 6 artefacts, 7 trust policy unsigned or badly signed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
