@@ -33,6 +33,22 @@ describe('toExportRecord', () => {
     expect(r.classes).toEqual(['case-note', 'contact', 'entity']);
   });
 
+  it("classifies each attribute history a merge keeps by that attribute's class", () => {
+    const observed = {
+      email: [{ value: 'b@x.example', sources: ['t/q'] }],
+      sector: [{ value: 'logic', sources: ['t/q'] }],
+    };
+    const r = toExportRecord(entity({ attributes: { email: 'a@x.example', observed } }), 'bulk');
+    expect(r.fields).toMatchObject({ email: 'contact', 'observed.email': 'contact', 'observed.sector': 'case-note' });
+    expect(r.fields).not.toHaveProperty('observed');
+    expect(r.values['observed.email']).toEqual(observed.email);
+    const nlq = toExportRecord(
+      entity({ attributes: { age: 30, observed: { age: [{ value: 31, sources: [] }] } } }),
+      'nlq',
+    );
+    expect(Object.keys(nlq.values).sort()).toEqual(['age', 'kind']);
+  });
+
   it("declares the entity's and every source's licence, so the policy can take the most restrictive", () => {
     expect(toExportRecord(entity(), 'bulk').licences).toEqual(['partner-shareable', 'public']);
   });

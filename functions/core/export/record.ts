@@ -59,6 +59,17 @@ export function toExportRecord(entity: ExportEntity, kind: ExportKind): ExportRe
   }
   for (const [name, value] of Object.entries(entity.attributes)) {
     if (name in builtIn) continue;
+    if (name === 'observed' && value && typeof value === 'object' && !Array.isArray(value)) {
+      // Every value a merged entity has seen per attribute (graph/merge-props.ts): each attribute's history is its
+      // own field with that attribute's class, so an `email` seen in a merged record is redacted like `email`. NLQ
+      // answers carry none: k-anonymity generalises the quasi-identifiers, and a history would give them back exact.
+      if (kind === 'nlq') continue;
+      for (const [key, seen] of Object.entries(value)) {
+        fields[`observed.${key}`] = attributeClasses[key] ?? own;
+        values[`observed.${key}`] = seen;
+      }
+      continue;
+    }
     fields[name] = attributeClasses[name] ?? own;
     values[name] = value;
   }

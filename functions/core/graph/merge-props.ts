@@ -36,6 +36,68 @@ function parse<T>(value: unknown, fallback: T): T {
   }
 }
 
+/** One value an attribute had in some of the records merged into an entity, and the sources that gave it. */
+export interface Observation {
+  value: unknown;
+  /** `system/recordId` of each source that gave this value (at most {@link maxObservedSources}). */
+  sources: string[];
+}
+
+/**
+ * Every value each attribute has had across the records merged into an entity (`attributes.observed`): the survivor
+ * shows one value per key, and this keeps the others with their provenance (all birth dates seen, not only the
+ * first). Keys are the attribute keys; the typed dates of `attributes.dates` are kept per type as `dates.<type>`.
+ */
+export type Observed = Record<string, Observation[]>;
+
+/** Bounds of `attributes.observed`, so an entity merged from many records stays a small node. */
+export const maxObservedValues = 32;
+export const maxObservedSources = 16;
+
+const sourceKey = (s: Pick<Source, 'system' | 'recordId'>) => `${s.system}/${s.recordId}`;
+
+function isObserved(value: unknown): value is Observed {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (list) =>
+      Array.isArray(list) &&
+      list.every((o) => o && typeof o === 'object' && 'value' in o && Array.isArray((o as Observation).sources)),
+  );
+}
+
+/** The observations of an entity: kept ones when it was merged before, else its own attributes under its sources. */
+export function observedOf(props: Props): Observed {
+  const attributes = parse<Record<string, unknown>>(props.attributes, {});
+  if (isObserved(attributes.observed)) return attributes.observed;
+  const sources = parse<Source[]>(props.sources, []).map(sourceKey).slice(0, maxObservedSources);
+  const out: Observed = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === 'observed' || value === null || value === undefined) continue;
+    if (key === 'dates' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [type, date] of Object.entries(value)) out[`dates.${type}`] = [{ value: date, sources }];
+    } else {
+      out[key] = [{ value, sources }];
+    }
+  }
+  return out;
+}
+
+/** Both entities' observations united: one entry per distinct value, its sources joined, both bounded. */
+export function unitedObserved(a: Observed, b: Observed): Observed {
+  const out: Observed = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const byValue = new Map<string, Observation>();
+    for (const o of [...(a[key] ?? []), ...(b[key] ?? [])]) {
+      const id = JSON.stringify(o.value);
+      const seen = byValue.get(id);
+      if (seen) seen.sources = [...new Set([...seen.sources, ...o.sources])].slice(0, maxObservedSources);
+      else if (byValue.size < maxObservedValues) byValue.set(id, { value: o.value, sources: [...o.sources] });
+    }
+    out[key] = [...byValue.values()];
+  }
+  return out;
+}
+
 /** The survivor's properties after absorbing `merged` (both tagged maps); `now` becomes its updatedAt. */
 export function mergedSurvivorProps(survivor: Props, merged: Props, now: number): Props {
   const names = union(survivor.names, merged.names);
@@ -56,8 +118,15 @@ export function mergedSurvivorProps(survivor: Props, merged: Props, now: number)
     names,
     nameTokens: nameTokens(names),
     identifiers: union(survivor.identifiers, merged.identifiers),
-    // Survivor wins on conflicting attribute keys: it is the record the reviewer chose to keep.
-    attributes: JSON.stringify({ ...parse(merged.attributes, {}), ...parse(survivor.attributes, {}) }),
+    // Survivor wins on conflicting attribute keys (it is the record the reviewer chose to keep); every value of both
+    // stays in `observed` with its sources.
+    attributes: JSON.stringify({
+      ...parse(merged.attributes, {}),
+      ...parse(survivor.attributes, {}),
+      observed: unitedObserved(observedOf(survivor), observedOf(merged)),
+    }),
+    // Extra blocking keys entity resolution writes (dates, postcodes, phonetic codes): the survivor blocks on both.
+    ...(survivor.blockKeys || merged.blockKeys ? { blockKeys: union(survivor.blockKeys, merged.blockKeys) } : {}),
     sources: JSON.stringify(uniqueSources),
     dataClass: (dataClassRank[mClass] ?? 0) > (dataClassRank[sClass] ?? 0) ? mClass : sClass,
     // licences is ordered from least to most restrictive; the most restrictive wins when records mix.

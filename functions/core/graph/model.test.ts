@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
-import { mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
+import { maxObservedSources, maxObservedValues, mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
 import { decodeProps, toEntity, toNumber } from './model.js';
 
 describe('conversions', () => {
@@ -65,8 +65,66 @@ describe('merge properties', () => {
       licence: 'NO_EXPORT',
       updatedAt: { int: '5' },
     });
-    expect(JSON.parse(after.attributes as string)).toEqual({ a: 1, b: 1, c: 2 });
+    const { observed, ...shown } = JSON.parse(after.attributes as string);
+    expect(shown).toEqual({ a: 1, b: 1, c: 2 });
+    expect(observed).toEqual({
+      a: [{ value: 1, sources: ['x/1'] }],
+      b: [
+        { value: 1, sources: ['x/1'] },
+        { value: 2, sources: ['x/1', 'y/2'] },
+      ],
+      c: [{ value: 2, sources: ['x/1', 'y/2'] }],
+    });
     expect(JSON.parse(after.sources as string)).toHaveLength(2);
+  });
+
+  it('keeps every value an attribute had across merges, with provenance, and typed dates per type', () => {
+    const record = (id: string, birth: string, city: string) => ({
+      id,
+      names: ['Ann Lee'],
+      attributes: JSON.stringify({ city, dates: { birth } }),
+      sources: JSON.stringify([{ system: 'crm', recordId: id }]),
+      dataClass: 'ENTITY',
+      licence: 'PUBLIC',
+    });
+    const once = mergedSurvivorProps(record('1', '1980-02-03', 'Leeds'), record('2', '1980-03-02', 'Leeds'), 2);
+    const twice = mergedSurvivorProps(once, record('3', '1980-02-03', 'York'), 3);
+    const attributes = JSON.parse(twice.attributes as string);
+    // The survivor still shows its own values; every other value seen stays beside them with its sources.
+    expect(attributes.dates).toEqual({ birth: '1980-02-03' });
+    expect(attributes.observed['dates.birth']).toEqual([
+      { value: '1980-02-03', sources: ['crm/1', 'crm/3'] },
+      { value: '1980-03-02', sources: ['crm/2'] },
+    ]);
+    expect(attributes.observed.city).toEqual([
+      { value: 'Leeds', sources: ['crm/1', 'crm/2'] },
+      { value: 'York', sources: ['crm/3'] },
+    ]);
+  });
+
+  it('bounds the values kept per attribute and the sources kept per value', () => {
+    let survivor: Record<string, unknown> = {
+      id: 's0',
+      attributes: '{"v":0}',
+      sources: '[{"system":"s","recordId":"0"}]',
+    };
+    for (let i = 1; i <= 2 * maxObservedValues + 5; i++) {
+      const next = {
+        id: `s${i}`,
+        attributes: JSON.stringify({ v: i % 2 === 0 ? 0 : i }),
+        sources: JSON.stringify([{ system: 's', recordId: String(i) }]),
+      };
+      survivor = mergedSurvivorProps(survivor, next, i);
+    }
+    const observed = JSON.parse(survivor.attributes as string).observed.v as { value: number; sources: string[] }[];
+    expect(observed).toHaveLength(maxObservedValues);
+    expect(observed[0]!.value).toBe(0);
+    expect(observed[0]!.sources).toHaveLength(maxObservedSources);
+  });
+
+  it('unites the extra blocking keys of both entities', () => {
+    const after = mergedSurvivorProps({ ...survivor, blockKeys: ['d:1'] }, { ...merged, blockKeys: ['d:2', 'd:1'] }, 5);
+    expect(after.blockKeys).toEqual(['d:1', 'd:2']);
   });
 
   it('restores the survivor exactly when nothing changed it after the merge', () => {

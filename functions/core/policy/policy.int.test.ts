@@ -155,6 +155,22 @@ describe('export transform on the wasm policy', () => {
     expect(report.kanonymity.suppressed_rows).toBeLessThanOrEqual(Math.floor(0.1 * 40));
   });
 
+  it('redacts the history a merge keeps of an attribute (observed.<name>) like the attribute itself', () => {
+    const history = [{ value: 'old@example.test', sources: ['crm/1'] }];
+    const records = people(
+      Array.from({ length: 10 }, () => 30),
+      ['SW1A 1AA'],
+    ).map((r) => ({
+      ...r,
+      fields: { ...r.fields, 'observed.email': 'contact' },
+      values: { ...r.values, 'observed.email': history },
+    }));
+    const { rows, report } = transformExport(engine, request, records, new Date(NOW));
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => !('observed.email' in r) && !('email' in r) && 'age' in r)).toBe(true);
+    expect(report.redacted[0]!.fields.sort()).toEqual(['email', 'observed.email']);
+  });
+
   it('refuses an export with too-small groups it cannot fix, with the explain', () => {
     const ages = [21, 22, 23, 24];
     const attempt = () => transformExport(engine, request, people(ages, ['SW1A 1AA']), new Date(NOW));

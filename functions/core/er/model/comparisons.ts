@@ -12,6 +12,13 @@ import { compareNameLists, nameParts } from './names.js';
 /** What the model compares: a normalised record plus the attributes it came with (where an address lives). */
 export type ComparableRecord = Pick<NormalisedRecord, 'names' | 'identifiers' | 'dates'> & {
   attributes?: Readonly<Record<string, unknown>>;
+  /**
+   * Every value seen per date type, for an entity built from several records (a record has one per type, in
+   * `dates`). A comparison takes the best level over the values of both sides.
+   */
+  dateSets?: Readonly<Record<string, readonly string[]>>;
+  /** Every address seen, for an entity built from several records (else the one in `attributes`). */
+  addresses?: readonly AddressParts[];
 };
 
 /** One comparison of a pair: its id (`name`, `identifier:nid`, `date:birth`, `address`) and level. */
@@ -62,7 +69,8 @@ export function addressOf(attributes: Readonly<Record<string, unknown>> = {}): A
 interface Prepared {
   names: string[][];
   identifiers: Map<string, string[]>;
-  address: AddressParts;
+  dates: Map<string, string[]>;
+  addresses: AddressParts[];
 }
 const prepared = new WeakMap<ComparableRecord, Prepared>();
 
@@ -75,7 +83,13 @@ function prepare(r: ComparableRecord): Prepared {
       const scheme = at > 0 ? id.slice(0, at) : 'unknown';
       identifiers.set(scheme, [...(identifiers.get(scheme) ?? []), id.slice(at + 1)]);
     }
-    p = { names: r.names.map(nameParts), identifiers, address: addressOf(r.attributes) };
+    const dates = new Map<string, string[]>();
+    for (const [type, value] of Object.entries(r.dates)) dates.set(type, [value]);
+    for (const [type, values] of Object.entries(r.dateSets ?? {})) {
+      dates.set(type, [...new Set([...(dates.get(type) ?? []), ...values])]);
+    }
+    const addresses = r.addresses?.length ? [...r.addresses] : [addressOf(r.attributes)];
+    p = { names: r.names.map(nameParts), identifiers, dates, addresses };
     prepared.set(r, p);
   }
   return p;
@@ -121,6 +135,9 @@ function bestOf<L extends string>(order: readonly L[], levels: L[]): L {
   return levels.reduce((best, l) => (order.indexOf(l) < order.indexOf(best) ? l : best));
 }
 const identifierOrder = ['exact', 'edit1', 'edit2', 'different'] as const;
+const dateOrder = ['exact', 'swap', 'digit', 'year', 'different'] as const;
+// `missing` last: one comparable pair of addresses says more than any pair where a side lacks one.
+const addressOrder = ['exact', 'postcode', 'near', 'different', 'missing'] as const;
 const missing = missingLevel.id;
 
 /**
@@ -146,11 +163,13 @@ export function compareRecords(a: ComparableRecord, b: ComparableRecord): Compar
     const levels = va && vb ? va.flatMap((x) => vb.map((y) => compareIdentifierValues(x, y))) : [];
     out.push({ comparison: `identifier:${scheme}`, level: levels.length ? bestOf(identifierOrder, levels) : missing });
   }
-  for (const type of [...new Set([...Object.keys(a.dates), ...Object.keys(b.dates)])].sort()) {
-    const da = a.dates[type];
-    const db = b.dates[type];
-    out.push({ comparison: `date:${type}`, level: da && db ? compareDates(da, db) : missing });
+  for (const type of [...new Set([...pa.dates.keys(), ...pb.dates.keys()])].sort()) {
+    const da = pa.dates.get(type);
+    const db = pb.dates.get(type);
+    const levels = da && db ? da.flatMap((x) => db.map((y) => compareDates(x, y))) : [];
+    out.push({ comparison: `date:${type}`, level: levels.length ? bestOf(dateOrder, levels) : missing });
   }
-  out.push({ comparison: 'address', level: compareAddresses(pa.address, pb.address) });
+  const addressLevels = pa.addresses.flatMap((x) => pb.addresses.map((y) => compareAddresses(x, y)));
+  out.push({ comparison: 'address', level: bestOf(addressOrder, addressLevels) });
   return out;
 }
