@@ -148,3 +148,24 @@ describe('level sets', () => {
     expect(() => describeLevel('name', 'nope')).toThrow(/unknown level/);
   });
 });
+
+describe('an entity built from several records', () => {
+  const home = { postcode: 'SW1A 1AA', city: 'London', address: '10 Downing Street' };
+  const away = { postcode: 'M1 1AE', city: 'Manchester', address: '1 Piccadilly' };
+
+  it('compares a date type on the best pair of all the values either side has seen', () => {
+    const entity = rec({ dates: { birth: '1980-02-03' }, dateSets: { birth: ['1980-02-03', '1981-07-09'] } });
+    expect(levelOf(rec({ dates: { birth: '1981-07-09' } }), entity, 'date:birth')).toBe('exact');
+    expect(levelOf(rec({ dates: { birth: '1981-07-08' } }), entity, 'date:birth')).toBe('digit');
+    expect(levelOf(rec({ dates: { birth: '1999-01-01' } }), entity, 'date:birth')).toBe('different');
+    // A type only the entity has seen is still missing on the record's side.
+    expect(levelOf(rec(), rec({ dateSets: { death: ['2001'] } }), 'date:death')).toBe('missing');
+  });
+
+  it('compares addresses on the best pair, a comparable pair before a missing one', () => {
+    const entity = rec({ addresses: [addressOf(away), addressOf({ city: 'Leeds' }), addressOf(home)] });
+    expect(levelOf(rec({ attributes: home }), entity, 'address')).toBe('exact');
+    expect(levelOf(rec({ attributes: { postcode: 'B1 1AA' } }), entity, 'address')).toBe('different');
+    expect(levelOf(rec({ attributes: {} }), entity, 'address')).toBe('missing');
+  });
+});
