@@ -125,8 +125,6 @@ export function mergedSurvivorProps(survivor: Props, merged: Props, now: number)
       ...parse(survivor.attributes, {}),
       observed: unitedObserved(observedOf(survivor), observedOf(merged)),
     }),
-    // Extra blocking keys entity resolution writes (dates, postcodes, phonetic codes): the survivor blocks on both.
-    ...(survivor.blockKeys || merged.blockKeys ? { blockKeys: union(survivor.blockKeys, merged.blockKeys) } : {}),
     sources: JSON.stringify(uniqueSources),
     dataClass: (dataClassRank[mClass] ?? 0) > (dataClassRank[sClass] ?? 0) ? mClass : sClass,
     // licences is ordered from least to most restrictive; the most restrictive wins when records mix.

@@ -122,10 +122,6 @@ describe('merge properties', () => {
     expect(observed[0]!.sources).toHaveLength(maxObservedSources);
   });
 
-  it('unites the extra blocking keys of both entities', () => {
-    const after = mergedSurvivorProps({ ...survivor, blockKeys: ['d:1'] }, { ...merged, blockKeys: ['d:2', 'd:1'] }, 5);
-    expect(after.blockKeys).toEqual(['d:1', 'd:2']);
-  });
 
   it('restores the survivor exactly when nothing changed it after the merge', () => {
     const after = mergedSurvivorProps(survivor, merged, 5);
