@@ -122,7 +122,6 @@ describe('merge properties', () => {
     expect(observed[0]!.sources).toHaveLength(maxObservedSources);
   });
 
-
   it('restores the survivor exactly when nothing changed it after the merge', () => {
     const after = mergedSurvivorProps(survivor, merged, 5);
     expect(restoredSurvivorProps(survivor, after, after)).toEqual(survivor);
