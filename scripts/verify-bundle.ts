@@ -4,12 +4,11 @@
  * Exit codes (infra/release/errors.ts EXIT): 0 verified, 2 usage, 3 bundle missing/malformed, 4 signature/payload
  * type/key, 5 builder/source/release/dirty build, 6 artefacts, 7 trust policy unsigned or badly signed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, ReleaseError } from '../infra/release/errors.js';
-import { defaultKeysDir, keyPaths } from '../infra/release/keystore.js';
+import { loadPinnedTrustPolicy } from '../infra/release/keystore.js';
 import { latestPointer, latestRelease } from '../infra/release/release.js';
-import { loadTrustPolicy } from '../infra/release/trust-policy.js';
 import { verifyRelease } from '../infra/release/verify.js';
 
 const argv = process.argv.slice(2);
@@ -24,18 +23,9 @@ if (!positional && !existsSync(latestPointer)) {
   process.exit(EXIT.usage);
 }
 const dir = resolve(positional ?? latestRelease());
-const paths = keyPaths(defaultKeysDir());
-const rootPem = flag('--policy-root') ?? paths.rootPublicKey;
 
 try {
-  if (!existsSync(rootPem)) {
-    throw new ReleaseError('KEY_MATERIAL', `no pinned policy-root public key at ${rootPem}: pass --policy-root <pem>`);
-  }
-  const policy = loadTrustPolicy({
-    bundle: flag('--trust-policy') ?? paths.policyBundle,
-    plain: flag('--trust-policy') ? undefined : paths.policy,
-    rootPublicKeyPem: readFileSync(rootPem, 'utf8'),
-  });
+  const policy = loadPinnedTrustPolicy({ trustPolicy: flag('--trust-policy'), policyRoot: flag('--policy-root') });
   const v = verifyRelease(dir, { policy, expectRelease: flag('--expect-release') });
   const m = v.manifest;
   console.log(`VERIFIED ${v.releaseId}`);

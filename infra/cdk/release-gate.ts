@@ -12,9 +12,8 @@ import type { IConstruct } from 'constructs';
 import { artefactOfEntry, edgeEntry } from '../release/deployables.js';
 import { ReleaseError } from '../release/errors.js';
 import { gitState } from '../release/git.js';
-import { defaultKeysDir, keyPaths } from '../release/keystore.js';
+import { loadPinnedTrustPolicy } from '../release/keystore.js';
 import { RELEASE_FILES } from '../release/statement.js';
-import { loadTrustPolicy } from '../release/trust-policy.js';
 import { verifyRelease } from '../release/verify.js';
 import { repoRoot } from './constructs/bundling.js';
 
@@ -66,15 +65,8 @@ export function releaseGate(app: App, stage: string): string | undefined {
     );
   }
   const dir = resolve(repoRoot, dirCtx ?? join('dist', 'release', readFileSync(latest, 'utf8').trim()));
-  const store = keyPaths(defaultKeysDir());
   try {
-    const rootPem = ctx('policyRoot') ?? store.rootPublicKey;
-    if (!existsSync(rootPem)) throw new ReleaseError('KEY_MATERIAL', `no pinned policy-root public key at ${rootPem}`);
-    const policy = loadTrustPolicy({
-      bundle: ctx('trustPolicy') ?? store.policyBundle,
-      plain: ctx('trustPolicy') ? undefined : store.policy,
-      rootPublicKeyPem: readFileSync(rootPem, 'utf8'),
-    });
+    const policy = loadPinnedTrustPolicy({ trustPolicy: ctx('trustPolicy'), policyRoot: ctx('policyRoot') });
     const release = verifyRelease(dir, { policy, expectRelease: ctx('expectRelease') });
     const m = release.manifest;
     if (m.inputs.stage !== stage) {

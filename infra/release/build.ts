@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
 import { type StageName, stageConfig } from '../cdk/config/stages.js';
-import { ESM_REQUIRE_SHIM, NODE_TARGET, policyBundle, repoRoot } from '../cdk/constructs/bundling.js';
+import { nodeBundleOptions, policyBundle, repoRoot } from '../cdk/constructs/bundling.js';
 import { EDGE_POLICY_DIR, edgeBuildOptions } from '../cdk/constructs/edge-code.js';
 import { edgeBuildConfig } from '../cdk/stacks/edge-stack.js';
 import { buildPolicies } from '../local/policies/build.js';
@@ -37,22 +37,7 @@ export async function buildDeployables(dir: string, stage: StageName): Promise<B
   try {
     for (const [name, { entry, policies: withPolicies }] of Object.entries(functionEntries)) {
       entries[`functions/${name}`] = entry;
-      await build({
-        entryPoints: [join(repoRoot, entry)],
-        outfile: join(out, 'functions', name, 'index.mjs'),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: NODE_TARGET,
-        minify: true,
-        keepNames: true,
-        sourcemap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_SHIM },
-        external: ['@aws-sdk/*'],
-        logLevel: 'warning',
-      });
+      await build(nodeBundleOptions(join(repoRoot, entry), join(out, 'functions', name, 'index.mjs')));
       if (withPolicies) {
         for (const f of policyFiles)
           copy(f, join(out, 'functions', name, policyBundle.packageDir, f.split('/').pop()!));

@@ -7,9 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../local/paths.js';
+import { ReleaseError } from './errors.js';
 import { FileKeySigner, keyIdOf } from './signer.js';
 import { LOCAL_BUILDER_ID } from './statement.js';
-import { signTrustPolicy, type TrustPolicy } from './trust-policy.js';
+import { loadTrustPolicy, signTrustPolicy, type TrustPolicy } from './trust-policy.js';
 
 export const defaultKeysDir = (): string => process.env.GRAPHGATE_RELEASE_KEYS_DIR ?? join(repoRoot, '.release-keys');
 
@@ -108,4 +109,25 @@ export async function writeSignedPolicy(
 ): Promise<void> {
   writeFileSync(paths.policy, `${JSON.stringify(policy, null, 2)}\n`);
   writeFileSync(paths.policyBundle, `${JSON.stringify(await signTrustPolicy(policy, root), null, 2)}\n`);
+}
+
+/**
+ * The trust policy a verification checks against: the signed bundle at `trustPolicy` (else this machine's store, where
+ * the plain copy must match the signed one), opened with the pinned policy-root public key at `policyRoot` (else the
+ * store's). KEY_MATERIAL when that key is absent.
+ */
+export function loadPinnedTrustPolicy(options: { trustPolicy?: string; policyRoot?: string } = {}): TrustPolicy {
+  const paths = keyPaths(defaultKeysDir());
+  const rootPem = options.policyRoot ?? paths.rootPublicKey;
+  if (!existsSync(rootPem)) {
+    throw new ReleaseError(
+      'KEY_MATERIAL',
+      `no pinned policy-root public key at ${rootPem}: pass the policy root's pem`,
+    );
+  }
+  return loadTrustPolicy({
+    bundle: options.trustPolicy ?? paths.policyBundle,
+    plain: options.trustPolicy ? undefined : paths.policy,
+    rootPublicKeyPem: readFileSync(rootPem, 'utf8'),
+  });
 }

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /** Repository root (where package-lock.json, policies/ and the function entries live). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -65,6 +66,29 @@ export function nodejsBundling(withPolicies: boolean): BundlingOptions {
         ];
       },
     },
+  };
+}
+
+/**
+ * The same options for esbuild's own API, where a bundle is built outside CDK: the Lambda@Edge bundle and every
+ * artefact of `npm run release`, so all of them are built alike.
+ */
+export function nodeBundleOptions(entryPath: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entryPath],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_TARGET,
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_SHIM },
+    external: ['@aws-sdk/*'],
+    logLevel: 'warning',
   };
 }
 

@@ -5,7 +5,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { type BuildOptions, buildSync } from 'esbuild';
 import { releasedEdgeCode } from '../release-gate.js';
-import { copyPolicyBundle, ESM_REQUIRE_SHIM, NODE_TARGET, repoRoot } from './bundling.js';
+import { copyPolicyBundle, nodeBundleOptions, repoRoot } from './bundling.js';
 
 /**
  * What the Lambda@Edge bundle knows at build time, baked in as the `__GRAPHGATE_EDGE_CONFIG__` constant (Lambda@Edge
@@ -53,22 +53,5 @@ export function edgeCode(scope: IConstruct, entry: string, config: EdgeBuildConf
 
 /** esbuild options of the Lambda@Edge bundle, shared by synth and `npm run release` so both build the same bytes. */
 export function edgeBuildOptions(entryPath: string, outfile: string, config: EdgeBuildConfig): BuildOptions {
-  return {
-    entryPoints: [entryPath],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: NODE_TARGET,
-    minify: true,
-    // Error classes take their `name` from the class (core/errors.ts); minified, they must keep it.
-    keepNames: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_SHIM },
-    external: ['@aws-sdk/*'],
-    define: { [EDGE_CONFIG_DEFINE]: JSON.stringify(config) },
-    logLevel: 'warning',
-  };
+  return { ...nodeBundleOptions(entryPath, outfile), define: { [EDGE_CONFIG_DEFINE]: JSON.stringify(config) } };
 }
