@@ -19,6 +19,7 @@ import { sqsClient } from '../functions/core/aws/sqs.js';
 import { applyEvent } from '../functions/core/er/apply.js';
 import { defaultErConfig } from '../functions/core/er/config.js';
 import { recordLedgerSeq } from '../functions/core/er/ledger-seq.js';
+import { storedModels } from '../functions/core/er/model-store.js';
 import type { Effect } from '../functions/core/er/pipeline.js';
 import type { Envelope } from '../functions/core/er/schemas.js';
 import { createDriver } from '../functions/core/graph/index.js';
@@ -165,8 +166,9 @@ try {
     candidateId: null,
     mergeId: null,
     reviewId: null,
-    features: [],
-    configVersion: 'bench',
+    repairMergeIds: [],
+    explanation: null,
+    modelVersion: 'bench',
     ledgerSeq: null,
     applied: true,
   });
@@ -254,6 +256,7 @@ try {
     ledgerPut: [] as number[],
     ledgerSeqTx: [] as number[],
   };
+  const models = storedModels(driver);
   for (const env of generateEvents({ total: n.profile, duplicateShare: 0, poisonShare: 0, tenants: 1, seed: 5 })
     .unique) {
     let s = performance.now();
@@ -266,7 +269,7 @@ try {
     );
     prof.idempotencyPut.push(performance.now() - s);
     s = performance.now();
-    const { outcome } = await applyEvent(driver, env, defaultErConfig, 5000);
+    const { outcome } = await applyEvent(driver, env, defaultErConfig, await models.modelFor(env.tenant), 5000);
     prof.graphTx.push(performance.now() - s);
     s = performance.now();
     const entry = await ledger.append(env.tenant, {

@@ -144,9 +144,6 @@ const file = writeEvidence({
     householdShare,
     corruptions: corruptionCounts,
     graphgate: {
-      configVersion: defaultErConfig.version,
-      thresholds: defaultErConfig.thresholds,
-      weights: defaultErConfig.weights,
       candidateLimit: defaultErConfig.candidateLimit,
       worker: 'local-worker defaults (ER_CONCURRENCY 10, WORKER_BATCHES 2, ER_GRAPH_BATCH 10), one process',
       tenant: gg.tenant,

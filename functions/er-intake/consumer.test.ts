@@ -16,8 +16,9 @@ const outcome = (eventId: string): EffectOutcome & { applied: boolean } => ({
   candidateId: null,
   mergeId: null,
   reviewId: null,
-  features: [],
-  configVersion: 'test',
+  repairMergeIds: [],
+  explanation: null,
+  modelVersion: 'test',
   ledgerSeq: 1,
   applied: true,
 });

@@ -10,6 +10,7 @@ import { dynamoClient } from '../core/aws/dynamodb.js';
 import { sqsClient } from '../core/aws/sqs.js';
 import { applyEvents, entityIdFor } from '../core/er/apply.js';
 import { defaultErConfig } from '../core/er/config.js';
+import { storedModels } from '../core/er/model-store.js';
 import type { SourceRecord } from '../core/er/schemas.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { unmergeTx } from '../core/graph/index.js';
@@ -90,11 +91,13 @@ describe('ER consumer on the twin', () => {
     await apply(tenant, 'k2', personRecord({ names: ['Grace  HOPPER'], identifiers: ids }));
     const d = await decision(tenant, 'k2');
     expect(d).toMatchObject({ band: 'HIGH', candidateId: entityIdFor('ev-k1'), mergeId: expect.any(String) });
-    expect(JSON.parse(String(d!.explanation)).map((f: { feature: string }) => f.feature)).toEqual([
-      'name',
-      'identifier',
-      'date',
+    const explanation = JSON.parse(String(d!.explanation)) as { waterfall: { comparison: string; level: string }[] };
+    expect(explanation.waterfall.map((w) => [w.comparison, w.level])).toEqual([
+      ['name', 'exact'],
+      ['identifier:passport', 'exact'],
+      ['address', 'missing'],
     ]);
+    expect(d!.modelVersion).toMatch(/^fs-[0-9a-f]{16}$/);
     const live = () =>
       query<{ id: string }>('MATCH (e:Entity {tenant: $tenant}) WHERE e.mergedInto IS NULL RETURN e.id AS id', {
         tenant,
@@ -112,11 +115,10 @@ describe('ER consumer on the twin', () => {
     expect((await live()).map((r) => r.id).sort()).toEqual([entityIdFor('ev-k1'), entityIdFor('ev-k2')].sort());
   });
 
-  it('creates a review candidate for a matching name and birth date without identifiers (MID)', async () => {
+  it('creates a review candidate for a matching name with nothing else to compare (MID)', async () => {
     const tenant = testTenant('er-mid');
-    const dates = [{ type: 'birth' as const, value: '1906-12-09' }];
-    await apply(tenant, 'k1', personRecord({ names: ['Alan Turing'], dates }));
-    await apply(tenant, 'k2', personRecord({ names: ['Alan Turing'], dates }));
+    await apply(tenant, 'k1', personRecord({ names: ['Alan Turing'] }));
+    await apply(tenant, 'k2', personRecord({ names: ['Alan Turing'] }));
     expect(await decision(tenant, 'k2')).toMatchObject({ band: 'MID', reviewId: expect.any(String) });
     const review = await query(
       'MATCH (r:ReviewCandidate {tenant: $tenant}) RETURN r.status AS status, r.candidateId AS c',
@@ -137,8 +139,9 @@ describe('ER consumer on the twin', () => {
     try {
       const work = (envs: (typeof k1)[]) => envs.map((envelope) => ({ envelope, remainingMs: 5000 }));
       // Act
-      const results = await applyEvents(driver, work([k1, k2, k1]), defaultErConfig);
-      const withBad = await applyEvents(driver, work([k4, bad]), defaultErConfig);
+      const models = storedModels(driver);
+      const results = await applyEvents(driver, work([k1, k2, k1]), defaultErConfig, models);
+      const withBad = await applyEvents(driver, work([k4, bad]), defaultErConfig, models);
       // Assess: k2 sees k1 written earlier in the same group; k1 twice is applied once; the bad id fails alone.
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
       expect(withBad.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);

@@ -8,15 +8,23 @@ import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
-import { epochMs, toNumber } from '../graph/model.js';
+import { epochMs, int, toNumber } from '../graph/model.js';
 import { markEventAppliedTx } from './applied-marker.js';
-import { blockingCandidatesTx } from './blocking.js';
+import { type BlockingQuery, blockingCandidatesTx, blockingQuery } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
-import { createDecisionCypher, createReviewCandidateCypher, getDecisionCypher } from './cypher.js';
+import {
+  createDecisionCypher,
+  createReviewCandidateCypher,
+  getDecisionCypher,
+  lockStripesCypher,
+  setBlockKeysCypher,
+} from './cypher.js';
 import { DependencyFailedError } from './errors.js';
-import { normaliseRecord } from './normalise.js';
+import type { FsScore, MatchModel } from './model/model.js';
+import type { ModelSource } from './model-store.js';
+import { type NormalisedRecord, normaliseRecord } from './normalise.js';
 import type { Envelope } from './schemas.js';
-import { type Decision, decide, type FeatureContribution } from './score.js';
+import { comparableOfRecord, type Decision, decide } from './score.js';
 
 /** Who the graph records as the actor of automatic merges. */
 export const erActor = 'er-intake';
@@ -25,14 +33,18 @@ export const erActor = 'er-intake';
 export interface EffectOutcome {
   eventId: string;
   band: Band;
+  /** The best candidate's match probability (0 without a candidate). */
   score: number;
   /** The entity created from the record (merged into `candidateId` when HIGH). */
   entityId: string;
   candidateId: string | null;
   mergeId: string | null;
   reviewId: string | null;
-  features: FeatureContribution[];
-  configVersion: string;
+  /** Merges that joined other entities the record also matched at HIGH into `candidateId` (cluster repair). */
+  repairMergeIds: string[];
+  /** The best pair's waterfall: each comparison's level and Bayes factor, the prior, the probability. */
+  explanation: FsScore | null;
+  modelVersion: string;
   /** Audit ledger sequence of this decision, once appended. */
   ledgerSeq: number | null;
 }
@@ -56,8 +68,9 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
     candidateId: (d.candidateId as string | null) ?? null,
     mergeId: (d.mergeId as string | null) ?? null,
     reviewId: (d.reviewId as string | null) ?? null,
-    features: JSON.parse(String(d.explanation)) as FeatureContribution[],
-    configVersion: String(d.configVersion),
+    repairMergeIds: (d.repairMergeIds as string[] | null) ?? [],
+    explanation: JSON.parse(String(d.explanation)) as FsScore | null,
+    modelVersion: String(d.modelVersion),
     ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),
   };
 }
@@ -66,11 +79,12 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
 async function writeEffect(
   tx: ManagedTransaction,
   envelope: Envelope,
+  n: NormalisedRecord,
+  blocking: BlockingQuery,
   decision: Decision,
   remainingMs: number,
 ): Promise<EffectOutcome> {
   const { tenant, eventId, record } = envelope;
-  const n = normaliseRecord(record);
   const entityId = entityIdFor(eventId);
   await upsertEntityTx(tx, tenant, {
     id: entityId,
@@ -84,17 +98,32 @@ async function writeEffect(
       { system: record.source.system, recordId: record.source.recordId, retrievedAt: record.source.retrievedAt },
     ],
   });
+  await tx.run(setBlockKeysCypher.cypher, { tenant, id: entityId, keys: blocking.keys });
   let mergeId: string | null = null;
   let reviewId: string | null = null;
-  const explanation = JSON.stringify(decision.features);
+  const repairMergeIds: string[] = [];
+  const explanation = JSON.stringify(decision.explanation);
+  const score = round(decision.probability);
   if (decision.band === 'HIGH' && decision.candidateId) {
+    const reason = `er ${decision.band} ${score} event ${eventId} model ${decision.modelVersion}`;
     const merged = await mergeEntitiesTx(tx, tenant, {
       survivorId: decision.candidateId,
       mergedId: entityId,
-      reason: `er ${decision.band} ${decision.score} event ${eventId}`,
+      reason,
       actor: erActor,
     });
     mergeId = merged.mergeId;
+    // Cluster repair: the record is the same as each of these, so they are one entity too. Reversible like any merge
+    // (unmerge by its id); each repair names the event and the pair's probability.
+    for (const other of decision.alsoHigh) {
+      const repaired = await mergeEntitiesTx(tx, tenant, {
+        survivorId: decision.candidateId,
+        mergedId: other.candidateId,
+        reason: `er repair: event ${eventId} matched both at ${round(other.score.probability)} model ${decision.modelVersion}`,
+        actor: erActor,
+      });
+      repairMergeIds.push(repaired.mergeId);
+    }
   } else if (decision.band === 'MID' && decision.candidateId) {
     reviewId = reviewIdFor(eventId);
     await tx.run(createReviewCandidateCypher.cypher, {
@@ -103,7 +132,7 @@ async function writeEffect(
       eventId,
       entityId,
       candidateId: decision.candidateId,
-      score: decision.score,
+      score,
       explanation,
       now: epochMs(),
     });
@@ -112,26 +141,53 @@ async function writeEffect(
     tenant,
     eventId,
     band: decision.band,
-    score: decision.score,
+    score,
     entityId,
     candidateId: decision.candidateId,
     mergeId,
     reviewId,
+    repairMergeIds,
     explanation,
-    configVersion: decision.configVersion,
+    modelVersion: decision.modelVersion,
     now: epochMs(),
     claimUntil: epochMs(Date.now() + remainingMs),
   });
-  return { eventId, entityId, mergeId, reviewId, ledgerSeq: null, ...pick(decision) };
+  return {
+    eventId,
+    entityId,
+    mergeId,
+    reviewId,
+    repairMergeIds,
+    ledgerSeq: null,
+    band: decision.band,
+    score,
+    candidateId: decision.candidateId,
+    explanation: decision.explanation,
+    modelVersion: decision.modelVersion,
+  };
 }
 
-const pick = (d: Decision) => ({
-  band: d.band,
-  score: d.score,
-  candidateId: d.candidateId,
-  features: d.features,
-  configVersion: d.configVersion,
-});
+const round = (p: number) => Math.round(p * 1e6) / 1e6;
+
+/** Lock stripes per tenant: 65,536, so unrelated events rarely wait on each other and the lock nodes stay few. */
+const stripeBits = 16;
+
+/** The sorted lock stripes of blocking keys (see {@link lockStripesCypher}). */
+export function lockStripes(query: BlockingQuery): number[] {
+  const keys = [
+    ...query.tokens.map((t) => `t:${t}`),
+    ...query.identifiers.map((i) => `i:${i}`),
+    ...query.keys.map((k) => `k:${k}`),
+  ];
+  const stripes = keys.map((k) => createHash('sha256').update(k).digest().readUInt32BE(0) >>> (32 - stripeBits));
+  return [...new Set(stripes)].sort((a, b) => a - b);
+}
+
+/** Write-locks the stripes of the tenant (sorted ascending, as every caller takes them). */
+export async function lockStripesTx(tx: ManagedTransaction, tenant: string, stripes: readonly number[]): Promise<void> {
+  if (stripes.length === 0) return;
+  await tx.run(lockStripesCypher.cypher, { tenant, stripes: stripes.map(int), now: epochMs() });
+}
 
 /**
  * The effect as a transaction function: marker first; if the event was applied before, returns the stored decision
@@ -141,6 +197,7 @@ export async function applyEventTx(
   tx: ManagedTransaction,
   envelope: Envelope,
   config: ErConfig,
+  model: MatchModel,
   remainingMs = 5_000,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
   const { tenant, eventId } = envelope;
@@ -150,17 +207,17 @@ export async function applyEventTx(
     return { applied: false, outcome: stored };
   }
   const n = normaliseRecord(envelope.record);
-  const candidates = await blockingCandidatesTx(tx, tenant, {
-    tokens: n.tokens,
-    identifiers: n.identifiers,
-    limit: config.candidateLimit,
-  });
+  const blocking = blockingQuery(n, envelope.record.attributes);
+  // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
+  await lockStripesTx(tx, tenant, lockStripes(blocking));
+  const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
   const decision = decide(
-    n,
+    comparableOfRecord(n, envelope.record.attributes),
+    n.kind,
     candidates.map((c) => c.entity),
-    config,
+    model,
   );
-  return { applied: true, outcome: await writeEffect(tx, envelope, decision, remainingMs) };
+  return { applied: true, outcome: await writeEffect(tx, envelope, n, blocking, decision, remainingMs) };
 }
 
 /**
@@ -171,13 +228,14 @@ export async function applyEvent(
   driver: Driver,
   envelope: Envelope,
   config: ErConfig,
+  model: MatchModel,
   remainingMs = 5_000,
   attempts = 3,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
   for (let attempt = 1; ; attempt++) {
     const session = driver.session();
     try {
-      return await session.executeWrite((tx) => applyEventTx(tx, envelope, config, remainingMs));
+      return await session.executeWrite((tx) => applyEventTx(tx, envelope, config, model, remainingMs));
     } catch (err) {
       const conflict = err instanceof GraphError && err.code === 'CONFLICT';
       if (conflict && attempt < attempts) continue;
@@ -207,13 +265,30 @@ export async function applyEvents(
   driver: Driver,
   work: readonly EventWork[],
   config: ErConfig,
+  models: ModelSource,
 ): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
+  const tenants = [...new Set(work.map((w) => w.envelope.tenant))].sort();
+  const modelOf = new Map(await Promise.all(tenants.map(async (t) => [t, await models.modelFor(t)] as const)));
+  const model = (w: EventWork) => modelOf.get(w.envelope.tenant)!;
   if (work.length > 1) {
     const session = driver.session();
     try {
       const results = await session.executeWrite(async (tx) => {
+        // Every stripe of the group up front, tenant by tenant in sorted order: a transaction that took some stripes
+        // never waits for another that waits for it (each event's own lock below is then already held).
+        for (const tenant of tenants) {
+          const mine = work.filter((w) => w.envelope.tenant === tenant);
+          const stripes = mine.flatMap((w) =>
+            lockStripes(blockingQuery(normaliseRecord(w.envelope.record), w.envelope.record.attributes)),
+          );
+          await lockStripesTx(
+            tx,
+            tenant,
+            [...new Set(stripes)].sort((a, b) => a - b),
+          );
+        }
         const out: { applied: boolean; outcome: EffectOutcome }[] = [];
-        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, w.remainingMs));
+        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, model(w), w.remainingMs));
         return out;
       });
       return results.map((value) => ({ status: 'fulfilled', value }));
@@ -227,7 +302,10 @@ export async function applyEvents(
   const settled: PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[] = [];
   for (const w of work) {
     try {
-      settled.push({ status: 'fulfilled', value: await applyEvent(driver, w.envelope, config, w.remainingMs) });
+      settled.push({
+        status: 'fulfilled',
+        value: await applyEvent(driver, w.envelope, config, model(w), w.remainingMs),
+      });
     } catch (reason) {
       settled.push({ status: 'rejected', reason });
     }

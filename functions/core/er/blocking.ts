@@ -1,29 +1,98 @@
-/** Blocking: the few live entities worth scoring against a record, found by shared name tokens or identifiers. */
+/**
+ * Blocking: the few live entities worth scoring against a record. Several rules, OR-ed in one full-text query, so a
+ * record whose name is misspelt still meets its entity through a date or an identifier, and the other way round:
+ * - a shared name token (the graph's `nameTokens`);
+ * - a shared Double Metaphone code of a name token (`Smith` ~ `Smyth`, `Schmidt`);
+ * - a shared identifier, or the same first or second half of one (one or two mistyped digits leave a half intact);
+ * - the same full date of a type, also with day and month swapped;
+ * - the same postcode.
+ * Entity resolution stores the last four as `blockKeys` on the entities it writes (a merge unites both sides' keys).
+ */
+import { doubleMetaphone } from 'double-metaphone';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { luceneTerm } from '../graph/lucene.js';
 import { epochMs, int, type Props, toEntity } from '../graph/model.js';
 import type { Entity } from '../graph/types.js';
 import { parseTenant } from '../graph/validation.js';
 import { blockingCandidatesCypher } from './cypher.js';
+import { addressOf } from './model/comparisons.js';
+import type { NormalisedRecord } from './normalise.js';
 
-/** A blocking candidate: a live entity sharing a name token or an identifier, with its Lucene score. */
+/** A blocking candidate: a live entity sharing a blocking key with the record, with its Lucene score. */
 export interface BlockingCandidate {
   entity: Entity;
   score: number;
 }
 
+/** What a record blocks on. */
+export interface BlockingQuery {
+  tokens: string[];
+  identifiers: string[];
+  /** The extra keys (`blockKeys`): phonetic codes, identifier halves, dates, postcodes. */
+  keys: string[];
+}
+
+/** Identifiers shorter than this are not split: a half of three characters is shared by too many others. */
+const minSplitLength = 6;
+/** Bound per key family, so one record with very many names cannot build a huge query. */
+const maxPerFamily = 32;
+
+const swapDayMonth = (date: string) => {
+  const [y, m, d] = date.split('-');
+  return d && Number(d) <= 12 && d !== m ? `${y}-${d}-${m}` : null;
+};
+
 /**
- * Live entities of the tenant that share any normalised name token or identifier with a record. Tokens should come
- * from the graph's `nameTokens` (what the `entity_blocking` index holds); identifiers are matched exactly.
+ * The blocking keys of a normalised record and its attributes (deterministic, order-stable).
+ *
+ * @example
+ * blockingQuery(normaliseRecord(r), r.attributes).keys // ['dm:SM0', 'dm:XMT', 'idh:nid:4821', 'date:birth:1980-02-03', …]
+ */
+export function blockingQuery(record: NormalisedRecord, attributes: Readonly<Record<string, unknown>>): BlockingQuery {
+  const keys = new Set<string>();
+  const phonetic = new Set<string>();
+  for (const token of record.tokens) {
+    if (token.length < 2 || /^\p{N}+$/u.test(token)) continue;
+    for (const code of doubleMetaphone(token)) if (code) phonetic.add(`dm:${code}`);
+  }
+  for (const k of [...phonetic].slice(0, maxPerFamily)) keys.add(k);
+  for (const id of record.identifiers.slice(0, maxPerFamily)) {
+    const at = id.indexOf(':');
+    const scheme = id.slice(0, at);
+    const value = id.slice(at + 1);
+    if (value.length < minSplitLength) continue;
+    const half = Math.floor(value.length / 2);
+    keys.add(`idh:${scheme}:${value.slice(0, half)}`);
+    keys.add(`idt:${scheme}:${value.slice(half)}`);
+  }
+  for (const [type, date] of Object.entries(record.dates)) {
+    if (date.length !== 10) continue;
+    keys.add(`date:${type}:${date}`);
+    const swapped = swapDayMonth(date);
+    if (swapped) keys.add(`date:${type}:${swapped}`);
+  }
+  const { postcode } = addressOf(attributes);
+  if (postcode) keys.add(`pc:${postcode}`);
+  return {
+    tokens: record.tokens.slice(0, maxPerFamily),
+    identifiers: record.identifiers.slice(0, maxPerFamily),
+    keys: [...keys],
+  };
+}
+
+/**
+ * Live entities of the tenant that share any blocking key with a record, best-ranked first (Lucene scores rare keys
+ * above common ones), at most `limit`.
  */
 export async function blockingCandidatesTx(
   tx: ManagedTransaction,
   tenant: string,
-  query: { tokens: string[]; identifiers?: string[]; limit: number },
+  query: Partial<BlockingQuery> & { limit: number },
 ): Promise<BlockingCandidate[]> {
   const terms = [
-    ...query.tokens.slice(0, 32).map((t) => `nameTokens:${luceneTerm(t)}`),
-    ...(query.identifiers ?? []).slice(0, 32).map((i) => `identifiers:${luceneTerm(i)}`),
+    ...(query.tokens ?? []).map((t) => `nameTokens:${luceneTerm(t)}`),
+    ...(query.identifiers ?? []).map((i) => `identifiers:${luceneTerm(i)}`),
+    ...(query.keys ?? []).map((k) => `blockKeys:${luceneTerm(k)}`),
   ];
   if (terms.length === 0) return [];
   const result = await tx.run(blockingCandidatesCypher.cypher, {

@@ -2,12 +2,17 @@
  * Cypher of entity resolution. Like every template in graphgate: static text, `$tenant` on every node, values only as
  * parameters.
  *
- *   (:ErDecision {tenant, eventId, band, score, entityId, candidateId, mergeId, reviewId, explanation: JSON string,
- *                 configVersion, decidedAt: epoch ms, ledgerSeq?: audit ledger sequence once appended})
+ *   (:ErDecision {tenant, eventId, band, score: match probability, entityId, candidateId, mergeId, reviewId,
+ *                 repairMergeIds: [merge ids of entities joined because the record matched them all],
+ *                 explanation: JSON string (the waterfall), modelVersion, decidedAt: epoch ms,
+ *                 ledgerSeq?: audit ledger sequence once appended})
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
  *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
+ *   (:ErModel {tenant, version, json, active, createdAt, summary})   — a tenant's match models; one is active
+ *   (:ErBlockLock {tenant, stripe, at})   — write-locked by an event's transaction on each of its blocking keys' stripes
  */
+import { blockingIndex } from '../graph/cypher/reads.js';
 import { type CypherTemplate, ddl, read, write } from '../graph/cypher/template.js';
 
 /** Schema of the nodes above (idempotent; run next to the graph's `migrate`). */
@@ -24,6 +29,14 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
     'review_candidate_status',
     'CREATE INDEX review_candidate_status IF NOT EXISTS FOR (r:ReviewCandidate) ON (r.tenant, r.status)',
   ),
+  ddl(
+    'er_model_tenant_version',
+    'CREATE CONSTRAINT er_model_tenant_version IF NOT EXISTS FOR (m:ErModel) REQUIRE (m.tenant, m.version) IS UNIQUE',
+  ),
+  ddl(
+    'er_block_lock_tenant_stripe',
+    'CREATE CONSTRAINT er_block_lock_tenant_stripe IF NOT EXISTS FOR (l:ErBlockLock) REQUIRE (l.tenant, l.stripe) IS UNIQUE',
+  ),
 ];
 
 /**
@@ -37,10 +50,10 @@ ON CREATE SET a.appliedAt = $now, a.token = $token
 RETURN a.token = $token AS fresh`,
 );
 
-/** Blocking candidates from the keyword full-text index over nameTokens and identifiers. */
+/** Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys. */
 export const blockingCandidatesCypher = read(
   'blockingCandidates',
-  `CALL db.index.fulltext.queryNodes('entity_blocking', $query) YIELD node, score
+  `CALL db.index.fulltext.queryNodes('${blockingIndex}', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
   AND (node.expiresAt IS NULL OR node.expiresAt > $now)
 RETURN properties(node) AS entity, score
@@ -50,8 +63,64 @@ LIMIT $limit`,
 export const createDecisionCypher = write(
   'createDecision',
   `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
-  entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId, explanation: $explanation,
-  configVersion: $configVersion, decidedAt: $now, ledgerClaimUntil: $claimUntil})`,
+  entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId,
+  repairMergeIds: $repairMergeIds, explanation: $explanation, modelVersion: $modelVersion, decidedAt: $now,
+  ledgerClaimUntil: $claimUntil})`,
+);
+
+/** The extra blocking keys of an entity ER wrote (see blocking.ts); `blockKeys` is in the blocking index. */
+export const setBlockKeysCypher = write(
+  'setBlockKeys',
+  `MATCH (e:Entity {tenant: $tenant, id: $id})
+SET e.blockKeys = $keys`,
+);
+
+/**
+ * Serialises events whose blocking keys overlap: each takes a write lock on the stripe of every key (MERGE on the
+ * uniqueness constraint, then SET) before it looks for candidates, so an event waits for any transaction that may be
+ * writing an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each
+ * other in opposite orders.
+ */
+export const lockStripesCypher = write(
+  'lockStripes',
+  `UNWIND $stripes AS stripe
+MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
+SET l.at = $now`,
+);
+
+/** The tenant's active match model (JSON), if one was stored. */
+export const activeModelCypher = read(
+  'activeErModel',
+  `MATCH (m:ErModel {tenant: $tenant})
+WHERE m.active
+RETURN m.json AS json, m.version AS version
+ORDER BY m.createdAt DESC
+LIMIT 1`,
+);
+
+/** Retires the tenant's active models (before {@link saveModelCypher} activates another). */
+export const retireModelsCypher = write(
+  'retireErModels',
+  `MATCH (m:ErModel {tenant: $tenant})
+WHERE m.active AND m.version <> $version
+SET m.active = false, m.retiredAt = $now`,
+);
+
+/** Stores a model (a version is stored once; storing it again only (re)activates it when asked). */
+export const saveModelCypher = write(
+  'saveErModel',
+  `MERGE (m:ErModel {tenant: $tenant, version: $version})
+ON CREATE SET m.json = $json, m.createdAt = $now, m.summary = $summary, m.active = false
+SET m.active = m.active OR $activate
+RETURN m.version AS version, m.active AS active`,
+);
+
+/** The tenant's stored models, newest first. */
+export const listModelsCypher = read(
+  'listErModels',
+  `MATCH (m:ErModel {tenant: $tenant})
+RETURN m.version AS version, m.active AS active, m.createdAt AS createdAt, m.summary AS summary
+ORDER BY m.createdAt DESC`,
 );
 
 export const getDecisionCypher = read(

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandOf, defaultErConfig } from './config.js';
+import { lockStripes } from './apply.js';
+import { blockingQuery } from './blocking.js';
+import { defaultModel } from './model/defaults.js';
 import { normaliseIdentifier, normaliseRecord } from './normalise.js';
 import { envelopeSchema, intakeEventSchema, sourceRecordSchema } from './schemas.js';
-import { dateAgreement, decide, scorePair } from './score.js';
-import { jaro, jaroWinkler, nameSimilarity } from './similarity.js';
+import { comparableOfRecord, decide } from './score.js';
+import { jaro, jaroWinkler, osaDistance } from './similarity.js';
 import { envelopeFor, personRecord } from './test-support/records.js';
 
 const candidate = (
@@ -16,6 +18,7 @@ const candidate = (
   names: over.names ?? ['Jane Doe'],
   identifiers: over.identifiers ?? [],
   attributes: { dates: over.dates ?? {} },
+  sources: [{ system: 'crm', recordId: id }],
 });
 
 describe('similarity', () => {
@@ -26,20 +29,21 @@ describe('similarity', () => {
     expect(jaro('abc', 'xyz')).toBe(0);
   });
 
-  it('ignores word order, case, punctuation and diacritics in names', () => {
-    expect(nameSimilarity('John Smith', 'SMITH, John')).toBe(1);
-    expect(nameSimilarity('José Müller', 'jose muller')).toBe(1);
-  });
-
   it('is symmetric and bounded for any strings', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (a, b) => {
-        const s = nameSimilarity(a, b);
+        const s = jaroWinkler(a, b);
         expect(s).toBeGreaterThanOrEqual(0);
         expect(s).toBeLessThanOrEqual(1);
-        expect(nameSimilarity(b, a)).toBeCloseTo(s, 10);
+        expect(jaroWinkler(b, a)).toBeCloseTo(s, 10);
       }),
     );
+  });
+
+  it('counts a swap of neighbours as one edit (optimal string alignment) and stops past the bound', () => {
+    expect(osaDistance('123456789', '123546789')).toBe(1);
+    expect(osaDistance('kitten', 'sitting')).toBe(3);
+    expect(osaDistance('kitten', 'sitting', 1)).toBe(2);
   });
 });
 
@@ -64,57 +68,131 @@ describe('normalisation', () => {
   });
 });
 
-describe('scoring and bands', () => {
-  it('puts the band edges at 0.90 and 0.60', () => {
-    expect(bandOf(0.9)).toBe('HIGH');
-    expect(bandOf(0.8999)).toBe('MID');
-    expect(bandOf(0.6)).toBe('MID');
-    expect(bandOf(0.5999)).toBe('LOW');
-  });
+describe('scoring and bands (Fellegi–Sunter, the default model)', () => {
+  const comparable = (r: ReturnType<typeof personRecord>) => comparableOfRecord(normaliseRecord(r), r.attributes);
 
-  it('merges automatically on a shared identifier and the same name (HIGH), explaining each feature', () => {
-    const r = normaliseRecord(personRecord({ identifiers: [{ scheme: 'passport', value: 'X 123' }] }));
-    const s = scorePair(r, candidate('e1', { identifiers: ['passport:X123'] }));
-    expect(s.score).toBe(0.95);
-    expect(bandOf(s.score)).toBe('HIGH');
-    expect(s.features.map((f) => [f.feature, f.contribution])).toEqual([
-      ['name', 0.6],
-      ['identifier', 0.35],
-      ['date', 0],
+  it('merges on the same name and full birth date (HIGH), explaining each comparison in a waterfall', () => {
+    const r = comparable(personRecord({ dates: [{ type: 'birth', value: '1980-02-03' }] }));
+    const d = decide(r, 'PERSON', [candidate('e1', { dates: { birth: '1980-02-03' } })], defaultModel);
+    expect(d.band).toBe('HIGH');
+    expect(d.probability).toBeGreaterThan(0.999);
+    expect(d.modelVersion).toBe(defaultModel.version);
+    const steps = d.explanation?.waterfall.map((w) => [w.comparison, w.level]);
+    expect(steps).toEqual([
+      ['name', 'exact'],
+      ['date:birth', 'exact'],
+      ['address', 'missing'],
     ]);
+    const weight = d.explanation!.prior.log2odds + d.explanation!.waterfall.reduce((s, w) => s + w.log2bf, 0);
+    expect(d.explanation!.matchWeight).toBeCloseTo(weight, 10);
   });
 
-  it('asks for review on the same name and birth date without identifiers (MID)', () => {
-    const r = normaliseRecord(personRecord({ dates: [{ type: 'birth', value: '1980-02-03' }] }));
-    const s = scorePair(r, candidate('e1', { dates: { birth: '1980-02-03' } }));
-    expect(s.score).toBe(0.75);
-    expect(bandOf(s.score)).toBe('MID');
+  it('asks a person about the same name alone (MID): the hand-set model cannot tell a common name from a rare one', () => {
+    const d = decide(comparable(personRecord()), 'PERSON', [candidate('e1')], defaultModel);
+    expect(d.band).toBe('MID');
+    expect(d.probability).toBeGreaterThan(0.5);
+    expect(d.probability).toBeLessThan(0.95);
   });
 
-  it('penalises conflicting identifiers and dates down to a new entity (LOW)', () => {
-    const r = normaliseRecord(
+  it('keeps a one-digit identifier slip and a one-digit date typo from vetoing an otherwise strong pair', () => {
+    const r = comparable(
+      personRecord({
+        identifiers: [{ scheme: 'nid', value: '4821-7730' }],
+        dates: [{ type: 'birth', value: '1980-02-03' }],
+      }),
+    );
+    const c = candidate('e1', { identifiers: ['nid:48217731'], dates: { birth: '1980-02-08' } });
+    const d = decide(r, 'PERSON', [c], defaultModel);
+    expect(d.explanation?.waterfall.map((w) => w.level)).toEqual(['exact', 'edit1', 'digit', 'missing']);
+    expect(d.band).toBe('HIGH');
+  });
+
+  it('creates a new entity when the identifier and the birth year both differ (LOW)', () => {
+    const r = comparable(
       personRecord({ identifiers: [{ scheme: 'passport', value: 'A1' }], dates: [{ type: 'birth', value: '1980' }] }),
     );
-    const s = scorePair(r, candidate('e1', { identifiers: ['passport:B2'], dates: { birth: '1990-01-01' } }));
-    expect(s.score).toBeCloseTo(0.1, 5);
-    expect(bandOf(s.score)).toBe('LOW');
+    const c = candidate('e1', { identifiers: ['passport:B2'], dates: { birth: '1965-01-01' } });
+    expect(decide(r, 'PERSON', [c], defaultModel).explanation?.waterfall.map((w) => w.level)).toEqual([
+      'exact',
+      'different',
+      'different',
+      'missing',
+    ]);
+    expect(decide(r, 'PERSON', [c], defaultModel).band).toBe('LOW');
   });
 
-  it('grades date agreement by the shared precision', () => {
-    expect(dateAgreement('1980-02-03', '1980-02-03')).toBe(1);
-    expect(dateAgreement('1980-02', '1980-02-03')).toBe(0.6);
-    expect(dateAgreement('1980', '1980-02-03')).toBe(0.3);
-    expect(dateAgreement('1980-02-03', '1980-02-04')).toBe(-1);
+  it('compares with every birth date a merged entity has seen, not only the one it shows', () => {
+    const r = comparable(personRecord({ dates: [{ type: 'birth', value: '1975-06-30' }] }));
+    const merged = {
+      ...candidate('e1', { dates: { birth: '1980-02-03' } }),
+      attributes: {
+        dates: { birth: '1980-02-03' },
+        observed: {
+          'dates.birth': [
+            { value: '1980-02-03', sources: ['crm/1'] },
+            { value: '1975-06-30', sources: ['hr/9'] },
+          ],
+        },
+      },
+    };
+    const d = decide(r, 'PERSON', [merged], defaultModel);
+    expect(d.explanation?.waterfall.find((w) => w.comparison === 'date:birth')?.level).toBe('exact');
+    expect(d.band).toBe('HIGH');
   });
 
-  it('decides on the best candidate of the same kind, LOW when there is none', () => {
-    const r = normaliseRecord(personRecord());
-    expect(decide(r, []).band).toBe('LOW');
+  it('decides on the best candidate of the same kind, LOW when there is none, and lists other HIGH matches', () => {
+    const r = comparable(personRecord({ dates: [{ type: 'birth', value: '1980-02-03' }] }));
+    expect(decide(r, 'PERSON', [], defaultModel).band).toBe('LOW');
     const org = { ...candidate('o1'), kind: 'ORGANISATION' as const };
-    expect(decide(r, [org]).candidatesScored).toBe(0);
-    const d = decide(r, [candidate('e2', { names: ['Jane Dough'] }), candidate('e1')]);
+    expect(decide(r, 'PERSON', [org], defaultModel).candidatesScored).toBe(0);
+    const d = decide(
+      r,
+      'PERSON',
+      [
+        candidate('e3', { names: ['Jane Dough'] }),
+        candidate('e2', { dates: { birth: '1980-02-03' } }),
+        candidate('e1', { dates: { birth: '1980-02-03' } }),
+      ],
+      defaultModel,
+    );
     expect(d.candidateId).toBe('e1');
-    expect(d.configVersion).toBe(defaultErConfig.version);
+    expect(d.alsoHigh.map((s) => s.candidateId)).toEqual(['e2']);
+  });
+});
+
+describe('blocking keys and lock stripes', () => {
+  it('blocks on phonetic codes, identifier halves, both readings of an ambiguous date and the postcode', () => {
+    const r = personRecord({
+      names: ['Jon Smyth'],
+      identifiers: [{ scheme: 'nid', value: '4821-7730' }],
+      dates: [{ type: 'birth', value: '1980-02-03' }],
+      attributes: { postcode: 'sw1a 1aa' },
+    });
+    const q = blockingQuery(normaliseRecord(r), r.attributes);
+    expect(q.tokens).toEqual(['jon', 'smyth']);
+    expect(q.identifiers).toEqual(['nid:48217730']);
+    expect(q.keys).toEqual(
+      expect.arrayContaining([
+        'dm:JN',
+        'dm:SM0',
+        'idh:nid:4821',
+        'idt:nid:7730',
+        'date:birth:1980-02-03',
+        'date:birth:1980-03-02',
+        'pc:SW1A1AA',
+      ]),
+    );
+    const smith = personRecord({ names: ['John Smith'] });
+    expect(blockingQuery(normaliseRecord(smith), {}).keys).toEqual(expect.arrayContaining(['dm:JN', 'dm:SM0']));
+  });
+
+  it('gives sorted stripes, the same for the same keys, so every transaction locks in one order', () => {
+    const q = blockingQuery(normaliseRecord(personRecord({ names: ['Ada Lovelace', 'Augusta Byron'] })), {});
+    const stripes = lockStripes(q);
+    expect(stripes).toEqual([...stripes].sort((a, b) => a - b));
+    expect(new Set(stripes).size).toBe(stripes.length);
+    expect(lockStripes({ ...q, keys: [...q.keys].reverse() })).toEqual(stripes);
+    expect(stripes.every((s) => Number.isInteger(s) && s >= 0 && s < 65_536)).toBe(true);
   });
 });
 

@@ -15,6 +15,7 @@ import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './
 import { groupCommit } from './group-commit.js';
 import type { ErOnce } from './idempotency.js';
 import { claimLedger, recordLedgerSeqs } from './ledger-seq.js';
+import { type ModelSource, storedModels } from './model-store.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
 
 /** The graph effect plus its audit entry; replaceable so a benchmark can measure the path before the graph write. */
@@ -58,6 +59,8 @@ export interface GraphEffectOptions {
   graphBatch?: number;
   /** Effect transactions at once per process; events arriving meanwhile form the next group. @default 2 */
   graphTxInFlight?: number;
+  /** Where each tenant's match model comes from. @default the tenant's stored model ({@link storedModels}) */
+  models?: ModelSource;
 }
 
 /**
@@ -74,7 +77,8 @@ export function graphEffect(
   options: GraphEffectOptions = {},
 ): Effect {
   const grouping = { maxBatch: options.graphBatch ?? 10, maxInFlight: options.graphTxInFlight ?? 2 };
-  const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config), grouping);
+  const models = options.models ?? storedModels(driver);
+  const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config, models), grouping);
   const recordSeq = groupCommit(async (rows: { tenant: string; eventId: string; seq: number }[]) => {
     await recordLedgerSeqs(driver, rows);
     return rows.map(() => undefined);
@@ -114,8 +118,9 @@ export function graphEffect(
           candidateId: outcome.candidateId,
           mergeId: outcome.mergeId,
           reviewId: outcome.reviewId,
-          features: outcome.features,
-          configVersion: outcome.configVersion,
+          repairMergeIds: outcome.repairMergeIds,
+          modelVersion: outcome.modelVersion,
+          explanation: outcome.explanation,
         },
       });
       await recordSeq({ tenant: envelope.tenant, eventId: envelope.eventId, seq: entry.seq });

@@ -1,8 +1,7 @@
 /**
- * String similarity for names, small enough to read: Jaro-Winkler on tokens and a symmetric best-match average over
- * token sets, so word order ("Smith John") does not matter and a missing middle name costs a little, not everything.
+ * String distances the match model's comparisons use (model/comparisons.ts, model/names.ts), small enough to read:
+ * Jaro and Jaro–Winkler for name parts and street lines, optimal string alignment for identifiers.
  */
-import { nameTokens } from '../graph/name-tokens.js';
 
 /** Jaro similarity in [0, 1]. */
 export function jaro(a: string, b: string): number {
@@ -46,45 +45,6 @@ export function jaroWinkler(a: string, b: string, prefixScale = 0.1): number {
   let prefix = 0;
   while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   return j + prefix * prefixScale * (1 - j);
-}
-
-function bestMatchAverage(from: readonly string[], to: readonly string[]): number {
-  let sum = 0;
-  for (const t of from) {
-    let best = 0;
-    for (const u of to) best = Math.max(best, jaroWinkler(t, u));
-    sum += best;
-  }
-  return sum / from.length;
-}
-
-/**
- * Similarity of two names in [0, 1]: tokens as the graph normalises them, each token matched to its best Jaro-Winkler
- * partner in the other name, averaged both ways (symmetric).
- *
- * @example
- * nameSimilarity('John Smith', 'SMITH, John') // 1
- */
-export function nameSimilarity(a: string, b: string): number {
-  const ta = nameTokens([a]);
-  const tb = nameTokens([b]);
-  if (ta.length === 0 || tb.length === 0) return 0;
-  return (bestMatchAverage(ta, tb) + bestMatchAverage(tb, ta)) / 2;
-}
-
-/** The best similarity between any name of one list and any of the other (aliases count as the entity's names). */
-export function bestNameSimilarity(
-  a: readonly string[],
-  b: readonly string[],
-): { value: number; pair: [string, string] | null } {
-  let best = { value: 0, pair: null as [string, string] | null };
-  for (const x of a) {
-    for (const y of b) {
-      const v = nameSimilarity(x, y);
-      if (v > best.value) best = { value: v, pair: [x, y] };
-    }
-  }
-  return best;
 }
 
 /**

@@ -125,6 +125,8 @@ export function mergedSurvivorProps(survivor: Props, merged: Props, now: number)
       ...parse(survivor.attributes, {}),
       observed: unitedObserved(observedOf(survivor), observedOf(merged)),
     }),
+    // The blocking keys entity resolution writes (er/blocking.ts): the survivor blocks on both sides' keys.
+    ...(survivor.blockKeys || merged.blockKeys ? { blockKeys: union(survivor.blockKeys, merged.blockKeys) } : {}),
     sources: JSON.stringify(uniqueSources),
     dataClass: (dataClassRank[mClass] ?? 0) > (dataClassRank[sClass] ?? 0) ? mClass : sClass,
     // licences is ordered from least to most restrictive; the most restrictive wins when records mix.

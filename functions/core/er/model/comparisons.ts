@@ -95,10 +95,16 @@ function prepare(r: ComparableRecord): Prepared {
   return p;
 }
 
-/** Identifier values of one scheme: exact, one edit (or adjacent swap), two edits, different. */
+/**
+ * Identifier values of one scheme: exact, one edit (or adjacent swap), two edits, different. An edit counts as a slip
+ * only in a value long enough that the rest still identifies it: one edit from 4 characters, two from 8 (`A1` and
+ * `B2` are different values, not two slips).
+ */
 export function compareIdentifierValues(a: string, b: string): LevelId<'identifier'> {
+  if (a === b) return 'exact';
+  const allowed = Math.min(2, Math.floor(Math.min(a.length, b.length) / 4));
   const d = osaDistance(a, b, 2);
-  return d === 0 ? 'exact' : d === 1 ? 'edit1' : d === 2 ? 'edit2' : 'different';
+  return d === 1 && allowed >= 1 ? 'edit1' : d === 2 && allowed >= 2 ? 'edit2' : 'different';
 }
 
 const digitsDiffering = (a: string, b: string) => [...a].filter((c, i) => c !== b[i]).length;

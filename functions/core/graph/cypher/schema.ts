@@ -5,7 +5,7 @@
  * range index); node keys and existence constraints are Enterprise-only, so `tenant` and `id` presence is enforced by
  * the write templates rather than by the schema.
  */
-import { namesIndex } from './reads.js';
+import { blockingIndex, namesIndex } from './reads.js';
 import { type CypherTemplate, ddl } from './template.js';
 
 /** The graph's schema statements, in the order `migrate` runs them. */
@@ -41,11 +41,14 @@ export const graphSchemaCypher: readonly CypherTemplate[] = [
   ),
   // Range and text indexes cannot answer `$token IN e.nameTokens` (lists are not indexed per element); a full-text
   // index with the keyword analyzer indexes every list element as one exact term, which is what ER blocking needs.
+  // v2 adds the ER blocking keys (phonetic codes, full dates, postcodes, identifier halves: er/blocking.ts); the
+  // first version is dropped once v2 exists.
   ddl(
-    'entity_blocking',
-    `CREATE FULLTEXT INDEX entity_blocking IF NOT EXISTS FOR (e:Entity) ON EACH [e.nameTokens, e.identifiers]
+    blockingIndex,
+    `CREATE FULLTEXT INDEX ${blockingIndex} IF NOT EXISTS FOR (e:Entity) ON EACH [e.nameTokens, e.identifiers, e.blockKeys]
    OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'keyword'}}`,
   ),
+  ddl('drop_entity_blocking', 'DROP INDEX entity_blocking IF EXISTS'),
 ];
 
 /** Waits until every index is online, or fails after `$timeout` seconds. */

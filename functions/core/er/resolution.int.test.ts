@@ -1,0 +1,126 @@
+import type { Driver } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
+import { createDriver } from '../graph/driver.js';
+import { unmergeTx } from '../graph/merge.js';
+import { migrate } from '../graph/migrations.js';
+import { applyEvent, applyEvents, entityIdFor } from './apply.js';
+import { defaultErConfig } from './config.js';
+import { migrateEr } from './migrations.js';
+import { defaultModel } from './model/defaults.js';
+import { listModels, saveModel, storedModels } from './model-store.js';
+import { envelopeFor, personRecord } from './test-support/records.js';
+
+let driver: Driver;
+
+beforeAll(async () => {
+  driver = createDriver(twin().neo4jUri);
+  await migrate(driver);
+  await migrateEr(driver);
+});
+afterAll(() => driver?.close());
+
+const liveIds = async (tenant: string) => {
+  const { records } = await driver.executeQuery(
+    'MATCH (e:Entity {tenant: $tenant}) WHERE e.mergedInto IS NULL RETURN e.id AS id ORDER BY id',
+    { tenant },
+  );
+  return records.map((r) => String(r.get('id')));
+};
+
+describe('entity resolution on the twin: cluster repair, races, stored models', () => {
+  it('joins two entities a record matches at HIGH (cluster repair), and an unmerge of the repair splits them again', async () => {
+    // Prepare: the same person twice, apart (name alone is MID), then a record that is each of them at HIGH.
+    const tenant = testTenant('er-repair');
+    const models = storedModels(driver);
+    const passport = [{ scheme: 'passport', value: 'P-4711-22' }];
+    const birth = [{ type: 'birth' as const, value: '1950-01-01' }];
+    const k1 = envelopeFor(tenant, 'k1', personRecord({ names: ['Mary Smith'], identifiers: passport }));
+    const k2 = envelopeFor(tenant, 'k2', personRecord({ names: ['Mary Smith'], dates: birth }));
+    const k3 = envelopeFor(tenant, 'k3', personRecord({ names: ['Mary Smith'], identifiers: passport, dates: birth }));
+    const first = await applyEvents(driver, [{ envelope: k1, remainingMs: 5000 }], defaultErConfig, models);
+    const second = await applyEvents(driver, [{ envelope: k2, remainingMs: 5000 }], defaultErConfig, models);
+    expect(first[0]).toMatchObject({ status: 'fulfilled', value: { outcome: { band: 'LOW' } } });
+    expect(second[0]).toMatchObject({ status: 'fulfilled', value: { outcome: { band: 'MID' } } });
+    expect(await liveIds(tenant)).toHaveLength(2);
+
+    // Act
+    const { outcome } = await applyEvent(driver, k3, defaultErConfig, defaultModel);
+
+    // Assess: k3 merged into the better match, the other one joined it, one live entity holds all three records.
+    expect(outcome.band).toBe('HIGH');
+    expect(outcome.repairMergeIds).toHaveLength(1);
+    const live = await liveIds(tenant);
+    expect(live).toEqual([outcome.candidateId]);
+    const { records } = await driver.executeQuery(
+      'MATCH (m:MergeRecord {tenant: $tenant, id: $id}) RETURN m.reason AS reason, m.mergedId AS mergedId',
+      { tenant, id: outcome.repairMergeIds[0] },
+    );
+    expect(String(records[0]?.get('reason'))).toMatch(/^er repair: event ev-k3 matched both at 0\.9\d+ model fs-/);
+    const repaired = String(records[0]?.get('mergedId'));
+    expect([entityIdFor('ev-k1'), entityIdFor('ev-k2')]).toContain(repaired);
+
+    const session = driver.session();
+    try {
+      await session.executeWrite((tx) =>
+        unmergeTx(tx, tenant, { mergeId: outcome.repairMergeIds[0]!, actor: 'reviewer' }),
+      );
+    } finally {
+      await session.close();
+    }
+    expect(await liveIds(tenant)).toEqual([outcome.candidateId!, repaired].sort());
+  });
+
+  it('resolves the same person sent eight times at once to one entity (events with shared keys wait for each other)', async () => {
+    const tenant = testTenant('er-race');
+    const record = () =>
+      personRecord({
+        names: ['Radia Perlman'],
+        identifiers: [{ scheme: 'nid', value: '5517-2290' }],
+        dates: [{ type: 'birth', value: '1951-12-18' }],
+      });
+    const envelopes = Array.from({ length: 8 }, (_, i) => envelopeFor(tenant, `k${i}`, record()));
+
+    // Act: eight transactions at once, none of which can see another's entity before it commits.
+    const outcomes = await Promise.all(envelopes.map((e) => applyEvent(driver, e, defaultErConfig, defaultModel)));
+
+    // Assess
+    const bands = outcomes.map((o) => o.outcome.band).sort();
+    expect(bands).toEqual(['HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'LOW']);
+    expect(await liveIds(tenant)).toHaveLength(1);
+  });
+
+  it('scores a tenant with its stored, active model (its bands, its version) and leaves other tenants on the default', async () => {
+    const tenant = testTenant('er-model');
+    const other = testTenant('er-model');
+    // A tenant whose trained model trusts names more: the same name alone is enough to merge.
+    const trusting = { ...defaultModel, bands: { high: 0.8, mid: 0.5 } };
+    const saved = await saveModel(driver, tenant, trusting, { activate: true, summary: { records: 2 } });
+    expect(saved.active).toBe(true);
+    expect(saved.version).not.toBe(defaultModel.version);
+    const models = storedModels(driver);
+    const run = async (t: string, key: string) =>
+      (
+        await applyEvents(
+          driver,
+          [{ envelope: envelopeFor(t, key, personRecord({ names: ['Frances Allen'] })), remainingMs: 5000 }],
+          defaultErConfig,
+          models,
+        )
+      )[0];
+
+    for (const t of [tenant, other]) await run(t, 'k1');
+    const mine = await run(tenant, 'k2');
+    const theirs = await run(other, 'k2');
+
+    expect(mine).toMatchObject({
+      status: 'fulfilled',
+      value: { outcome: { band: 'HIGH', modelVersion: saved.version } },
+    });
+    expect(theirs).toMatchObject({
+      status: 'fulfilled',
+      value: { outcome: { band: 'MID', modelVersion: defaultModel.version } },
+    });
+    expect((await listModels(driver, tenant)).map((m) => [m.version, m.active])).toEqual([[saved.version, true]]);
+  });
+});
