@@ -1,13 +1,15 @@
 /**
  * Blocking recall: the share of true pairs the blocking step would even compare.
  *
- * graphgate's rule is reproduced from its own functions, not re-implemented: each record goes through the intake schema
- * and `normaliseRecord` (core/er), whose `tokens` (graph `nameTokens`) and canonical identifiers are exactly what the
- * `entity_blocking` keyword index holds and what `blockingCandidatesTx` queries with. Two records meet in blocking
- * when they share one name token or one identifier. What the pair rule leaves out: the query runs against entities,
- * which after a merge carry the names and identifiers of all their records (so a pair can also meet through a third
- * record, counted in `viaPerson`), and it keeps only the best `candidateLimit` (20) entities by Lucene score.
+ * graphgate's rule is reproduced from its own functions, not re-implemented: each record goes through the intake schema,
+ * `normaliseRecord` and `blockingQuery` (core/er), whose name tokens, canonical identifiers and extra keys (phonetic
+ * codes, identifier halves, full dates both ways, postcode) are exactly what the `entity_blocking_v2` keyword index
+ * holds and what `blockingCandidatesTx` queries with. Two records meet in blocking when they share one key. What the
+ * pair rule leaves out: the query runs against entities, which after a merge carry the keys of all their records (so
+ * a pair can also meet through a third record, counted in `viaPerson`), and it keeps only the best `candidateLimit`
+ * (50) entities by Lucene score.
  */
+import { blockingQuery } from '../../functions/core/er/blocking.js';
 import { normaliseRecord } from '../../functions/core/er/normalise.js';
 import { sourceRecordSchema } from '../../functions/core/er/schemas.js';
 import { type LabelledRecord, toSourceRecord } from './generator.js';
@@ -15,8 +17,9 @@ import { Components, truePairsOf } from './metrics.js';
 
 /** Blocking keys of one record, as graphgate derives them. */
 export function graphgateKeys(r: LabelledRecord): Set<string> {
-  const n = normaliseRecord(sourceRecordSchema.parse(toSourceRecord(r)));
-  return new Set([...n.tokens.map((t) => `name:${t}`), ...n.identifiers.map((i) => `id:${i}`)]);
+  const source = sourceRecordSchema.parse(toSourceRecord(r));
+  const q = blockingQuery(normaliseRecord(source), source.attributes);
+  return new Set([...q.tokens.map((t) => `name:${t}`), ...q.identifiers.map((i) => `id:${i}`), ...q.keys]);
 }
 
 /** Blocking keys of one record under Splink's prediction rules: exact equality of any blocked column (nulls never). */

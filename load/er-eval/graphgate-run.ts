@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { sqsClient } from '../../functions/core/aws/sqs.js';
 import { decisionCountCypher } from '../../functions/core/er/cypher.js';
+import { applyRecluster, planRecluster } from '../../functions/core/er/recluster.js';
+import { readTenantSnapshot } from '../../functions/core/er/tenant-records.js';
+import { trainTenant } from '../../functions/core/er/train-tenant.js';
 import { createDriver } from '../../functions/core/graph/index.js';
 import { toNumber } from '../../functions/core/graph/model.js';
 import { startErWorker, startIntakeApi } from '../../infra/local/apps.js';
@@ -21,6 +24,20 @@ import { type GraphgateOutcome, readOutcome } from './readback.js';
 
 export interface GraphgateRun extends GraphgateOutcome {
   tenant: string;
+  /** What the pipeline decided with the default model, before `er:train` and `er:recluster`. */
+  asIngested: GraphgateOutcome;
+  /** The tenant's trained model and what re-clustering with it did. */
+  retrain: {
+    modelVersion: string;
+    seconds: number;
+    trainedOn: number;
+    candidatePairs: number;
+    splits: number;
+    merges: number;
+    reviewsOpened: number;
+    reviewsClosed: number;
+    skipped: number;
+  };
   /** Records / (last decision − first POST): intake API → SQS → worker → Neo4j. */
   eventsPerS: number;
   wallS: number;
@@ -76,7 +93,7 @@ async function post(url: string, token: string, records: readonly LabelledRecord
  */
 export async function runGraphgate(
   records: readonly LabelledRecord[],
-  o: { runLabel: string; timeoutS: number; keepLogs?: boolean; log: (line: string) => void },
+  o: { runLabel: string; timeoutS: number; seed: number; keepLogs?: boolean; log: (line: string) => void },
 ): Promise<GraphgateRun> {
   const twin = await startScratchTwin('er-eval', { neo4jPageCache: '512m', neo4jHeap: '1g', log: o.log });
   const e = twin.endpoints;
@@ -111,15 +128,31 @@ export async function runGraphgate(
       },
       o.timeoutS * 1000,
     );
-    const outcome = await readOutcome(
-      driver,
-      tenant,
-      records.map((r) => r.recordId),
-    );
-    const at = (q: number) => (outcome.decidedAt[Math.ceil(q * outcome.decidedAt.length) - 1]! - started) / 1000;
+    const ids = records.map((r) => r.recordId);
+    const asIngested = await readOutcome(driver, tenant, ids);
+    const at = (q: number) => (asIngested.decidedAt[Math.ceil(q * asIngested.decidedAt.length) - 1]! - started) / 1000;
     const wallS = at(1);
     const decidedByS = { p50: at(0.5), p95: at(0.95), all: wallS };
-    return { ...outcome, tenant, wallS, postS, decidedByS, eventsPerS: records.length / wallS };
+
+    // What an operator does for a new tenant once its records are in: train its model, re-cluster with it.
+    const retrainStarted = Date.now();
+    const trained = await trainTenant(driver, tenant, { seed: o.seed });
+    const plan = planRecluster(await readTenantSnapshot(driver, tenant), trained.model);
+    const applied = await applyRecluster(driver, tenant, plan);
+    const retrain = {
+      modelVersion: trained.model.version,
+      seconds: (Date.now() - retrainStarted) / 1000,
+      trainedOn: trained.stats.records,
+      candidatePairs: trained.stats.candidatePairs,
+      splits: applied.split.length,
+      merges: applied.merged.length,
+      reviewsOpened: applied.reviewsOpened,
+      reviewsClosed: applied.reviewsClosed,
+      skipped: applied.skipped.length,
+    };
+    o.log(`er:train + er:recluster: ${JSON.stringify(retrain)}`);
+    const outcome = await readOutcome(driver, tenant, ids);
+    return { ...outcome, asIngested, retrain, tenant, wallS, postS, decidedByS, eventsPerS: records.length / wallS };
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     await driver.close();

@@ -1,7 +1,7 @@
 /**
  * Reads back what graphgate decided for the evaluation's tenant: each record's final entity (following `mergedInto`
  * from the entity its event created) and the pairs sent to review. Two clusterings come out: `auto` (HIGH merges
- * only) and `review` (as if every open review candidate were accepted: merges plus review links, transitively).
+ * only) and `review` (as if every open review candidate were accepted: merges plus open review links, transitively).
  */
 import type { Driver } from 'neo4j-driver';
 import { decisionOutcomesCypher, reviewCandidatesCypher } from '../../functions/core/er/cypher.js';
@@ -34,13 +34,15 @@ export async function readOutcome(
   const reviews = (await driver.executeQuery(reviewCandidatesCypher.cypher, { tenant })).records.map((r) => ({
     entityId: r.get('entityId') as string,
     candidateId: r.get('candidateId') as string,
+    status: r.get('status') as string,
   }));
   const byEvent = new Map(rows.map((r) => [r.eventId, r]));
   const merges = new Components();
   for (const r of rows) if (r.mergedInto) merges.union(r.entityId, r.mergedInto);
   const withReviews = new Components();
   for (const r of rows) if (r.mergedInto) withReviews.union(r.entityId, r.mergedInto);
-  for (const r of reviews) withReviews.union(r.entityId, r.candidateId);
+  const open = reviews.filter((r) => r.status === 'OPEN');
+  for (const r of open) withReviews.union(r.entityId, r.candidateId);
 
   const auto = new Map<string, string>();
   const review = new Map<string, string>();
@@ -61,7 +63,7 @@ export async function readOutcome(
     auto,
     review,
     bands,
-    reviewCandidates: reviews.length,
+    reviewCandidates: open.length,
     decidedAt: rows.map((r) => r.decidedAt).sort((a, b) => a - b),
   };
 }

@@ -17,12 +17,13 @@ import {
   createReviewCandidateCypher,
   getDecisionCypher,
   lockStripesCypher,
-  setBlockKeysCypher,
+  setErPropsCypher,
 } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
+import { storedRecordOf } from './records.js';
 import type { Envelope } from './schemas.js';
 import { comparableOfRecord, type Decision, decide } from './score.js';
 
@@ -98,7 +99,12 @@ async function writeEffect(
       { system: record.source.system, recordId: record.source.recordId, retrievedAt: record.source.retrievedAt },
     ],
   });
-  await tx.run(setBlockKeysCypher.cypher, { tenant, id: entityId, keys: blocking.keys });
+  await tx.run(setErPropsCypher.cypher, {
+    tenant,
+    id: entityId,
+    keys: blocking.keys,
+    record: JSON.stringify(storedRecordOf(n, record.attributes)),
+  });
   let mergeId: string | null = null;
   let reviewId: string | null = null;
   const repairMergeIds: string[] = [];

@@ -68,11 +68,61 @@ export const createDecisionCypher = write(
   ledgerClaimUntil: $claimUntil})`,
 );
 
-/** The extra blocking keys of an entity ER wrote (see blocking.ts); `blockKeys` is in the blocking index. */
-export const setBlockKeysCypher = write(
-  'setBlockKeys',
+/**
+ * What ER keeps on an entity it wrote: the extra blocking keys (blocking.ts; `blockKeys` is in the blocking index)
+ * and the record's own comparable form (`erRecord`, JSON, records.ts), which merges never change, so training and
+ * re-clustering compare records as they arrived. The retention sweep removes both with the rest of the data.
+ */
+export const setErPropsCypher = write(
+  'setErProps',
   `MATCH (e:Entity {tenant: $tenant, id: $id})
-SET e.blockKeys = $keys`,
+SET e.blockKeys = $keys, e.erRecord = $record`,
+);
+
+/**
+ * One page of the tenant's entities (live and merged) with what re-clustering and training compare: ER's stored
+ * record when it wrote one, else the entity's own values. Ordered by id; pass the last id seen as `$after`.
+ */
+export const tenantRecordsPageCypher = read(
+  'tenantErRecordsPage',
+  `MATCH (e:Entity {tenant: $tenant})
+WHERE e.id > $after AND e.tombstonedAt IS NULL AND (e.expiresAt IS NULL OR e.expiresAt > $now)
+RETURN e.id AS id, e.kind AS kind, e.erRecord AS erRecord, e.names AS names, e.identifiers AS identifiers,
+  e.attributes AS attributes, e.mergedInto AS mergedInto
+ORDER BY e.id
+LIMIT $limit`,
+);
+
+/** The merges of a tenant still in force (their merged entity still points at the survivor), with who made them. */
+export const activeMergesCypher = read(
+  'activeErMerges',
+  `MATCH (m:MergeRecord {tenant: $tenant})
+WHERE m.undoneAt IS NULL
+MATCH (e:Entity {tenant: $tenant, id: m.mergedId})
+WHERE e.mergedInto = m.survivorId
+RETURN m.id AS mergeId, m.survivorId AS survivorId, m.mergedId AS mergedId, m.actor AS actor`,
+);
+
+/** The tenant's open review candidates. */
+export const openReviewsCypher = read(
+  'openErReviews',
+  `MATCH (r:ReviewCandidate {tenant: $tenant, status: 'OPEN'})
+RETURN r.id AS id, r.entityId AS entityId, r.candidateId AS candidateId`,
+);
+
+/** Closes a review candidate a re-cluster decided (merged at HIGH, or no longer a likely match). */
+export const closeReviewCypher = write(
+  'closeErReview',
+  `MATCH (r:ReviewCandidate {tenant: $tenant, id: $id, status: 'OPEN'})
+SET r.status = $status, r.closedAt = $now, r.closedBy = $actor, r.closedModelVersion = $modelVersion`,
+);
+
+/** A review candidate a re-cluster found (one per pair and model version; MERGE so a rerun adds none). */
+export const upsertReclusterReviewCypher = write(
+  'upsertReclusterReview',
+  `MERGE (r:ReviewCandidate {tenant: $tenant, id: $id})
+ON CREATE SET r.eventId = null, r.entityId = $entityId, r.candidateId = $candidateId, r.score = $score,
+  r.explanation = $explanation, r.modelVersion = $modelVersion, r.status = 'OPEN', r.createdAt = $now`,
 );
 
 /**

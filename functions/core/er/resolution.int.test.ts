@@ -9,7 +9,10 @@ import { defaultErConfig } from './config.js';
 import { migrateEr } from './migrations.js';
 import { defaultModel } from './model/defaults.js';
 import { listModels, saveModel, storedModels } from './model-store.js';
+import { applyRecluster, planRecluster } from './recluster.js';
+import { readTenantSnapshot } from './tenant-records.js';
 import { envelopeFor, personRecord } from './test-support/records.js';
+import { trainTenant } from './train-tenant.js';
 
 let driver: Driver;
 
@@ -122,5 +125,88 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       value: { outcome: { band: 'MID', modelVersion: defaultModel.version } },
     });
     expect((await listModels(driver, tenant)).map((m) => [m.version, m.active])).toEqual([[saved.version, true]]);
+  });
+
+  it('re-clusters a tenant after a model change: a dry run changes nothing, the run merges and splits, a rerun finds nothing', async () => {
+    // Prepare: name-only duplicates (MID under the default model) and an automatic merge on name + passport (HIGH).
+    const tenant = testTenant('er-recluster');
+    const models = storedModels(driver, { ttlMs: 0 });
+    const passport = [{ scheme: 'passport', value: 'P-12345678' }];
+    const events = [
+      envelopeFor(tenant, 'a1', personRecord({ names: ['Frances Allen'] })),
+      envelopeFor(tenant, 'a2', personRecord({ names: ['Frances Allen'] })),
+      envelopeFor(tenant, 'b1', personRecord({ names: ['Ken Thompson'], identifiers: passport })),
+      envelopeFor(tenant, 'b2', personRecord({ names: ['Ken Thompson'], identifiers: passport })),
+    ];
+    for (const envelope of events)
+      await applyEvents(driver, [{ envelope, remainingMs: 5000 }], defaultErConfig, models);
+    expect(await liveIds(tenant)).toHaveLength(3);
+    // A model that merges on a name alone and no longer trusts a name and passport (both bands moved up).
+    const changed = { ...defaultModel, prior: 0.5, bands: { high: 0.999999999, mid: 0.99999999 } };
+    changed.comparisons = {
+      ...defaultModel.comparisons,
+      identifier: { ...defaultModel.comparisons.identifier!, exact: { m: 0.001, u: 0.5 } },
+      name: { ...defaultModel.comparisons.name!, exact: { m: 0.6, u: 0.0000000001 } },
+    };
+    await saveModel(driver, tenant, changed, { activate: true });
+    const model = await models.modelFor(tenant);
+
+    // Act: a dry run is a plan.
+    const plan = planRecluster(await readTenantSnapshot(driver, tenant), model);
+
+    // Assess
+    expect(plan.modelVersion).toBe(model.version);
+    expect(plan.merges.map((m) => [m.survivorId, m.mergedId].sort())).toEqual([
+      [entityIdFor('ev-a1'), entityIdFor('ev-a2')].sort(),
+    ]);
+    expect(plan.splits.map((x) => x.mergedId)).toEqual([entityIdFor('ev-b2')]);
+    expect(plan.closes).toEqual([expect.objectContaining({ status: 'MERGED' })]);
+    expect(await liveIds(tenant)).toHaveLength(3);
+
+    const result = await applyRecluster(driver, tenant, plan);
+    expect(result).toMatchObject({ skipped: [], reviewsClosed: 1 });
+    expect(result.merged).toHaveLength(1);
+    expect(result.split).toHaveLength(1);
+    const live = await liveIds(tenant);
+    expect(live).toHaveLength(3);
+    expect(live).toEqual(expect.arrayContaining([entityIdFor('ev-b1'), entityIdFor('ev-b2')]));
+    const { records } = await driver.executeQuery(
+      'MATCH (r:ReviewCandidate {tenant: $tenant}) RETURN r.status AS status, r.closedModelVersion AS v',
+      { tenant },
+    );
+    expect(records.map((r) => [r.get('status'), r.get('v')])).toEqual([['MERGED', model.version]]);
+
+    const again = planRecluster(await readTenantSnapshot(driver, tenant), model);
+    expect([again.merges.length, again.splits.length, again.closes.length]).toEqual([0, 0, 0]);
+  });
+
+  it('trains a tenant model on its own records and stores it active, versioned by its parameters', async () => {
+    const tenant = testTenant('er-train');
+    const models = storedModels(driver, { ttlMs: 0 });
+    const people = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth'];
+    const work = people.flatMap((name, i) =>
+      [0, 1].map((copy) => ({
+        envelope: envelopeFor(
+          tenant,
+          `p${i}-${copy}`,
+          personRecord({
+            names: [copy ? name.toUpperCase() : name],
+            dates: [{ type: 'birth', value: `19${40 + i}-0${1 + copy}-1${i}` }],
+            identifiers: [{ scheme: 'nid', value: `${7000 + i}${copy ? 13 : 12}99` }],
+          }),
+        ),
+        remainingMs: 5000,
+      })),
+    );
+    await applyEvents(driver, work, defaultErConfig, models);
+
+    const trained = await trainTenant(driver, tenant, { seed: 3 });
+
+    expect(trained.kind).toBe('PERSON');
+    expect(trained.stats.records).toBe(12);
+    expect(trained.stats.sessions.map((x) => x.rule)).toEqual(['name', 'identifier', 'date']);
+    expect(trained.saved).toEqual({ version: trained.model.version, active: true });
+    expect(trained.model.version).not.toBe(defaultModel.version);
+    expect((await models.modelFor(tenant)).version).toBe(trained.model.version);
   });
 });

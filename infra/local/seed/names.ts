@@ -3,19 +3,9 @@
  * transliterations and initials. Everything here is a pure function of a PRNG, so a seed reproduces the same graph.
  */
 
-/** Small fast PRNG (mulberry32): deterministic per seed, good enough for test data. */
-export type Rng = () => number;
+import type { Rng } from '../../../functions/core/rng.js';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from '../../../functions/core/rng.js';
 
 /** 32-bit FNV-1a of some parts; derives independent PRNG streams (per tenant, entity, batch) from one seed. */
 export function hashSeed(...parts: (string | number)[]): number {

@@ -49,7 +49,7 @@ CALL (e) {
   DELETE r
   RETURN count(r) AS rels
 }
-REMOVE e.names, e.nameTokens, e.identifiers, e.attributes, e.sources, e.purposes, e.licence
+REMOVE e.names, e.nameTokens, e.identifiers, e.attributes, e.sources, e.purposes, e.licence, e.blockKeys, e.erRecord
 SET e.tombstonedAt = $now, e.retentionTier = row.tier
 RETURN e.id AS id, rels`,
 );
