@@ -167,6 +167,7 @@ try {
     mergeId: null,
     reviewId: null,
     repairMergeIds: [],
+    touched: [],
     explanation: null,
     modelVersion: 'bench',
     ledgerSeq: null,

@@ -33,6 +33,9 @@ const consumerEnv = z.object({
   /** Effect transactions at once per process. */
   ER_GRAPH_TX_IN_FLIGHT: int(1, 32, 2),
   MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
+  /** The response cache's store: a merge evicts the cached reads of the entities it joined. Both or neither. */
+  UPSTASH_URL: z.url().optional(),
+  UPSTASH_TOKEN: z.string().min(1).optional(),
 });
 
 export interface ConsumerConfig {
@@ -47,6 +50,8 @@ export interface ConsumerConfig {
   /** Grouping of concurrent events into Neo4j transactions (see core/er/group-commit.ts). */
   graph: { batch: number; txInFlight: number };
   maxReceiveCount: number;
+  /** Where the response cache lives; without it merges leave cached reads to their TTL. */
+  upstash?: { url: string; token: string };
 }
 
 /** The ER consumer's configuration (Lambda handler and local worker). */
@@ -57,6 +62,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
     .filter(Boolean);
   const unknown = kinds?.filter((k) => !(entityKinds as readonly string[]).includes(k)) ?? [];
   if (unknown.length) throw new ConfigError(`ER_ENABLED_KINDS has unknown kinds: ${unknown.join(', ')}`);
+  if (!e.UPSTASH_URL !== !e.UPSTASH_TOKEN) throw new ConfigError('set both UPSTASH_URL and UPSTASH_TOKEN, or neither');
   return {
     stage: e.GRAPHGATE_STAGE,
     neo4j: neo4jFromEnv(e),
@@ -71,6 +77,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
     concurrency: e.ER_CONCURRENCY,
     graph: { batch: e.ER_GRAPH_BATCH, txInFlight: e.ER_GRAPH_TX_IN_FLIGHT },
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
+    upstash: e.UPSTASH_URL && e.UPSTASH_TOKEN ? { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN } : undefined,
   };
 }
 

@@ -17,6 +17,7 @@ const outcome = (eventId: string): EffectOutcome & { applied: boolean } => ({
   mergeId: null,
   reviewId: null,
   repairMergeIds: [],
+  touched: [],
   explanation: null,
   modelVersion: 'test',
   ledgerSeq: 1,

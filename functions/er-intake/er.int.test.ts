@@ -1,5 +1,6 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueuePair, queueCount } from '../../infra/local/queues.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
@@ -8,6 +9,7 @@ import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { verifyLedger } from '../core/audit/verify.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
 import { sqsClient } from '../core/aws/sqs.js';
+import { createUpstashCache, tenantPrefix } from '../core/cache/index.js';
 import { applyEvents, entityIdFor } from '../core/er/apply.js';
 import { defaultErConfig } from '../core/er/config.js';
 import { storedModels } from '../core/er/model-store.js';
@@ -113,6 +115,28 @@ describe('ER consumer on the twin', () => {
       await driver.close();
     }
     expect((await live()).map((r) => r.id).sort()).toEqual([entityIdFor('ev-k1'), entityIdFor('ev-k2')].sort());
+  });
+
+  it('evicts the cached reads of both entities when it merges them (the response cache the origin reads)', async () => {
+    // Prepare: a cached read of each entity-to-be, as the origin stores it (tagged Entity:<id>), in the twin's Upstash.
+    const tenant = testTenant('er-cache');
+    const store = createUpstashCache(new Redis({ url: t.upstashUrl, token: t.upstashToken }));
+    const cache = store.forTenant(tenant);
+    const key = (id: string) => `${tenantPrefix(tenant)}test-${id}`;
+    const ids = [{ scheme: 'passport', value: 'P-24680-13' }];
+    await apply(tenant, 'k1', personRecord({ names: ['Hedy Lamarr'], identifiers: ids }));
+    for (const id of [entityIdFor('ev-k1'), 'unrelated']) {
+      await cache.set(key(id), { data: { entity: { id } } }, [{ typename: 'Entity', id }], 60_000);
+    }
+    expect(await cache.get(key(entityIdFor('ev-k1')))).toBeDefined();
+
+    // Act: a second record of the same person merges into the first.
+    await apply(tenant, 'k2', personRecord({ names: ['Hedy Lamarr'], identifiers: ids }));
+
+    // Assess
+    expect(await decision(tenant, 'k2')).toMatchObject({ band: 'HIGH' });
+    expect(await cache.get(key(entityIdFor('ev-k1')))).toBeUndefined();
+    expect(await cache.get(key('unrelated'))).toBeDefined();
   });
 
   it('creates a review candidate for a matching name with nothing else to compare (MID)', async () => {

@@ -2,18 +2,31 @@
  * Builds the consumer's dependencies from its configuration, once per process (Lambda container or local worker):
  * the Neo4j driver, the DynamoDB client shared by idempotency, failure store and audit ledger, and the pipeline.
  */
+import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
+import { createUpstashCache, entityInvalidator } from '../core/cache/index.js';
 import { createErIdempotency } from '../core/er/idempotency.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { type Effect, graphEffect } from '../core/er/pipeline.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
+import { throttledLog } from '../core/throttled-log.js';
 import type { ConsumerConfig } from './config.js';
 import type { ConsumerDeps } from './consumer.js';
 import { jsonLog } from './log.js';
 import type { IntakeMetrics } from './metrics.js';
+
+const cacheLog = throttledLog(30_000);
+
+/** Evicts the response cache's entries of merged entities (failures are logged and never fail the event). */
+function cacheInvalidator(upstash: { url: string; token: string }) {
+  const store = createUpstashCache(new Redis(upstash), {
+    onError: (r) => cacheLog(`response cache ${r.op} failed for tenant ${r.tenant || '?'}: ${String(r.error)}`),
+  });
+  return entityInvalidator(store);
+}
 
 export interface ConsumerRuntime {
   deps: ConsumerDeps;
@@ -43,6 +56,7 @@ export async function createConsumerRuntime(
       graphEffect(driver, ledger, config.er, {
         graphBatch: config.graph.batch,
         graphTxInFlight: config.graph.txInFlight,
+        invalidate: config.upstash ? cacheInvalidator(config.upstash) : undefined,
       }),
     config: config.er,
     failures: new DynamoDbFailureStore(client, config.idempotencyTable),

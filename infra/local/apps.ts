@@ -171,7 +171,7 @@ export const startIntakeApi: StartApp = (runDir, endpoints, keys, port) =>
 
 /** Environment of the ER consumer against the local twin: graph, idempotency and audit tables (no queue). */
 export function erConsumerEnv(
-  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region'>,
+  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region' | 'upstashUrl' | 'upstashToken'>,
 ): Record<string, string> {
   return {
     GRAPHGATE_STAGE: 'local',
@@ -180,6 +180,8 @@ export function erConsumerEnv(
     AUDIT_TABLE: tableName('local', tables.auditLedger),
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
     AWS_REGION: endpoints.region,
+    UPSTASH_URL: endpoints.upstashUrl,
+    UPSTASH_TOKEN: endpoints.upstashToken,
   };
 }
 

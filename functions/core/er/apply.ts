@@ -45,6 +45,8 @@ export interface EffectOutcome {
   repairMergeIds: string[];
   /** The best pair's waterfall: each comparison's level and Bayes factor, the prior, the probability. */
   explanation: FsScore | null;
+  /** Entities whose reads the effect changed (a merge's survivor and every entity joined into it), for the cache. */
+  touched: string[];
   modelVersion: string;
   /** Audit ledger sequence of this decision, once appended. */
   ledgerSeq: number | null;
@@ -70,6 +72,7 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
     mergeId: (d.mergeId as string | null) ?? null,
     reviewId: (d.reviewId as string | null) ?? null,
     repairMergeIds: (d.repairMergeIds as string[] | null) ?? [],
+    touched: [],
     explanation: JSON.parse(String(d.explanation)) as FsScore | null,
     modelVersion: String(d.modelVersion),
     ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),
@@ -164,6 +167,7 @@ async function writeEffect(
     mergeId,
     reviewId,
     repairMergeIds,
+    touched: mergeId ? [decision.candidateId!, entityId, ...decision.alsoHigh.map((s) => s.candidateId)] : [],
     ledgerSeq: null,
     band: decision.band,
     score,

@@ -6,7 +6,7 @@ import { startWorker, type Worker } from '../local-worker.js';
 
 /** Consumer config against the twin (what `startErWorker` passes), with overrides of the environment. */
 export function twinConsumerConfig(
-  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region'>,
+  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region' | 'upstashUrl' | 'upstashToken'>,
   env: Record<string, string> = {},
 ): ConsumerConfig {
   return loadConsumerConfig({ ...erConsumerEnv(endpoints), ...env });
@@ -14,7 +14,10 @@ export function twinConsumerConfig(
 
 /** A long-polling worker on a test queue pair of the twin, with short waits so redelivery tests run in seconds. */
 export function twinWorker(
-  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region' | 'sqsEndpoint'>,
+  endpoints: Pick<
+    TwinEndpoints,
+    'neo4jUri' | 'dynamoEndpoint' | 'region' | 'sqsEndpoint' | 'upstashUrl' | 'upstashToken'
+  >,
   pair: { queueUrl: string; dlqUrl: string },
   env: Record<string, string> = {},
 ): Promise<Worker> {
