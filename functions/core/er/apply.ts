@@ -209,6 +209,8 @@ export async function applyEventTx(
   config: ErConfig,
   model: MatchModel,
   remainingMs = 5_000,
+  /** False when the caller already holds this event's stripes (a group takes all of its stripes up front). */
+  lock = true,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
   const { tenant, eventId } = envelope;
   if (!(await markEventAppliedTx(tx, tenant, eventId))) {
@@ -219,7 +221,7 @@ export async function applyEventTx(
   const n = normaliseRecord(envelope.record);
   const blocking = blockingQuery(n, envelope.record.attributes);
   // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
-  await lockStripesTx(tx, tenant, lockStripes(blocking));
+  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking));
   const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),
@@ -285,7 +287,7 @@ export async function applyEvents(
     try {
       const results = await session.executeWrite(async (tx) => {
         // Every stripe of the group up front, tenant by tenant in sorted order: a transaction that took some stripes
-        // never waits for another that waits for it (each event's own lock below is then already held).
+        // never waits for another that waits for it (so the events below need not lock again).
         for (const tenant of tenants) {
           const mine = work.filter((w) => w.envelope.tenant === tenant);
           const stripes = mine.flatMap((w) =>
@@ -298,7 +300,7 @@ export async function applyEvents(
           );
         }
         const out: { applied: boolean; outcome: EffectOutcome }[] = [];
-        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, model(w), w.remainingMs));
+        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, model(w), w.remainingMs, false));
         return out;
       });
       return results.map((value) => ({ status: 'fulfilled', value }));
