@@ -218,6 +218,14 @@ describe('schemas', () => {
     expect(intakeEventSchema.safeParse({ idempotencyKey: 'has space', record: personRecord() }).success).toBe(false);
   });
 
+  it('takes a record with an identifier but no name, and refuses one with neither', () => {
+    const nameless = personRecord({ names: [], identifiers: [{ scheme: 'nid', value: '123456' }] });
+    expect(sourceRecordSchema.safeParse(nameless).success).toBe(true);
+    const nothing = sourceRecordSchema.safeParse(personRecord({ names: [] }));
+    expect(nothing.success).toBe(false);
+    expect(nothing.error?.issues.map((i) => i.message)).toContain('give at least one name or one identifier');
+  });
+
   it('rejects records over the size cap', () => {
     const big = personRecord({ attributes: { blob: 'x'.repeat(17_000) } });
     expect(sourceRecordSchema.safeParse(big).success).toBe(false);

@@ -74,6 +74,27 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(await liveIds(tenant)).toEqual([outcome.candidateId!, repaired].sort());
   });
 
+  it('matches a record without a name on its identifier and birth date (HIGH)', async () => {
+    const tenant = testTenant('er-nameless');
+    const nid = [{ scheme: 'nid', value: '8812-4471' }];
+    const birth = [{ type: 'birth' as const, value: '1962-04-17' }];
+    await applyEvent(
+      driver,
+      envelopeFor(tenant, 'k1', personRecord({ names: ['Lynn Conway'], identifiers: nid, dates: birth })),
+      defaultErConfig,
+      defaultModel,
+    );
+    const { outcome } = await applyEvent(
+      driver,
+      envelopeFor(tenant, 'k2', personRecord({ names: [], identifiers: nid, dates: birth })),
+      defaultErConfig,
+      defaultModel,
+    );
+    expect(outcome).toMatchObject({ band: 'HIGH', candidateId: entityIdFor('ev-k1') });
+    expect(outcome.explanation?.waterfall.find((w) => w.comparison === 'name')?.level).toBe('missing');
+    expect(await liveIds(tenant)).toEqual([entityIdFor('ev-k1')]);
+  });
+
   it('resolves the same person sent eight times at once to one entity (events with shared keys wait for each other)', async () => {
     const tenant = testTenant('er-race');
     const record = () =>

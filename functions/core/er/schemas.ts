@@ -47,7 +47,7 @@ export const maxRecordBytes = 16 * 1024;
 export const sourceRecordSchema = z
   .object({
     kind: z.enum(entityKinds),
-    names: z.array(z.string().trim().min(1).max(200)).min(1).max(20),
+    names: z.array(z.string().trim().min(1).max(200)).max(20),
     identifiers: z.array(identifierSchema).max(20).default([]),
     dates: z.array(recordDateSchema).max(10).default([]),
     source: sourceSchema,
@@ -56,6 +56,11 @@ export const sourceRecordSchema = z
     attributes: z.record(z.string(), z.unknown()).default({}),
   })
   .refine((r) => Buffer.byteLength(JSON.stringify(r)) <= maxRecordBytes, `must serialise to ≤ ${maxRecordBytes} bytes`)
+  // Scored on what it has: a record with an identifier but no name is matched on the identifier, dates and address.
+  .refine((r) => r.names.length > 0 || r.identifiers.length > 0, {
+    message: 'give at least one name or one identifier',
+    path: ['names'],
+  })
   // A string the queue or the graph cannot carry would be refused downstream on every retry: refuse it here.
   .superRefine((r, ctx) => {
     const bad = invalidText(r);

@@ -34,25 +34,31 @@ const purposeSchema = z
   .max(40)
   .regex(/^[a-z][a-z0-9-]*$/, 'use lowercase letters, digits and -');
 
-export const entityInputSchema = z.object({
-  id: idSchema.nullish(),
-  kind: z.enum(entityKinds),
-  names: z.array(z.string().trim().min(1).max(200)).min(1).max(50),
-  identifiers: z
-    .array(
-      z
-        .string()
-        .max(200)
-        .regex(/^[a-z0-9_-]+:\S+$/i, 'use scheme:value'),
-    )
-    .max(50)
-    .nullish(),
-  attributes: jsonObject(32 * KiB).nullish(),
-  dataClass: z.enum(dataClasses),
-  licence: z.enum(licences),
-  sources: z.array(sourceSchema).max(100).nullish(),
-  purposes: z.array(purposeSchema).max(20).nullish(),
-});
+/** An entity has a name or an identifier (a record known only by its passport number is still a record). */
+export const entityInputSchema = z
+  .object({
+    id: idSchema.nullish(),
+    kind: z.enum(entityKinds),
+    names: z.array(z.string().trim().min(1).max(200)).max(50),
+    identifiers: z
+      .array(
+        z
+          .string()
+          .max(200)
+          .regex(/^[a-z0-9_-]+:\S+$/i, 'use scheme:value'),
+      )
+      .max(50)
+      .nullish(),
+    attributes: jsonObject(32 * KiB).nullish(),
+    dataClass: z.enum(dataClasses),
+    licence: z.enum(licences),
+    sources: z.array(sourceSchema).max(100).nullish(),
+    purposes: z.array(purposeSchema).max(20).nullish(),
+  })
+  .refine((e) => e.names.length > 0 || (e.identifiers?.length ?? 0) > 0, {
+    message: 'give at least one name or one identifier',
+    path: ['names'],
+  });
 
 /** Rows one export may read: every record gets a policy decision and a ledger entry, so exports stay small. */
 export const maxExportRows = 200;
