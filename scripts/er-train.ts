@@ -6,8 +6,11 @@
  *
  *   npm run er:train -- --tenant acme
  *   npm run er:recluster -- --tenant acme --dry-run    # then: what the new model would merge and split
+ *   npm run er:train -- --tenant acme --list            # stored models, * = active
+ *   npm run er:train -- --tenant acme --activate-version fs-…   # roll back to a stored model
  */
 import { parseArgs } from 'node:util';
+import { activateModel, listModels } from '../functions/core/er/model-store.js';
 import { trainTenant } from '../functions/core/er/train-tenant.js';
 import { createDriver } from '../functions/core/graph/index.js';
 import { entityKinds } from '../functions/core/graph/types.js';
@@ -19,6 +22,8 @@ const { values } = parseArgs({
     kind: { type: 'string' },
     seed: { type: 'string', default: '7' },
     'no-activate': { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
+    'activate-version': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'neo4j-uri': { type: 'string', default: `bolt://127.0.0.1:${startPorts.neo4j}` },
   },
@@ -34,37 +39,47 @@ if (kind && !entityKinds.includes(kind)) {
 }
 const driver = createDriver(values['neo4j-uri']!);
 try {
-  const started = performance.now();
-  const {
-    model,
-    stats,
-    saved,
-    kind: trainedKind,
-  } = await trainTenant(driver, values.tenant, {
-    kind,
-    seed: Number(values.seed),
-    save: !values['dry-run'],
-    activate: !values['no-activate'],
-  });
-  console.log(
-    `trained ${model.version} on ${stats.records} ${trainedKind} records of ${values.tenant} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
-      `${stats.uPairs} random pairs for u, ${stats.candidatePairs} candidate pairs for m (EM ${stats.sessions
-        .map((s) => `${s.rule} ${s.pairs} pairs ${s.iterations} it${s.converged ? '' : ' NOT CONVERGED'}`)
-        .join(
-          ', ',
-        )}), prior ${stats.prior.toExponential(2)}; blocks left out for size ${JSON.stringify(stats.skippedBlocks)}`,
-  );
-  for (const [id, levels] of Object.entries(model.comparisons)) {
+  if (values.list || values['activate-version']) {
+    const version = values['activate-version'];
+    if (version && !(await activateModel(driver, values.tenant, version))) {
+      throw new RangeError(`${values.tenant} has no stored model ${version} (--list shows them)`);
+    }
+    for (const m of await listModels(driver, values.tenant)) {
+      console.log(`${m.active ? '*' : ' '} ${m.version}  ${new Date(m.createdAt).toISOString()}  ${m.summary}`);
+    }
+  } else {
+    const started = performance.now();
+    const {
+      model,
+      stats,
+      saved,
+      kind: trainedKind,
+    } = await trainTenant(driver, values.tenant, {
+      kind,
+      seed: Number(values.seed),
+      save: !values['dry-run'],
+      activate: !values['no-activate'],
+    });
     console.log(
-      `  ${id.padEnd(22)} ${Object.entries(levels)
-        .map(([l, p]) => `${l} ${(p.m / p.u).toPrecision(3)}`)
-        .join(', ')}`,
+      `trained ${model.version} on ${stats.records} ${trainedKind} records of ${values.tenant} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${stats.uPairs} random pairs for u, ${stats.candidatePairs} candidate pairs for m (EM ${stats.sessions
+          .map((s) => `${s.rule} ${s.pairs} pairs ${s.iterations} it${s.converged ? '' : ' NOT CONVERGED'}`)
+          .join(
+            ', ',
+          )}), prior ${stats.prior.toExponential(2)}; blocks left out for size ${JSON.stringify(stats.skippedBlocks)}`,
+    );
+    for (const [id, levels] of Object.entries(model.comparisons)) {
+      console.log(
+        `  ${id.padEnd(22)} ${Object.entries(levels)
+          .map(([l, p]) => `${l} ${(p.m / p.u).toPrecision(3)}`)
+          .join(', ')}`,
+      );
+    }
+    console.log(`  bands: HIGH ≥ ${model.bands.high}, MID ≥ ${model.bands.mid}`);
+    console.log(
+      saved ? `stored ${saved.version}${saved.active ? ' (active)' : ' (not active)'}` : 'dry run: nothing stored',
     );
   }
-  console.log(`  bands: HIGH ≥ ${model.bands.high}, MID ≥ ${model.bands.mid}`);
-  console.log(
-    saved ? `stored ${saved.version}${saved.active ? ' (active)' : ' (not active)'}` : 'dry run: nothing stored',
-  );
 } catch (err) {
   console.error(err instanceof RangeError ? err.message : err);
   process.exitCode = 1;

@@ -165,6 +165,14 @@ SET m.active = m.active OR $activate
 RETURN m.version AS version, m.active AS active`,
 );
 
+/** Activates a stored model by version (after {@link retireModelsCypher}); no row when the version is not stored. */
+export const activateModelCypher = write(
+  'activateErModel',
+  `MATCH (m:ErModel {tenant: $tenant, version: $version})
+SET m.active = true
+RETURN m.version AS version`,
+);
+
 /** The tenant's stored models, newest first. */
 export const listModelsCypher = read(
   'listErModels',

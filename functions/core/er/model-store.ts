@@ -6,7 +6,13 @@
 import type { Driver } from 'neo4j-driver';
 import { epochMs, toNumber } from '../graph/model.js';
 import { parseTenant } from '../graph/validation.js';
-import { activeModelCypher, listModelsCypher, retireModelsCypher, saveModelCypher } from './cypher.js';
+import {
+  activateModelCypher,
+  activeModelCypher,
+  listModelsCypher,
+  retireModelsCypher,
+  saveModelCypher,
+} from './cypher.js';
 import { InvalidModelError } from './errors.js';
 import { defaultModel } from './model/defaults.js';
 import { assertValidModel, type MatchModel } from './model/model.js';
@@ -95,6 +101,21 @@ export async function saveModel(
         })
       ).records[0]!;
       return { version: String(row.get('version')), active: Boolean(row.get('active')) };
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Makes a stored version the tenant's active model again (rollback); false when that version is not stored. */
+export async function activateModel(driver: Driver, tenant: string, version: string): Promise<boolean> {
+  const t = parseTenant(tenant);
+  const session = driver.session();
+  try {
+    return await session.executeWrite(async (tx) => {
+      const found = (await tx.run(activateModelCypher.cypher, { tenant: t, version })).records.length > 0;
+      if (found) await tx.run(retireModelsCypher.cypher, { tenant: t, version, now: epochMs() });
+      return found;
     });
   } finally {
     await session.close();
