@@ -9,6 +9,7 @@ import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
 import { epochMs, int, toNumber } from '../graph/model.js';
+import { nameTokens } from '../graph/name-tokens.js';
 import { markEventAppliedTx } from './applied-marker.js';
 import { type BlockingQuery, blockingCandidatesTx, blockingQuery } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
@@ -182,12 +183,18 @@ const round = (p: number) => Math.round(p * 1e6) / 1e6;
 /** Lock stripes per tenant: 65,536, so unrelated events rarely wait on each other and the lock nodes stay few. */
 const stripeBits = 16;
 
-/** The sorted lock stripes of blocking keys (see {@link lockStripesCypher}). */
-export function lockStripes(query: BlockingQuery): number[] {
+/**
+ * The sorted lock stripes of an event (see {@link lockStripesCypher}): its identifiers and identifier halves, full
+ * dates, postcode, and its whole name (the sorted tokens of each name). Not single name tokens or phonetic codes:
+ * every event with a common first name would wait for every other, and copies of one record arriving together always
+ * share the keys above. Two events that share only a name word or its sound can still be decided in parallel; such a
+ * pair reaches HIGH only with a shared identifier, date or address, which they would then lock.
+ */
+export function lockStripes(query: BlockingQuery, names: readonly string[] = []): number[] {
   const keys = [
-    ...query.tokens.map((t) => `t:${t}`),
     ...query.identifiers.map((i) => `i:${i}`),
-    ...query.keys.map((k) => `k:${k}`),
+    ...query.keys.filter((k) => !k.startsWith('dm:')).map((k) => `k:${k}`),
+    ...names.map((n) => `n:${[...new Set(nameTokens([n]))].sort().join(' ')}`),
   ];
   const stripes = keys.map((k) => createHash('sha256').update(k).digest().readUInt32BE(0) >>> (32 - stripeBits));
   return [...new Set(stripes)].sort((a, b) => a - b);
@@ -221,7 +228,7 @@ export async function applyEventTx(
   const n = normaliseRecord(envelope.record);
   const blocking = blockingQuery(n, envelope.record.attributes);
   // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
-  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking));
+  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
   const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),
@@ -290,9 +297,10 @@ export async function applyEvents(
         // never waits for another that waits for it (so the events below need not lock again).
         for (const tenant of tenants) {
           const mine = work.filter((w) => w.envelope.tenant === tenant);
-          const stripes = mine.flatMap((w) =>
-            lockStripes(blockingQuery(normaliseRecord(w.envelope.record), w.envelope.record.attributes)),
-          );
+          const stripes = mine.flatMap((w) => {
+            const n = normaliseRecord(w.envelope.record);
+            return lockStripes(blockingQuery(n, w.envelope.record.attributes), n.names);
+          });
           await lockStripesTx(
             tx,
             tenant,

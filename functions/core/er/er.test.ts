@@ -187,12 +187,23 @@ describe('blocking keys and lock stripes', () => {
   });
 
   it('gives sorted stripes, the same for the same keys, so every transaction locks in one order', () => {
-    const q = blockingQuery(normaliseRecord(personRecord({ names: ['Ada Lovelace', 'Augusta Byron'] })), {});
-    const stripes = lockStripes(q);
+    const r = personRecord({
+      names: ['Ada Lovelace', 'Augusta Byron'],
+      identifiers: [{ scheme: 'nid', value: '4821-7730' }],
+      dates: [{ type: 'birth', value: '1815-12-10' }],
+    });
+    const n = normaliseRecord(r);
+    const q = blockingQuery(n, {});
+    const stripes = lockStripes(q, n.names);
     expect(stripes).toEqual([...stripes].sort((a, b) => a - b));
     expect(new Set(stripes).size).toBe(stripes.length);
-    expect(lockStripes({ ...q, keys: [...q.keys].reverse() })).toEqual(stripes);
+    expect(lockStripes({ ...q, keys: [...q.keys].reverse() }, [...n.names].reverse())).toEqual(stripes);
     expect(stripes.every((s) => Number.isInteger(s) && s >= 0 && s < 65_536)).toBe(true);
+    // A whole name locks, in any word order; a single shared word or its sound does not.
+    expect(lockStripes({ tokens: [], identifiers: [], keys: [] }, ['LOVELACE Ada'])).toEqual(
+      lockStripes({ tokens: [], identifiers: [], keys: [] }, ['Ada Lovelace']),
+    );
+    expect(lockStripes({ tokens: ['ada'], identifiers: [], keys: ['dm:AT'] })).toEqual([]);
   });
 });
 
