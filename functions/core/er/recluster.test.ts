@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { erActor } from './apply.js';
+import { defaultModel } from './model/defaults.js';
+import { normaliseRecord } from './normalise.js';
+import { planRecluster } from './recluster.js';
+import { storedRecordOf } from './records.js';
+import type { TenantRecord, TenantSnapshot } from './tenant-records.js';
+import { personRecord } from './test-support/records.js';
+
+const rec = (id: string, name: string, birth: string, mergedInto: string | null = null): TenantRecord => {
+  const r = personRecord({ names: [name], dates: [{ type: 'birth', value: birth }] });
+  return { id, kind: 'PERSON', mergedInto, record: storedRecordOf(normaliseRecord(r), r.attributes), stored: true };
+};
+
+describe('re-cluster plan', () => {
+  const snapshot: TenantSnapshot = {
+    records: [
+      rec('a1', 'Frances Allen', '1932-08-04'),
+      rec('a2', 'Frances Allen', '1932-08-04'),
+      rec('b1', 'Ken Thompson', '1943-02-04'),
+      rec('b2', 'Margaret Hamilton', '1936-08-17', 'b1'),
+      rec('c1', 'Zed Zulu', '1990-01-01'),
+      rec('d1', 'Anita Borg', '1949-01-17'),
+      rec('d2', 'Someone Unrelated', '1970-05-05', 'd1'),
+    ],
+    merges: [
+      { mergeId: 'm-b', survivorId: 'b1', mergedId: 'b2', actor: erActor },
+      { mergeId: 'm-d', survivorId: 'd1', mergedId: 'd2', actor: 'reviewer@acme' },
+    ],
+    reviews: [
+      { id: 'rv-aa', entityId: 'a2', candidateId: 'a1' },
+      { id: 'rv-ac', entityId: 'c1', candidateId: 'a1' },
+    ],
+  };
+
+  it('splits unsupported automatic merges only, merges HIGH pairs, and settles the reviews', () => {
+    const plan = planRecluster(snapshot, defaultModel);
+    expect(plan.modelVersion).toBe(defaultModel.version);
+    expect(plan.splits.map((s) => s.mergeId)).toEqual(['m-b']);
+    expect(plan.merges).toEqual([expect.objectContaining({ survivorId: 'a1', mergedId: 'a2', pair: ['a1', 'a2'] })]);
+    expect(plan.closes).toEqual([
+      { id: 'rv-aa', status: 'MERGED', probability: null },
+      expect.objectContaining({ id: 'rv-ac', status: 'SUPERSEDED' }),
+    ]);
+    expect(plan.reviews).toEqual([]);
+    expect(plan.stats).toMatchObject({ records: 7, entitiesBefore: 5, entitiesAfter: 5 });
+  });
+
+  it('plans nothing more once applied (the plan of the planned state is empty)', () => {
+    const after: TenantSnapshot = {
+      records: snapshot.records.map((r) =>
+        r.id === 'b2' ? { ...r, mergedInto: null } : r.id === 'a2' ? { ...r, mergedInto: 'a1' } : r,
+      ),
+      merges: [
+        { mergeId: 'm-d', survivorId: 'd1', mergedId: 'd2', actor: 'reviewer@acme' },
+        { mergeId: 'm-a', survivorId: 'a1', mergedId: 'a2', actor: erActor },
+      ],
+      reviews: [],
+    };
+    const plan = planRecluster(after, defaultModel);
+    expect([plan.splits, plan.merges, plan.reviews, plan.closes]).toEqual([[], [], [], []]);
+  });
+
+  it('leaves keys shared by more than maxBlock records out of blocking', () => {
+    const plan = planRecluster(snapshot, defaultModel, { maxBlock: 1 });
+    expect(plan.merges).toEqual([]);
+    expect(plan.stats.skippedKeys).toBeGreaterThan(0);
+  });
+});
