@@ -1,8 +1,9 @@
 /**
- * `npm run er:train -- --tenant <t> [--kind PERSON] [--seed 7] [--no-activate] [--dry-run]` — trains the tenant's
+ * `npm run er:train -- --tenant <t> [--kind PERSON] [--seed 7] [--high 0.95 --mid 0.5] [--no-activate] [--dry-run]` — trains the tenant's
  * match model on its own records (u from random pairs, m and the prior by EM, name term frequencies; no labels) and
  * stores it in the graph, active unless --no-activate. The worker picks an active model up within 30 s. Prints the
- * Bayes factor of every level, so a reviewer sees what the data taught it. Against the running twin by default.
+ * Bayes factor of every level, so a reviewer sees what the data taught it. `--high`/`--mid` set the tenant's bands
+ * (match probability for an automatic merge, and for a review). Against the running twin by default.
  *
  *   npm run er:train -- --tenant acme
  *   npm run er:recluster -- --tenant acme --dry-run    # then: what the new model would merge and split
@@ -10,6 +11,8 @@
  *   npm run er:train -- --tenant acme --activate-version fs-…   # roll back to a stored model
  */
 import { parseArgs } from 'node:util';
+import { defaultModel } from '../functions/core/er/model/defaults.js';
+import { defaultBands } from '../functions/core/er/model/model.js';
 import { activateModel, listModels } from '../functions/core/er/model-store.js';
 import { trainTenant } from '../functions/core/er/train-tenant.js';
 import { createDriver } from '../functions/core/graph/index.js';
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     'no-activate': { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
+    high: { type: 'string' },
+    mid: { type: 'string' },
     'activate-version': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'neo4j-uri': { type: 'string', default: `bolt://127.0.0.1:${startPorts.neo4j}` },
@@ -56,6 +61,10 @@ try {
       kind: trainedKind,
     } = await trainTenant(driver, values.tenant, {
       kind,
+      start: {
+        ...defaultModel,
+        bands: { high: Number(values.high ?? defaultBands.high), mid: Number(values.mid ?? defaultBands.mid) },
+      },
       seed: Number(values.seed),
       save: !values['dry-run'],
       activate: !values['no-activate'],
@@ -81,7 +90,7 @@ try {
     );
   }
 } catch (err) {
-  console.error(err instanceof RangeError ? err.message : err);
+  console.error(err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : err);
   process.exitCode = 1;
 } finally {
   await driver.close();
