@@ -37,6 +37,8 @@ if (!values.tenant) {
   console.error('usage: npm run er:train -- --tenant <tenant> [--kind PERSON] [--seed 7] [--no-activate] [--dry-run]');
   process.exit(2);
 }
+/** Below this many records the estimates are noisy: say so (the model is still stored as asked). */
+const fewRecords = 1_000;
 const kind = values.kind as (typeof entityKinds)[number] | undefined;
 if (kind && !entityKinds.includes(kind)) {
   console.error(`--kind must be one of ${entityKinds.join(', ')}`);
@@ -85,6 +87,11 @@ try {
       );
     }
     console.log(`  bands: HIGH ≥ ${model.bands.high}, MID ≥ ${model.bands.mid}`);
+    if (stats.records < fewRecords) {
+      console.log(
+        `warning: ${stats.records} records are few to learn from (under ${fewRecords}); compare the factors above with the default model's before activating it`,
+      );
+    }
     console.log(
       saved ? `stored ${saved.version}${saved.active ? ' (active)' : ' (not active)'}` : 'dry run: nothing stored',
     );
