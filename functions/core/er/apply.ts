@@ -4,6 +4,7 @@
  * marker commits or rolls back together with the effect.
  */
 import { createHash } from 'node:crypto';
+import { doubleMetaphone } from 'double-metaphone';
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
@@ -185,16 +186,22 @@ const stripeBits = 16;
 
 /**
  * The sorted lock stripes of an event (see {@link lockStripesCypher}): its identifiers and identifier halves, full
- * dates, postcode, and its whole name (the sorted tokens of each name). Not single name tokens or phonetic codes:
- * every event with a common first name would wait for every other, and copies of one record arriving together always
- * share the keys above. Two events that share only a name word or its sound can still be decided in parallel; such a
- * pair reaches HIGH only with a shared identifier, date or address, which they would then lock.
+ * dates, postcode; its whole name (the sorted tokens of each name) and how it sounds (the sorted Double Metaphone
+ * codes of each name); and the sound of each name word with each year of birth (or other date). Not a name word or
+ * its sound alone: every event with a common first name would wait for every other. Two records that share none of
+ * these differ in name, sound, identifier, date and address at once, which no model scores HIGH.
  */
 export function lockStripes(query: BlockingQuery, names: readonly string[] = []): number[] {
+  const phonetic = (tokens: readonly string[]) => tokens.flatMap((t) => doubleMetaphone(t)[0] || []);
+  const years = query.keys.filter((k) => k.startsWith('date:')).map((k) => k.slice(k.lastIndexOf(':') + 1, -6));
   const keys = [
     ...query.identifiers.map((i) => `i:${i}`),
     ...query.keys.filter((k) => !k.startsWith('dm:')).map((k) => `k:${k}`),
-    ...names.map((n) => `n:${[...new Set(nameTokens([n]))].sort().join(' ')}`),
+    ...names.flatMap((n) => {
+      const tokens = [...new Set(nameTokens([n]))].sort();
+      return [`n:${tokens.join(' ')}`, `p:${[...new Set(phonetic(tokens))].sort().join(' ')}`];
+    }),
+    ...[...new Set(years)].flatMap((y) => [...new Set(phonetic(query.tokens))].map((code) => `y:${code}|${y}`)),
   ];
   const stripes = keys.map((k) => createHash('sha256').update(k).digest().readUInt32BE(0) >>> (32 - stripeBits));
   return [...new Set(stripes)].sort((a, b) => a - b);
@@ -220,15 +227,16 @@ export async function applyEventTx(
   lock = true,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
   const { tenant, eventId } = envelope;
+  const n = normaliseRecord(envelope.record);
+  const blocking = blockingQuery(n, envelope.record.attributes);
+  // Stripes before the marker, as a group takes them (so the two paths take locks in one order); and before looking:
+  // an event writing an entity this one would block on holds a stripe until it commits.
+  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
   if (!(await markEventAppliedTx(tx, tenant, eventId))) {
     const stored = await readDecision(tx, tenant, eventId);
     if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
     return { applied: false, outcome: stored };
   }
-  const n = normaliseRecord(envelope.record);
-  const blocking = blockingQuery(n, envelope.record.attributes);
-  // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
-  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
   const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),

@@ -9,7 +9,9 @@ import { defaultErConfig } from './config.js';
 import { migrateEr } from './migrations.js';
 import { defaultModel } from './model/defaults.js';
 import { listModels, saveModel, storedModels } from './model-store.js';
+import { normaliseRecord } from './normalise.js';
 import { applyRecluster, planRecluster } from './recluster.js';
+import { comparableOfRecord, decide } from './score.js';
 import { readTenantSnapshot } from './tenant-records.js';
 import { envelopeFor, personRecord } from './test-support/records.js';
 import { trainTenant } from './train-tenant.js';
@@ -112,6 +114,55 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const bands = outcomes.map((o) => o.outcome.band).sort();
     expect(bands).toEqual(['HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'HIGH', 'LOW']);
     expect(await liveIds(tenant)).toHaveLength(1);
+  });
+
+  it('resolves near-duplicates sent at once (a typo in the name, identifier and date) to one entity', async () => {
+    // Six people, each as two records that share no identifier, date or exact name, yet match at HIGH.
+    const tenant = testTenant('er-race-typo');
+    const people = ['Jon Smith', 'Ann Lee', 'Mark Stein', 'Kathryn Ray', 'Phillip Cole', 'Stefan Berg'];
+    const variant = ['John Smith', 'Anne Lee', 'Marc Stein', 'Katherine Ray', 'Philip Cole', 'Stephan Berg'];
+    const pairs = people.map((name, i) => [
+      envelopeFor(
+        tenant,
+        `a${i}`,
+        personRecord({
+          names: [name],
+          identifiers: [{ scheme: 'nid', value: `1234${i}` }],
+          dates: [{ type: 'birth', value: `198${i}-02-03` }],
+        }),
+      ),
+      envelopeFor(
+        tenant,
+        `b${i}`,
+        personRecord({
+          names: [variant[i]!],
+          identifiers: [{ scheme: 'nid', value: `1234${i + 1}` }],
+          dates: [{ type: 'birth', value: `198${i}-02-08` }],
+        }),
+      ),
+    ]);
+    const expected = decide(
+      comparableOfRecord(normaliseRecord(pairs[0]![0]!.record), {}),
+      'PERSON',
+      [
+        {
+          id: 'x',
+          kind: 'PERSON',
+          names: ['John Smith'],
+          identifiers: ['nid:12341'],
+          attributes: { dates: { birth: '1980-02-08' } },
+          sources: [],
+        },
+      ],
+      defaultModel,
+    );
+    expect(expected.band).toBe('HIGH');
+
+    // Act: both records of every person at once, each in its own transaction.
+    await Promise.all(pairs.flat().map((e) => applyEvent(driver, e, defaultErConfig, defaultModel)));
+
+    // Assess
+    expect(await liveIds(tenant)).toHaveLength(people.length);
   });
 
   it('scores a tenant with its stored, active model (its bands, its version) and leaves other tenants on the default', async () => {
