@@ -68,7 +68,7 @@ try {
     for (const x of result.skipped.slice(0, 20)) console.log(`  skipped ${x.action} ${x.id}: ${x.reason}`);
   }
 } catch (err) {
-  console.error(err);
+  console.error(err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : err);
   process.exitCode = 1;
 } finally {
   await driver.close();

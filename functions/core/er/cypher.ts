@@ -93,14 +93,18 @@ ORDER BY e.id
 LIMIT $limit`,
 );
 
-/** The merges of a tenant still in force (their merged entity still points at the survivor), with who made them. */
+/**
+ * The merges of a tenant still in force (their merged entity still points at the survivor), with who made them,
+ * newest first (the order a re-cluster undoes them in: a later merge may rest on an earlier one).
+ */
 export const activeMergesCypher = read(
   'activeErMerges',
   `MATCH (m:MergeRecord {tenant: $tenant})
 WHERE m.undoneAt IS NULL
 MATCH (e:Entity {tenant: $tenant, id: m.mergedId})
 WHERE e.mergedInto = m.survivorId
-RETURN m.id AS mergeId, m.survivorId AS survivorId, m.mergedId AS mergedId, m.actor AS actor`,
+RETURN m.id AS mergeId, m.survivorId AS survivorId, m.mergedId AS mergedId, m.actor AS actor
+ORDER BY m.createdAt DESC, m.id`,
 );
 
 /** The tenant's open review candidates. */
