@@ -52,14 +52,15 @@ export const defaultModel: MatchModel = withVersion({
       different: { m: 0.03, u: 0.9753 },
     },
     address: {
-      // People move: about 6 in 10 of one entity's records share an address; 1 in 10,000 random pairs do (households).
-      exact: { m: 0.6, u: 0.0001 },
+      // People move: about 6 in 10 of one entity's records share an address; households and shared buildings make it
+      // about 1 in 2,000 random pairs of a tenant, so an address alone never outweighs a differing identifier or date.
+      exact: { m: 0.6, u: 0.0005 },
       // Same postcode, street written differently or with a flat number: some matches; a postcode holds many others.
       postcode: { m: 0.1, u: 0.001 },
       // Same town and a near street: a typo in the postcode or street for matches, neighbours for others.
       near: { m: 0.05, u: 0.001 },
       // A move for a quarter of matches; nearly every random pair.
-      different: { m: 0.25, u: 0.9979 },
+      different: { m: 0.25, u: 0.9975 },
     },
   },
 });

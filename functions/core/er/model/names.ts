@@ -62,6 +62,11 @@ export function compareNameParts(a: readonly string[], b: readonly string[]): Na
     if (c.cls === 0) agreed.push(a[c.i]!);
   }
   const worst = Math.max(...classes);
+  // A one-word name inside a longer one ("Wright" in "Nicholas James Wright") is a shared surname, which every member
+  // of a household has: it pairs, but says little more than that.
+  if (Math.min(a.length, b.length) === 1 && a.length !== b.length) {
+    return { level: worst < 4 ? 'partial' : 'different', agreed };
+  }
   if (worst === 0) return { level: a.length === b.length ? 'exact' : 'subset', agreed };
   if (worst === 1) return { level: 'jw92', agreed };
   if (worst === 2) return { level: 'jw80', agreed };
