@@ -3,11 +3,14 @@
  * (functions/core/er/recluster.ts): undoes automatic merges the model no longer supports, merges entities it matches
  * at HIGH, and brings the review queue in line. A dry run prints what would merge and split and changes nothing.
  * Every merge and split is an ordinary, reversible graph operation with a merge record, and an `er.recluster` entry
- * in the tenant's audit ledger. Against the running twin by default.
+ * in the tenant's audit ledger; the response cache's entries of every entity changed are evicted. Against the running
+ * twin by default (UPSTASH_URL / UPSTASH_TOKEN point it at another cache).
  */
 import { parseArgs } from 'node:util';
+import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../functions/core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../functions/core/aws/dynamodb.js';
+import { createUpstashCache, entityInvalidator } from '../functions/core/cache/index.js';
 import { storedModels } from '../functions/core/er/model-store.js';
 import { applyRecluster, planRecluster } from '../functions/core/er/recluster.js';
 import { readTenantSnapshot } from '../functions/core/er/tenant-records.js';
@@ -15,6 +18,7 @@ import { createDriver } from '../functions/core/graph/index.js';
 import { tableName, tables } from '../functions/core/resources/index.js';
 import { localRegion } from '../infra/local/elasticmq.js';
 import { startPorts } from '../infra/local/twin.js';
+import { localUpstashToken } from '../infra/local/upstash.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'neo4j-uri': { type: 'string', default: `bolt://127.0.0.1:${startPorts.neo4j}` },
     'dynamo-endpoint': { type: 'string', default: `http://127.0.0.1:${startPorts.dynamo}` },
+    'upstash-url': { type: 'string', default: process.env.UPSTASH_URL ?? `http://127.0.0.1:${startPorts.upstash}` },
   },
 });
 if (!values.tenant) {
@@ -58,8 +63,14 @@ try {
   }
   if (!values['dry-run']) {
     const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
+    // The response cache: merged and split entities must not keep serving their old reads.
+    const token = process.env.UPSTASH_TOKEN ?? localUpstashToken;
+    const store = createUpstashCache(new Redis({ url: values['upstash-url']!, token }), {
+      onError: (r) => console.error(`cache ${r.op} failed: ${String(r.error)}`),
+    });
     const result = await applyRecluster(driver, tenant, plan, {
       ledger,
+      invalidate: entityInvalidator(store),
       onProgress: (done, total) => console.log(`  ${done}/${total} actions`),
     });
     console.log(

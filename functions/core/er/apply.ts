@@ -74,7 +74,8 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
     mergeId: (d.mergeId as string | null) ?? null,
     reviewId: (d.reviewId as string | null) ?? null,
     repairMergeIds: (d.repairMergeIds as string[] | null) ?? [],
-    touched: [],
+    // A redelivery evicts again what the merge changed (the first delivery may have died before it did).
+    touched: d.mergeId ? [String(d.candidateId), String(d.entityId)] : [],
     explanation: JSON.parse(String(d.explanation)) as FsScore | null,
     modelVersion: String(d.modelVersion),
     ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),

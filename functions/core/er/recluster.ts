@@ -258,7 +258,12 @@ export async function applyRecluster(
   driver: Driver,
   tenant: string,
   plan: ReclusterPlan,
-  options: { ledger?: AuditLedger; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    ledger?: AuditLedger;
+    /** Evicts cached reads of the entities each merge and split changed (the response cache's entity invalidator). */
+    invalidate?: (tenant: string, entityIds: string[]) => Promise<void>;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<ReclusterResult> {
   const t = parseTenant(tenant);
   const total = plan.splits.length + plan.merges.length + plan.reviews.length + plan.closes.length;
@@ -285,22 +290,24 @@ export async function applyRecluster(
     });
   };
   for (const s of plan.splits) {
+    let undone: { touched: string[] };
     try {
-      await write((tx) => unmergeTx(tx, t, { mergeId: s.mergeId, actor: erActor }));
+      undone = await write<{ touched: string[] }>((tx) => unmergeTx(tx, t, { mergeId: s.mergeId, actor: erActor }));
     } catch (err) {
       result.skipped.push({ action: 'split', id: s.mergeId, reason: (err as Error).message });
       progress();
       continue;
     }
     result.split.push(s.mergeId);
+    await options.invalidate?.(t, undone.touched);
     // Done in the graph: a failed audit append is an error of the run, not a skipped action.
     await audit('split', { ...s, probability: round(s.probability) });
     progress();
   }
   for (const m of plan.merges) {
-    let merged: { mergeId: string };
+    let merged: { mergeId: string; touched: string[] };
     try {
-      merged = await write<{ mergeId: string }>((tx) =>
+      merged = await write<{ mergeId: string; touched: string[] }>((tx) =>
         mergeEntitiesTx(tx, t, {
           survivorId: m.survivorId,
           mergedId: m.mergedId,
@@ -314,6 +321,7 @@ export async function applyRecluster(
       continue;
     }
     result.merged.push(merged.mergeId);
+    await options.invalidate?.(t, merged.touched);
     await audit('merge', { ...m, mergeId: merged.mergeId, probability: round(m.probability) });
     progress();
   }

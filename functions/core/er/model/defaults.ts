@@ -24,10 +24,13 @@ export const defaultModel: MatchModel = withVersion({
       jw80: { m: 0.05, u: 0.001 },
       // Nicknames and initials: a few records in a hundred; shared initials among others are common enough to discount.
       alias: { m: 0.05, u: 0.001 },
+      // A record giving one word of the name (mostly the surname): a few matches in a hundred; a shared surname among
+      // others, rare over a tenant but common within a household, so it is evidence only next to something else.
+      single: { m: 0.03, u: 0.003 },
       // One part agrees and another clearly differs: heavy corruption for a match; a shared common name for 1 in 20.
       partial: { m: 0.07, u: 0.05 },
       // Nothing pairs: a data error or another legal name for a match; nearly every random pair.
-      different: { m: 0.05, u: 0.9472 },
+      different: { m: 0.02, u: 0.9442 },
     },
     identifier: {
       // Identifiers are issued to be unique; 1 in 10,000 allows for reuse and placeholder values.
