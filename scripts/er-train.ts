@@ -62,7 +62,9 @@ try {
       throw new RangeError(`${values.tenant} has no stored model ${version} (--list shows them)`);
     }
     for (const m of await listModels(driver, values.tenant)) {
-      console.log(`${m.active ? '*' : ' '} ${m.version}  ${new Date(m.createdAt).toISOString()}  ${m.summary}`);
+      console.log(
+        `${m.active ? '*' : ' '} ${m.version}  ${m.kind}  ${new Date(m.createdAt).toISOString()}  ${m.summary}`,
+      );
     }
   } else {
     const started = performance.now();

@@ -296,8 +296,15 @@ export async function applyEvents(
   models: ModelSource,
 ): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
   const tenants = [...new Set(work.map((w) => w.envelope.tenant))].sort();
-  const modelOf = new Map(await Promise.all(tenants.map(async (t) => [t, await models.modelFor(t)] as const)));
-  const model = (w: EventWork) => modelOf.get(w.envelope.tenant)!;
+  const keyOf = (w: EventWork) => `${w.envelope.tenant}|${w.envelope.record.kind}`;
+  const modelOf = new Map(
+    await Promise.all(
+      [...new Map(work.map((w) => [keyOf(w), w])).values()].map(
+        async (w) => [keyOf(w), await models.modelFor(w.envelope.tenant, w.envelope.record.kind)] as const,
+      ),
+    ),
+  );
+  const model = (w: EventWork) => modelOf.get(keyOf(w))!;
   if (work.length > 1) {
     const session = driver.session();
     try {

@@ -170,7 +170,11 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const other = testTenant('er-model');
     // A tenant whose trained model trusts names more: the same name alone is enough to merge.
     const trusting = { ...defaultModel, bands: { high: 0.8, mid: 0.5 } };
-    const saved = await saveModel(driver, tenant, trusting, { activate: true, summary: { records: 2 } });
+    const saved = await saveModel(driver, tenant, trusting, {
+      kind: 'PERSON',
+      activate: true,
+      summary: { records: 2 },
+    });
     expect(saved.active).toBe(true);
     expect(saved.version).not.toBe(defaultModel.version);
     const models = storedModels(driver);
@@ -196,7 +200,11 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       status: 'fulfilled',
       value: { outcome: { band: 'MID', modelVersion: defaultModel.version } },
     });
-    expect((await listModels(driver, tenant)).map((m) => [m.version, m.active])).toEqual([[saved.version, true]]);
+    expect((await listModels(driver, tenant)).map((m) => [m.version, m.kind, m.active])).toEqual([
+      [saved.version, 'PERSON', true],
+    ]);
+    // A model is trained on one kind: the tenant's organisations are still scored with the default.
+    expect((await models.modelFor(tenant, 'ORGANISATION')).version).toBe(defaultModel.version);
   });
 
   it('re-clusters a tenant after a model change: a dry run changes nothing, the run merges and splits, a rerun finds nothing', async () => {
@@ -220,8 +228,8 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       identifier: { ...defaultModel.comparisons.identifier!, exact: { m: 0.001, u: 0.5 } },
       name: { ...defaultModel.comparisons.name!, exact: { m: 0.6, u: 0.0000000001 } },
     };
-    await saveModel(driver, tenant, changed, { activate: true });
-    const model = await models.modelFor(tenant);
+    await saveModel(driver, tenant, changed, { kind: 'PERSON', activate: true });
+    const model = await models.modelFor(tenant, 'PERSON');
 
     // Act: a dry run is a plan.
     const plan = planRecluster(await readTenantSnapshot(driver, tenant), model);
@@ -279,6 +287,6 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(trained.stats.sessions.map((x) => x.rule)).toEqual(['name', 'identifier', 'date']);
     expect(trained.saved).toEqual({ version: trained.model.version, active: true });
     expect(trained.model.version).not.toBe(defaultModel.version);
-    expect((await models.modelFor(tenant)).version).toBe(trained.model.version);
+    expect((await models.modelFor(tenant, 'PERSON')).version).toBe(trained.model.version);
   });
 });

@@ -38,13 +38,14 @@ export async function trainTenant(
   // A retrain keeps the bands the tenant has (its active model's) unless the caller sets others.
   const start = options.start ?? {
     ...defaultModel,
-    bands: (await storedModels(driver, { ttlMs: 0 }).modelFor(tenant)).bands,
+    bands: (await storedModels(driver, { ttlMs: 0 }).modelFor(tenant, kind)).bands,
   };
   const { model, stats } = trainModel(records, { ...options, start });
   const saved =
     options.save === false
       ? null
       : await saveModel(driver, tenant, model, {
+          kind,
           activate: options.activate !== false,
           summary: { kind, records: stats.records, candidatePairs: stats.candidatePairs, prior: stats.prior },
         });
