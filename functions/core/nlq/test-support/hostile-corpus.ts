@@ -156,10 +156,10 @@ const hostileQuestions: [string, string][] = [
 
 /** Every hostile case: each plan alone (behind an innocent question) and each hostile question with its plan. */
 export const hostileCorpus: HostileCase[] = [
-  ...Object.entries(hostilePlans).map(([name, plan]) => ({
+  ...Object.entries(hostilePlans).map(([name, plan], i) => ({
     name: `plan: ${name}`,
     // An innocent-looking question the grammar cannot read, so the plan comes from the (compromised) model.
-    question: `tell me something interesting (${name.replace(/[^a-z ]/gi, '')})`.replace(/[()]/g, ''),
+    question: `tell me something interesting, number ${i + 1}`,
     plan,
   })),
   ...hostileQuestions.map(([question, plan]) => ({
