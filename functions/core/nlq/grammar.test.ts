@@ -30,6 +30,7 @@ describe('the offline NLQ grammar', () => {
     const a = intentOf('who does Maria Ivanova know');
     const b = intentOf('Which people know Olga Chen?');
     const c = intentOf("list Olga Chen's acquaintances");
+    expect(intentOf("list Olga Chen's contacts")).toEqual(c);
     expect(signature(a)).toBe(signature(b));
     expect(signature(b)).toBe(signature(c));
     expect(slots(a).anchor).toBe('maria ivanova');

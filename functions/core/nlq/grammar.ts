@@ -19,13 +19,17 @@ const invisible = /[\p{Cc}\p{Cf}]/gu;
 
 /** NFKC (full-width and compatibility forms fold to plain letters), invisibles removed, spaces collapsed. */
 export function normaliseQuestion(question: string): string {
-  return question
-    .normalize('NFKC')
-    .replace(invisible, '')
-    .replace(/[\s\u00a0]+/g, ' ')
-    .trim()
-    .replace(/[?.!]+$/, '')
-    .trim();
+  return (
+    question
+      .normalize('NFKC')
+      .replace(invisible, '')
+      .replace(/[\s\u00a0]+/g, ' ')
+      .trim()
+      .replace(/[?!]+$/, '')
+      // A final full stop ends the sentence, unless it ends an abbreviation in a name (`Acme S.A.`).
+      .replace(/(?<![\s.\p{Lu}])\.$/u, '')
+      .trim()
+  );
 }
 
 const kindsAlt = [...allKindNouns, ...anyEntityWords].map((w) => w.replace(/ /g, '\\s')).join('|');
@@ -273,7 +277,7 @@ const productions: Production[] = [
       '(who|which {kinds}) (does|do) {anchor} know',
       'who is {anchor} acquainted with',
       "list {anchor}'?s? acquaintances",
-      "(who are )?{anchor}'s? (acquaintances|contacts|friends)",
+      "(who are |list |show )?{anchor}'s? (acquaintances|contacts|friends)",
       '(who|which {kinds}) (knows?|is acquainted with|are acquainted with) {anchor}',
     ],
     (g) => near('neighbors', g, 'KNOWS', 'any'),
