@@ -17,7 +17,8 @@ export type RefusalCode =
   | 'MODEL_UNAVAILABLE'
   | 'LLM_BUDGET_EXHAUSTED'
   | 'POLICY_DENIED'
-  | 'RESULT_TOO_LARGE';
+  | 'RESULT_TOO_LARGE'
+  | 'TIMED_OUT';
 
 /** A question NLQ will not answer, and why. */
 export interface Refusal {

@@ -209,6 +209,13 @@ export function createNlqService(deps: NlqDeps) {
     );
     if (!verdict.ok) return refused(req.question, verdict.refusal, shown, fromCache);
     const rows = await execute(req, plan, verdict.plan, params);
+    if ('refusal' in rows) return refused(req.question, rows.refusal, shown, fromCache);
+    if (plan.tier === 'model' && !rows.every((r) => typeof r.entity === 'object' && r.entity !== null))
+      return refused(
+        req.question,
+        { code: 'PLAN_REJECTED', message: 'a model plan must return entities as `entity`' },
+        shown,
+      );
     const out = await exportRows(req, plan, rows);
     if ('refusal' in out && out.refusal)
       return { ...refused(req.question, out.refusal, shown, fromCache), resultSet: out.result };
@@ -233,6 +240,11 @@ export function createNlqService(deps: NlqDeps) {
         const started = performance.now();
         try {
           return await deps.executor.run(guarded, params, { timeoutMs, maxRows });
+        } catch (error) {
+          // The transaction timeout is the bound doing its job: the caller can narrow the question.
+          if (!String((error as { code?: unknown }).code).includes('TransactionTimedOut')) throw error;
+          const message = `the question took longer than ${timeoutMs} ms to answer; narrow it (fewer hops, a relationship type or a kind)`;
+          return { refusal: { code: 'TIMED_OUT' as const, message } };
         } finally {
           deps.metrics.cypherDuration(performance.now() - started, plan.template ?? 'model');
         }
