@@ -9,7 +9,7 @@ import { dynamoClient } from '../../functions/core/aws/dynamodb.js';
 import { createDriver } from '../../functions/core/graph/index.js';
 import { manifest } from '../../functions/core/manifest/index.js';
 import { neo4jPlanExecutor, type PlanExecutor } from '../../functions/core/nlq/executor.js';
-import { createNlqService } from '../../functions/core/nlq/service.js';
+import { createNlqService, type NlqDeps } from '../../functions/core/nlq/service.js';
 import { countingNlqMetrics } from '../../functions/core/nlq/telemetry.js';
 import { upstashPlanCache } from '../../functions/core/nlq/upstash-plan-cache.js';
 import { loadWasmPolicyEngine } from '../../functions/core/policy/index.js';
@@ -57,18 +57,20 @@ export async function startNlqHarness(name: string, options: { tenants?: number 
   });
   const { executor, counter } = countingExecutor(neo4jPlanExecutor(driver));
   const { metrics, counts } = countingNlqMetrics();
-  const nlq = createNlqService({
+  const deps: NlqDeps = {
     executor,
     cache: upstashPlanCache(redis),
     schemaVersion: manifest.schemaVersion,
     engine: policy,
     ledger,
     metrics,
-  });
+  };
+  const nlq = createNlqService(deps);
   const tenantIds = Array.from({ length: tenants }, (_, i) => seedTenant(demoGraph.seed, i));
   const graphs = tenantIds.map((t) => tenantGraph(demoGraph.seed, t, demoGraph.entities, demoGraph.edges));
   return {
     nlq,
+    deps,
     driver,
     counter,
     counts,
