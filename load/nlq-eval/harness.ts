@@ -2,6 +2,7 @@
  * The NLQ service on a scratch twin with the demo graph seeded: shared by `npm run eval:nlq` and `npm run bench:nlq`.
  * Real Neo4j (READ sessions), Upstash plan cache, OPA wasm policy, the audit ledger in dynalite.
  */
+import { rmSync } from 'node:fs';
 import { Redis } from '@upstash/redis';
 import type { Driver } from 'neo4j-driver';
 import { DynamoDbAuditLedger } from '../../functions/core/audit/dynamodb-ledger.js';
@@ -79,6 +80,7 @@ export async function startNlqHarness(name: string, options: { tenants?: number 
     async stop() {
       await driver.close();
       await twin.stop();
+      rmSync(twin.runDir, { recursive: true, force: true });
     },
   };
 }
