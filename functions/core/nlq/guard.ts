@@ -18,10 +18,16 @@ export interface GuardLimits {
   maxRows: number;
 }
 
-/** A plan the guard accepted (the only kind the executor runs). */
+declare const guarded: unique symbol;
+
+/**
+ * A plan the guard accepted: the only kind the executor runs. The brand is a symbol no other module can name, so a
+ * GuardedPlan cannot be made outside this file (this is how model-written plans, which never appear in source and so
+ * escape the stray-Cypher scan, are kept behind the guard).
+ */
 export interface GuardedPlan {
   readonly cypher: string;
-  readonly guarded: true;
+  readonly [guarded]: true;
 }
 
 export type GuardVerdict = { ok: true; plan: GuardedPlan } | { ok: false; refusal: Refusal };
@@ -293,5 +299,5 @@ export function guardPlan(cypher: string, limits: GuardLimits): GuardVerdict {
     checkVocabulary(tree, params) ??
     checkMatches(tree, limits.maxHops ?? maxNlqHops) ??
     checkLimit(tree, limits.maxRows);
-  return verdict ?? { ok: true, plan: { cypher, guarded: true } };
+  return verdict ?? { ok: true, plan: { cypher } as GuardedPlan };
 }
