@@ -2,6 +2,7 @@ import type { AuditLedger } from '../core/audit/types.js';
 import type { CacheContext } from '../core/cache/index.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
 import type { ManifestEntry } from '../core/manifest/types.js';
+import type { NlqService } from '../core/nlq/service.js';
 import type { PolicyEngine } from '../core/policy/index.js';
 import type { InternalClaims } from '../core/signing/internal-request.js';
 
@@ -29,6 +30,8 @@ export interface OriginContext {
   readOptions: ReadOptions;
   /** Inputs of the shared cache key (absent for arbitrary documents, which are never cached). */
   cacheContext: CacheContext | undefined;
+  /** Natural-language queries (absent: `nlq` answers NLQ_UNAVAILABLE). */
+  nlq: NlqService | undefined;
   /** Called by every mutation: invalidates the touched entities' cache entries and records the bookmark. */
   recordWrite(touched: string[], bookmarks: string[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
+import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
@@ -63,6 +64,7 @@ export const resolvers = {
       return p?.entities.every((e) => visible(ctx, e)) ? p : null;
     },
     exportEntities,
+    nlq,
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
