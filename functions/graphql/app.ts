@@ -3,6 +3,7 @@ import { createSchema, createYoga, type Plugin, type YogaInitialContext } from '
 import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
 import { errorResponse, HttpError } from '../core/http/index.js';
+import type { WriteJournal } from '../core/journal/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
@@ -45,6 +46,8 @@ export interface OriginDeps {
   ledger?: AuditLedger;
   /** Step-up enforcement on `@sensitive` operations; without it the origin runs them unguarded (unit tests only). */
   stepUp?: StepUpGuardOptions;
+  /** Journal of acknowledged upserts and links, replayed after a graph restore; absent: not journaled. */
+  journal?: WriteJournal;
   /** Masks unexpected errors (default true); tests of masking rely on it. */
   graphqlEndpoint?: string;
 }
@@ -164,6 +167,7 @@ export function createOrigin(deps: OriginDeps) {
         repo,
         policy: deps.policy,
         ledger: deps.ledger,
+        journal: deps.journal,
         readOptions: s.bookmarks.length > 0 ? { bookmarks: s.bookmarks } : {},
         cacheContext:
           operation && operation.kind === 'read'
