@@ -57,6 +57,8 @@ function envelope(tenant: string, n: number): Envelope {
   };
 }
 
+const sleepPastMs = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
 describe('write journal replay after a restore', () => {
   it('brings a restored tenant forward: acknowledged writes and completed events, one ledger entry each', async () => {
     const tenant = testTenant('journal');
@@ -67,6 +69,13 @@ describe('write journal replay after a restore', () => {
     const effect = graphEffect(driver, ledger, defaultErConfig);
     await repo.upsertEntity(tenant, entityInput({ id: 'before', dataClass: 'ENTITY' }));
     await effect(envelope(tenant, 1), 5_000);
+    // Accepted before the backup: one applied before it, one that waited in the queue and was applied after it.
+    const queued = envelope(tenant, 4);
+    await journal.append(tenant, [
+      { kind: 'event', envelope: { ...envelope(tenant, 1) } },
+      { kind: 'event', envelope: { ...queued } },
+    ]);
+    await sleepPastMs();
     const file = join(dir, `${tenant}.ndjson.gz`);
     const manifest = await backupGraph(driver, { tenants: [tenant], file });
 
@@ -80,6 +89,7 @@ describe('write journal replay after a restore', () => {
     await journal.append(tenant, [{ kind: 'graphql', operation: 'linkEntities', input: { ...link } }]);
     const completed = envelope(tenant, 2);
     await effect(completed, 5_000);
+    await effect(queued, 5_000);
     await journal.append(tenant, [
       { kind: 'event', envelope: { ...completed } },
       { kind: 'event', envelope: { ...envelope(tenant, 3) } },
@@ -96,17 +106,40 @@ describe('write journal replay after a restore', () => {
       Date.parse(manifest.startedAt),
     );
 
-    expect(report).toMatchObject({ graphqlWrites: 2, eventsApplied: 1, eventsLeftToQueue: 1, bandsDiffering: 0 });
+    expect(report).toMatchObject({
+      graphqlWrites: 2,
+      eventsApplied: 2,
+      eventsAlreadyApplied: 1,
+      eventsLeftToQueue: 1,
+      eventsOutsideWindow: 0,
+    });
     expect((await repo.getEntity(tenant, 'after'))?.names).toEqual(['After Backup']);
     const around = await repo.neighbors(tenant, { id: 'before', hops: 1, limit: 10 });
     expect(around?.entities.map((e) => e.id)).toEqual(['after']);
     const applied = await driver.executeQuery(appliedEventCountCypher.cypher, { tenant });
-    expect(Number(applied.records[0]!.get('n'))).toBe(2);
+    expect(Number(applied.records[0]!.get('n'))).toBe(3);
     const decision = (
       await driver.executeQuery(getDecisionCypher.cypher, { tenant, eventId: completed.eventId })
     ).records[0]!.get('decision');
     expect(Number(decision.ledgerSeq)).toBe(Number(decisionBefore.ledgerSeq));
     const chain = await verifyLedger(tenant, ledger.read(tenant));
-    expect(chain).toMatchObject({ ok: true, lastSeq: 2 });
+    expect(chain).toMatchObject({ ok: true, lastSeq: 3 });
+  });
+
+  it('counts a decision made since the backup whose event is older than the journal window', async () => {
+    const tenant = testTenant('journal-window');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const old = envelope(tenant, 7);
+    await journal.append(tenant, [{ kind: 'event', envelope: { ...old } }]);
+    await sleepPastMs(50);
+    const backupAt = Date.now();
+    await graphEffect(driver, ledger, defaultErConfig)(old, 5_000);
+
+    const deps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
+    const narrow = await replayJournal(deps, tenant, backupAt, 10);
+
+    expect(narrow).toMatchObject({ eventsApplied: 0, eventsOutsideWindow: 1 });
   });
 });

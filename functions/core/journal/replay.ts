@@ -7,7 +7,9 @@
  *   the graph was lost: its idempotency record would make the consumer skip a redelivery, so replay is the only way
  *   back. The decision is recorded against that existing entry, so the ledger never holds a second one. An event
  *   without an entry had not completed; SQS redelivery or the DLQ replay brings it (the consumer's marker keeps it
- *   exactly once).
+ *   exactly once). Events are read from `eventLookbackMs` before the backup began, because one accepted before the
+ *   backup may have been applied after it (it waited in the queue); an `er.band` entry appended since the backup
+ *   whose event is not in that window is counted in `eventsOutsideWindow` (widen the window and replay again).
  */
 import type { Driver } from 'neo4j-driver';
 import type { AuditLedger } from '../audit/types.js';
@@ -26,6 +28,9 @@ export interface ReplayDeps {
   erConfig: ErConfig;
 }
 
+/** How far before the backup the journal is read for events (their time in the queue). @default 1 hour */
+export const defaultEventLookbackMs = 3_600_000;
+
 export interface ReplayReport {
   tenant: string;
   sinceMs: number;
@@ -37,13 +42,15 @@ export interface ReplayReport {
   eventsLeftToQueue: number;
   /** Replayed events whose band differs from the one the ledger recorded (the graph around them was different). */
   bandsDiffering: number;
+  /** `er.band` entries appended since the backup whose event the journal window does not hold: not restored. */
+  eventsOutsideWindow: number;
 }
 
 /** `er.band` entries of a tenant by event id (sequence and band). */
 async function bandEntries(ledger: AuditLedger, tenant: string) {
-  const out = new Map<string, { seq: number; band: unknown }>();
+  const out = new Map<string, { seq: number; band: unknown; at: number }>();
   for await (const e of ledger.read(tenant)) {
-    if (e.kind === 'er.band' && e.subject) out.set(e.subject, { seq: e.seq, band: e.data.band });
+    if (e.kind === 'er.band' && e.subject) out.set(e.subject, { seq: e.seq, band: e.data.band, at: Date.parse(e.at) });
   }
   return out;
 }
@@ -56,6 +63,7 @@ async function replayEntry(
 ) {
   const { tenant, payload } = entry;
   if (payload.kind === 'graphql') {
+    if (entry.at < report.sinceMs) return;
     if (payload.operation === 'upsertEntity') await deps.repo.upsertEntity(tenant, payload.input as never);
     else await deps.repo.linkEntities(tenant, payload.input as never);
     report.graphqlWrites++;
@@ -63,6 +71,8 @@ async function replayEntry(
   }
   const envelope = payload.envelope as unknown as Envelope;
   const recorded = bands.get(envelope.eventId);
+  // Seen in the window: whatever happens next, it is not outside it.
+  bands.delete(envelope.eventId);
   if (!recorded) {
     report.eventsLeftToQueue++;
     return;
@@ -82,7 +92,12 @@ async function replayEntry(
  * @example
  * const report = await replayJournal(deps, 'acme', Date.parse(manifest.startedAt) - 5_000);
  */
-export async function replayJournal(deps: ReplayDeps, tenant: string, sinceMs: number): Promise<ReplayReport> {
+export async function replayJournal(
+  deps: ReplayDeps,
+  tenant: string,
+  sinceMs: number,
+  eventLookbackMs = defaultEventLookbackMs,
+): Promise<ReplayReport> {
   const report: ReplayReport = {
     tenant,
     sinceMs,
@@ -91,8 +106,12 @@ export async function replayJournal(deps: ReplayDeps, tenant: string, sinceMs: n
     eventsAlreadyApplied: 0,
     eventsLeftToQueue: 0,
     bandsDiffering: 0,
+    eventsOutsideWindow: 0,
   };
   const bands = await bandEntries(deps.ledger, tenant);
-  for await (const entry of deps.journal.read(tenant, sinceMs)) await replayEntry(deps, entry, report, bands);
+  for await (const entry of deps.journal.read(tenant, sinceMs - eventLookbackMs)) {
+    await replayEntry(deps, entry, report, bands);
+  }
+  for (const left of bands.values()) if (left.at >= sinceMs) report.eventsOutsideWindow++;
   return report;
 }

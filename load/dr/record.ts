@@ -1,0 +1,65 @@
+/**
+ * The DR drill's records, written by the command only: evidence/dr/dr-<UTC>.json (+ dr-latest.json), a Markdown drill
+ * record in runbooks/drills/, and the "last drill" line of runbooks/neo4j-failover.md (between its markers).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../../infra/local/paths.js';
+import { fileStamp, writeEvidence } from '../../infra/release/evidence.js';
+
+export const drillCommand = 'npm run drill:dr';
+const machineNote = '2 cores shared by system and load generator';
+
+export interface DrillOutcome {
+  quick: boolean;
+  pass: boolean;
+  rtoMs: number;
+  rpo: number;
+  checks: Record<string, boolean>;
+  timeline: { at: string; step: string }[];
+  [more: string]: unknown;
+}
+
+/** Replaces the text between `<!-- last-drill:start -->` and `<!-- last-drill:end -->` in a runbook. */
+export function fillLastDrill(runbook: string, line: string): void {
+  const text = readFileSync(runbook, 'utf8');
+  const re = /(<!-- last-drill:start -->)[\s\S]*?(<!-- last-drill:end -->)/;
+  if (!re.test(text)) throw new Error(`${runbook} has no last-drill markers`);
+  writeFileSync(runbook, text.replace(re, `$1\n${line}\n$2`));
+}
+
+/** Writes every record of one drill run; returns the files written. */
+export function writeDrillRecords(outcome: DrillOutcome): string[] {
+  const command = `${drillCommand}${outcome.quick ? ' -- --quick' : ''}`;
+  const started = new Date(outcome.timeline[0]?.at ?? Date.now());
+  const evidence = writeEvidence('dr', 'dr', command, { note: machineNote, ...outcome });
+  const drills = join(repoRoot, 'runbooks', 'drills');
+  mkdirSync(drills, { recursive: true });
+  const md = join(drills, `dr-${fileStamp(started)}.md`);
+  const rto = `${(outcome.rtoMs / 1000).toFixed(1)} s`;
+  writeFileSync(
+    md,
+    [
+      `# Neo4j DR drill ${started.toISOString()}`,
+      '',
+      `Written by \`${command}\`; evidence: \`${relative(repoRoot, evidence)}\`. Figures from the local twin, ${machineNote}.`,
+      '',
+      `**${outcome.pass ? 'PASS' : 'FAIL'}** — RTO ${rto}, RPO ${outcome.rpo} accepted writes and events missing.`,
+      '',
+      '| check | result |',
+      '|---|---|',
+      ...Object.entries(outcome.checks).map(([k, v]) => `| ${k} | ${v ? 'pass' : 'FAIL'} |`),
+      '',
+      '## Timeline (UTC)',
+      '',
+      ...outcome.timeline.map((t) => `- ${t.at} — ${t.step}`),
+      '',
+    ].join('\n'),
+  );
+  const runbook = join(repoRoot, 'runbooks', 'neo4j-failover.md');
+  fillLastDrill(
+    runbook,
+    `Last drill: ${started.toISOString()} — ${outcome.pass ? 'PASS' : 'FAIL'}, RTO ${rto}, RPO ${outcome.rpo} (${machineNote}); record \`${relative(repoRoot, md)}\`, written by \`${command}\`.`,
+  );
+  return [evidence, md, runbook];
+}
