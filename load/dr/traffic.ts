@@ -23,7 +23,9 @@ export interface TrafficTargets {
 }
 
 export interface Sample {
+  /** Epoch ms the request was sent, and when its answer (or its failure) came. */
   at: number;
+  doneAt: number;
   kind: 'write' | 'event' | 'cached-read' | 'probe';
   status: number;
   /** x-cache of reads. */
@@ -96,7 +98,7 @@ export class Traffic {
     const n = this.#n++;
     const tenant = this.t.tenants[n % this.t.tenants.length]!;
     const ids = this.t.cachedIds[tenant]!;
-    const calls: [Sample['kind'], () => Promise<Omit<Sample, 'at' | 'kind'>>][] = [
+    const calls: [Sample['kind'], () => Promise<Omit<Sample, 'at' | 'doneAt' | 'kind'>>][] = [
       ['write', () => this.#write(tenant, n)],
       ['event', () => this.#event(tenant, n)],
       ['cached-read', () => this.#read(tenant, ids[n % ids.length]!, true)],
@@ -113,7 +115,7 @@ export class Traffic {
       const p = call()
         .catch(() => ({ status: 0, cache: null, ok: false }))
         .then((r) => {
-          this.samples.push({ at, kind, ...r });
+          this.samples.push({ at, doneAt: Date.now(), kind, ...r });
         })
         .finally(() => {
           this.#inFlight--;
