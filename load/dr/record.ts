@@ -1,6 +1,7 @@
 /**
  * The DR drill's records, written by the command only: evidence/dr/dr-<UTC>.json (+ dr-latest.json), a Markdown drill
- * record in runbooks/drills/, and the "last drill" line of runbooks/neo4j-failover.md (between its markers).
+ * record in runbooks/drills/, and the "last drill" line (between its markers) of runbooks/neo4j-failover.md and of the
+ * single-region failover tabletop.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -56,10 +57,9 @@ export function writeDrillRecords(outcome: DrillOutcome): string[] {
       '',
     ].join('\n'),
   );
-  const runbook = join(repoRoot, 'runbooks', 'neo4j-failover.md');
-  fillLastDrill(
-    runbook,
-    `Last drill: ${started.toISOString()} — ${outcome.pass ? 'PASS' : 'FAIL'}, RTO ${rto}, RPO ${outcome.rpo} (${machineNote}); record \`${relative(repoRoot, md)}\`, written by \`${command}\`.`,
-  );
-  return [evidence, md, runbook];
+  const line = `Last drill: ${started.toISOString()} — ${outcome.pass ? 'PASS' : 'FAIL'}, RTO ${rto}, RPO ${outcome.rpo} (${machineNote}); record \`${relative(repoRoot, md)}\`, written by \`${command}\`.`;
+  // The tabletop's Neo4j path is the part this drill executes, so both runbooks carry its last run.
+  const runbooks = ['neo4j-failover.md', 'single-region-failover.md'].map((f) => join(repoRoot, 'runbooks', f));
+  for (const runbook of runbooks) fillLastDrill(runbook, line);
+  return [evidence, md, ...runbooks];
 }
