@@ -30,14 +30,15 @@ export class BackupChecksumError extends BackupError {
   }
 }
 
-/** A restore goes into an empty store (or an empty tenant) only, so it never mixes restored and live data. */
+/** A restore goes into an empty store, tenant or table only, so it never mixes restored and live data. */
 export class RestoreTargetNotEmptyError extends BackupError {
-  constructor(tenant: string, nodes: number) {
+  /** `target` names what is not empty (`tenant acme`, `table graphgate-local-audit-ledger`). */
+  constructor(target: string, count: number, unit: 'nodes' | 'items') {
     super(
       'RESTORE_TARGET_NOT_EMPTY',
-      `tenant ${tenant} already holds ${nodes} nodes; restore only into an empty store`,
+      `${target} already holds ${unit === 'nodes' ? count : 'at least one'} ${unit === 'nodes' ? 'nodes' : 'item'}; restore only into an empty one`,
       {
-        context: { tenant, nodes },
+        context: { target, count },
       },
     );
   }

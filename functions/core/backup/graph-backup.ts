@@ -1,20 +1,16 @@
 /**
  * Logical backup of the graph, per tenant or of the whole store: streamed from one read transaction per tenant
  * through gzip to a file, hashed on the way (sha256 of the compressed bytes), with a manifest beside it. Memory holds
- * only a map of node element id → ordinal for the tenant being read.
+ * only a map of node element id → ordinal for the tenant being read (files: streams.ts).
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { backupNodesCypher, backupRelationshipsCypher, backupTenantsCypher } from '../graph/cypher/backup.js';
 import { pingCypher } from '../graph/cypher/tooling.js';
 import { CrossTenantRelationshipError } from './errors.js';
 import { type BackupLine, type BackupManifest, graphBackupFormat, type TenantSummary } from './format.js';
+import { writeLines } from './streams.js';
 import { encodeProps } from './values.js';
 
 export interface GraphBackupOptions {
@@ -87,17 +83,6 @@ async function* tenantSection(
   yield { t: 'end', ...summary };
 }
 
-/** Counts and hashes what passes through. */
-function meter(counter: { bytes: number }, hash?: Hash): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash?.update(chunk);
-      counter.bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-}
-
 /**
  * Writes a backup of the given tenants (or of every tenant) and its manifest; returns the manifest.
  * @example
@@ -107,11 +92,8 @@ export async function backupGraph(driver: Driver, options: GraphBackupOptions): 
   const startedAt = new Date().toISOString();
   const tenants = options.tenants ? [...options.tenants] : await listTenants(driver, options.database);
   const summaries: TenantSummary[] = [];
-  const raw = { bytes: 0 };
-  const compressed = { bytes: 0 };
-  const hash = createHash('sha256');
-  async function* lines(): AsyncGenerator<string> {
-    yield `${JSON.stringify({ t: 'header', format: graphBackupFormat, startedAt })}\n`;
+  async function* lines(): AsyncGenerator<BackupLine> {
+    yield { t: 'header', format: graphBackupFormat, startedAt };
     for (const tenant of tenants) {
       const summary: TenantSummary = {
         tenant,
@@ -123,28 +105,18 @@ export async function backupGraph(driver: Driver, options: GraphBackupOptions): 
         danglingRelationships: 0,
       };
       summaries.push(summary);
-      for await (const line of tenantSection(driver, tenant, summary, options.database)) {
-        yield `${JSON.stringify(line)}\n`;
-      }
+      yield* tenantSection(driver, tenant, summary, options.database);
     }
-    yield `${JSON.stringify({ t: 'trailer', tenants: tenants.length })}\n`;
+    yield { t: 'trailer', tenants: tenants.length };
   }
-  await pipeline(
-    Readable.from(lines()),
-    meter(raw),
-    createGzip(),
-    meter(compressed, hash),
-    createWriteStream(options.file),
-  );
+  const written = await writeLines(options.file, lines());
   const manifest: BackupManifest = {
     format: graphBackupFormat,
     file: basename(options.file),
     scope: options.tenants ? [...options.tenants] : 'all',
     startedAt,
     finishedAt: new Date().toISOString(),
-    sha256: hash.digest('hex'),
-    compressedBytes: compressed.bytes,
-    uncompressedBytes: raw.bytes,
+    ...written,
     tenants: summaries,
   };
   await writeFile(manifestPath(options.file), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -4,12 +4,7 @@
  * nodes under a transient label keyed by their backup ordinal, then relationships, then the transient label is removed.
  * Counts are checked against each section's end line, so a restore that wrote less than the backup holds fails.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { Driver } from 'neo4j-driver';
 import {
   finishRestoreCypher,
@@ -23,6 +18,7 @@ import { int, toNumber } from '../graph/model.js';
 import { BackupChecksumError, BackupFormatError, RestoreTargetNotEmptyError } from './errors.js';
 import { type BackupLine, type BackupManifest, graphBackupFormat } from './format.js';
 import { manifestPath } from './graph-backup.js';
+import { readLines, sha256File } from './streams.js';
 import { decodeProps } from './values.js';
 
 export interface GraphRestoreOptions {
@@ -40,13 +36,6 @@ export interface RestoredTenant {
   relationships: number;
 }
 
-/** sha256 of a file, hex, streamed. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /** Reads a backup's manifest and checks the file against it (BACKUP_CHECKSUM_MISMATCH when they differ). */
 export async function verifyBackup(file: string): Promise<BackupManifest> {
   const manifest = JSON.parse(await readFile(manifestPath(file), 'utf8')) as BackupManifest;
@@ -54,14 +43,6 @@ export async function verifyBackup(file: string): Promise<BackupManifest> {
   const found = await sha256File(file);
   if (found !== manifest.sha256) throw new BackupChecksumError(file, manifest.sha256, found);
   return manifest;
-}
-
-async function* backupLines(file: string): AsyncGenerator<BackupLine> {
-  const lines = createInterface({
-    input: createReadStream(file).pipe(createGunzip()),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of lines) if (line) yield JSON.parse(line) as BackupLine;
 }
 
 /** Writes one tenant's section in batches and returns what it wrote. */
@@ -82,7 +63,7 @@ class TenantWriter {
   async ensureEmpty(): Promise<void> {
     const { records } = await this.#run(tenantNodeCountCypher.cypher, {});
     const nodes = toNumber(records[0]?.get('nodes'));
-    if (nodes > 0) throw new RestoreTargetNotEmptyError(this.restored.tenant, nodes);
+    if (nodes > 0) throw new RestoreTargetNotEmptyError(`tenant ${this.restored.tenant}`, nodes, 'nodes');
   }
 
   async node(line: Extract<BackupLine, { t: 'n' }>) {
@@ -148,7 +129,7 @@ export async function restoreGraph(driver: Driver, options: GraphRestoreOptions)
   let writer: TenantWriter | undefined;
   let header = false;
   let trailer = false;
-  for await (const line of backupLines(options.file)) {
+  for await (const line of readLines<BackupLine>(options.file)) {
     if (line.t === 'header') {
       if (line.format !== graphBackupFormat) throw new BackupFormatError(`unknown backup format ${line.format}`);
       header = true;
