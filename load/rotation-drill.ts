@@ -21,7 +21,7 @@ import { cacheDir, repoRoot, startRunDir } from '../infra/local/paths.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
-import { fillLastDrill } from './dr/record.js';
+import { fillLastDrill } from '../infra/release/evidence.js';
 
 interface Stage {
   stage: string;

@@ -3,10 +3,10 @@
  * record in runbooks/drills/, and the "last drill" line (between its markers) of runbooks/neo4j-failover.md and of the
  * single-region failover tabletop.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../infra/local/paths.js';
-import { fileStamp, writeEvidence } from '../../infra/release/evidence.js';
+import { fileStamp, fillLastDrill, writeEvidence } from '../../infra/release/evidence.js';
 
 export const drillCommand = 'npm run drill:dr';
 const machineNote = '2 cores shared by system and load generator';
@@ -19,14 +19,6 @@ export interface DrillOutcome {
   checks: Record<string, boolean>;
   timeline: { at: string; step: string }[];
   [more: string]: unknown;
-}
-
-/** Replaces the text between `<!-- last-drill:start -->` and `<!-- last-drill:end -->` in a runbook. */
-export function fillLastDrill(runbook: string, line: string): void {
-  const text = readFileSync(runbook, 'utf8');
-  const re = /(<!-- last-drill:start -->)[\s\S]*?(<!-- last-drill:end -->)/;
-  if (!re.test(text)) throw new Error(`${runbook} has no last-drill markers`);
-  writeFileSync(runbook, text.replace(re, `$1\n${line}\n$2`));
 }
 
 /** Writes every record of one drill run; returns the files written. */
