@@ -1,14 +1,16 @@
 /**
  * `npm run secrets:rotate` — a staged rotation of the edge↔origin signing key (and of the JWT signing key) against a
  * local stack, with a timestamp per stage in evidence/security/rotation-<UTC>.json (+ -latest.json):
- *   add new key → verify both accepted → switch signer → retire old → verify old refused.
+ *   rehearsal of a rollback mid-rotation (add new key → switch signer → signer back → verifier back: old accepted, new
+ *   refused), then add new key → verify both accepted → switch signer → retire old → verify old refused.
+ * Fills the "last drill" line of runbooks/secrets-rotation.md.
  * Uses the running `npm start` twin when .run/endpoints.json answers, else starts a throwaway twin on free ports.
  * The origin is a real process (functions/graphql/server.ts) restarted with each stage's SIGNING_KEYS.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createVerifier, defaultMaxTokenLifetimeS } from '../functions/core/auth/index.js';
 import type { SigningKey } from '../functions/core/signing/internal-request.js';
@@ -19,6 +21,7 @@ import { cacheDir, repoRoot, startRunDir } from '../infra/local/paths.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
+import { fillLastDrill } from '../infra/release/evidence.js';
 
 interface Stage {
   stage: string;
@@ -89,8 +92,30 @@ async function rotateSigningKey(runDir: string, endpoints: TwinEndpoints) {
       timeoutMs: 90_000,
     });
   const accepted = (r: { status: number; code?: string }) => r.status !== 401;
+  const refused = (r: { status: number; code?: string }) => r.status === 401 && r.code === 'BAD_SIGNATURE';
   let running = await origin([oldKey]);
   record('signing.baseline', { originKeys: ['rot-old'], old: await probe(url, oldKey) });
+  await running.stop();
+  // Rehearsal of a rotation abandoned mid-way (a bad key, an alarm after the switch): add → switch → roll both back.
+  running = await origin([oldKey, newKey]);
+  record('signing.rollback.add-new-key', { originKeys: ['rot-old', 'rot-new'], new: await probe(url, newKey) });
+  record('signing.rollback.switch-signer', { edgeKid: 'rot-new', new: await probe(url, newKey) });
+  // Undo stage 2: the edge signs with the old key again; the origin still accepts both, so nothing fails meanwhile.
+  const signerBack = { old: await probe(url, oldKey) };
+  record('signing.rollback.signer-back-to-old', {
+    edgeKid: 'rot-old',
+    ...signerBack,
+    rolledBack: accepted(signerBack.old),
+  });
+  await running.stop();
+  // Undo stage 1: the origin forgets the new key; the old one works, the new one is refused as it was before.
+  running = await origin([oldKey]);
+  const keysBack = { old: await probe(url, oldKey), new: await probe(url, newKey) };
+  record('signing.rollback.verifier-back-to-old', {
+    originKeys: ['rot-old'],
+    ...keysBack,
+    rolledBack: accepted(keysBack.old) && refused(keysBack.new),
+  });
   await running.stop();
   // Stage 1: the verifier learns the new key first; the signer keeps using the old one.
   running = await origin([oldKey, newKey]);
@@ -109,10 +134,12 @@ async function rotateSigningKey(runDir: string, endpoints: TwinEndpoints) {
   record('signing.retire-old-key', {
     originKeys: ['rot-new'],
     ...after,
-    oldRefused: !accepted(after.old) && after.old.code === 'BAD_SIGNATURE',
+    oldRefused: refused(after.old),
   });
   await running.stop();
-  return stages.every((s) => s.detail.bothAccepted !== false && s.detail.oldRefused !== false);
+  return stages.every(
+    (s) => s.detail.bothAccepted !== false && s.detail.oldRefused !== false && s.detail.rolledBack !== false,
+  );
 }
 
 async function rotateJwtKey() {
@@ -177,5 +204,9 @@ const report = {
 };
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 copyFileSync(file, join(dir, 'rotation-latest.json'));
+fillLastDrill(
+  join(repoRoot, 'runbooks', 'secrets-rotation.md'),
+  `Last drill: ${started.toISOString()} — ${ok ? 'PASS' : 'FAIL'} (signing key: rollback rehearsal, then add → switch → retire; JWT key: publish → retire); evidence \`${relative(repoRoot, file)}\`, written by \`${report.command}\`.`,
+);
 console.log(`${ok ? 'rotation verified' : 'ROTATION CHECK FAILED'}; evidence: ${file}`);
 process.exit(ok ? 0 : 1);

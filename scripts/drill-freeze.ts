@@ -1,13 +1,14 @@
 /**
  * `npm run drill:freeze`: a dry run of a release freeze with the committed rules (infra/release/rules/drill.ts) —
  * outside a window, inside one, unsigned, expired and valid overrides, and an error budget below half — on a throwaway
- * key store. Writes the drill record to runbooks/drills/freeze-<UTC>.md and evidence/dr/freeze-<UTC>.json; exits 1
+ * key store. Writes the drill record to runbooks/drills/freeze-<UTC>.md and evidence/dr/freeze-<UTC>.json, and the
+ * last-drill line of runbooks/release-freeze.md; exits 1
  * if any step decided otherwise than expected.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../infra/local/paths.js';
-import { fileStamp, writeEvidence } from '../infra/release/evidence.js';
+import { fileStamp, fillLastDrill, writeEvidence } from '../infra/release/evidence.js';
 import { runFreezeDrill } from '../infra/release/rules/drill.js';
 import { activeFreeze, loadReleaseRules } from '../infra/release/rules/windows.js';
 
@@ -64,5 +65,11 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-console.log(`wrote ${relative(process.cwd(), md)} and ${relative(process.cwd(), file)}`);
+fillLastDrill(
+  join(repoRoot, 'runbooks', 'release-freeze.md'),
+  `Last drill: ${started.toISOString()} — ${failed.length === 0 ? 'PASS' : 'FAIL'}; record \`${relative(repoRoot, md)}\`, written by \`npm run drill:freeze\`.`,
+);
+console.log(
+  `wrote ${relative(process.cwd(), md)} and ${relative(process.cwd(), file)}; updated runbooks/release-freeze.md`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

@@ -11,8 +11,20 @@ import { edgeConfig, testIssuer } from './fixtures.js';
 /**
  * The whole read path in-process against the real twin: edge app → signed request → real origin (yoga over real
  * Neo4j and the real Upstash cache). `originCalls` counts requests that reached the origin; `originDown` makes the
- * hop fail as if the origin were unreachable.
+ * hop fail as if the origin were unreachable; `originDelayMs` holds each origin call that long (a cold or slow origin),
+ * honouring the edge's abort signal as a network hop would.
  */
+/** Waits `ms`, or rejects as fetch does when `signal` aborts first. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
 export async function realStack(
   options: {
     config?: Partial<EdgeConfigInput>;
@@ -26,10 +38,11 @@ export async function realStack(
 ) {
   const origin = await realOrigin({ ledger: options.ledger, manifest: options.manifest });
   const issuer = await testIssuer();
-  const state = { originCalls: 0, originDown: false };
+  const state = { originCalls: 0, originDown: false, originDelayMs: 0 };
   const fetchToOrigin: typeof fetch = async (input, init) => {
     state.originCalls++;
     if (state.originDown) throw new TypeError('fetch failed: connect ECONNREFUSED');
+    if (state.originDelayMs > 0) await delay(state.originDelayMs, init?.signal ?? undefined);
     return origin.yoga.fetch(new Request(input as string | URL, init));
   };
   const config = edgeConfig({

@@ -6,11 +6,14 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import type { Hono } from 'hono';
 import { createVerifier } from '../core/auth/index.js';
+import { dynamoClient } from '../core/aws/dynamodb.js';
 import { sqsClient } from '../core/aws/sqs.js';
 import { HttpError } from '../core/http/index.js';
+import { DynamoDbWriteJournal } from '../core/journal/index.js';
 import { createIntakeApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import { enqueue } from './enqueue.js';
+import { journaledSend } from './journal.js';
 import { jsonLog } from './log.js';
 
 /**
@@ -57,10 +60,18 @@ function eventRateLimit(config: ApiConfig) {
 /** The intake app against real services. */
 export function createIntakeRuntime(config: ApiConfig): Hono {
   const sqs = sqsClient({ region: config.region, endpoint: config.sqsEndpoint });
+  const send = (envelopes: Parameters<typeof enqueue>[2]) => enqueue(sqs, config.queueUrl, [...envelopes]);
+  const j = config.journal;
+  const journal =
+    j &&
+    new DynamoDbWriteJournal({
+      client: dynamoClient({ region: config.region, endpoint: j.dynamoEndpoint }),
+      tableName: j.tableName,
+    });
   return createIntakeApp({
     verify: createVerifier(config.jwt),
     rateLimit: eventRateLimit(config),
-    send: (envelopes) => enqueue(sqs, config.queueUrl, envelopes),
+    send: journal ? journaledSend(send, journal, jsonLog) : send,
     limits: config.limits,
     log: jsonLog,
   });

@@ -123,7 +123,11 @@ describe('intake API', () => {
     const { post } = appWith({
       send: async (es) => es.map(() => ({ code: 'ENQUEUE_FAILED' as const, message: 'no' })),
     });
-    const body = await (await post({ events: [{ idempotencyKey: 'k1', record: personRecord() }] })).json();
+    const res = await post({ events: [{ idempotencyKey: 'k1', record: personRecord() }] });
+    const body = await res.json();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(body).toMatchObject({ code: 'ENQUEUE_FAILED', accepted: [] });
     expect(body.rejected[0]).toMatchObject({ status: 503, code: 'ENQUEUE_FAILED' });
   });
 });

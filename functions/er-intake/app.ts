@@ -9,7 +9,7 @@
  *
  * POST /intake `{events: [{idempotencyKey, record}]}` → 202 `{accepted: [{index, idempotencyKey, eventId}],
  * rejected: [{index, idempotencyKey, status, code, message, issues?}]}`; 400 when the body is not that shape or no
- * event is valid, 401 without a valid JWT, 403 without the producer role, 413 over the size limit, 429 over the
+ * event is valid, 503 with Retry-After when the queue accepted none of them, 401 without a valid JWT, 403 without the producer role, 413 over the size limit, 429 over the
  * tenant's event rate.
  */
 import { Hono } from 'hono';
@@ -46,6 +46,9 @@ interface Rejection {
   message: string;
   issues?: { path: string; message: string }[];
 }
+
+/** Seconds a producer waits before resending events the queue did not take. */
+const retryAfterS = 2;
 
 /** A full batch of typical events is ~15k values; the depth limit is what keeps zod and JSON.stringify on the stack. */
 const jsonLimits = { maxDepth: 32, maxNodes: 250_000 };
@@ -151,6 +154,19 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
     }
     rejected.sort((a, b) => a.index - b.index);
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    // The queue (or the journal) refused events: tell the producer when to resend them, with the same keys.
+    if (rejected.some((r) => r.status === 503)) c.header('retry-after', String(retryAfterS));
+    if (accepted.length === 0) {
+      return c.json(
+        {
+          code: 'ENQUEUE_FAILED',
+          message: 'no event was accepted; resend them with the same keys',
+          accepted,
+          rejected,
+        },
+        503,
+      );
+    }
     return c.json({ accepted, rejected }, 202);
   });
   app.notFound(() => errorResponse(new HttpError(404, 'NOT_FOUND', 'only POST /intake is served here')));

@@ -130,6 +130,9 @@ const apiEnv = z.object({
   INTAKE_RATE_WINDOW_S: int(1, 3600, 10),
   INTAKE_MAX_BODY_BYTES: int(1024, 6 * 1024 * 1024, 1024 * 1024),
   INTAKE_MAX_EVENTS: int(1, 5000, 500),
+  /** Table of the write journal (core/journal); set by CDK and the twin. Unset: accepted events are not journaled. */
+  JOURNAL_TABLE: z.string().min(3).optional(),
+  DYNAMODB_ENDPOINT: localEndpoint,
 });
 
 export interface ApiConfig {
@@ -141,6 +144,7 @@ export interface ApiConfig {
   jwt: JwtOptions;
   rate: { events: number; windowS: number };
   limits: { maxBodyBytes: number; maxEvents: number };
+  journal?: { tableName: string; dynamoEndpoint?: string };
 }
 
 /** The intake API's configuration. */
@@ -155,5 +159,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jwt: jwtOptionsFromEnv(e, 'intake API'),
     rate: { events: e.INTAKE_RATE_EVENTS, windowS: e.INTAKE_RATE_WINDOW_S },
     limits: { maxBodyBytes: e.INTAKE_MAX_BODY_BYTES, maxEvents: e.INTAKE_MAX_EVENTS },
+    journal: e.JOURNAL_TABLE ? { tableName: e.JOURNAL_TABLE, dynamoEndpoint: e.DYNAMODB_ENDPOINT } : undefined,
   };
 }

@@ -3,6 +3,7 @@ import { createSchema, createYoga, type Plugin, type YogaInitialContext } from '
 import type { AuditLedger } from '../core/audit/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
 import { errorResponse, HttpError } from '../core/http/index.js';
+import type { WriteJournal } from '../core/journal/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
 import type { NlqService } from '../core/nlq/service.js';
@@ -48,6 +49,8 @@ export interface OriginDeps {
   nlq?: NlqService;
   /** Step-up enforcement on `@sensitive` operations; without it the origin runs them unguarded (unit tests only). */
   stepUp?: StepUpGuardOptions;
+  /** Journal of acknowledged upserts and links, replayed after a graph restore; absent: not journaled. */
+  journal?: WriteJournal;
   /** Masks unexpected errors (default true); tests of masking rely on it. */
   graphqlEndpoint?: string;
 }
@@ -168,6 +171,7 @@ export function createOrigin(deps: OriginDeps) {
         policy: deps.policy,
         ledger: deps.ledger,
         nlq: deps.nlq,
+        journal: deps.journal,
         readOptions: s.bookmarks.length > 0 ? { bookmarks: s.bookmarks } : {},
         cacheContext:
           operation && operation.kind === 'read'

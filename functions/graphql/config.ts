@@ -20,6 +20,8 @@ const envSchema = z.object({
   POLICY_BUNDLE_DIR: z.string().optional(),
   /** Accepted edge↔origin clock difference; it is also the replay window the nonce seen-set covers. */
   SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(120).default(defaultMaxSkewS),
+  /** Table of the write journal (core/journal); set by CDK and the twin. Unset: mutations are not journaled. */
+  JOURNAL_TABLE: z.string().min(3).optional(),
 });
 
 export interface OriginConfig {
@@ -32,6 +34,8 @@ export interface OriginConfig {
   maxSkewS: number;
   /** Step-up enforcement on @sensitive operations (feature flag per stage/tenant, stores). */
   stepUp: StepUpEnforcementConfig;
+  /** The write journal's table (same DynamoDB endpoint and region as step-up's tables). */
+  journalTable?: string;
 }
 
 /** Parses `kid:secret,kid2:secret2`. */
@@ -61,5 +65,6 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
     policyBundleDir: e.POLICY_BUNDLE_DIR,
     maxSkewS: e.SIGNATURE_MAX_SKEW_S,
     stepUp: loadStepUpEnforcement(env, e.GRAPHGATE_STAGE),
+    journalTable: e.JOURNAL_TABLE,
   };
 }

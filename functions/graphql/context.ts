@@ -1,6 +1,7 @@
 import type { AuditLedger } from '../core/audit/types.js';
 import type { CacheContext } from '../core/cache/index.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
+import type { WriteJournal } from '../core/journal/index.js';
 import type { ManifestEntry } from '../core/manifest/types.js';
 import type { NlqService } from '../core/nlq/service.js';
 import type { PolicyEngine } from '../core/policy/index.js';
@@ -26,6 +27,8 @@ export interface OriginContext {
   policy: PolicyEngine;
   /** Where exports and write denies log their decisions and reclassifications are audited; absent: both refused. */
   ledger: AuditLedger | undefined;
+  /** Where acknowledged upserts and links are journaled for replay after a graph restore; absent: not journaled. */
+  journal?: WriteJournal;
   /** Bookmarks the client sent back (x-gg-bookmark) for read-your-writes. */
   readOptions: ReadOptions;
   /** Inputs of the shared cache key (absent for arbitrary documents, which are never cached). */

@@ -7,6 +7,16 @@ import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
+/**
+ * Journals an acknowledged upsert or link after it committed and before the client hears so (core/journal): a graph
+ * restored from a backup is brought forward by replaying these.
+ */
+async function journal(ctx: OriginContext, operation: 'upsertEntity' | 'linkEntities', input: EntityInput | LinkInput) {
+  await ctx.journal?.append(ctx.tenant, [
+    { kind: 'graphql', operation, input: input as unknown as Record<string, unknown> },
+  ]);
+}
+
 /** Ids reachable from `start` over `links` in either direction (breadth first, no recursion). */
 function reachable(start: string, links: readonly { from: string; to: string }[]): Set<string> {
   const next = new Map<string, string[]>();
@@ -69,10 +79,12 @@ export const resolvers = {
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
       const { value } = await guardedWrite(ctx, (guard) => ctx.repo.upsertEntity(ctx.tenant, args.input, guard));
+      await journal(ctx, 'upsertEntity', args.input);
       return shown(ctx, value);
     },
     async linkEntities(_: unknown, args: { input: LinkInput }, ctx: OriginContext) {
       const { value } = await guardedWrite(ctx, (guard) => ctx.repo.linkEntities(ctx.tenant, args.input, guard));
+      await journal(ctx, 'linkEntities', args.input);
       return value;
     },
     async mergeEntity(

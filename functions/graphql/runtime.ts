@@ -2,6 +2,7 @@ import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../core/audit/index.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
+import { DynamoDbWriteJournal } from '../core/journal/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
 import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
@@ -49,6 +50,12 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
       metrics: nlqMetrics,
       ...(model ? { model } : {}),
     }),
+    journal: config.journalTable
+      ? new DynamoDbWriteJournal({
+          client: dynamoClient({ region: config.stepUp.region, endpoint: config.stepUp.dynamoEndpoint }),
+          tableName: config.journalTable,
+        })
+      : undefined,
   });
   return { ...origin, driver, redis, close: () => driver.close() };
 }

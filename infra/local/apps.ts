@@ -99,6 +99,8 @@ export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<strin
     // Step-up grants and the audit ledger live in dynalite (tables from core/resources, stage `local`).
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
     AWS_REGION: endpoints.region,
+    // Acknowledged mutations, replayed after a graph restore (functions/core/journal).
+    JOURNAL_TABLE: tableName('local', tables.writeJournal),
   };
 }
 
@@ -162,6 +164,9 @@ export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<st
     JWT_ISSUER: keys.jwt.issuer,
     JWT_AUDIENCE: keys.jwt.audience,
     JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
+    // Accepted events, replayed after a graph restore (functions/core/journal).
+    JOURNAL_TABLE: tableName('local', tables.writeJournal),
+    DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
   };
 }
 

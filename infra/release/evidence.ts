@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../local/paths.js';
@@ -40,4 +40,12 @@ export function writeEvidence(
   writeFileSync(file, text);
   writeFileSync(join(dir, `${name}-latest.json`), text);
   return file;
+}
+
+/** Replaces the text between `<!-- last-drill:start -->` and `<!-- last-drill:end -->` in a runbook. */
+export function fillLastDrill(runbook: string, line: string): void {
+  const text = readFileSync(runbook, 'utf8');
+  const re = /(<!-- last-drill:start -->)[\s\S]*?(<!-- last-drill:end -->)/;
+  if (!re.test(text)) throw new Error(`${runbook} has no last-drill markers`);
+  writeFileSync(runbook, text.replace(re, `$1\n${line}\n$2`));
 }

@@ -36,6 +36,14 @@ export const tables = {
     ttlAttribute: 'expiresAt',
     description: 'WebAuthn challenges, registered credentials and step-up grants',
   },
+  /** Acknowledged writes (GraphQL mutations, accepted events), replayed after a graph restore (core/journal). */
+  writeJournal: {
+    id: 'write-journal',
+    partitionKey: { name: 'tenant', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ttlAttribute: 'expiresAt',
+    description: 'Journal of acknowledged writes since the last graph backup, for replay after a restore',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof tables;

@@ -24,12 +24,14 @@ import { assertPolicyBundleBuilt, nodejsBundling, policyBundle, repoRoot } from 
 import { acknowledgeLambdaDefaults } from './nag.js';
 
 /** How a function uses a table; each maps to the smallest action set that use needs. */
-export type TableAccess = 'read' | 'append' | 'idempotency' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'journal' | 'idempotency' | 'readWrite';
 
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   // Hash-chained ledger: read the chain head, append with a conditional put; never update or delete.
   append: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // Write journal (core/journal): writers only add entries; the DR replay, run by an operator, reads them.
+  journal: ['dynamodb:PutItem'],
   // What Powertools' DynamoDBPersistenceLayer calls.
   idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   readWrite: [

@@ -43,7 +43,9 @@ export class ApiStack extends Stack {
       .useSecret('SIGNING_KEYS', data.secrets.signingKeys, 'keys')
       // Step-up: the origin only reads grants; every sensitive call (and export decision) appends to the ledger.
       .useTable('STEPUP_TABLE', data.tables.stepUp, 'read')
-      .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
+      .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
+      // Every acknowledged mutation, for replay after a graph restore (runbooks/neo4j-failover.md).
+      .useTable('JOURNAL_TABLE', data.tables.writeJournal, 'journal');
 
     this.stepUp = new GraphgateFunction(this, 'StepUp', {
       stage,

@@ -45,6 +45,7 @@ export class DataStack extends Stack {
       idempotency: build(tables.idempotency),
       auditLedger: build(tables.auditLedger),
       stepUp: build(tables.stepUp),
+      writeJournal: build(tables.writeJournal),
     };
 
     const names = secretNames(stage.name);

@@ -73,7 +73,9 @@ export class IngestStack extends Stack {
     })
       .useQueueForSend('INTAKE_QUEUE_URL', this.queue)
       .useJwtIssuer(stage)
-      .useUpstash(data.secrets.upstash);
+      .useUpstash(data.secrets.upstash)
+      // Every accepted event, for replay after a graph restore (runbooks/neo4j-failover.md).
+      .useTable('JOURNAL_TABLE', data.tables.writeJournal, 'journal');
 
     this.consumer = new GraphgateFunction(this, 'Consumer', {
       stage,

@@ -30,9 +30,17 @@ const onlyActions = (statements: Statement[], service: string) =>
 export function iamSuite(stage: () => SynthesizedStage): void {
   describe('least-privilege IAM', () => {
     const templates = () => stage().templates;
-    it('origin (GraphQL): reads its three secrets and step-up grants, appends to the ledger, no queue', () => {
+    it('origin (GraphQL): reads its three secrets and step-up grants, appends to the ledger and the journal, no queue', () => {
       const s = grants(templates().api, 'GraphqlFnServiceRole');
-      expect(targets(s)).toEqual(['AuditLedger', 'Neo4jSecret', 'SigningKeysSecret', 'Stepup', 'UpstashSecret']);
+      expect(targets(s)).toEqual([
+        'AuditLedger',
+        'Neo4jSecret',
+        'SigningKeysSecret',
+        'Stepup',
+        'UpstashSecret',
+        'WriteJournal',
+      ]);
+      expect(actionsOf(s.filter((st) => targets([st]).includes('WriteJournal')))).toEqual(['dynamodb:PutItem']);
       const ledger = s.filter((st) => targets([st]).includes('AuditLedger'));
       expect(onlyActions(ledger, 'dynamodb')).not.toContain('dynamodb:DeleteItem');
       expect(onlyActions(ledger, 'dynamodb')).not.toContain('dynamodb:UpdateItem');
@@ -47,12 +55,12 @@ export function iamSuite(stage: () => SynthesizedStage): void {
       expect(onlyActions(s, 'secretsmanager')).toEqual([]);
     });
 
-    it('intake API: sends to the intake queue and reads the Upstash secret (rate limits) only', () => {
+    it('intake API: sends to the intake queue, reads the Upstash secret (rate limits), adds to the journal only', () => {
       const s = grants(templates().ingest, 'IntakeFnServiceRole');
-      expect(targets(s)).toEqual(['IntakeQueue', 'UpstashSecret']);
+      expect(targets(s)).toEqual(['IntakeQueue', 'UpstashSecret', 'WriteJournal']);
       const queue = s.filter((st) => targets([st]).includes('IntakeQueue'));
       expect(actionsOf(queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      expect(onlyActions(s, 'dynamodb')).toEqual([]);
+      expect(onlyActions(s, 'dynamodb')).toEqual(['dynamodb:PutItem']);
     });
 
     it('ER consumer: idempotency and audit tables only, never deletes from the ledger, no signing keys', () => {

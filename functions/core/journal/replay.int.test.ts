@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
+import { DynamoDbAuditLedger } from '../audit/dynamodb-ledger.js';
+import { verifyLedger } from '../audit/verify.js';
+import { dynamoClient } from '../aws/dynamodb.js';
+import { backupGraph } from '../backup/graph-backup.js';
+import { restoreGraph } from '../backup/graph-restore.js';
+import { wipe } from '../backup/test-support/snapshot.js';
+import { defaultErConfig } from '../er/config.js';
+import { appliedEventCountCypher, getDecisionCypher } from '../er/cypher.js';
+import { migrateEr } from '../er/migrations.js';
+import { graphEffect } from '../er/pipeline.js';
+import type { Envelope } from '../er/schemas.js';
+import { createDriver, migrate, Neo4jGraphRepository } from '../graph/index.js';
+import { entityInput, linkInput } from '../graph/test-support/fixtures.js';
+import { tableName, tables } from '../resources/index.js';
+import { DynamoDbWriteJournal } from './dynamodb-journal.js';
+import { replayJournal } from './replay.js';
+
+let driver: Driver;
+let dir: string;
+const t = () => twin();
+
+beforeAll(async () => {
+  driver = createDriver(t().neo4jUri);
+  await migrate(driver);
+  await migrateEr(driver);
+  dir = mkdtempSync(join(tmpdir(), 'graphgate-journal-test-'));
+});
+afterAll(async () => {
+  await driver?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function envelope(tenant: string, n: number): Envelope {
+  return {
+    v: 1,
+    tenant,
+    eventId: `ev-journal-${n}`,
+    idempotencyKey: `k-${n}`,
+    acceptedAt: Date.now(),
+    submittedBy: 'tester',
+    record: {
+      kind: 'PERSON',
+      names: [`Journal Person ${n}`],
+      identifiers: [{ scheme: 'ref', value: `J${n}` }],
+      dates: [],
+      source: { system: 'crm', recordId: `r-${n}` },
+      licence: 'INTERNAL_ONLY',
+      dataClass: 'ENTITY',
+      attributes: {},
+    },
+  };
+}
+
+const sleepPastMs = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+describe('write journal replay after a restore', () => {
+  it('brings a restored tenant forward: acknowledged writes and completed events, one ledger entry each', async () => {
+    const tenant = testTenant('journal');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const repo = new Neo4jGraphRepository(driver);
+    const effect = graphEffect(driver, ledger, defaultErConfig);
+    await repo.upsertEntity(tenant, entityInput({ id: 'before', dataClass: 'ENTITY' }));
+    await effect(envelope(tenant, 1), 5_000);
+    // Accepted before the backup: one applied before it, one that waited in the queue and was applied after it.
+    const queued = envelope(tenant, 4);
+    await journal.append(tenant, [
+      { kind: 'event', envelope: { ...envelope(tenant, 1) } },
+      { kind: 'event', envelope: { ...queued } },
+    ]);
+    await sleepPastMs();
+    const file = join(dir, `${tenant}.ndjson.gz`);
+    const manifest = await backupGraph(driver, { tenants: [tenant], file });
+
+    // Accepted after the backup: an upsert and a link (journaled once committed), an event that completed, and an
+    // event the queue accepted but no worker had completed.
+    const after = entityInput({ id: 'after', names: ['After Backup'], dataClass: 'ENTITY' });
+    await repo.upsertEntity(tenant, after);
+    await journal.append(tenant, [{ kind: 'graphql', operation: 'upsertEntity', input: { ...after } }]);
+    const link = linkInput('before', 'after');
+    await repo.linkEntities(tenant, link);
+    await journal.append(tenant, [{ kind: 'graphql', operation: 'linkEntities', input: { ...link } }]);
+    const completed = envelope(tenant, 2);
+    await effect(completed, 5_000);
+    await effect(queued, 5_000);
+    await journal.append(tenant, [
+      { kind: 'event', envelope: { ...completed } },
+      { kind: 'event', envelope: { ...envelope(tenant, 3) } },
+    ]);
+    const decisionBefore = (
+      await driver.executeQuery(getDecisionCypher.cypher, { tenant, eventId: completed.eventId })
+    ).records[0]!.get('decision');
+
+    await wipe(driver, tenant);
+    await restoreGraph(driver, { file });
+    const report = await replayJournal(
+      { driver, repo, ledger, journal, erConfig: defaultErConfig },
+      tenant,
+      Date.parse(manifest.startedAt),
+    );
+
+    expect(report).toMatchObject({
+      graphqlWrites: 2,
+      eventsApplied: 2,
+      eventsAlreadyApplied: 1,
+      eventsLeftToQueue: 1,
+      eventsOutsideWindow: 0,
+    });
+    expect((await repo.getEntity(tenant, 'after'))?.names).toEqual(['After Backup']);
+    const around = await repo.neighbors(tenant, { id: 'before', hops: 1, limit: 10 });
+    expect(around?.entities.map((e) => e.id)).toEqual(['after']);
+    const applied = await driver.executeQuery(appliedEventCountCypher.cypher, { tenant });
+    expect(Number(applied.records[0]!.get('n'))).toBe(3);
+    const decision = (
+      await driver.executeQuery(getDecisionCypher.cypher, { tenant, eventId: completed.eventId })
+    ).records[0]!.get('decision');
+    expect(Number(decision.ledgerSeq)).toBe(Number(decisionBefore.ledgerSeq));
+    const chain = await verifyLedger(tenant, ledger.read(tenant));
+    expect(chain).toMatchObject({ ok: true, lastSeq: 3 });
+  });
+
+  it('counts a decision made since the backup whose event is older than the journal window', async () => {
+    const tenant = testTenant('journal-window');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const old = envelope(tenant, 7);
+    await journal.append(tenant, [{ kind: 'event', envelope: { ...old } }]);
+    await sleepPastMs(50);
+    const backupAt = Date.now();
+    await graphEffect(driver, ledger, defaultErConfig)(old, 5_000);
+
+    const deps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
+    const narrow = await replayJournal(deps, tenant, backupAt, 10);
+
+    expect(narrow).toMatchObject({ eventsApplied: 0, eventsOutsideWindow: 1 });
+  });
+});
