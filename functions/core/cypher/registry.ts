@@ -4,6 +4,7 @@
  * so a template that skips the registry cannot reach production.
  */
 import * as erTemplates from '../er/cypher.js';
+import * as erReviewTemplates from '../er/review/cypher.js';
 import * as graphReads from '../graph/cypher/reads.js';
 import * as graphRetention from '../graph/cypher/retention.js';
 import * as graphSchema from '../graph/cypher/schema.js';
@@ -26,6 +27,7 @@ export const cypherModules: readonly CypherModule[] = [
   { area: 'graph', file: 'functions/core/graph/cypher/schema.ts', module: graphSchema },
   { area: 'graph', file: 'functions/core/graph/cypher/tooling.ts', module: graphTooling },
   { area: 'er', file: 'functions/core/er/cypher.ts', module: erTemplates },
+  { area: 'er', file: 'functions/core/er/review/cypher.ts', module: erReviewTemplates },
 ];
 
 /** A registered template with the export it is reached by (`linkCypher` for `linkCypher.KNOWS`). */

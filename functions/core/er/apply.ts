@@ -25,6 +25,7 @@ import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
 import { storedRecordOf } from './records.js';
+import { notSameCandidatesTx } from './review/not-same.js';
 import type { Envelope } from './schemas.js';
 import { comparableOfRecord, type Decision, decide } from './score.js';
 
@@ -229,7 +230,15 @@ export async function applyEventTx(
   const blocking = blockingQuery(n, envelope.record.attributes);
   // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
   if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
-  const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
+  const found = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
+  // A reviewer said this record is not the same as these: never merged with them or proposed to a reviewer again.
+  const rejected = await notSameCandidatesTx(
+    tx,
+    tenant,
+    found.map((c) => c.entity.id),
+    envelope.record.source,
+  );
+  const candidates = found.filter((c) => !rejected.has(c.entity.id));
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),
     n.kind,
