@@ -2,6 +2,7 @@ import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } f
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
 import { reclassifyEntity } from './reclassify.js';
+import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
@@ -63,6 +64,7 @@ export const resolvers = {
       return p?.entities.every((e) => visible(ctx, e)) ? p : null;
     },
     exportEntities,
+    ...reviewResolvers.Query,
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
@@ -90,5 +92,7 @@ export const resolvers = {
       return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };
     },
     reclassifyEntity,
+    ...reviewResolvers.Mutation,
   },
+  ReviewCandidate: reviewResolvers.ReviewCandidate,
 };
