@@ -282,4 +282,46 @@ describe('review queue API (edge, step-up on dynalite, OPA wasm, Neo4j, ledger)'
       'DecideReviews',
     ]);
   });
+
+  it('parks a candidate with DEFER (out of the default queue, decidable later) and refuses bad input with stable codes', async () => {
+    const tenant = testTenant('rq-defer');
+    const [p1] = await seedPairs(driver, tenant, ['Mary Smith']);
+    const ann = await reviewer(tenant, 'ann');
+    const grant = await ann.stepUp(['mutate:merge']);
+    const decide = (decision: string, ids = [p1!.reviewId], reason = 'need the passport scan') =>
+      ann.call('DecideReviews', { ids, decision, reason }, grant);
+
+    const deferred = await decide('DEFER');
+    const deferredAgain = await decide('DEFER');
+    const open = await ann.call('ReviewQueue', {});
+    const parked = await ann.call('ReviewQueue', { filter: { statuses: ['DEFERRED'] } });
+    const rejected = await decide('REJECT');
+    const badCursor = await ann.call('ReviewQueue', { after: 'not-a-cursor' });
+    const bigPage = await ann.call('ReviewQueue', { first: 500 });
+    const noReason = await decide('REJECT', [p1!.reviewId], '  ');
+    const tooMany = await decide(
+      'REJECT',
+      Array.from({ length: 101 }, (_, i) => `rv-${i}`),
+    );
+    const badDecision = await decide('MAYBE');
+
+    expect(outcomesOf(deferred.json, 'decideReviews')).toEqual([[p1!.reviewId, 'DONE']]);
+    expect(outcomesOf(deferredAgain.json, 'decideReviews')).toEqual([[p1!.reviewId, 'UNCHANGED']]);
+    expect(open.json.data.reviewQueue.totalCount).toBe(0);
+    expect(parked.json.data.reviewQueue.items.map((r: { id: string }) => r.id)).toEqual([p1!.reviewId]);
+    expect(rejected.json.data.decideReviews.outcomes[0]).toMatchObject({
+      outcome: 'DONE',
+      review: { status: 'REJECTED' },
+    });
+    for (const [res, code] of [
+      [badCursor, 'INVALID_INPUT'],
+      [bigPage, 'INVALID_INPUT'],
+      [noReason, 'INVALID_INPUT'],
+      [tooMany, 'INVALID_INPUT'],
+      [badDecision, 'BAD_USER_INPUT'],
+    ] as const) {
+      expect(res.status).toBeLessThan(500);
+      expect(res.json.errors![0].extensions.code).toBe(code);
+    }
+  });
 });
