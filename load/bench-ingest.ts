@@ -270,7 +270,13 @@ try {
     );
     prof.idempotencyPut.push(performance.now() - s);
     s = performance.now();
-    const { outcome } = await applyEvent(driver, env, defaultErConfig, await models.modelFor(env.tenant), 5000);
+    const { outcome } = await applyEvent(
+      driver,
+      env,
+      defaultErConfig,
+      await models.modelFor(env.tenant, env.record.kind),
+      5000,
+    );
     prof.graphTx.push(performance.now() - s);
     s = performance.now();
     const entry = await ledger.append(env.tenant, {

@@ -1,28 +1,36 @@
 /**
- * `npm run er:recluster -- --tenant <t> [--dry-run] [--json]` — re-clusters a tenant with its active model
+ * `npm run er:recluster -- --tenant <t> [--kind PERSON] [--dry-run] [--json]` — re-clusters a tenant's records of a
+ * kind with its active model for that kind
  * (functions/core/er/recluster.ts): undoes automatic merges the model no longer supports, merges entities it matches
  * at HIGH, and brings the review queue in line. A dry run prints what would merge and split and changes nothing.
  * Every merge and split is an ordinary, reversible graph operation with a merge record, and an `er.recluster` entry
- * in the tenant's audit ledger. Against the running twin by default.
+ * in the tenant's audit ledger; the response cache's entries of every entity changed are evicted. Against the running
+ * twin by default (UPSTASH_URL / UPSTASH_TOKEN point it at another cache).
  */
 import { parseArgs } from 'node:util';
+import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../functions/core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../functions/core/aws/dynamodb.js';
+import { createUpstashCache, entityInvalidator } from '../functions/core/cache/index.js';
 import { storedModels } from '../functions/core/er/model-store.js';
 import { applyRecluster, planRecluster } from '../functions/core/er/recluster.js';
-import { readTenantSnapshot } from '../functions/core/er/tenant-records.js';
+import { readTenantSnapshot, snapshotOfKind } from '../functions/core/er/tenant-records.js';
 import { createDriver } from '../functions/core/graph/index.js';
+import { type EntityKind, entityKinds } from '../functions/core/graph/types.js';
 import { tableName, tables } from '../functions/core/resources/index.js';
 import { localRegion } from '../infra/local/elasticmq.js';
 import { startPorts } from '../infra/local/twin.js';
+import { localUpstashToken } from '../infra/local/upstash.js';
 
 const { values } = parseArgs({
   options: {
     tenant: { type: 'string' },
+    kind: { type: 'string', default: 'PERSON' },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'neo4j-uri': { type: 'string', default: `bolt://127.0.0.1:${startPorts.neo4j}` },
     'dynamo-endpoint': { type: 'string', default: `http://127.0.0.1:${startPorts.dynamo}` },
+    'upstash-url': { type: 'string', default: process.env.UPSTASH_URL ?? `http://127.0.0.1:${startPorts.upstash}` },
   },
 });
 if (!values.tenant) {
@@ -30,11 +38,16 @@ if (!values.tenant) {
   process.exit(2);
 }
 const tenant = values.tenant;
+const kind = values.kind as EntityKind;
+if (!entityKinds.includes(kind)) {
+  console.error(`--kind must be one of ${entityKinds.join(', ')}`);
+  process.exit(2);
+}
 const driver = createDriver(values['neo4j-uri']!);
 const ddb = dynamoClient({ region: localRegion, endpoint: values['dynamo-endpoint'] });
 try {
-  const model = await storedModels(driver).modelFor(tenant);
-  const plan = planRecluster(await readTenantSnapshot(driver, tenant), model);
+  const model = await storedModels(driver).modelFor(tenant, kind);
+  const plan = planRecluster(snapshotOfKind(await readTenantSnapshot(driver, tenant), kind), model);
   const s = plan.stats;
   const verb = values['dry-run'] ? 'would' : 'will';
   console.log(
@@ -58,8 +71,14 @@ try {
   }
   if (!values['dry-run']) {
     const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
+    // The response cache: merged and split entities must not keep serving their old reads.
+    const token = process.env.UPSTASH_TOKEN ?? localUpstashToken;
+    const store = createUpstashCache(new Redis({ url: values['upstash-url']!, token }), {
+      onError: (r) => console.error(`cache ${r.op} failed: ${String(r.error)}`),
+    });
     const result = await applyRecluster(driver, tenant, plan, {
       ledger,
+      invalidate: entityInvalidator(store),
       onProgress: (done, total) => console.log(`  ${done}/${total} actions`),
     });
     console.log(
@@ -68,7 +87,7 @@ try {
     for (const x of result.skipped.slice(0, 20)) console.log(`  skipped ${x.action} ${x.id}: ${x.reason}`);
   }
 } catch (err) {
-  console.error(err);
+  console.error(err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : err);
   process.exitCode = 1;
 } finally {
   await driver.close();

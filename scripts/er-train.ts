@@ -12,7 +12,6 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultModel } from '../functions/core/er/model/defaults.js';
-import { defaultBands } from '../functions/core/er/model/model.js';
 import { activateModel, listModels } from '../functions/core/er/model-store.js';
 import { trainTenant } from '../functions/core/er/train-tenant.js';
 import { createDriver } from '../functions/core/graph/index.js';
@@ -39,6 +38,17 @@ if (!values.tenant) {
 }
 /** Below this many records the estimates are noisy: say so (the model is still stored as asked). */
 const fewRecords = 1_000;
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error('--seed must be an integer');
+  process.exit(2);
+}
+// The tenant's current bands are kept unless both are given (0 < mid < high < 1 is checked with the model).
+if ((values.high === undefined) !== (values.mid === undefined)) {
+  console.error('give --high and --mid together');
+  process.exit(2);
+}
+const bands = values.high === undefined ? undefined : { high: Number(values.high), mid: Number(values.mid) };
 const kind = values.kind as (typeof entityKinds)[number] | undefined;
 if (kind && !entityKinds.includes(kind)) {
   console.error(`--kind must be one of ${entityKinds.join(', ')}`);
@@ -52,7 +62,9 @@ try {
       throw new RangeError(`${values.tenant} has no stored model ${version} (--list shows them)`);
     }
     for (const m of await listModels(driver, values.tenant)) {
-      console.log(`${m.active ? '*' : ' '} ${m.version}  ${new Date(m.createdAt).toISOString()}  ${m.summary}`);
+      console.log(
+        `${m.active ? '*' : ' '} ${m.version}  ${m.kind}  ${new Date(m.createdAt).toISOString()}  ${m.summary}`,
+      );
     }
   } else {
     const started = performance.now();
@@ -63,11 +75,8 @@ try {
       kind: trainedKind,
     } = await trainTenant(driver, values.tenant, {
       kind,
-      start: {
-        ...defaultModel,
-        bands: { high: Number(values.high ?? defaultBands.high), mid: Number(values.mid ?? defaultBands.mid) },
-      },
-      seed: Number(values.seed),
+      start: bands ? { ...defaultModel, bands } : undefined,
+      seed,
       save: !values['dry-run'],
       activate: !values['no-activate'],
     });

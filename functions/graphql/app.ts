@@ -6,6 +6,7 @@ import type { GraphRepository } from '../core/graph/types.js';
 import { errorResponse, HttpError } from '../core/http/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
+import type { NlqService } from '../core/nlq/service.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
 import { resolveScope } from '../core/policy/index.js';
 import { sealBookmarks } from '../core/signing/bookmark.js';
@@ -46,6 +47,8 @@ export interface OriginDeps {
   invalidate?: Invalidate;
   /** Audit ledger for export decision logs; without it exports are refused (they must never run unaudited). */
   ledger?: AuditLedger;
+  /** Natural-language queries; without it `nlq` answers NLQ_UNAVAILABLE. */
+  nlq?: NlqService;
   /** Step-up enforcement on `@sensitive` operations; without it the origin runs them unguarded (unit tests only). */
   stepUp?: StepUpGuardOptions;
   /** Masks unexpected errors (default true); tests of masking rely on it. */
@@ -168,6 +171,7 @@ export function createOrigin(deps: OriginDeps) {
         reviews: deps.reviews,
         policy: deps.policy,
         ledger: deps.ledger,
+        nlq: deps.nlq,
         readOptions: s.bookmarks.length > 0 ? { bookmarks: s.bookmarks } : {},
         cacheContext:
           operation && operation.kind === 'read'

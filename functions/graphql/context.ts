@@ -3,6 +3,7 @@ import type { CacheContext } from '../core/cache/index.js';
 import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
 import type { ManifestEntry } from '../core/manifest/types.js';
+import type { NlqService } from '../core/nlq/service.js';
 import type { PolicyEngine } from '../core/policy/index.js';
 import type { InternalClaims } from '../core/signing/internal-request.js';
 
@@ -34,6 +35,8 @@ export interface OriginContext {
   readOptions: ReadOptions;
   /** Inputs of the shared cache key (absent for arbitrary documents, which are never cached). */
   cacheContext: CacheContext | undefined;
+  /** Natural-language queries (absent: `nlq` answers NLQ_UNAVAILABLE). */
+  nlq: NlqService | undefined;
   /** Called by every mutation: invalidates the touched entities' cache entries and records the bookmark. */
   recordWrite(touched: string[], bookmarks: string[]): Promise<void>;
 }

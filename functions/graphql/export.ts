@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ExportAuditUnavailableError } from '../core/export/errors.js';
-import { runExport } from '../core/export/pipeline.js';
+import { type ExportOutcome, runExport } from '../core/export/pipeline.js';
 import { InvalidInputError } from '../core/graph/errors.js';
 import type { EntityKind } from '../core/graph/types.js';
 import type { CallerAttributes } from '../core/policy/index.js';
@@ -69,22 +69,24 @@ export async function exportEntities(_: unknown, args: ExportArgs, ctx: OriginCo
     },
     entities,
   );
+  return { rows, report: shapeReport(report) };
+}
+
+/** An export report as the GraphQL `ExportReport` type reads it (shared with `nlq`). */
+export function shapeReport(report: ExportOutcome['report']) {
   const k = report.kanonymity;
   return {
-    rows,
-    report: {
-      ...report,
-      kanonymity: {
-        required: k.required,
-        k: k.k,
-        level: k.level,
-        maxLevel: k.max_level,
-        generalised: k.generalised,
-        groups: k.groups,
-        suppressedGroups: k.suppressed_groups,
-        suppressedRows: k.suppressed_rows,
-        reasons: k.reasons,
-      },
+    ...report,
+    kanonymity: {
+      required: k.required,
+      k: k.k,
+      level: k.level,
+      maxLevel: k.max_level,
+      generalised: k.generalised,
+      groups: k.groups,
+      suppressedGroups: k.suppressed_groups,
+      suppressedRows: k.suppressed_rows,
+      reasons: k.reasons,
     },
   };
 }

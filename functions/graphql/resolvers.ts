@@ -1,6 +1,7 @@
 import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
+import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
 import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
@@ -65,6 +66,7 @@ export const resolvers = {
     },
     exportEntities,
     ...reviewResolvers.Query,
+    nlq,
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {

@@ -9,6 +9,9 @@ import { policyExpiry } from '../core/retention/expiry.js';
 import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
+import { emfNlqMetrics } from './nlq-metrics.js';
+import { modelTierFromEnv } from './nlq-model.js';
+import { originNlqService } from './nlq-service.js';
 import { originCachePlugin } from './response-cache.js';
 import { stepUpGuardFromConfig } from './step-up/runtime.js';
 
@@ -26,6 +29,9 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
   const policy = await loadWasmPolicyEngine(config.policyBundleDir);
   const redis = new Redis({ url: config.upstash.url, token: config.upstash.token });
   const cache = originCachePlugin(redis);
+  const ledger = exportLedger(config);
+  const nlqMetrics = emfNlqMetrics(config.stage);
+  const model = modelTierFromEnv(process.env, { redis, metrics: nlqMetrics });
   const origin = createOrigin({
     // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
@@ -39,7 +45,17 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
     plugins: [cache.plugin],
     invalidate: cache.invalidate,
     stepUp: stepUpGuardFromConfig(config.stepUp),
-    ledger: exportLedger(config),
+    ledger,
+    // The model tier is off unless configured (the offline grammar answers without one).
+    nlq: originNlqService({
+      driver,
+      redis,
+      policy,
+      ledger,
+      stage: config.stage,
+      metrics: nlqMetrics,
+      ...(model ? { model } : {}),
+    }),
   });
   return { ...origin, driver, redis, close: () => driver.close() };
 }

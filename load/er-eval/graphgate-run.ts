@@ -9,7 +9,7 @@ import { importJWK, SignJWT } from 'jose';
 import { sqsClient } from '../../functions/core/aws/sqs.js';
 import { decisionCountCypher } from '../../functions/core/er/cypher.js';
 import { applyRecluster, planRecluster } from '../../functions/core/er/recluster.js';
-import { readTenantSnapshot } from '../../functions/core/er/tenant-records.js';
+import { readTenantSnapshot, snapshotOfKind } from '../../functions/core/er/tenant-records.js';
 import { trainTenant } from '../../functions/core/er/train-tenant.js';
 import { createDriver } from '../../functions/core/graph/index.js';
 import { toNumber } from '../../functions/core/graph/model.js';
@@ -137,7 +137,7 @@ export async function runGraphgate(
     // What an operator does for a new tenant once its records are in: train its model, re-cluster with it.
     const retrainStarted = Date.now();
     const trained = await trainTenant(driver, tenant, { seed: o.seed });
-    const plan = planRecluster(await readTenantSnapshot(driver, tenant), trained.model);
+    const plan = planRecluster(snapshotOfKind(await readTenantSnapshot(driver, tenant), trained.kind), trained.model);
     const applied = await applyRecluster(driver, tenant, plan);
     const retrain = {
       modelVersion: trained.model.version,

@@ -19,6 +19,10 @@ export const originMetrics = {
   nlqDuration: 'NlqDuration',
   /** NLQ requests that failed (LLM error, rejected Cypher plan). */
   nlqErrors: 'NlqErrors',
+  /** NLQ plan-cache lookups answered from the cache (hit ratio = hits / (hits + misses)). */
+  nlqPlanCacheHits: 'NlqPlanCacheHits',
+  /** NLQ plan-cache lookups that had to translate and EXPLAIN a plan. */
+  nlqPlanCacheMisses: 'NlqPlanCacheMisses',
 } as const;
 
 /**

@@ -52,9 +52,9 @@ describe('the Cypher registry', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('holds the ER templates as well as the graph ones', () => {
+  it('holds the ER and NLQ plan templates as well as the graph ones', () => {
     const areas = new Set(cypherRegistry.map((r) => r.area));
-    expect([...areas].sort()).toEqual(['er', 'graph']);
+    expect([...areas].sort()).toEqual(['er', 'graph', 'nlq']);
     expect(cypherRegistry.filter((r) => r.area === 'er').map((r) => r.template.name)).toContain(
       'setDecisionLedgerSeqs',
     );

@@ -11,10 +11,11 @@ import * as graphSchema from '../graph/cypher/schema.js';
 import { type CypherTemplate, templatesIn } from '../graph/cypher/template.js';
 import * as graphTooling from '../graph/cypher/tooling.js';
 import * as graphWrites from '../graph/cypher/writes.js';
+import * as nlqPlans from '../nlq/cypher.js';
 
 /** A module that holds Cypher: its path from the repository root and what it exports. */
 export interface CypherModule {
-  area: 'graph' | 'er';
+  area: 'graph' | 'er' | 'nlq';
   file: string;
   module: Record<string, unknown>;
 }
@@ -28,6 +29,7 @@ export const cypherModules: readonly CypherModule[] = [
   { area: 'graph', file: 'functions/core/graph/cypher/tooling.ts', module: graphTooling },
   { area: 'er', file: 'functions/core/er/cypher.ts', module: erTemplates },
   { area: 'er', file: 'functions/core/er/review/cypher.ts', module: erReviewTemplates },
+  { area: 'nlq', file: 'functions/core/nlq/cypher.ts', module: nlqPlans },
 ];
 
 /** A registered template with the export it is reached by (`linkCypher` for `linkCypher.KNOWS`). */

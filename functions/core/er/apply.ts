@@ -4,6 +4,7 @@
  * marker commits or rolls back together with the effect.
  */
 import { createHash } from 'node:crypto';
+import { doubleMetaphone } from 'double-metaphone';
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
@@ -74,7 +75,8 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
     mergeId: (d.mergeId as string | null) ?? null,
     reviewId: (d.reviewId as string | null) ?? null,
     repairMergeIds: (d.repairMergeIds as string[] | null) ?? [],
-    touched: [],
+    // A redelivery evicts again what the merge changed (the first delivery may have died before it did).
+    touched: d.mergeId ? [String(d.candidateId), String(d.entityId)] : [],
     explanation: JSON.parse(String(d.explanation)) as FsScore | null,
     modelVersion: String(d.modelVersion),
     ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),
@@ -186,16 +188,22 @@ const stripeBits = 16;
 
 /**
  * The sorted lock stripes of an event (see {@link lockStripesCypher}): its identifiers and identifier halves, full
- * dates, postcode, and its whole name (the sorted tokens of each name). Not single name tokens or phonetic codes:
- * every event with a common first name would wait for every other, and copies of one record arriving together always
- * share the keys above. Two events that share only a name word or its sound can still be decided in parallel; such a
- * pair reaches HIGH only with a shared identifier, date or address, which they would then lock.
+ * dates, postcode; its whole name (the sorted tokens of each name) and how it sounds (the sorted Double Metaphone
+ * codes of each name); and the sound of each name word with each year of birth (or other date). Not a name word or
+ * its sound alone: every event with a common first name would wait for every other. Two records that share none of
+ * these differ in name, sound, identifier, date and address at once, which no model scores HIGH.
  */
 export function lockStripes(query: BlockingQuery, names: readonly string[] = []): number[] {
+  const phonetic = (tokens: readonly string[]) => tokens.flatMap((t) => doubleMetaphone(t)[0] || []);
+  const years = query.keys.filter((k) => k.startsWith('date:')).map((k) => k.slice(k.lastIndexOf(':') + 1, -6));
   const keys = [
     ...query.identifiers.map((i) => `i:${i}`),
     ...query.keys.filter((k) => !k.startsWith('dm:')).map((k) => `k:${k}`),
-    ...names.map((n) => `n:${[...new Set(nameTokens([n]))].sort().join(' ')}`),
+    ...names.flatMap((n) => {
+      const tokens = [...new Set(nameTokens([n]))].sort();
+      return [`n:${tokens.join(' ')}`, `p:${[...new Set(phonetic(tokens))].sort().join(' ')}`];
+    }),
+    ...[...new Set(years)].flatMap((y) => [...new Set(phonetic(query.tokens))].map((code) => `y:${code}|${y}`)),
   ];
   const stripes = keys.map((k) => createHash('sha256').update(k).digest().readUInt32BE(0) >>> (32 - stripeBits));
   return [...new Set(stripes)].sort((a, b) => a - b);
@@ -221,15 +229,16 @@ export async function applyEventTx(
   lock = true,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
   const { tenant, eventId } = envelope;
+  const n = normaliseRecord(envelope.record);
+  const blocking = blockingQuery(n, envelope.record.attributes);
+  // Stripes before the marker, as a group takes them (so the two paths take locks in one order); and before looking:
+  // an event writing an entity this one would block on holds a stripe until it commits.
+  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
   if (!(await markEventAppliedTx(tx, tenant, eventId))) {
     const stored = await readDecision(tx, tenant, eventId);
     if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
     return { applied: false, outcome: stored };
   }
-  const n = normaliseRecord(envelope.record);
-  const blocking = blockingQuery(n, envelope.record.attributes);
-  // Before looking: an event writing an entity this one would block on holds a stripe until it commits.
-  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
   const found = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
   // A reviewer said this record is not the same as these: never merged with them or proposed to a reviewer again.
   const rejected = await notSameCandidatesTx(
@@ -296,8 +305,15 @@ export async function applyEvents(
   models: ModelSource,
 ): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
   const tenants = [...new Set(work.map((w) => w.envelope.tenant))].sort();
-  const modelOf = new Map(await Promise.all(tenants.map(async (t) => [t, await models.modelFor(t)] as const)));
-  const model = (w: EventWork) => modelOf.get(w.envelope.tenant)!;
+  const keyOf = (w: EventWork) => `${w.envelope.tenant}|${w.envelope.record.kind}`;
+  const modelOf = new Map(
+    await Promise.all(
+      [...new Map(work.map((w) => [keyOf(w), w])).values()].map(
+        async (w) => [keyOf(w), await models.modelFor(w.envelope.tenant, w.envelope.record.kind)] as const,
+      ),
+    ),
+  );
+  const model = (w: EventWork) => modelOf.get(keyOf(w))!;
   if (work.length > 1) {
     const session = driver.session();
     try {

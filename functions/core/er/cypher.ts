@@ -9,7 +9,7 @@
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
  *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
- *   (:ErModel {tenant, version, json, active, createdAt, summary})   — a tenant's match models; one is active
+ *   (:ErModel {tenant, kind, version, json, active, createdAt, summary})   — a tenant's models; one active per kind
  *   (:ErBlockLock {tenant, stripe, at})   — write-locked by an event's transaction on each of its blocking keys' stripes
  */
 import { blockingIndex } from '../graph/cypher/reads.js';
@@ -93,14 +93,18 @@ ORDER BY e.id
 LIMIT $limit`,
 );
 
-/** The merges of a tenant still in force (their merged entity still points at the survivor), with who made them. */
+/**
+ * The merges of a tenant still in force (their merged entity still points at the survivor), with who made them,
+ * newest first (the order a re-cluster undoes them in: a later merge may rest on an earlier one).
+ */
 export const activeMergesCypher = read(
   'activeErMerges',
   `MATCH (m:MergeRecord {tenant: $tenant})
 WHERE m.undoneAt IS NULL
 MATCH (e:Entity {tenant: $tenant, id: m.mergedId})
 WHERE e.mergedInto = m.survivorId
-RETURN m.id AS mergeId, m.survivorId AS survivorId, m.mergedId AS mergedId, m.actor AS actor`,
+RETURN m.id AS mergeId, m.survivorId AS survivorId, m.mergedId AS mergedId, m.actor AS actor
+ORDER BY m.createdAt DESC, m.id`,
 );
 
 /** The tenant's open review candidates. */
@@ -138,20 +142,20 @@ MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
 SET l.at = $now`,
 );
 
-/** The tenant's active match model (JSON), if one was stored. */
+/** The tenant's active match model (JSON) for records of a kind, if one was stored. */
 export const activeModelCypher = read(
   'activeErModel',
-  `MATCH (m:ErModel {tenant: $tenant})
+  `MATCH (m:ErModel {tenant: $tenant, kind: $kind})
 WHERE m.active
 RETURN m.json AS json, m.version AS version
 ORDER BY m.createdAt DESC
 LIMIT 1`,
 );
 
-/** Retires the tenant's active models (before {@link saveModelCypher} activates another). */
+/** Retires the tenant's active models of a kind (before {@link saveModelCypher} activates another). */
 export const retireModelsCypher = write(
   'retireErModels',
-  `MATCH (m:ErModel {tenant: $tenant})
+  `MATCH (m:ErModel {tenant: $tenant, kind: $kind})
 WHERE m.active AND m.version <> $version
 SET m.active = false, m.retiredAt = $now`,
 );
@@ -160,7 +164,7 @@ SET m.active = false, m.retiredAt = $now`,
 export const saveModelCypher = write(
   'saveErModel',
   `MERGE (m:ErModel {tenant: $tenant, version: $version})
-ON CREATE SET m.json = $json, m.createdAt = $now, m.summary = $summary, m.active = false
+ON CREATE SET m.kind = $kind, m.json = $json, m.createdAt = $now, m.summary = $summary, m.active = false
 SET m.active = m.active OR $activate
 RETURN m.version AS version, m.active AS active`,
 );
@@ -170,14 +174,14 @@ export const activateModelCypher = write(
   'activateErModel',
   `MATCH (m:ErModel {tenant: $tenant, version: $version})
 SET m.active = true
-RETURN m.version AS version`,
+RETURN m.version AS version, m.kind AS kind`,
 );
 
 /** The tenant's stored models, newest first. */
 export const listModelsCypher = read(
   'listErModels',
   `MATCH (m:ErModel {tenant: $tenant})
-RETURN m.version AS version, m.active AS active, m.createdAt AS createdAt, m.summary AS summary
+RETURN m.version AS version, m.kind AS kind, m.active AS active, m.createdAt AS createdAt, m.summary AS summary
 ORDER BY m.createdAt DESC`,
 );
 

@@ -1,10 +1,12 @@
 /**
- * Match models stored per tenant in the graph (`(:ErModel)`, cypher.ts): `npm run er:train` saves and activates one;
+ * Match models stored per tenant and kind in the graph (`(:ErModel)`, cypher.ts): `npm run er:train` saves and activates one;
  * the worker reads the active one through a short process cache, so a new model takes effect within `ttlMs` without
- * a deploy. A tenant with no stored model is scored with the hand-set {@link defaultModel}.
+ * a deploy. A kind with no stored model (a tenant's organisations when only people were trained) is scored with the
+ * hand-set {@link defaultModel}.
  */
 import type { Driver } from 'neo4j-driver';
 import { epochMs, toNumber } from '../graph/model.js';
+import type { EntityKind } from '../graph/types.js';
 import { parseTenant } from '../graph/validation.js';
 import {
   activateModelCypher,
@@ -18,9 +20,9 @@ import { defaultModel } from './model/defaults.js';
 import { assertValidModel, type MatchModel } from './model/model.js';
 import { withVersion } from './model/version.js';
 
-/** Where the pipeline gets a tenant's model. */
+/** Where the pipeline gets a tenant's model for records of a kind (a model is trained on one kind). */
 export interface ModelSource {
-  modelFor(tenant: string): Promise<MatchModel>;
+  modelFor(tenant: string, kind: EntityKind): Promise<MatchModel>;
 }
 
 /** A stored model's JSON parsed and checked: valid probabilities, and a version that matches its parameters. */
@@ -45,23 +47,24 @@ export function parseStoredModel(json: string): MatchModel {
 export function storedModels(driver: Driver, options: { ttlMs?: number; now?: () => number } = {}): ModelSource {
   const { ttlMs = 30_000, now = Date.now } = options;
   const cache = new Map<string, { at: number; model: Promise<MatchModel> }>();
-  const load = async (tenant: string): Promise<MatchModel> => {
+  const load = async (tenant: string, kind: EntityKind): Promise<MatchModel> => {
     const session = driver.session({ defaultAccessMode: 'READ' });
     try {
-      const row = (await session.executeRead((tx) => tx.run(activeModelCypher.cypher, { tenant }))).records[0];
+      const row = (await session.executeRead((tx) => tx.run(activeModelCypher.cypher, { tenant, kind }))).records[0];
       return row ? parseStoredModel(String(row.get('json'))) : defaultModel;
     } finally {
       await session.close();
     }
   };
   return {
-    modelFor(tenant) {
+    modelFor(tenant, kind) {
       const t = parseTenant(tenant);
-      const hit = cache.get(t);
+      const key = `${t}|${kind}`;
+      const hit = cache.get(key);
       if (hit && now() - hit.at < ttlMs) return hit.model;
-      const model = load(t);
-      cache.set(t, { at: now(), model });
-      model.catch(() => cache.delete(t));
+      const model = load(t, kind);
+      cache.set(key, { at: now(), model });
+      model.catch(() => cache.delete(key));
       return model;
     },
   };
@@ -70,6 +73,7 @@ export function storedModels(driver: Driver, options: { ttlMs?: number; now?: ()
 /** One model of a tenant as listed. */
 export interface StoredModelInfo {
   version: string;
+  kind: EntityKind;
   active: boolean;
   createdAt: number;
   summary: string;
@@ -80,7 +84,7 @@ export async function saveModel(
   driver: Driver,
   tenant: string,
   model: MatchModel,
-  options: { activate: boolean; summary?: Record<string, unknown> },
+  options: { kind: EntityKind; activate: boolean; summary?: Record<string, unknown> },
 ): Promise<{ version: string; active: boolean }> {
   assertValidModel(model);
   const t = parseTenant(tenant);
@@ -88,11 +92,18 @@ export async function saveModel(
   const session = driver.session();
   try {
     return await session.executeWrite(async (tx) => {
-      if (options.activate)
-        await tx.run(retireModelsCypher.cypher, { tenant: t, version: versioned.version, now: epochMs() });
+      if (options.activate) {
+        await tx.run(retireModelsCypher.cypher, {
+          tenant: t,
+          kind: options.kind,
+          version: versioned.version,
+          now: epochMs(),
+        });
+      }
       const row = (
         await tx.run(saveModelCypher.cypher, {
           tenant: t,
+          kind: options.kind,
           version: versioned.version,
           json: JSON.stringify(versioned),
           summary: JSON.stringify(options.summary ?? {}),
@@ -113,9 +124,9 @@ export async function activateModel(driver: Driver, tenant: string, version: str
   const session = driver.session();
   try {
     return await session.executeWrite(async (tx) => {
-      const found = (await tx.run(activateModelCypher.cypher, { tenant: t, version })).records.length > 0;
-      if (found) await tx.run(retireModelsCypher.cypher, { tenant: t, version, now: epochMs() });
-      return found;
+      const row = (await tx.run(activateModelCypher.cypher, { tenant: t, version })).records[0];
+      if (row) await tx.run(retireModelsCypher.cypher, { tenant: t, kind: row.get('kind'), version, now: epochMs() });
+      return !!row;
     });
   } finally {
     await session.close();
@@ -130,6 +141,7 @@ export async function listModels(driver: Driver, tenant: string): Promise<Stored
       .records;
     return rows.map((r) => ({
       version: String(r.get('version')),
+      kind: r.get('kind') as EntityKind,
       active: Boolean(r.get('active')),
       createdAt: toNumber(r.get('createdAt')),
       summary: String(r.get('summary')),

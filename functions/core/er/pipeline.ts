@@ -92,7 +92,7 @@ export function graphEffect(
     const settled = await apply({ envelope, remainingMs });
     if (settled.status === 'rejected') throw settled.reason;
     const { applied, outcome } = settled.value;
-    if (applied && outcome.touched.length > 0) await options.invalidate?.(envelope.tenant, outcome.touched);
+    if (outcome.touched.length > 0) await options.invalidate?.(envelope.tenant, outcome.touched);
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
     // it; if another receive holds a fresh claim, this one retries later instead of appending a twin entry.
     const redelivered = outcome.ledgerSeq == null && !applied;

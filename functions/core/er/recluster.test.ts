@@ -7,10 +7,42 @@ import { storedRecordOf } from './records.js';
 import type { TenantRecord, TenantSnapshot } from './tenant-records.js';
 import { personRecord } from './test-support/records.js';
 
-const rec = (id: string, name: string, birth: string, mergedInto: string | null = null): TenantRecord => {
-  const r = personRecord({ names: [name], dates: [{ type: 'birth', value: birth }] });
+const rec = (
+  id: string,
+  name: string,
+  birth: string | null,
+  mergedInto: string | null = null,
+  nid?: string,
+): TenantRecord => {
+  const r = personRecord({
+    names: [name],
+    dates: birth ? [{ type: 'birth', value: birth }] : [],
+    identifiers: nid ? [{ scheme: 'nid', value: nid }] : [],
+  });
   return { id, kind: 'PERSON', mergedInto, record: storedRecordOf(normaliseRecord(r), r.attributes), stored: true };
 };
+
+/** The snapshot after a plan is applied (what applyRecluster does to the graph, in memory). */
+function applied(snapshot: TenantSnapshot, plan: ReturnType<typeof planRecluster>): TenantSnapshot {
+  const split = new Set(plan.splits.map((s) => s.mergedId));
+  const into = new Map(plan.merges.map((m) => [m.mergedId, m.survivorId]));
+  return {
+    records: snapshot.records.map((r) => ({
+      ...r,
+      mergedInto: into.get(r.id) ?? (split.has(r.id) ? null : r.mergedInto),
+    })),
+    merges: [
+      ...plan.merges.map((m, i) => ({
+        mergeId: `m-new-${i}`,
+        survivorId: m.survivorId,
+        mergedId: m.mergedId,
+        actor: erActor,
+      })),
+      ...snapshot.merges.filter((m) => !split.has(m.mergedId)),
+    ],
+    reviews: snapshot.reviews.filter((r) => !plan.closes.some((c) => c.id === r.id)),
+  };
+}
 
 describe('re-cluster plan', () => {
   const snapshot: TenantSnapshot = {
@@ -61,8 +93,32 @@ describe('re-cluster plan', () => {
     expect([plan.splits, plan.merges, plan.reviews, plan.closes]).toEqual([[], [], [], []]);
   });
 
+  it('does not undo a merge it made between entities of several records (the pair that joined them is inside)', () => {
+    // A = {a0, a1}, B = {b0, b1, b2}; a1 and b1 are one person, a0 alone looks like nobody in B.
+    const nested: TenantSnapshot = {
+      records: [
+        rec('a0', 'G Hopper', null, null, '11112222'),
+        rec('a1', 'Grace Hopper', '1906-12-09', 'a0', '11112222'),
+        rec('b0', 'Rear Admiral Hopper', '1906-12-09'),
+        rec('b1', 'Grace Hopper', '1906-12-09', 'b0'),
+        rec('b2', 'Grace B Hopper', '1906-12-09', 'b0'),
+      ],
+      merges: [
+        { mergeId: 'm-a1', survivorId: 'a0', mergedId: 'a1', actor: erActor },
+        { mergeId: 'm-b1', survivorId: 'b0', mergedId: 'b1', actor: erActor },
+        { mergeId: 'm-b2', survivorId: 'b0', mergedId: 'b2', actor: erActor },
+      ],
+      reviews: [],
+    };
+    const plan = planRecluster(nested, defaultModel);
+    expect(plan.splits).toEqual([]);
+    expect(plan.merges).toEqual([expect.objectContaining({ survivorId: 'b0', mergedId: 'a0', pair: ['a1', 'b1'] })]);
+    const again = planRecluster(applied(nested, plan), defaultModel);
+    expect([again.splits, again.merges, again.reviews, again.closes]).toEqual([[], [], [], []]);
+  });
+
   it('keeps a pair a reviewer rejected apart: never merged, never proposed for review again', () => {
-    const mid = [rec('m1', 'Mary Smith', '1950-01-01'), rec('m2', 'Mary Smith', '')];
+    const mid = [rec('m1', 'Mary Smith', '1950-01-01'), rec('m2', 'Mary Smith', null)];
     const open: TenantSnapshot = { records: [...snapshot.records, ...mid], merges: snapshot.merges, reviews: [] };
     const before = planRecluster(open, defaultModel);
 

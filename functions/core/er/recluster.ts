@@ -98,17 +98,15 @@ export function planRecluster(
   for (const r of records) if (r.mergedInto && byId.has(r.mergedInto)) current.attach(r.id, r.mergedInto);
   const membersOf = (uf: UnionFind) => {
     const out = new Map<string, string[]>();
-    for (const r of records) {
-      const root = uf.find(r.id);
-      out.set(root, [...(out.get(root) ?? []), r.id]);
-    }
+    for (const r of records) push(out, uf.find(r.id), r.id);
     return out;
   };
   const before = membersOf(current);
 
-  // 1. Splits: automatic merges whose merged record reaches MID with no other record of its entity.
+  // 1. Splits: automatic merges none of whose merged records (the merged entity's own and those it had absorbed)
+  //    reaches MID with any other record of the entity.
   const children = new Map<string, string[]>();
-  for (const r of records) if (r.mergedInto) children.set(r.mergedInto, [...(children.get(r.mergedInto) ?? []), r.id]);
+  for (const r of records) if (r.mergedInto) push(children, r.mergedInto, r.id);
   const subtree = (id: string): Set<string> => {
     const out = new Set<string>([id]);
     for (const x of out) for (const c of children.get(x) ?? []) out.add(c);
@@ -119,7 +117,11 @@ export function planRecluster(
     if (m.actor !== erActor || !byId.has(m.mergedId)) continue;
     const own = subtree(m.mergedId);
     const others = (before.get(current.find(m.mergedId)) ?? []).filter((id) => !own.has(id));
-    const best = Math.max(0, ...others.map((o) => pairScore(m.mergedId, o).probability));
+    let best = 0;
+    for (const a of own) {
+      for (const o of others) best = Math.max(best, pairScore(a, o).probability);
+      if (best >= model.bands.mid) break;
+    }
     if (best < model.bands.mid) splits.push({ ...pick(m), probability: best });
   }
   const split = new Set(splits.map((s) => s.mergedId));
@@ -133,7 +135,7 @@ export function planRecluster(
   for (const r of records) {
     const q = blockingQuery(r.record, { postcode: r.record.addresses[0]?.postcode ?? undefined });
     const keys = [...q.tokens.map((t) => `t:${t}`), ...q.identifiers.map((i) => `i:${i}`), ...q.keys];
-    for (const k of new Set(keys)) blocks.set(`${r.kind}|${k}`, [...(blocks.get(`${r.kind}|${k}`) ?? []), r.id]);
+    for (const k of new Set(keys)) push(blocks, `${r.kind}|${k}`, r.id);
   }
   let skippedKeys = 0;
   const best = new Map<string, { a: string; b: string; s: FsScore }>();
@@ -227,6 +229,13 @@ export function planRecluster(
   };
 }
 
+/** Appends to the list under `key` in place (building lists by copying would be quadratic in a large block). */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 const pick = (m: { mergeId: string; survivorId: string; mergedId: string }) => ({
   mergeId: m.mergeId,
   survivorId: m.survivorId,
@@ -253,7 +262,12 @@ export async function applyRecluster(
   driver: Driver,
   tenant: string,
   plan: ReclusterPlan,
-  options: { ledger?: AuditLedger; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    ledger?: AuditLedger;
+    /** Evicts cached reads of the entities each merge and split changed (the response cache's entity invalidator). */
+    invalidate?: (tenant: string, entityIds: string[]) => Promise<void>;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<ReclusterResult> {
   const t = parseTenant(tenant);
   const total = plan.splits.length + plan.merges.length + plan.reviews.length + plan.closes.length;
@@ -280,18 +294,24 @@ export async function applyRecluster(
     });
   };
   for (const s of plan.splits) {
+    let undone: { touched: string[] };
     try {
-      await write((tx) => unmergeTx(tx, t, { mergeId: s.mergeId, actor: erActor }));
-      result.split.push(s.mergeId);
-      await audit('split', { ...s, probability: round(s.probability) });
+      undone = await write<{ touched: string[] }>((tx) => unmergeTx(tx, t, { mergeId: s.mergeId, actor: erActor }));
     } catch (err) {
       result.skipped.push({ action: 'split', id: s.mergeId, reason: (err as Error).message });
+      progress();
+      continue;
     }
+    result.split.push(s.mergeId);
+    await options.invalidate?.(t, undone.touched);
+    // Done in the graph: a failed audit append is an error of the run, not a skipped action.
+    await audit('split', { ...s, probability: round(s.probability) });
     progress();
   }
   for (const m of plan.merges) {
+    let merged: { mergeId: string; touched: string[] };
     try {
-      const merged = await write<{ mergeId: string }>((tx) =>
+      merged = await write<{ mergeId: string; touched: string[] }>((tx) =>
         mergeEntitiesTx(tx, t, {
           survivorId: m.survivorId,
           mergedId: m.mergedId,
@@ -299,11 +319,14 @@ export async function applyRecluster(
           actor: erActor,
         }),
       );
-      result.merged.push(merged.mergeId);
-      await audit('merge', { ...m, mergeId: merged.mergeId, probability: round(m.probability) });
     } catch (err) {
       result.skipped.push({ action: 'merge', id: `${m.survivorId}<-${m.mergedId}`, reason: (err as Error).message });
+      progress();
+      continue;
     }
+    result.merged.push(merged.mergeId);
+    await options.invalidate?.(t, merged.touched);
+    await audit('merge', { ...m, mergeId: merged.mergeId, probability: round(m.probability) });
     progress();
   }
   for (const c of plan.closes) {

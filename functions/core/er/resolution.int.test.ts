@@ -9,7 +9,9 @@ import { defaultErConfig } from './config.js';
 import { migrateEr } from './migrations.js';
 import { defaultModel } from './model/defaults.js';
 import { listModels, saveModel, storedModels } from './model-store.js';
+import { normaliseRecord } from './normalise.js';
 import { applyRecluster, planRecluster } from './recluster.js';
+import { comparableOfRecord, decide } from './score.js';
 import { readTenantSnapshot } from './tenant-records.js';
 import { envelopeFor, personRecord } from './test-support/records.js';
 import { trainTenant } from './train-tenant.js';
@@ -114,12 +116,65 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(await liveIds(tenant)).toHaveLength(1);
   });
 
+  it('resolves near-duplicates sent at once (a typo in the name, identifier and date) to one entity', async () => {
+    // Six people, each as two records that share no identifier, date or exact name, yet match at HIGH.
+    const tenant = testTenant('er-race-typo');
+    const people = ['Jon Smith', 'Ann Lee', 'Mark Stein', 'Kathryn Ray', 'Phillip Cole', 'Stefan Berg'];
+    const variant = ['John Smith', 'Anne Lee', 'Marc Stein', 'Katherine Ray', 'Philip Cole', 'Stephan Berg'];
+    const pairs = people.map((name, i) => [
+      envelopeFor(
+        tenant,
+        `a${i}`,
+        personRecord({
+          names: [name],
+          identifiers: [{ scheme: 'nid', value: `1234${i}` }],
+          dates: [{ type: 'birth', value: `198${i}-02-03` }],
+        }),
+      ),
+      envelopeFor(
+        tenant,
+        `b${i}`,
+        personRecord({
+          names: [variant[i]!],
+          identifiers: [{ scheme: 'nid', value: `1234${i + 1}` }],
+          dates: [{ type: 'birth', value: `198${i}-02-08` }],
+        }),
+      ),
+    ]);
+    const expected = decide(
+      comparableOfRecord(normaliseRecord(pairs[0]![0]!.record), {}),
+      'PERSON',
+      [
+        {
+          id: 'x',
+          kind: 'PERSON',
+          names: ['John Smith'],
+          identifiers: ['nid:12341'],
+          attributes: { dates: { birth: '1980-02-08' } },
+          sources: [],
+        },
+      ],
+      defaultModel,
+    );
+    expect(expected.band).toBe('HIGH');
+
+    // Act: both records of every person at once, each in its own transaction.
+    await Promise.all(pairs.flat().map((e) => applyEvent(driver, e, defaultErConfig, defaultModel)));
+
+    // Assess
+    expect(await liveIds(tenant)).toHaveLength(people.length);
+  });
+
   it('scores a tenant with its stored, active model (its bands, its version) and leaves other tenants on the default', async () => {
     const tenant = testTenant('er-model');
     const other = testTenant('er-model');
     // A tenant whose trained model trusts names more: the same name alone is enough to merge.
     const trusting = { ...defaultModel, bands: { high: 0.8, mid: 0.5 } };
-    const saved = await saveModel(driver, tenant, trusting, { activate: true, summary: { records: 2 } });
+    const saved = await saveModel(driver, tenant, trusting, {
+      kind: 'PERSON',
+      activate: true,
+      summary: { records: 2 },
+    });
     expect(saved.active).toBe(true);
     expect(saved.version).not.toBe(defaultModel.version);
     const models = storedModels(driver);
@@ -145,7 +200,11 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       status: 'fulfilled',
       value: { outcome: { band: 'MID', modelVersion: defaultModel.version } },
     });
-    expect((await listModels(driver, tenant)).map((m) => [m.version, m.active])).toEqual([[saved.version, true]]);
+    expect((await listModels(driver, tenant)).map((m) => [m.version, m.kind, m.active])).toEqual([
+      [saved.version, 'PERSON', true],
+    ]);
+    // A model is trained on one kind: the tenant's organisations are still scored with the default.
+    expect((await models.modelFor(tenant, 'ORGANISATION')).version).toBe(defaultModel.version);
   });
 
   it('re-clusters a tenant after a model change: a dry run changes nothing, the run merges and splits, a rerun finds nothing', async () => {
@@ -169,8 +228,8 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       identifier: { ...defaultModel.comparisons.identifier!, exact: { m: 0.001, u: 0.5 } },
       name: { ...defaultModel.comparisons.name!, exact: { m: 0.6, u: 0.0000000001 } },
     };
-    await saveModel(driver, tenant, changed, { activate: true });
-    const model = await models.modelFor(tenant);
+    await saveModel(driver, tenant, changed, { kind: 'PERSON', activate: true });
+    const model = await models.modelFor(tenant, 'PERSON');
 
     // Act: a dry run is a plan.
     const plan = planRecluster(await readTenantSnapshot(driver, tenant), model);
@@ -228,6 +287,6 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(trained.stats.sessions.map((x) => x.rule)).toEqual(['name', 'identifier', 'date']);
     expect(trained.saved).toEqual({ version: trained.model.version, active: true });
     expect(trained.model.version).not.toBe(defaultModel.version);
-    expect((await models.modelFor(tenant)).version).toBe(trained.model.version);
+    expect((await models.modelFor(tenant, 'PERSON')).version).toBe(trained.model.version);
   });
 });

@@ -116,3 +116,13 @@ export async function readTenantSnapshot(driver: Driver, tenant: string): Promis
     await session.close();
   }
 }
+
+/** The part of a snapshot about one kind of record (a model is trained on, and re-clusters, one kind). */
+export function snapshotOfKind(snapshot: TenantSnapshot, kind: EntityKind): TenantSnapshot {
+  const ids = new Set(snapshot.records.filter((r) => r.kind === kind).map((r) => r.id));
+  return {
+    records: snapshot.records.filter((r) => ids.has(r.id)),
+    merges: snapshot.merges.filter((m) => ids.has(m.mergedId) && ids.has(m.survivorId)),
+    reviews: snapshot.reviews.filter((r) => ids.has(r.entityId) && ids.has(r.candidateId)),
+  };
+}

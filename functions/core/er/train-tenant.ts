@@ -4,9 +4,10 @@
  */
 import type { Driver } from 'neo4j-driver';
 import type { EntityKind } from '../graph/types.js';
+import { defaultModel } from './model/defaults.js';
 import type { MatchModel } from './model/model.js';
 import { type RecipeOptions, type RecipeStats, trainModel } from './model/recipe.js';
-import { saveModel } from './model-store.js';
+import { saveModel, storedModels } from './model-store.js';
 import { comparableOfStored } from './records.js';
 import { readTenantSnapshot } from './tenant-records.js';
 
@@ -34,11 +35,17 @@ export async function trainTenant(
   const records = snapshot.records
     .filter((r) => r.kind === kind)
     .map((r) => ({ ...comparableOfStored(r.record), tokens: r.record.tokens }));
-  const { model, stats } = trainModel(records, options);
+  // A retrain keeps the bands the tenant has (its active model's) unless the caller sets others.
+  const start = options.start ?? {
+    ...defaultModel,
+    bands: (await storedModels(driver, { ttlMs: 0 }).modelFor(tenant, kind)).bands,
+  };
+  const { model, stats } = trainModel(records, { ...options, start });
   const saved =
     options.save === false
       ? null
       : await saveModel(driver, tenant, model, {
+          kind,
           activate: options.activate !== false,
           summary: { kind, records: stats.records, candidatePairs: stats.candidatePairs, prior: stats.prior },
         });

@@ -103,6 +103,21 @@ export function nlqDashboard(scope: Construct, name: string, stage: string, m: S
       right: [custom(originMetrics.nlqErrors, Stats.SUM)],
     }),
     new GraphWidget({
+      title: 'NLQ plan cache hit ratio',
+      width: 12,
+      left: [
+        new MathExpression({
+          expression: 'hits / (hits + misses)',
+          usingMetrics: {
+            hits: custom(originMetrics.nlqPlanCacheHits, Stats.SUM),
+            misses: custom(originMetrics.nlqPlanCacheMisses, Stats.SUM),
+          },
+          label: 'hit ratio',
+          period: FIVE,
+        }),
+      ],
+    }),
+    new GraphWidget({
       title: 'Origin Lambda duration (ms) and concurrency',
       width: 12,
       left: [m.origin('Duration', Stats.p(95), FIVE), m.origin('Duration', Stats.p(99), FIVE)],

@@ -178,7 +178,33 @@ function seedEdge(seed: number, tenant: string, k: number, byKind: Map<EntityKin
   };
 }
 
-const share = (total: number, parts: number, i: number) => Math.floor(total / parts) + (i < total % parts ? 1 : 0);
+/** Kinds of a tenant's entities and their indexes by kind: what edges are drawn from. */
+function tenantKinds(seed: number, tenant: string, n: number) {
+  const kinds = Array.from({ length: n }, (_, i) => kindOf(seed, tenant, i));
+  const byKind = new Map<EntityKind, number[]>();
+  kinds.forEach((k, i) => {
+    const list = byKind.get(k) ?? [];
+    list.push(i);
+    byKind.set(k, list);
+  });
+  return { kinds, byKind };
+}
+
+/**
+ * One tenant's seeded graph in memory, exactly as {@link seedGraph} writes it (same pure functions): what the NLQ
+ * evaluation computes expected answers from, independently of any Cypher.
+ */
+export function tenantGraph(seed: number, tenant: string, entities: number, edges: number) {
+  const { kinds, byKind } = tenantKinds(seed, tenant, entities);
+  return {
+    entities: kinds.map((_, i) => seedEntity(seed, tenant, i, kinds)),
+    edges: entities > 1 ? Array.from({ length: edges }, (_, k) => seedEdge(seed, tenant, k, byKind)) : [],
+  };
+}
+
+/** How `seedGraph` splits entities and edges over tenants (tenant `i` of `parts`). */
+export const share = (total: number, parts: number, i: number) =>
+  Math.floor(total / parts) + (i < total % parts ? 1 : 0);
 
 /**
  * Seeds `options.tenants` tenants (runs `migrate` first). Idempotent and resumable: batches already written are skipped.
@@ -211,13 +237,7 @@ export async function seedGraph(
       summary.tenants.push(tenant);
       summary.entitiesPerTenant.push(n);
       summary.edgesPerTenant.push(m);
-      const kinds = Array.from({ length: n }, (_, i) => kindOf(options.seed, tenant, i));
-      const byKind = new Map<EntityKind, number[]>();
-      kinds.forEach((k, i) => {
-        const list = byKind.get(k) ?? [];
-        list.push(i);
-        byKind.set(k, list);
-      });
+      const { kinds, byKind } = tenantKinds(options.seed, tenant, n);
       for (const [phase, total] of [
         ['entities', n],
         ['edges', m],

@@ -3,6 +3,7 @@
  * type; the address). Absent fields give the `missing` level, which the model scores as Bayes factor 1, so a sparse
  * record is judged on what it has rather than punished for what it lacks.
  */
+import { createHash } from 'node:crypto';
 import { nameTokens } from '../../graph/name-tokens.js';
 import type { NormalisedRecord } from '../normalise.js';
 import { jaroWinkler, osaDistance } from '../similarity.js';
@@ -27,7 +28,15 @@ export interface ComparisonResult {
   level: string;
   /** Name tokens that agreed exactly (for the term-frequency adjustment of the name comparison). */
   agreedTokens?: string[];
+  /** The address both share exactly (its {@link addressDigest}), for the term-frequency adjustment of the address. */
+  agreedAddress?: string;
 }
+
+/** The key an exact address agreement is priced by: postcode and street line. */
+export const addressKey = (a: AddressParts) => `${a.postcode ?? ''}|${a.street ?? ''}`;
+
+/** How a model's term-frequency table names an address: a digest of its key, so the model holds no street line. */
+export const addressDigest = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 20);
 
 /** Address parts in comparable form; null where the record does not say. */
 export interface AddressParts {
@@ -175,7 +184,16 @@ export function compareRecords(a: ComparableRecord, b: ComparableRecord): Compar
     const levels = da && db ? da.flatMap((x) => db.map((y) => compareDates(x, y))) : [];
     out.push({ comparison: `date:${type}`, level: levels.length ? bestOf(dateOrder, levels) : missing });
   }
-  const addressLevels = pa.addresses.flatMap((x) => pb.addresses.map((y) => compareAddresses(x, y)));
-  out.push({ comparison: 'address', level: bestOf(addressOrder, addressLevels) });
+  const addressLevels = pa.addresses.flatMap((x) => pb.addresses.map((y) => [compareAddresses(x, y), x] as const));
+  const address = bestOf(
+    addressOrder,
+    addressLevels.map(([l]) => l),
+  );
+  const shared = address === 'exact' ? addressLevels.find(([l]) => l === 'exact')?.[1] : undefined;
+  out.push({
+    comparison: 'address',
+    level: address,
+    ...(shared ? { agreedAddress: addressDigest(addressKey(shared)) } : {}),
+  });
   return out;
 }

@@ -24,10 +24,13 @@ export const defaultModel: MatchModel = withVersion({
       jw80: { m: 0.05, u: 0.001 },
       // Nicknames and initials: a few records in a hundred; shared initials among others are common enough to discount.
       alias: { m: 0.05, u: 0.001 },
+      // A record giving one word of the name (mostly the surname): a few matches in a hundred; a shared surname among
+      // others, rare over a tenant but common within a household, so it is evidence only next to something else.
+      single: { m: 0.03, u: 0.003 },
       // One part agrees and another clearly differs: heavy corruption for a match; a shared common name for 1 in 20.
       partial: { m: 0.07, u: 0.05 },
       // Nothing pairs: a data error or another legal name for a match; nearly every random pair.
-      different: { m: 0.05, u: 0.9472 },
+      different: { m: 0.02, u: 0.9442 },
     },
     identifier: {
       // Identifiers are issued to be unique; 1 in 10,000 allows for reuse and placeholder values.
@@ -52,14 +55,15 @@ export const defaultModel: MatchModel = withVersion({
       different: { m: 0.03, u: 0.9753 },
     },
     address: {
-      // People move: about 6 in 10 of one entity's records share an address; 1 in 10,000 random pairs do (households).
-      exact: { m: 0.6, u: 0.0001 },
+      // People move: about 6 in 10 of one entity's records share an address; households and shared buildings make it
+      // about 1 in 2,000 random pairs of a tenant, so an address alone never outweighs a differing identifier or date.
+      exact: { m: 0.6, u: 0.0005 },
       // Same postcode, street written differently or with a flat number: some matches; a postcode holds many others.
       postcode: { m: 0.1, u: 0.001 },
       // Same town and a near street: a typo in the postcode or street for matches, neighbours for others.
       near: { m: 0.05, u: 0.001 },
       // A move for a quarter of matches; nearly every random pair.
-      different: { m: 0.25, u: 0.9979 },
+      different: { m: 0.25, u: 0.9975 },
     },
   },
 });

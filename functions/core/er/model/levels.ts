@@ -29,6 +29,10 @@ export const levelSets = {
     { id: 'jw92', description: 'every part pairs with one at Jaro–Winkler ≥ 0.92' },
     { id: 'jw80', description: 'every part pairs with one at Jaro–Winkler ≥ 0.80' },
     { id: 'alias', description: 'parts pair as nickname or initial (the rest at Jaro–Winkler ≥ 0.80)' },
+    {
+      id: 'single',
+      description: 'a one-word name pairs with a part of a longer one (a shared surname, or all it gives)',
+    },
     { id: 'partial', description: 'some parts pair, at least one clearly differs' },
     { id: 'different', description: 'no part pairs with any other' },
   ],

@@ -21,6 +21,13 @@ export interface TermFrequencies {
   unseen: number;
   /** A frequency-adjusted u never goes below this: one rare name is strong evidence, not proof. */
   minU: number;
+  /**
+   * The share of records at each address (`postcode|street`) held by more than one record: an address a household
+   * or a building shares is weaker evidence than one only this person's records give. Absent in older models.
+   */
+  addresses?: Readonly<Record<string, number>>;
+  /** The share assumed for an address the table does not hold. */
+  addressUnseen?: number;
 }
 
 /** Probability thresholds of the bands: ≥ high → HIGH (merge), ≥ mid → MID (review), else LOW (new entity). */
@@ -113,6 +120,12 @@ export function stepOf(model: MatchModel, result: ComparisonResult): WaterfallSt
   if (level === missingLevel.id) return { comparison, level, m: null, u: null, bayesFactor: 1, log2bf: 0 };
   const p = paramsFor(model, comparison)[level];
   if (!p) throw new InvalidModelError(`model ${model.version} has no level ${level} of ${comparison}`, { comparison });
+  const tf = model.termFrequencies;
+  if (comparison === 'address' && level === 'exact' && tf?.addresses && result.agreedAddress) {
+    const share = tf.addresses[result.agreedAddress] ?? tf.addressUnseen ?? p.u;
+    const u = Math.min(1 - 1e-9, Math.max(tf.minU, share));
+    return { comparison, level, m: p.m, u: p.u, bayesFactor: p.m / u, log2bf: Math.log2(p.m / u), termFrequencyU: u };
+  }
   const exactName = comparison === 'name' && (level === 'exact' || level === 'subset');
   if (exactName && model.termFrequencies && result.agreedTokens) {
     const u = termFrequencyU(model.termFrequencies, result.agreedTokens, p.u);

@@ -62,6 +62,11 @@ export function compareNameParts(a: readonly string[], b: readonly string[]): Na
     if (c.cls === 0) agreed.push(a[c.i]!);
   }
   const worst = Math.max(...classes);
+  // A one-word name inside a longer one ("Wright" in "Nicholas James Wright") is a shared surname, which every member
+  // of a household has: it pairs, but says little more than that.
+  if (Math.min(a.length, b.length) === 1 && a.length !== b.length) {
+    return { level: worst < 4 ? 'single' : 'different', agreed };
+  }
   if (worst === 0) return { level: a.length === b.length ? 'exact' : 'subset', agreed };
   if (worst === 1) return { level: 'jw92', agreed };
   if (worst === 2) return { level: 'jw80', agreed };
@@ -69,7 +74,16 @@ export function compareNameParts(a: readonly string[], b: readonly string[]): Na
   return { level: classes.some((c) => c < 4) ? 'partial' : 'different', agreed };
 }
 
-const order: readonly LevelId<'name'>[] = ['exact', 'subset', 'jw92', 'jw80', 'alias', 'partial', 'different'];
+const order: readonly LevelId<'name'>[] = [
+  'exact',
+  'subset',
+  'jw92',
+  'jw80',
+  'alias',
+  'single',
+  'partial',
+  'different',
+];
 
 /**
  * The best pairing between any name of one record and any of the other (aliases count as the entity's names), or

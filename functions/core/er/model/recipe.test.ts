@@ -49,7 +49,7 @@ describe('training recipe', () => {
     expect(a.stats.records).toBe(280);
     expect(a.stats.prior).toBeGreaterThan(0.3 * (70 / 39_060));
     expect(a.stats.prior).toBeLessThan(3 * (70 / 39_060));
-  });
+  }, 30_000);
 
   it('finds pairs per blocking rule and leaves out blocks over the bound', () => {
     const data = records();

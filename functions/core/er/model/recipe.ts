@@ -71,7 +71,11 @@ export function blockedPairs(
   for (const [rule, { keys }] of Object.entries(rules)) {
     const blocks = new Map<string, number[]>();
     records.forEach((r, i) => {
-      for (const k of new Set(keys(r))) blocks.set(k, [...(blocks.get(k) ?? []), i]);
+      for (const k of new Set(keys(r))) {
+        const block = blocks.get(k);
+        if (block) block.push(i);
+        else blocks.set(k, [i]);
+      }
     });
     const pairs = new Set<number>();
     skippedBlocks[rule] = 0;

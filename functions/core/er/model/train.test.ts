@@ -10,12 +10,30 @@ import { withVersion } from './version.js';
 const truth = {
   prior: 0.15,
   comparisons: {
-    name: { exact: 0.7, subset: 0.05, jw92: 0.1, jw80: 0.05, alias: 0.04, partial: 0.04, different: 0.02 },
+    name: {
+      exact: 0.7,
+      subset: 0.05,
+      jw92: 0.1,
+      jw80: 0.05,
+      alias: 0.03,
+      single: 0.01,
+      partial: 0.04,
+      different: 0.02,
+    },
     'identifier:nid': { exact: 0.8, edit1: 0.1, edit2: 0.04, different: 0.06 },
     'date:birth': { exact: 0.85, swap: 0.03, digit: 0.06, year: 0.03, different: 0.03 },
   } as Record<string, Record<string, number>>,
   u: {
-    name: { exact: 0.01, subset: 0.01, jw92: 0.02, jw80: 0.05, alias: 0.03, partial: 0.28, different: 0.6 },
+    name: {
+      exact: 0.01,
+      subset: 0.01,
+      jw92: 0.02,
+      jw80: 0.05,
+      alias: 0.02,
+      single: 0.01,
+      partial: 0.28,
+      different: 0.6,
+    },
     'identifier:nid': { exact: 0.002, edit1: 0.01, edit2: 0.03, different: 0.958 },
     'date:birth': { exact: 0.01, swap: 0.005, digit: 0.03, year: 0.1, different: 0.855 },
   } as Record<string, Record<string, number>>,

@@ -5,7 +5,14 @@
  * is ever 0 or 1 and a comparison seen in few pairs stays near its default instead of jumping to an extreme.
  * Pass records of one kind: a person is never compared with an organisation.
  */
-import { type ComparableRecord, type ComparisonResult, compareRecords } from './comparisons.js';
+import {
+  addressDigest,
+  addressKey,
+  addressOf,
+  type ComparableRecord,
+  type ComparisonResult,
+  compareRecords,
+} from './comparisons.js';
 import { kindOf, levelSets, missingLevel } from './levels.js';
 import { type LevelParams, type MatchModel, paramsFor, type TermFrequencies } from './model.js';
 import { nameParts } from './names.js';
@@ -175,7 +182,23 @@ export function termFrequencies(
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const kept = sorted.filter(([, c]) => c >= 2).slice(0, maxTokens);
   const firstLeftOut = sorted[kept.length]?.[1] ?? 1;
-  return { tokens: Object.fromEntries(kept.map(([t, c]) => [t, c / n])), unseen: firstLeftOut / n, minU };
+  // Addresses held by two or more records, by a digest of the key (the model stores no street lines).
+  const places = new Map<string, number>();
+  for (const r of records) {
+    const own = r.addresses?.length ? r.addresses : [addressOf(r.attributes)];
+    for (const key of new Set(own.filter((a) => a.postcode || a.street).map(addressKey))) {
+      const digest = addressDigest(key);
+      places.set(digest, (places.get(digest) ?? 0) + 1);
+    }
+  }
+  const shared = [...places].filter(([, c]) => c >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return {
+    tokens: Object.fromEntries(kept.map(([t, c]) => [t, c / n])),
+    unseen: firstLeftOut / n,
+    minU,
+    addresses: Object.fromEntries(shared.slice(0, maxTokens).map(([k, c]) => [k, c / n])),
+    addressUnseen: 1 / n,
+  };
 }
 
 /** One EM session: candidate pairs found by one blocking rule, and the comparisons that rule forced to agree. */

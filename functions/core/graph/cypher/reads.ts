@@ -23,7 +23,7 @@ export const namesIndex = 'entity_names';
 export const blockingIndex = 'entity_blocking_v2';
 
 /** The live-and-unexpired predicate on one entity variable (a constant built from our own variable names). */
-const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;
+export const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;
 
 /**
  * One static template per hop count (the hop bound must be a literal in Cypher), each costed at its own bound.
