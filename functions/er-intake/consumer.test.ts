@@ -114,4 +114,24 @@ describe('ER consumer batch', () => {
     );
     expect(results[0]).toMatchObject({ ok: false, code: 'KIND_NOT_ENABLED' });
   });
+
+  it('reports the review backlog of each tenant a batch opened reviews for, once per tenant', async () => {
+    const asked: string[] = [];
+    const created = new Date(Date.now() - 90_000).toISOString();
+    const { deps } = depsWith({
+      effect: async (e) => ({ ...outcome(e.eventId), band: 'MID', reviewId: `rv-${e.eventId}` }),
+      reviewBacklog: async (tenant) => {
+        asked.push(tenant);
+        return { open: 7, oldestCreatedAt: created };
+      },
+    });
+    const batch = ['a', 'b'].map((k) => msg(k, JSON.stringify(envelopeFor('acme', k, personRecord()))));
+
+    await processBatch(deps, batch, () => 5000);
+
+    expect(asked).toEqual(['acme']);
+    const text = await (deps.metrics as PromIntakeMetrics).registry.metrics();
+    expect(text).toMatch(/er_review_backlog_open\{tenant="acme"\} 7/);
+    expect(text).toMatch(/er_review_backlog_oldest_age_seconds\{tenant="acme"\} (89|9\d)\.?\d*/);
+  });
 });

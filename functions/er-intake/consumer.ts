@@ -21,6 +21,8 @@ export interface ConsumerDeps extends PipelineDeps {
   concurrency: number;
   maxReceiveCount: number;
   log: (entry: Record<string, unknown>) => void;
+  /** A tenant's review backlog (the review store's); absent: no backlog metrics. */
+  reviewBacklog?: (tenant: string) => Promise<{ open: number; oldestCreatedAt: string | null }>;
 }
 
 /** Per-message result, for the worker's logs and the benchmark. */
@@ -33,6 +35,8 @@ export interface MessageResult {
   /** ms from acceptance by the API to the end of processing (successes only). */
   lagMs?: number;
   durationMs: number;
+  /** The tenant of an event that opened a review candidate (its backlog is reported after the batch). */
+  reviewTenant?: string;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -75,6 +79,7 @@ async function processRecord(
       duplicate: result.duplicate,
       beforeGraphMs: result.beforeGraphMs,
       durationMs,
+      ...(result.outcome.reviewId && !result.duplicate ? { reviewTenant: envelope.tenant } : {}),
     };
   } catch (err) {
     const code = errorCode(err);
@@ -106,6 +111,20 @@ async function processRecord(
   }
 }
 
+/** Backlog of each tenant the batch opened reviews for; a failed read is logged, never fails the batch. */
+async function reportReviewBacklogs(deps: ConsumerDeps, results: readonly MessageResult[]): Promise<void> {
+  if (!deps.reviewBacklog) return;
+  for (const tenant of new Set(results.flatMap((r) => (r.reviewTenant ? [r.reviewTenant] : [])))) {
+    try {
+      const { open, oldestCreatedAt } = await deps.reviewBacklog(tenant);
+      const ageMs = oldestCreatedAt ? Math.max(0, Date.now() - Date.parse(oldestCreatedAt)) : 0;
+      deps.metrics.reviewBacklog(tenant, open, ageMs);
+    } catch (err) {
+      deps.log({ level: 'warn', msg: 'could not read the review backlog', tenant, error: String(err) });
+    }
+  }
+}
+
 /**
  * Processes a batch; returns the SQS partial-failure answer plus per-message results.
  *
@@ -120,6 +139,7 @@ export async function processBatch(
   const oldest = Math.min(...records.map((r) => Number(r.attributes.SentTimestamp ?? Date.now())));
   if (records.length) deps.metrics.oldestAge(Math.max(0, Date.now() - oldest));
   const results = await mapBounded(records, deps.concurrency, (r) => processRecord(deps, r, remainingMs));
+  await reportReviewBacklogs(deps, results);
   deps.metrics.flush();
   return {
     batchItemFailures: results.filter((r) => !r.ok).map((r) => ({ itemIdentifier: r.messageId })),

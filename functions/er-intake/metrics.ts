@@ -5,6 +5,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { reviewMetrics } from '../core/cost/metrics.js';
 import type { Band } from '../core/er/config.js';
 
 export interface IntakeMetrics {
@@ -14,6 +15,8 @@ export interface IntakeMetrics {
   failed(code: string, lastReceive: boolean): void;
   /** Age of the oldest message of a batch (now − SentTimestamp): the consumer's view of queue lag. */
   oldestAge(ms: number): void;
+  /** A tenant's review backlog (open and deferred candidates, age of the oldest), after a batch opened reviews. */
+  reviewBacklog(tenant: string, open: number, oldestAgeMs: number): void;
   /** Depth of the queues (local worker only; SQS publishes these itself in AWS). */
   queueDepth?(queue: 'intake' | 'dlq', visible: number, inFlight: number): void;
   /** Flushes buffered metrics (EMF); a no-op for Prometheus. */
@@ -77,6 +80,23 @@ export class PromIntakeMetrics implements IntakeMetrics {
   oldestAge(ms: number): void {
     this.#oldest.set(ms / 1000);
   }
+  readonly #backlog = new Gauge({
+    name: reviewMetrics.prometheus.backlogOpen,
+    help: 'Open and deferred review candidates per tenant',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+  readonly #backlogAge = new Gauge({
+    name: reviewMetrics.prometheus.backlogOldestAge,
+    help: 'Age of the oldest open or deferred review candidate per tenant',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+
+  reviewBacklog(tenant: string, open: number, oldestAgeMs: number): void {
+    this.#backlog.set({ tenant }, open);
+    this.#backlogAge.set({ tenant }, oldestAgeMs / 1000);
+  }
   queueDepth(queue: 'intake' | 'dlq', visible: number, inFlight: number): void {
     this.#depth.set({ queue, state: 'visible' }, visible);
     this.#depth.set({ queue, state: 'in_flight' }, inFlight);
@@ -87,6 +107,8 @@ export class PromIntakeMetrics implements IntakeMetrics {
 /** EMF adapter: metrics land in CloudWatch from the log stream, no API calls in the hot path. */
 export class EmfIntakeMetrics implements IntakeMetrics {
   readonly #metrics = new Metrics({ namespace: 'graphgate', serviceName: 'er-intake' });
+  // Its own namespace (one EMF document per namespace), named once in core/cost/metrics.ts for the alarm to read.
+  readonly #review = new Metrics({ namespace: reviewMetrics.namespace, serviceName: reviewMetrics.service });
 
   processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void {
     this.#metrics.addMetric(duplicate ? 'EventsDuplicate' : `Events${band}`, MetricUnit.Count, 1);
@@ -101,6 +123,12 @@ export class EmfIntakeMetrics implements IntakeMetrics {
   }
   oldestAge(ms: number): void {
     this.#metrics.addMetric('OldestMessageAge', MetricUnit.Milliseconds, ms);
+  }
+  reviewBacklog(_tenant: string, open: number, oldestAgeMs: number): void {
+    // No tenant dimension: one metric per tenant would cost per tenant; the alarm reads the Maximum over tenants.
+    this.#review.addMetric(reviewMetrics.backlogOpen, MetricUnit.Count, open);
+    this.#review.addMetric(reviewMetrics.backlogOldestAge, MetricUnit.Seconds, oldestAgeMs / 1000);
+    this.#review.publishStoredMetrics();
   }
   flush(): void {
     this.#metrics.publishStoredMetrics();

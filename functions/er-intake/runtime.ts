@@ -9,6 +9,7 @@ import { createUpstashCache, entityInvalidator } from '../core/cache/index.js';
 import { createErIdempotency } from '../core/er/idempotency.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { type Effect, graphEffect } from '../core/er/pipeline.js';
+import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
@@ -49,6 +50,7 @@ export async function createConsumerRuntime(
   }
   const client = dynamoClient({ region: config.region, endpoint: config.dynamoEndpoint });
   const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
+  const reviews = new Neo4jReviewStore(driver);
   const deps: ConsumerDeps = {
     once: createErIdempotency({ client, tableName: config.idempotencyTable }),
     effect:
@@ -64,6 +66,7 @@ export async function createConsumerRuntime(
     concurrency: config.concurrency,
     maxReceiveCount: config.maxReceiveCount,
     log: options.log ?? jsonLog,
+    reviewBacklog: (tenant) => reviews.backlog(tenant),
   };
   return {
     deps,

@@ -1,6 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
+import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
 import { errorResponse, HttpError } from '../core/http/index.js';
 import type { WriteJournal } from '../core/journal/index.js';
@@ -31,6 +32,8 @@ export type Invalidate = (tenant: string, entityIds: string[]) => Promise<void>;
 
 export interface OriginDeps {
   repo: GraphRepository;
+  /** The review queue's store; without it the review operations are refused (REVIEWS_UNAVAILABLE). */
+  reviews?: ReviewStore;
   policy: PolicyEngine;
   /** Verify the edge's signature; the first also seals the bookmarks returned to clients. */
   signingKeys: SigningKey[];
@@ -168,6 +171,7 @@ export function createOrigin(deps: OriginDeps) {
         scope,
         operation,
         repo,
+        reviews: deps.reviews,
         policy: deps.policy,
         ledger: deps.ledger,
         nlq: deps.nlq,

@@ -1,5 +1,6 @@
 import type { AuditLedger } from '../core/audit/types.js';
 import type { CacheContext } from '../core/cache/index.js';
+import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
 import type { WriteJournal } from '../core/journal/index.js';
 import type { ManifestEntry } from '../core/manifest/types.js';
@@ -23,6 +24,10 @@ export interface OriginContext {
   /** The persisted operation being run (undefined only for arbitrary documents in the local stage). */
   operation: ManifestEntry | undefined;
   repo: GraphRepository;
+  /** The review queue (adjudication); absent: its operations answer REVIEWS_UNAVAILABLE. */
+  reviews: ReviewStore | undefined;
+  /** The step-up challenge whose grant allowed this `@sensitive` call (set by the step-up guard; null when exempted). */
+  stepUpChallengeId?: string | null;
   /** The policy engine (exports decide per record, mutations per touched entity). */
   policy: PolicyEngine;
   /** Where exports and write denies log their decisions and reclassifications are audited; absent: both refused. */

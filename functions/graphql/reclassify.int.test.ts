@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apqBody } from '../../edge/test-support/fixtures.js';
 import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
 import { testTenant } from '../../infra/local/test-support/twin.js';
 import { entityInput } from '../core/graph/test-support/fixtures.js';
-import { SoftAuthenticator } from '../core/stepup/test-support/soft-authenticator.js';
+import { edgePerson } from './test-support/edge-person.js';
 
 const pageOrigin = 'http://localhost:4300';
 let stack: Awaited<ReturnType<typeof stepUpStack>>;
@@ -24,45 +23,12 @@ async function tenantWithPii(label: string) {
   return tenant;
 }
 
-/** A person of `tenant` with a session, calling through the edge; `stepUp()` registers a passkey and returns a grant. */
+/** A person of `tenant` with a session, calling through the edge; `stepUp()` returns a reclassify grant. */
 async function person(tenant: string, subject: string, claims: Record<string, unknown>) {
-  const sid = `sess-${subject}`;
-  const token = await stack.issuer.sign({ tenant, sid, ...claims }, { sub: subject });
-  const authenticator = new SoftAuthenticator({ origin: pageOrigin });
-  const post = async (path: string, body: unknown) =>
-    (
-      await stack.stepUp.request(path, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    ).json();
-  const stepUp = async (): Promise<string> => {
-    const reg = await post('/stepup/register/options', {});
-    await post('/stepup/register/verify', {
-      challengeId: reg.challengeId,
-      response: await authenticator.register(reg.options),
-    });
-    const auth = await post('/stepup/authenticate/options', { scopes: ['mutate:reclassify'] });
-    const response = await authenticator.authenticate(auth.options);
-    return (await post('/stepup/authenticate/verify', { challengeId: auth.challengeId, response })).grant;
-  };
-  const call = async (operation: string, variables: Record<string, unknown>, grant?: string) => {
-    const res = await stack.edge.request('/graphql', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        ...(grant ? { 'x-gg-step-up-grant': grant } : {}),
-      },
-      body: apqBody(operation, variables),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: each test asserts the fields it reads.
-    return { status: res.status, json: (await res.json()) as { data?: any; errors?: any[] } };
-  };
+  const p = await edgePerson(stack, pageOrigin, tenant, subject, claims);
   const reclassify = (grant?: string) =>
-    call('ReclassifyEntity', { id: 'p', dataClass: 'ENTITY', reason: 'published in the annual report' }, grant);
-  return { stepUp, call, reclassify };
+    p.call('ReclassifyEntity', { id: 'p', dataClass: 'ENTITY', reason: 'published in the annual report' }, grant);
+  return { call: p.call, stepUp: () => p.stepUp(['mutate:reclassify']), reclassify };
 }
 
 describe('reclassifyEntity: the one way to lower a class (edge, step-up on dynalite, OPA wasm, Neo4j, ledger)', () => {

@@ -3,6 +3,7 @@ import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
 import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
+import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
@@ -74,6 +75,7 @@ export const resolvers = {
       return p?.entities.every((e) => visible(ctx, e)) ? p : null;
     },
     exportEntities,
+    ...reviewResolvers.Query,
     nlq,
   },
   Mutation: {
@@ -104,5 +106,7 @@ export const resolvers = {
       return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };
     },
     reclassifyEntity,
+    ...reviewResolvers.Mutation,
   },
+  ReviewCandidate: reviewResolvers.ReviewCandidate,
 };

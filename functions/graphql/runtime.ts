@@ -1,6 +1,8 @@
 import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../core/audit/index.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
+import { migrateEr } from '../core/er/migrations.js';
+import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { DynamoDbWriteJournal } from '../core/journal/index.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
@@ -20,7 +22,11 @@ import { stepUpGuardFromConfig } from './step-up/runtime.js';
  */
 export async function createOriginRuntime(config: OriginConfig, options: { migrate?: boolean } = {}) {
   const driver = createDriver(config.neo4j.uri, config.neo4j);
-  if (options.migrate) await migrate(driver);
+  if (options.migrate) {
+    await migrate(driver);
+    // The review queue's constraints (decisions, not-same pairs) live with ER's own schema.
+    await migrateEr(driver);
+  }
   const policy = await loadWasmPolicyEngine(config.policyBundleDir);
   const redis = new Redis({ url: config.upstash.url, token: config.upstash.token });
   const cache = originCachePlugin(redis);
@@ -30,6 +36,7 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
   const origin = createOrigin({
     // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
+    reviews: new Neo4jReviewStore(driver),
     policy,
     signingKeys: config.signingKeys,
     // The replay guard shares the response cache's store; it fails closed (503) when that store cannot answer.

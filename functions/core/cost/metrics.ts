@@ -24,3 +24,24 @@ export const originMetrics = {
   /** NLQ plan-cache lookups that had to translate and EXPLAIN a plan. */
   nlqPlanCacheMisses: 'NlqPlanCacheMisses',
 } as const;
+
+/**
+ * The review queue's backlog (ER adjudication), emitted by the ER consumer after a batch that opened review candidates:
+ * CloudWatch (EMF, namespace below, dimension `service`) and Prometheus (gauges with a `tenant` label) under the names
+ * here, read by the backlog-age alarm, the Prometheus rule and the ER dashboard row.
+ */
+export const reviewMetrics = {
+  namespace: 'Graphgate/Review',
+  /** Open and deferred candidates of the tenant the datapoint is about (Maximum over a period: the largest backlog). */
+  backlogOpen: 'ReviewBacklogOpen',
+  /** Seconds since the oldest open or deferred candidate of that tenant was created. */
+  backlogOldestAge: 'ReviewBacklogOldestAge',
+  /** The EMF `service` dimension of the emitter. */
+  service: 'er-intake',
+  prometheus: {
+    backlogOpen: 'er_review_backlog_open',
+    backlogOldestAge: 'er_review_backlog_oldest_age_seconds',
+  },
+  /** Oldest open candidate older than this pages nobody but opens a ticket: reviews are falling behind. */
+  backlogAgeLimitS: 24 * 3600,
+} as const;

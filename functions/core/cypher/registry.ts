@@ -4,6 +4,7 @@
  * so a template that skips the registry cannot reach production.
  */
 import * as erTemplates from '../er/cypher.js';
+import * as erReviewTemplates from '../er/review/cypher.js';
 import * as graphBackup from '../graph/cypher/backup.js';
 import * as graphReads from '../graph/cypher/reads.js';
 import * as graphRetention from '../graph/cypher/retention.js';
@@ -29,6 +30,7 @@ export const cypherModules: readonly CypherModule[] = [
   { area: 'graph', file: 'functions/core/graph/cypher/tooling.ts', module: graphTooling },
   { area: 'graph', file: 'functions/core/graph/cypher/backup.ts', module: graphBackup },
   { area: 'er', file: 'functions/core/er/cypher.ts', module: erTemplates },
+  { area: 'er', file: 'functions/core/er/review/cypher.ts', module: erReviewTemplates },
   { area: 'nlq', file: 'functions/core/nlq/cypher.ts', module: nlqPlans },
 ];
 

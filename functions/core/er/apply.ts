@@ -26,6 +26,7 @@ import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
 import { storedRecordOf } from './records.js';
+import { notSameCandidatesTx } from './review/not-same.js';
 import type { Envelope } from './schemas.js';
 import { comparableOfRecord, type Decision, decide } from './score.js';
 
@@ -238,7 +239,15 @@ export async function applyEventTx(
     if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
     return { applied: false, outcome: stored };
   }
-  const candidates = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
+  const found = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
+  // A reviewer said this record is not the same as these: never merged with them or proposed to a reviewer again.
+  const rejected = await notSameCandidatesTx(
+    tx,
+    tenant,
+    found.map((c) => c.entity.id),
+    envelope.record.source,
+  );
+  const candidates = found.filter((c) => !rejected.has(c.entity.id));
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),
     n.kind,

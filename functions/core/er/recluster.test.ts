@@ -117,6 +117,28 @@ describe('re-cluster plan', () => {
     expect([again.splits, again.merges, again.reviews, again.closes]).toEqual([[], [], [], []]);
   });
 
+  it('keeps a pair a reviewer rejected apart: never merged, never proposed for review again', () => {
+    const mid = [rec('m1', 'Mary Smith', '1950-01-01'), rec('m2', 'Mary Smith', null)];
+    const open: TenantSnapshot = { records: [...snapshot.records, ...mid], merges: snapshot.merges, reviews: [] };
+    const before = planRecluster(open, defaultModel);
+
+    const plan = planRecluster(
+      {
+        ...open,
+        notSame: [
+          { a: 'a1', b: 'a2' },
+          { a: 'm1', b: 'm2' },
+        ],
+      },
+      defaultModel,
+    );
+
+    expect(before.merges.map((m) => m.pair)).toContainEqual(['a1', 'a2']);
+    expect(before.reviews.map((r) => [r.entityId, r.candidateId])).toContainEqual(['m1', 'm2']);
+    expect(plan.merges.map((m) => m.pair)).not.toContainEqual(['a1', 'a2']);
+    expect(plan.reviews.map((r) => [r.entityId, r.candidateId])).not.toContainEqual(['m1', 'm2']);
+  });
+
   it('leaves keys shared by more than maxBlock records out of blocking', () => {
     const plan = planRecluster(snapshot, defaultModel, { maxBlock: 1 });
     expect(plan.merges).toEqual([]);

@@ -5,6 +5,7 @@
  * 1. split: an automatic merge whose merged record no longer reaches MID with any other record of its entity is
  *    undone (merges people made are never undone here);
  * 2. merge: entities with a pair of records at HIGH become one (the one with more records survives);
+ * Pairs a reviewer rejected (ErNotSame) are kept apart: never merged, never proposed for review again.
  * 3. review: an open review candidate whose entities merged, or whose best pair fell below MID, is closed; a pair of
  *    entities whose best pair is MID and which has no open candidate gets one.
  * Blocking is the pipeline's (blocking.ts), in memory; a key shared by more than `maxBlock` records is left out.
@@ -20,6 +21,7 @@ import { blockingQuery } from './blocking.js';
 import { closeReviewCypher, upsertReclusterReviewCypher } from './cypher.js';
 import { type FsScore, type MatchModel, score } from './model/model.js';
 import { comparableOfStored } from './records.js';
+import { apartTest } from './review/not-same.js';
 import type { TenantSnapshot } from './tenant-records.js';
 
 export interface PlannedSplit {
@@ -157,6 +159,8 @@ export function planRecluster(
     }
   }
   const members = membersOf(after);
+  // Rejected by a reviewer: clusters holding the two sides of a not-same pair are never joined or proposed.
+  const keptApart = apartTest(snapshot.notSame ?? [], (id) => after.find(id));
   const size = (root: string) => members.get(root)?.length ?? 1;
   const merges: PlannedMerge[] = [];
   const ranked = [...best.values()].sort((p, q) => q.s.probability - p.s.probability);
@@ -164,7 +168,7 @@ export function planRecluster(
     if (s.probability < model.bands.high) break;
     const ra = after.find(a);
     const rb = after.find(b);
-    if (ra === rb) continue;
+    if (ra === rb || keptApart(ra, rb)) continue;
     const [survivorId, mergedId] = size(ra) > size(rb) || (size(ra) === size(rb) && ra < rb) ? [ra, rb] : [rb, ra];
     after.attach(mergedId, survivorId);
     members.set(survivorId, [...(members.get(survivorId) ?? [survivorId]), ...(members.get(mergedId) ?? [mergedId])]);
@@ -204,7 +208,7 @@ export function planRecluster(
     if (s.probability < model.bands.mid) break;
     if (s.probability >= model.bands.high) continue;
     const [ra, rb] = [after.find(a), after.find(b)].sort() as [string, string];
-    if (ra === rb || stillOpen.has(`${ra}|${rb}`)) continue;
+    if (ra === rb || stillOpen.has(`${ra}|${rb}`) || keptApart(ra, rb)) continue;
     stillOpen.add(`${ra}|${rb}`);
     reviews.push({ entityId: ra, candidateId: rb, probability: s.probability, explanation: s });
   }

@@ -10,6 +10,7 @@ import { parseTenant } from '../graph/validation.js';
 import { activeMergesCypher, openReviewsCypher, tenantRecordsPageCypher } from './cypher.js';
 import { normaliseRecord } from './normalise.js';
 import { type StoredRecord, storedRecordOf, storedRecordSchema } from './records.js';
+import { type NotSamePair, notSamePairsTx } from './review/not-same.js';
 
 /** One entity of the tenant with its comparable record. */
 export interface TenantRecord {
@@ -42,6 +43,8 @@ export interface TenantSnapshot {
   records: TenantRecord[];
   merges: ActiveMerge[];
   reviews: OpenReview[];
+  /** Pairs a reviewer rejected: never merged or proposed again (absent: none). */
+  notSame?: NotSamePair[];
 }
 
 const pageSize = 2_000;
@@ -107,7 +110,8 @@ export async function readTenantSnapshot(driver: Driver, tenant: string): Promis
     const reviews = (await session.executeRead((tx) => tx.run(openReviewsCypher.cypher, { tenant: t }))).records.map(
       (r) => r.toObject() as OpenReview,
     );
-    return { records, merges, reviews };
+    const notSame = await session.executeRead((tx) => notSamePairsTx(tx, t));
+    return { records, merges, reviews, notSame };
   } finally {
     await session.close();
   }

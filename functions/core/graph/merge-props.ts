@@ -54,7 +54,8 @@ export type Observed = Record<string, Observation[]>;
 export const maxObservedValues = 32;
 export const maxObservedSources = 16;
 
-const sourceKey = (s: Pick<Source, 'system' | 'recordId'>) => `${s.system}/${s.recordId}`;
+/** A source's identity: `system/recordId`. */
+export const sourceKey = (s: Pick<Source, 'system' | 'recordId'>) => `${s.system}/${s.recordId}`;
 
 function isObserved(value: unknown): value is Observed {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;

@@ -37,11 +37,15 @@ function policyCaller(attributes: Record<string, unknown>) {
 }
 
 /**
- * Decides a sensitive call and audits it. Resolves when the call may run; rejects with the grant's StepUpError (stable
+ * Decides a sensitive call and audits it. Resolves when the call may run, with the step-up challenge whose grant
+ * allowed it (null when exempted or monitored without a grant), so the call's own audit entries can name it; rejects with the grant's StepUpError (stable
  * code) when it may not. Errors that are not step-up refusals (a store or the policy down) propagate unaudited, and
  * the call does not run.
  */
-export async function gateSensitiveCall(gate: SensitiveCallGate, call: SensitiveCall): Promise<void> {
+export async function gateSensitiveCall(
+  gate: SensitiveCallGate,
+  call: SensitiveCall,
+): Promise<{ challengeId: string | null }> {
   const { caller, operation, scopes } = call;
   const base = {
     tenant: caller.tenant,
@@ -64,7 +68,7 @@ export async function gateSensitiveCall(gate: SensitiveCallGate, call: Sensitive
       reason: decision.exemption,
       decisionId,
     });
-    return;
+    return { challengeId: null };
   }
   try {
     const grant = await gate.checkGrant(caller, call.grantToken, scopes);
@@ -76,6 +80,7 @@ export async function gateSensitiveCall(gate: SensitiveCallGate, call: Sensitive
       grantRef: grant.grantRef,
       decisionId,
     });
+    return { challengeId: grant.challengeId };
   } catch (err) {
     if (!(err instanceof StepUpError)) throw err;
     const c = err.context as { challengeId?: string; credentialId?: string; grantRef?: string };
@@ -90,5 +95,6 @@ export async function gateSensitiveCall(gate: SensitiveCallGate, call: Sensitive
       decisionId,
     });
     if (!decision.allow) throw err;
+    return { challengeId: null };
   }
 }

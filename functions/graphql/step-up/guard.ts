@@ -39,12 +39,14 @@ export function useStepUp(options: StepUpGuardOptions & { policy: PolicyEngine }
       if (scopes.length === 0 && !ctx.operation?.sensitive) return;
       const operation = ctx.operation?.name ?? args.operationName ?? 'anonymous';
       try {
-        await gateSensitiveCall(options, {
+        const allowed = await gateSensitiveCall(options, {
           caller: ctx.claims,
           operation,
           scopes,
           grantToken: ctx.request.headers.get(stepUpGrantHeader),
         });
+        // Resolvers that audit what they changed name the ceremony that allowed it (review decisions do).
+        ctx.stepUpChallengeId = allowed.challengeId;
       } catch (err) {
         if (!(err instanceof StepUpError)) throw err;
         setResultAndStopExecution({

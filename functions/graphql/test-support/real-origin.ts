@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis';
 import { twin } from '../../../infra/local/test-support/twin.js';
 import type { AuditLedger } from '../../core/audit/types.js';
+import { Neo4jReviewStore } from '../../core/er/review/store.js';
 import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
 import type { Manifest } from '../../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
@@ -33,6 +34,7 @@ export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Man
   });
   const origin = createOrigin({
     repo: counted,
+    reviews: new Neo4jReviewStore(driver),
     policy,
     signingKeys: [testKey],
     nonces: upstashNonceStore(redis),

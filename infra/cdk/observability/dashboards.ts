@@ -9,7 +9,7 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { originMetrics } from '../../../functions/core/cost/index.js';
+import { originMetrics, reviewMetrics } from '../../../functions/core/cost/index.js';
 import type { StageMetrics } from './sources.js';
 
 const MIN = Duration.minutes(1);
@@ -127,7 +127,17 @@ export function nlqDashboard(scope: Construct, name: string, stage: string, m: S
   return d;
 }
 
-/** ER queue: depth, age of the oldest message, throughput, DLQ, consumer health. */
+/** A review-backlog metric the ER consumer emits (core/cost/metrics.ts), as its Maximum over tenants. */
+export const reviewBacklogMetric = (metricName: string, period: Duration) =>
+  new Metric({
+    namespace: reviewMetrics.namespace,
+    metricName,
+    dimensionsMap: { service: reviewMetrics.service },
+    statistic: Stats.MAXIMUM,
+    period,
+  });
+
+/** ER queue: depth, age of the oldest message, throughput, DLQ, consumer health, and the review backlog. */
 export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics): Dashboard {
   const d = new Dashboard(scope, 'ErQueueDashboard', { dashboardName: name });
   d.addWidgets(
@@ -170,6 +180,19 @@ export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics
       title: 'Consumer duration (ms)',
       width: 8,
       left: [m.consumer('Duration', Stats.p(50), MIN), m.consumer('Duration', Stats.p(95), MIN)],
+    }),
+  );
+  d.addWidgets(
+    new GraphWidget({
+      title: 'Review backlog (open and deferred candidates, largest tenant)',
+      width: 12,
+      left: [reviewBacklogMetric(reviewMetrics.backlogOpen, FIVE)],
+    }),
+    new GraphWidget({
+      title: `Oldest open review (s; alarm at ${reviewMetrics.backlogAgeLimitS})`,
+      width: 12,
+      left: [reviewBacklogMetric(reviewMetrics.backlogOldestAge, FIVE)],
+      leftAnnotations: [{ value: reviewMetrics.backlogAgeLimitS, label: 'review backlog age limit' }],
     }),
   );
   return d;

@@ -28,13 +28,24 @@ describe('PrometheusRule', () => {
     const rule = prometheusRule() as {
       spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
     };
-    expect(rule.spec.groups).toHaveLength(slos.length);
-    const alerts = rule.spec.groups.flatMap((g) => g.rules.filter((r) => r.alert));
+    const sloGroups = rule.spec.groups.filter((g) => g.name.startsWith('slo-'));
+    expect(sloGroups).toHaveLength(slos.length);
+    const alerts = sloGroups.flatMap((g) => g.rules.filter((r) => r.alert));
     expect(alerts).toHaveLength(slos.length * burnRatePolicies.length);
     const fast = alerts.find((a) => a.alert === 'SLOBurn_api_availability_fast')!;
     expect(fast.expr).toBe(
       'slo:api_availability:error_ratio_rate1h > 0.0144 and slo:api_availability:error_ratio_rate5m > 0.0144',
     );
+  });
+
+  it('alerts when the oldest open review candidate is older than the CloudWatch alarm allows', () => {
+    const rule = prometheusRule() as {
+      spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+    };
+    const backlog = rule.spec.groups.find((g) => g.name === 'er-review-backlog')!;
+    expect(backlog.rules.map((r) => [r.alert, r.expr])).toEqual([
+      ['ErReviewBacklogAge', 'max(er_review_backlog_oldest_age_seconds) > 86400'],
+    ]);
   });
 
   it('is up to date in infra/cdk/slo/prometheus-rules.yaml (run `npm run slo:prometheus`)', () => {

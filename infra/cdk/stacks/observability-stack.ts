@@ -3,10 +3,11 @@ import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { Alarm, ComparisonOperator, MathExpression, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
+import { reviewMetrics } from '../../../functions/core/cost/index.js';
 import { prefix } from '../config/stages.js';
 import { BurnRateAlarms } from '../observability/burn-rate-alarms.js';
 import { costDashboard, usageExpressions } from '../observability/cost-dashboard.js';
-import { erQueueDashboard, gatewayDashboard, nlqDashboard } from '../observability/dashboards.js';
+import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric } from '../observability/dashboards.js';
 import { metricsOf, type ObservedStacks, sliSources } from '../observability/sources.js';
 import { AlarmTopics } from '../observability/topics.js';
 
@@ -18,8 +19,8 @@ export const QUEUE_LAG_LIMIT_S = 60;
 export const DLQ_RATE_LIMIT = 0.001;
 
 /**
- * Observability: alarm topics (page / ticket / finance), SLO burn-rate alarms from infra/cdk/slo/slos.ts, queue-lag and
- * DLQ-rate alarms, and the Gateway, NLQ/Cypher, ER queue and Cost dashboards.
+ * Observability: alarm topics (page / ticket / finance), SLO burn-rate alarms from infra/cdk/slo/slos.ts, queue-lag,
+ * DLQ-rate and review-backlog-age alarms, and the Gateway, NLQ/Cypher, ER queue and Cost dashboards.
  */
 export class ObservabilityStack extends Stack {
   readonly alarmTopics: AlarmTopics;
@@ -72,6 +73,18 @@ export class ObservabilityStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     dlqRate.addAlarmAction(new SnsAction(ticket));
+
+    // Reported when the consumer opens reviews, so a quiet tenant's old backlog keeps its last datapoint only.
+    const backlogAge = new Alarm(this, 'ReviewBacklogAge', {
+      alarmName: `${p}-er-review-backlog-age`,
+      alarmDescription: `Oldest open review candidate older than ${reviewMetrics.backlogAgeLimitS} s: reviews are falling behind`,
+      metric: reviewBacklogMetric(reviewMetrics.backlogOldestAge, Duration.minutes(15)),
+      threshold: reviewMetrics.backlogAgeLimitS,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    backlogAge.addAlarmAction(new SnsAction(ticket));
 
     const usage = usageExpressions(m, stage.name, {
       origin: props.api.graphql.memoryMb,

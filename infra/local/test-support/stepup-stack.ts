@@ -9,6 +9,7 @@ import { edgeConfig, testIssuer } from '../../../edge/test-support/fixtures.js';
 import { DynamoDbAuditLedger, type LedgerEntry } from '../../../functions/core/audit/index.js';
 import { createVerifier } from '../../../functions/core/auth/index.js';
 import { dynamoClient } from '../../../functions/core/aws/dynamodb.js';
+import { Neo4jReviewStore } from '../../../functions/core/er/review/store.js';
 import { createDriver, Neo4jGraphRepository } from '../../../functions/core/graph/index.js';
 import { manifest } from '../../../functions/core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../../functions/core/policy/index.js';
@@ -53,6 +54,7 @@ export async function stepUpStack(options: { pageOrigin: string; now?: () => num
   const redis = new Redis({ url: t.upstashUrl, token: t.upstashToken });
   const origin = createOrigin({
     repo,
+    reviews: new Neo4jReviewStore(driver),
     policy,
     signingKeys: [testKey],
     nonces: upstashNonceStore(redis),

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { costFormulas } from '../../../../functions/core/cost/index.js';
+import { costFormulas, reviewMetrics } from '../../../../functions/core/cost/index.js';
 import { stages } from '../../config/stages.js';
 import { burnRatePolicies } from '../../slo/burn-rate.js';
 import { slos } from '../../slo/slos.js';
@@ -68,6 +68,15 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
         Threshold: 0.001,
       });
     });
+
+    it('tickets when the oldest open review candidate is older than a day', () => {
+      observability().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'graphgate-prod-er-review-backlog-age',
+        Namespace: reviewMetrics.namespace,
+        MetricName: reviewMetrics.backlogOldestAge,
+        Threshold: 86_400,
+      });
+    });
   });
 
   describe('dashboards', () => {
@@ -79,7 +88,14 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
 
     it('ER queue shows depth, age, throughput and the DLQ', () => {
       const body = dashboardBody('graphgate-prod-er-queue');
-      for (const text of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Throughput', 'DLQ']) {
+      for (const text of [
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateAgeOfOldestMessage',
+        'Throughput',
+        'DLQ',
+        reviewMetrics.backlogOpen,
+        reviewMetrics.backlogOldestAge,
+      ]) {
         expect(body).toContain(text);
       }
     });

@@ -1,0 +1,47 @@
+/**
+ * "Not the same" constraints (a reviewer's REJECT) as entity resolution reads them: the intake skips a blocking
+ * candidate already rejected against an entity holding the incoming record's source, and the re-cluster planner never
+ * merges or proposes a pair of entities whose clusters hold a rejected pair.
+ */
+import type { ManagedTransaction } from 'neo4j-driver';
+import { sourceKey } from '../../graph/merge-props.js';
+import type { Source } from '../../graph/types.js';
+import { notSameCandidatesCypher, notSamePairsCypher } from './cypher.js';
+
+/** A pair of entity ids a person said are not the same (`a` < `b`). */
+export interface NotSamePair {
+  a: string;
+  b: string;
+}
+
+/** Of `ids`, those rejected against an entity holding `source` (the incoming record's). */
+export async function notSameCandidatesTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  ids: readonly string[],
+  source: Pick<Source, 'system' | 'recordId'>,
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.run(notSameCandidatesCypher.cypher, { tenant, ids: [...ids], sourceKey: sourceKey(source) });
+  return new Set(rows.records.map((r) => String(r.get('id'))));
+}
+
+/** Every not-same pair of the tenant. */
+export async function notSamePairsTx(tx: ManagedTransaction, tenant: string): Promise<NotSamePair[]> {
+  const rows = await tx.run(notSamePairsCypher.cypher, { tenant });
+  return rows.records.map((r) => ({ a: String(r.get('a')), b: String(r.get('b')) }));
+}
+
+/**
+ * A test of "may these two clusters become one?" over the pairs: false when some rejected pair has one side in each
+ * (`rootOf` maps an entity to its cluster's root as the caller currently sees it).
+ */
+export function apartTest(pairs: readonly NotSamePair[], rootOf: (id: string) => string) {
+  return (x: string, y: string): boolean => {
+    const [rx, ry] = [rootOf(x), rootOf(y)];
+    return pairs.some(({ a, b }) => {
+      const [ra, rb] = [rootOf(a), rootOf(b)];
+      return (ra === rx && rb === ry) || (ra === ry && rb === rx);
+    });
+  };
+}

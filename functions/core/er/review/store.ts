@@ -1,0 +1,191 @@
+/**
+ * The Neo4j adapter of the review-queue port: the queue page and its count, one candidate's detail, and the
+ * decisions (decide.ts) each in its own write transaction. Reads run in READ sessions.
+ */
+
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { z } from 'zod';
+import { InvalidInputError } from '../../graph/errors.js';
+import { epochMs, int, type Props, toNumber } from '../../graph/model.js';
+import { nameTokens } from '../../graph/name-tokens.js';
+import { entityKinds, type WriteGuard, type WriteResult } from '../../graph/types.js';
+import { idSchema, parseInput, parseTenant } from '../../graph/validation.js';
+import {
+  markDecisionAuditedCypher,
+  reviewBacklogCypher,
+  reviewDetailCypher,
+  reviewQueueCountCypher,
+  reviewQueuePageCypher,
+} from './cypher.js';
+import { claimReviewTx, decideReviewTx, undoReviewTx } from './decide.js';
+import { toReviewDetail, toReviewItem } from './mapping.js';
+import {
+  type ReviewChange,
+  type ReviewDecisionKind,
+  type ReviewDetail,
+  type Reviewer,
+  type ReviewQueuePage,
+  type ReviewQueueQuery,
+  type ReviewStore,
+  reviewOrders,
+  reviewStatuses,
+} from './types.js';
+
+/** Largest page of the queue. */
+export const maxReviewPage = 100;
+const maxTextTokens = 10;
+
+const filterSchema = z
+  .object({
+    statuses: z.array(z.enum(reviewStatuses)).min(1).max(reviewStatuses.length).nullish(),
+    minProbability: z.number().min(0).max(1).nullish(),
+    maxProbability: z.number().min(0).max(1).nullish(),
+    kinds: z.array(z.enum(entityKinds)).min(1).max(entityKinds.length).nullish(),
+    sourceSystem: z.string().min(1).max(100).nullish(),
+    minAgeS: z.number().int().min(0).nullish(),
+    maxAgeS: z.number().int().min(0).nullish(),
+    assignee: z.string().min(1).max(200).nullish(),
+    unassigned: z.boolean().nullish(),
+    text: z.string().max(200).nullish(),
+  })
+  .nullish();
+
+/** The cursor is the last row's sort key and id, opaque to clients. */
+const cursorSchema = z.tuple([z.number(), idSchema]);
+const encodeCursor = (key: number, id: string) => Buffer.from(JSON.stringify([key, id])).toString('base64url');
+function decodeCursor(after: string | null | undefined): [number, string] | null {
+  if (!after) return null;
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(after, 'base64url').toString('utf8')));
+  } catch {
+    throw new InvalidInputError('invalid cursor: pass endCursor of a previous page unchanged');
+  }
+}
+
+/** The queue's Cypher parameters from a query (validated; ages become creation-time bounds). */
+function queueParams(tenant: string, q: ReviewQueueQuery, now: number) {
+  const f = parseInput(filterSchema, q.filter, 'review filter') ?? {};
+  const first = q.first ?? 25;
+  if (!Number.isInteger(first) || first < 1 || first > maxReviewPage) {
+    throw new InvalidInputError(`first must be between 1 and ${maxReviewPage}`);
+  }
+  const order = parseInput(z.enum(reviewOrders), q.orderBy ?? 'OLDEST', 'review order');
+  const text = f.text ? nameTokens([f.text]).slice(0, maxTextTokens) : [];
+  const cursor = decodeCursor(q.after);
+  return {
+    first,
+    params: {
+      tenant: parseTenant(tenant),
+      statuses: f.statuses ?? ['OPEN'],
+      minProbability: f.minProbability ?? 0,
+      maxProbability: f.maxProbability ?? 1,
+      createdBefore: f.minAgeS == null ? null : epochMs(now - f.minAgeS * 1000),
+      createdAfter: f.maxAgeS == null ? null : epochMs(now - f.maxAgeS * 1000),
+      assignee: f.assignee ?? null,
+      unassigned: f.unassigned ?? false,
+      dataClasses: [...q.dataClasses],
+      now: epochMs(now),
+      kinds: f.kinds ?? null,
+      // Sources are stored as JSON text; the system's own key/value pair is an exact match of one source's system.
+      sourceNeedle: f.sourceSystem ? `"system":${JSON.stringify(f.sourceSystem)}` : null,
+      text: text.length > 0 ? text : null,
+      order,
+      afterKey: cursor?.[0] ?? null,
+      afterId: cursor?.[1] ?? null,
+      limit: int(first + 1),
+    },
+  };
+}
+
+/** ReviewStore over Neo4j. One short-lived session per call. */
+export class Neo4jReviewStore implements ReviewStore {
+  constructor(
+    private readonly driver: Driver,
+    private readonly options: { database?: string; clock?: () => number } = {},
+  ) {}
+
+  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ defaultAccessMode: neo4j.session.READ, database: this.options.database });
+    try {
+      return await session.executeRead(work);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<{ value: T; bookmarks: string[] }> {
+    const session = this.driver.session({ defaultAccessMode: neo4j.session.WRITE, database: this.options.database });
+    try {
+      const value = await session.executeWrite(work);
+      return { value, bookmarks: session.lastBookmarks() };
+    } finally {
+      await session.close();
+    }
+  }
+
+  async queue(tenant: string, query: ReviewQueueQuery): Promise<ReviewQueuePage> {
+    const { first, params } = queueParams(tenant, query, (this.options.clock ?? Date.now)());
+    return this.read(async (tx) => {
+      const rows = (await tx.run(reviewQueuePageCypher.cypher, params)).records;
+      const total = (await tx.run(reviewQueueCountCypher.cypher, params)).records[0]?.get('total');
+      const page = rows.slice(0, first);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => toReviewItem(r.get('review') as Props, r.get('entity'), r.get('candidate'))),
+        totalCount: toNumber(total ?? 0),
+        endCursor: last ? encodeCursor(Number(last.get('sortKey')), String((last.get('review') as Props).id)) : null,
+        hasNextPage: rows.length > first,
+      };
+    });
+  }
+
+  async detail(tenant: string, id: string, dataClasses: readonly string[]): Promise<ReviewDetail | null> {
+    const params = { tenant: parseTenant(tenant), id: parseInput(idSchema, id, 'review id') };
+    const row = await this.read(async (tx) => (await tx.run(reviewDetailCypher.cypher, params)).records[0]);
+    if (!row) return null;
+    const detail = toReviewDetail(row.toObject() as Parameters<typeof toReviewDetail>[0]);
+    // Hidden as a whole when either side is gone or outside the caller's scope, exactly like a missing candidate.
+    const seen = (e: ReviewDetail['entity']) => !!e && dataClasses.includes(e.dataClass);
+    return seen(detail.entity) && seen(detail.candidate) ? detail : null;
+  }
+
+  async claim(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard, release: boolean) {
+    const t = parseTenant(tenant);
+    const reviewId = parseInput(idSchema, id, 'review id');
+    return (await this.write((tx) => claimReviewTx(tx, t, reviewId, reviewer, guard, release))).value;
+  }
+
+  async decide(
+    tenant: string,
+    id: string,
+    input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
+    guard: WriteGuard,
+  ): Promise<WriteResult<ReviewChange>> {
+    const t = parseTenant(tenant);
+    const reviewId = parseInput(idSchema, id, 'review id');
+    const { value, bookmarks } = await this.write((tx) => decideReviewTx(tx, t, reviewId, input, guard));
+    return { value: value.change, touched: value.touched, bookmarks };
+  }
+
+  async undo(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard): Promise<WriteResult<ReviewChange>> {
+    const t = parseTenant(tenant);
+    const reviewId = parseInput(idSchema, id, 'review id');
+    const { value, bookmarks } = await this.write((tx) => undoReviewTx(tx, t, reviewId, reviewer, guard));
+    return { value: value.change, touched: value.touched, bookmarks };
+  }
+
+  async markAudited(tenant: string, decisionId: string, field: 'audited' | 'undoAudited'): Promise<void> {
+    const t = parseTenant(tenant);
+    await this.write((tx) => tx.run(markDecisionAuditedCypher.cypher, { tenant: t, id: decisionId, field }));
+  }
+
+  async backlog(tenant: string) {
+    const t = parseTenant(tenant);
+    const row = await this.read(async (tx) => (await tx.run(reviewBacklogCypher.cypher, { tenant: t })).records[0]);
+    const oldest = row?.get('oldestCreatedAt');
+    return {
+      open: toNumber(row?.get('open') ?? 0),
+      oldestCreatedAt: oldest == null ? null : new Date(toNumber(oldest)).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,117 @@
+/** Types of the review queue (adjudication of MID-band candidates), shared by the store, the origin and tests. */
+import type { Entity, EntityKind, WriteGuard, WriteResult } from '../../graph/types.js';
+import type { FsScore } from '../model/model.js';
+
+export const reviewStatuses = ['OPEN', 'DEFERRED', 'ACCEPTED', 'REJECTED', 'MERGED', 'SUPERSEDED'] as const;
+export type ReviewStatus = (typeof reviewStatuses)[number];
+
+export const reviewDecisions = ['ACCEPT', 'REJECT', 'DEFER'] as const;
+export type ReviewDecisionKind = (typeof reviewDecisions)[number];
+
+export const reviewOrders = ['OLDEST', 'NEWEST', 'PROBABILITY_DESC', 'PROBABILITY_ASC'] as const;
+export type ReviewOrder = (typeof reviewOrders)[number];
+
+/** Which candidates a queue page holds. Every field narrows; absent fields do not. */
+export interface ReviewFilter {
+  statuses?: ReviewStatus[] | null;
+  minProbability?: number | null;
+  maxProbability?: number | null;
+  kinds?: EntityKind[] | null;
+  sourceSystem?: string | null;
+  /** Created at least this many seconds ago. */
+  minAgeS?: number | null;
+  /** Created at most this many seconds ago. */
+  maxAgeS?: number | null;
+  assignee?: string | null;
+  unassigned?: boolean | null;
+  /** Words matched against both sides' names (any word, as tokens). */
+  text?: string | null;
+}
+
+export interface ReviewQueueQuery {
+  filter?: ReviewFilter | null;
+  orderBy?: ReviewOrder | null;
+  first?: number | null;
+  after?: string | null;
+  /** The data classes the caller may see: a candidate is listed only when both entities are of one of them. */
+  dataClasses: readonly string[];
+}
+
+/** A review candidate as the queue shows it. */
+export interface ReviewItem {
+  id: string;
+  status: ReviewStatus;
+  probability: number;
+  modelVersion: string | null;
+  eventId: string | null;
+  createdAt: string;
+  assignee: string | null;
+  claimedAt: string | null;
+  decision: ReviewDecisionKind | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  mergeId: string | null;
+  entity: Entity | null;
+  candidate: Entity | null;
+}
+
+export interface ReviewQueuePage {
+  items: ReviewItem[];
+  totalCount: number;
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** One recorded decision on a candidate. */
+export interface ReviewDecisionRecord {
+  id: string;
+  decision: ReviewDecisionKind;
+  reason: string;
+  reviewer: string;
+  sessionId: string | null;
+  stepUpChallengeId: string | null;
+  mergeId: string | null;
+  at: string;
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
+export interface ReviewDetail extends ReviewItem {
+  explanation: FsScore | null;
+  decisions: ReviewDecisionRecord[];
+}
+
+/** Who decides, from which session and step-up ceremony. */
+export interface Reviewer {
+  subject: string;
+  sessionId: string | null;
+  stepUpChallengeId: string | null;
+}
+
+/** What a decision, claim or undo did to one candidate. */
+export interface ReviewChange {
+  review: ReviewItem;
+  /** False when the call found the candidate already in the asked state (a retry): nothing was written. */
+  changed: boolean;
+  /** The decision written or undone (and whether its ledger entry is still owed). */
+  decision: (ReviewDecisionRecord & { auditOwed: boolean }) | null;
+  probability: number;
+  modelVersion: string | null;
+}
+
+/** The review-queue port. Writes take the caller's write guard (policy inside the transaction). */
+export interface ReviewStore {
+  queue(tenant: string, query: ReviewQueueQuery): Promise<ReviewQueuePage>;
+  detail(tenant: string, id: string, dataClasses: readonly string[]): Promise<ReviewDetail | null>;
+  claim(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard, release: boolean): Promise<ReviewChange>;
+  decide(
+    tenant: string,
+    id: string,
+    input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
+    guard: WriteGuard,
+  ): Promise<WriteResult<ReviewChange>>;
+  undo(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard): Promise<WriteResult<ReviewChange>>;
+  /** Marks a decision's (or its undo's) ledger entry appended. */
+  markAudited(tenant: string, decisionId: string, field: 'audited' | 'undoAudited'): Promise<void>;
+  backlog(tenant: string): Promise<{ open: number; oldestCreatedAt: string | null }>;
+}
