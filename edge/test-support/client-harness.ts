@@ -4,15 +4,19 @@
  * the client sent the document or only an id, the status and `x-cache` — so tests can tell a hash-only hit from a
  * fallback to the full document.
  */
+
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Kind, type OperationDefinitionNode, parse, print } from 'graphql';
 import { DynamoDbAuditLedger } from '../../functions/core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../../functions/core/aws/dynamodb.js';
+import { reviewIdFor } from '../../functions/core/er/apply.js';
+import { envelopeFor, personRecord } from '../../functions/core/er/test-support/records.js';
 import { entityInput } from '../../functions/core/graph/test-support/fixtures.js';
 import type { Manifest } from '../../functions/core/manifest/index.js';
 import { readFragmentSources, readOperationDocuments } from '../../functions/core/manifest/schema-source.js';
 import { tableName, tables } from '../../functions/core/resources/index.js';
+import { seedPairs } from '../../functions/graphql/test-support/reviews.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { realStack } from './real-stack.js';
 
@@ -62,9 +66,13 @@ export async function clientHarness(options: { manifest?: Manifest } = {}) {
     return res;
   };
 
-  /** A fresh tenant and a token for it that may read, write and export (investigator, with PII clearance). */
+  /**
+   * A fresh tenant and a token for it that may read, write and export (investigator, with PII clearance). The tenant
+   * holds one review candidate (a MID pair made by the real ER effect), so the review reads have something to return.
+   */
   async function tenantToken(prefix: string) {
     const tenant = testTenant(prefix);
+    await seedPairs(stack.origin.driver, tenant, ['Seeded Reviewee']);
     const token = await stack.issuer.sign({
       tenant,
       roles: ['analyst', 'investigator'],
@@ -96,7 +104,7 @@ export const sampleEntities = (suffix: string) => {
   return { a: org(`a-${suffix}`, `Initech ${suffix}`), b: org(`b-${suffix}`, `Globex ${suffix}`) };
 };
 
-/** Variables of every registered read, for the sample entities. */
+/** Variables of every registered read, for the sample entities and the tenant's seeded review candidate. */
 export const readVariables = (suffix: string) => {
   const { a, b } = sampleEntities(suffix);
   return {
@@ -105,8 +113,14 @@ export const readVariables = (suffix: string) => {
     Neighbors: { id: a.id, hops: 1 },
     Path: { from: a.id, to: b.id },
     ExportEntities: { selection: { ids: [a.id, b.id] }, purpose: 'investigation', audience: 'INTERNAL' },
+    Nlq: { question: 'how many organisations are there', purpose: 'investigation' },
+    ReviewQueue: {},
+    ReviewCandidate: { id: seededReviewId },
   } as Record<string, Record<string, unknown>>;
 };
+
+/** The id of the review candidate {@link clientHarness} seeds in every tenant (the first pair of `seedPairs`). */
+const seededReviewId = reviewIdFor(envelopeFor('any', '0b', personRecord()).eventId);
 
 type AppDocuments = Record<string, { text: string; kind: 'query' | 'mutation' }>;
 

@@ -57,7 +57,7 @@ export interface EffectOutcome {
 
 /** Deterministic ids from the event id: a retried transaction creates the same entity, never a second one. */
 export const entityIdFor = (eventId: string) => `er-${digest(eventId)}`;
-const reviewIdFor = (eventId: string) => `rv-${digest(eventId)}`;
+export const reviewIdFor = (eventId: string) => `rv-${digest(eventId)}`;
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }

@@ -102,8 +102,22 @@ export function normaliseDocument(doc: DocumentNode): DocumentNode {
  * by a single newline (urql's `stringifyDocument`). Both are over the normal form.
  */
 export function clientPrintings(normal: DocumentNode): string[] {
-  const joined = normal.definitions.map((d) => print(d)).join('\n');
-  return [print(normal), joined];
+  const printings = (doc: DocumentNode) => [print(doc), doc.definitions.map((d) => print(d)).join('\n')];
+  // Also as an app writes it: the operation, then its fragments in order of first use, fragments within fragments
+  // included (a `gql` template interpolating a fragment that spreads another); sorted and first-use orders differ
+  // only when a document has a fragment inside a fragment.
+  return [...new Set([...printings(normal), ...printings(firstUseOrder(normal))])];
+}
+
+/** The document's operations, then the fragments they spread transitively, in order of first use. */
+function firstUseOrder(doc: DocumentNode): DocumentNode {
+  const fragments = new Map(
+    doc.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+  );
+  const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const used = new Map<string, FragmentDefinitionNode>();
+  for (const op of operations) for (const f of fragmentsUsedBy(op, fragments)) used.set(f.name.value, f);
+  return { ...doc, definitions: [...operations, ...used.values()] };
 }
 
 /** Parser limits for documents that arrive from clients: a document is small; token floods are refused early. */

@@ -7,6 +7,7 @@ import type { Manifest } from '../../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
 import { upstashNonceStore } from '../../core/signing/upstash-nonces.js';
 import { createOrigin } from '../app.js';
+import { originNlqService } from '../nlq-service.js';
 import { originCachePlugin } from '../response-cache.js';
 import { testKey } from './requests.js';
 
@@ -42,6 +43,8 @@ export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Man
     invalidate: cache.invalidate,
     ledger: options.ledger,
     manifest: options.manifest,
+    // The offline NLQ tier, as the deployed origin has it (no model provider).
+    nlq: originNlqService({ driver, redis, policy, ledger: options.ledger, stage: 'local' }),
   });
   return { ...origin, driver, redis, repoCalls, policy, close: () => driver.close() };
 }
