@@ -28,7 +28,9 @@ const count = async (cypher: string, tenant: string) =>
 describe('failure mode: DynamoDB throttling under the ER worker', () => {
   it('backs off and retries: every event applied once, one ledger entry each, nothing dead-lettered', async () => {
     const tenant = testTenant('throttle');
-    const pair = await createQueuePair(sqs, `throttle-${tenant}`, { visibilityTimeoutS: 5 });
+    // A visibility timeout like a deployed queue's (well above a throttled event's time), so the throttling, not an
+    // early redelivery racing the first receive, is what the test exercises.
+    const pair = await createQueuePair(sqs, `throttle-${tenant}`, { visibilityTimeoutS: 30 });
     const proxy = await throttlingProxy(t.dynamoEndpoint, 3);
     const worker = await twinWorker({ ...t, dynamoEndpoint: proxy.url }, pair);
     const events = Array.from({ length: 30 }, (_, i) =>

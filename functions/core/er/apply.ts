@@ -194,7 +194,9 @@ const stripeBits = 16;
  * these differ in name, sound, identifier, date and address at once, which no model scores HIGH.
  */
 export function lockStripes(query: BlockingQuery, names: readonly string[] = []): number[] {
-  const phonetic = (tokens: readonly string[]) => tokens.flatMap((t) => doubleMetaphone(t)[0] || []);
+  // A word's primary code; a number (which Double Metaphone drops) stays as it is: "Unit 7" is not "Unit 9".
+  const phonetic = (tokens: readonly string[]) =>
+    tokens.flatMap((t) => (/^\p{N}+$/u.test(t) ? [t] : doubleMetaphone(t)[0] || []));
   const years = query.keys.filter((k) => k.startsWith('date:')).map((k) => k.slice(k.lastIndexOf(':') + 1, -6));
   const keys = [
     ...query.identifiers.map((i) => `i:${i}`),

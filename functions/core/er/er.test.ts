@@ -204,6 +204,9 @@ describe('blocking keys and lock stripes', () => {
       lockStripes({ tokens: [], identifiers: [], keys: [] }, ['Ada Lovelace']),
     );
     expect(lockStripes({ tokens: ['ada'], identifiers: [], keys: ['dm:AT'] })).toEqual([]);
+    // Names that differ only by a number do not share the sound of the whole name.
+    const none = { tokens: [], identifiers: [], keys: [] };
+    expect(lockStripes(none, ['Unit 7'])).not.toEqual(lockStripes(none, ['Unit 9']));
   });
 });
 
