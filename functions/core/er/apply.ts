@@ -14,13 +14,7 @@ import { nameTokens } from '../graph/name-tokens.js';
 import { markEventAppliedTx } from './applied-marker.js';
 import { type BlockingQuery, blockingCandidatesTx, blockingQuery } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
-import {
-  createDecisionCypher,
-  createReviewCandidateCypher,
-  getDecisionCypher,
-  lockStripesCypher,
-  setErPropsCypher,
-} from './cypher.js';
+import { createDecisionCypher, createReviewCandidateCypher, getDecisionCypher, lockStripesCypher } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
@@ -94,24 +88,23 @@ async function writeEffect(
 ): Promise<EffectOutcome> {
   const { tenant, eventId, record } = envelope;
   const entityId = entityIdFor(eventId);
-  await upsertEntityTx(tx, tenant, {
-    id: entityId,
-    kind: record.kind,
-    names: n.names,
-    identifiers: n.identifiers,
-    attributes: { ...record.attributes, dates: n.dates },
-    dataClass: record.dataClass,
-    licence: record.licence,
-    sources: [
-      { system: record.source.system, recordId: record.source.recordId, retrievedAt: record.source.retrievedAt },
-    ],
-  });
-  await tx.run(setErPropsCypher.cypher, {
+  await upsertEntityTx(
+    tx,
     tenant,
-    id: entityId,
-    keys: blocking.keys,
-    record: JSON.stringify(storedRecordOf(n, record.attributes)),
-  });
+    {
+      id: entityId,
+      kind: record.kind,
+      names: n.names,
+      identifiers: n.identifiers,
+      attributes: { ...record.attributes, dates: n.dates },
+      dataClass: record.dataClass,
+      licence: record.licence,
+      sources: [
+        { system: record.source.system, recordId: record.source.recordId, retrievedAt: record.source.retrievedAt },
+      ],
+    },
+    { er: { blockKeys: blocking.keys, record: JSON.stringify(storedRecordOf(n, record.attributes)) } },
+  );
   let mergeId: string | null = null;
   let reviewId: string | null = null;
   const repairMergeIds: string[] = [];

@@ -69,17 +69,6 @@ export const createDecisionCypher = write(
 );
 
 /**
- * What ER keeps on an entity it wrote: the extra blocking keys (blocking.ts; `blockKeys` is in the blocking index)
- * and the record's own comparable form (`erRecord`, JSON, records.ts), which merges never change, so training and
- * re-clustering compare records as they arrived. The retention sweep removes both with the rest of the data.
- */
-export const setErPropsCypher = write(
-  'setErProps',
-  `MATCH (e:Entity {tenant: $tenant, id: $id})
-SET e.blockKeys = $keys, e.erRecord = $record`,
-);
-
-/**
  * One page of the tenant's entities (live and merged) with what re-clustering and training compare: ER's stored
  * record when it wrote one, else the entity's own values. Ordered by id; pass the last id seen as `$after`.
  */

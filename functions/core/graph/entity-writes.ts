@@ -35,6 +35,11 @@ export interface WriteOptions {
   expiry?: ExpiryRule;
   /** Epoch ms of the write. @default Date.now() */
   now?: number;
+  /**
+   * What entity resolution keeps on an entity it writes (its extra blocking keys and the record's comparable form,
+   * er/records.ts), set in the same statement. Other writers leave what is there; a record collected anew drops it.
+   */
+  er?: { blockKeys: string[]; record: string };
 }
 
 /** An entity's stored state as a write sees it; `fresh` means a write collects it anew (absent, expired, tombstoned). */
@@ -98,6 +103,8 @@ export async function upsertEntityTx(
     sources: v.sources == null ? null : JSON.stringify(v.sources),
     identifiers: v.identifiers ?? null,
     purposes: v.purposes ?? null,
+    blockKeys: options.er?.blockKeys ?? null,
+    erRecord: options.er?.record ?? null,
   });
   const record = result.records[0];
   if (!record) throw new ConflictError(`entity ${id} was merged into another entity; update the survivor or unmerge`);

@@ -6,7 +6,8 @@
  *             attributes: JSON string, dataClass, licence, sources: JSON string,
  *             createdAt: epoch ms (INTEGER), updatedAt: epoch ms (INTEGER), mergedInto?: survivor id,
  *             purposes: [string] (collection purposes), legalHold: bool, expiresAt: epoch ms (INTEGER) | absent,
- *             tombstonedAt?: epoch ms, retentionTier?: string})
+ *             tombstonedAt?: epoch ms, retentionTier?: string,
+ *             blockKeys?: [string] and erRecord?: JSON string — written by ER only (er/blocking.ts, er/records.ts)})
  *   (:Entity)-[:KNOWS|WORKS_FOR|… {tenant, id, properties: JSON string, confidence: float|null,
  *                                  since: ISO-8601 string|null, createdAt: epoch ms, movedBy?: merge id}]->(:Entity)
  *   (:MergeRecord {tenant, id, survivorId, mergedId, reason, actor, snapshot: JSON string, createdAt,
@@ -16,7 +17,8 @@
  * - Every node and relationship carries `tenant`; every read matches it on every node and relationship it touches, so
  *   a relationship wrongly created across tenants is never followed.
  * - `nameTokens` = `nameTokens(names)` (name-tokens.ts): NFKD, diacritics stripped, lowercase, split on non
- *   letters/digits. ER blocks on it (full-text index `entity_blocking`, keyword analyzer, also over `identifiers`).
+ *   letters/digits. ER blocks on it (full-text index `entity_blocking_v2`, keyword analyzer, also over `identifiers`
+ *   and `blockKeys`).
  * - A merged entity keeps its node and relationships-as-snapshot; `mergedInto` hides it from every read. Its
  *   relationships are recreated on the survivor with `movedBy = mergeId`, so an unmerge can find and remove them.
  * - `expiresAt` is stamped on every write from the retention policy (class → tier, legal hold → none); every read

@@ -46,13 +46,14 @@ WHERE old IS NULL OR old.mergedInto IS NULL
 MERGE (e:Entity {tenant: $tenant, id: $id})
 FOREACH (_ IN CASE WHEN $fresh THEN [1] ELSE [] END |
   SET e.attributes = '{}', e.sources = '[]', e.identifiers = [], e.purposes = [], e.legalHold = false,
-    e.tombstonedAt = null)
+    e.tombstonedAt = null, e.blockKeys = null, e.erRecord = null)
 SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = $dataClass, e.licence = $licence,
   e.createdAt = $createdAt, e.updatedAt = $now, e.expiresAt = $expiresAt, e.legalHold = coalesce(e.legalHold, false),
   e.attributes = coalesce($attributes, e.attributes, '{}'),
   e.sources = coalesce($sources, e.sources, '[]'),
   e.identifiers = coalesce($identifiers, e.identifiers, []),
-  e.purposes = coalesce($purposes, e.purposes, [])
+  e.purposes = coalesce($purposes, e.purposes, []),
+  e.blockKeys = coalesce($blockKeys, e.blockKeys), e.erRecord = coalesce($erRecord, e.erRecord)
 RETURN properties(e) AS entity`,
 );
 
