@@ -22,10 +22,11 @@ export const erConfigSchema = z
 export type ErConfig = z.output<typeof erConfigSchema>;
 
 /**
- * Defaults. 50 candidates: blocking ORs many keys (name tokens, phonetic codes, dates, postcodes, identifier halves),
- * and a common surname alone can rank dozens of others above the one entity that matches on everything else.
+ * Defaults. 30 candidates: blocking ORs many keys (name tokens, phonetic codes, dates, postcodes, identifier halves)
+ * and Lucene ranks an entity sharing several rare keys above one sharing a common surname, so the one that matches
+ * on everything else is near the top; each candidate read and scored costs the event time.
  */
 export const defaultErConfig: ErConfig = erConfigSchema.parse({
-  candidateLimit: 50,
+  candidateLimit: 30,
   enabledKinds: [...entityKinds],
 });

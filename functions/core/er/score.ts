@@ -4,8 +4,7 @@
  * birth date and address it has seen (`attributes.observed`), not only the first. The stored explanation is the
  * winning pair's waterfall: each comparison's level and Bayes factor, the prior, the final probability.
  */
-import { type Observed, observedOf } from '../graph/merge-props.js';
-import type { Props } from '../graph/model.js';
+import { type Observed, observedOfValues } from '../graph/merge-props.js';
 import type { Entity } from '../graph/types.js';
 import type { Band } from './config.js';
 import { type AddressParts, addressOf, type ComparableRecord } from './model/comparisons.js';
@@ -42,10 +41,7 @@ function attributesBySource(observed: Observed): Map<string, Record<string, unkn
 /** The comparable form of an entity: its names and identifiers, and every date and address its records carried. */
 export function comparableOfEntity(c: Candidate): ComparableRecord {
   const attributes = (c.attributes ?? {}) as Record<string, unknown>;
-  const observed = observedOf({
-    attributes: JSON.stringify(attributes),
-    sources: JSON.stringify(c.sources ?? []),
-  } satisfies Props);
+  const observed = observedOfValues(attributes, c.sources ?? []);
   const dateSets: Record<string, string[]> = {};
   for (const [key, observations] of Object.entries(observed)) {
     if (!key.startsWith('dates.')) continue;

@@ -68,9 +68,16 @@ function isObserved(value: unknown): value is Observed {
 
 /** The observations of an entity: kept ones when it was merged before, else its own attributes under its sources. */
 export function observedOf(props: Props): Observed {
-  const attributes = parse<Record<string, unknown>>(props.attributes, {});
+  return observedOfValues(parse<Record<string, unknown>>(props.attributes, {}), parse<Source[]>(props.sources, []));
+}
+
+/** {@link observedOf} from values already parsed (an `Entity`'s attributes and sources). */
+export function observedOfValues(
+  attributes: Readonly<Record<string, unknown>>,
+  entitySources: readonly Pick<Source, 'system' | 'recordId'>[],
+): Observed {
   if (isObserved(attributes.observed)) return attributes.observed;
-  const sources = parse<Source[]>(props.sources, []).map(sourceKey).slice(0, maxObservedSources);
+  const sources = entitySources.map(sourceKey).slice(0, maxObservedSources);
   const out: Observed = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (key === 'observed' || value === null || value === undefined) continue;
