@@ -7,7 +7,7 @@
  * holds and what `blockingCandidatesTx` queries with. Two records meet in blocking when they share one key. What the
  * pair rule leaves out: the query runs against entities, which after a merge carry the keys of all their records (so
  * a pair can also meet through a third record, counted in `viaPerson`), and it keeps only the best `candidateLimit`
- * (30) entities by Lucene score.
+ * (50) entities by Lucene score.
  */
 import { blockingQuery } from '../../functions/core/er/blocking.js';
 import { normaliseRecord } from '../../functions/core/er/normalise.js';

@@ -22,11 +22,10 @@ export const erConfigSchema = z
 export type ErConfig = z.output<typeof erConfigSchema>;
 
 /**
- * Defaults. 30 candidates: blocking ORs many keys (name tokens, phonetic codes, dates, postcodes, identifier halves)
- * and Lucene ranks an entity sharing several rare keys above one sharing a common surname, so the one that matches
- * on everything else is near the top; each candidate read and scored costs the event time.
+ * Defaults. 50 candidates: blocking ORs many keys (name tokens, phonetic codes, dates, postcodes, identifier halves),
+ * and a common surname alone can rank dozens of others above the one entity that matches on everything else.
  */
 export const defaultErConfig: ErConfig = erConfigSchema.parse({
-  candidateLimit: 30,
+  candidateLimit: 50,
   enabledKinds: [...entityKinds],
 });
