@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgePerson } from '../../infra/local/test-support/edge-person.js';
 import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
 import { testTenant } from '../../infra/local/test-support/twin.js';
 import { entityInput } from '../core/graph/test-support/fixtures.js';
-import { edgePerson } from './test-support/edge-person.js';
 
 const pageOrigin = 'http://localhost:4300';
 let stack: Awaited<ReturnType<typeof stepUpStack>>;

@@ -1,5 +1,6 @@
 import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgePerson } from '../../infra/local/test-support/edge-person.js';
 import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { applyEvent } from '../core/er/apply.js';
@@ -10,7 +11,6 @@ import { planRecluster } from '../core/er/recluster.js';
 import { readTenantSnapshot } from '../core/er/tenant-records.js';
 import { envelopeFor } from '../core/er/test-support/records.js';
 import { createDriver } from '../core/graph/driver.js';
-import { edgePerson } from './test-support/edge-person.js';
 import { seedPairs } from './test-support/reviews.js';
 
 const pageOrigin = 'http://localhost:4300';

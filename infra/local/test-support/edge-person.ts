@@ -3,8 +3,8 @@
  * and, on demand, a step-up grant from a soft passkey (registered on first use).
  */
 import { apqBody } from '../../../edge/test-support/fixtures.js';
-import type { stepUpStack } from '../../../infra/local/test-support/stepup-stack.js';
-import { SoftAuthenticator } from '../../core/stepup/test-support/soft-authenticator.js';
+import { SoftAuthenticator } from '../../../functions/core/stepup/test-support/soft-authenticator.js';
+import type { stepUpStack } from './stepup-stack.js';
 
 type Stack = Awaited<ReturnType<typeof stepUpStack>>;
 
