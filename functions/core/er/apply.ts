@@ -9,6 +9,7 @@ import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
+import { sourceKey } from '../graph/merge-props.js';
 import { epochMs, int, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
 import { markEventAppliedTx } from './applied-marker.js';
@@ -20,7 +21,6 @@ import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
 import { storedRecordOf } from './records.js';
-import { notSameCandidatesTx } from './review/not-same.js';
 import type { Envelope } from './schemas.js';
 import { comparableOfRecord, type Decision, decide } from './score.js';
 
@@ -210,6 +210,20 @@ export async function lockStripesTx(tx: ManagedTransaction, tenant: string, stri
   await tx.run(lockStripesCypher.cypher, { tenant, stripes: stripes.map(int), now: epochMs() });
 }
 
+/** An event's record as the effect reads it: normalised, its blocking query and its lock stripes (computed once). */
+interface PreparedEvent {
+  envelope: Envelope;
+  n: NormalisedRecord;
+  blocking: BlockingQuery;
+  stripes: number[];
+}
+
+function prepare(envelope: Envelope): PreparedEvent {
+  const n = normaliseRecord(envelope.record);
+  const blocking = blockingQuery(n, envelope.record.attributes);
+  return { envelope, n, blocking, stripes: lockStripes(blocking, n.names) };
+}
+
 /**
  * The effect as a transaction function: marker first; if the event was applied before, returns the stored decision
  * with `applied: false` and writes nothing.
@@ -220,29 +234,34 @@ export async function applyEventTx(
   config: ErConfig,
   model: MatchModel,
   remainingMs = 5_000,
-  /** False when the caller already holds this event's stripes (a group takes all of its stripes up front). */
-  lock = true,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
-  const { tenant, eventId } = envelope;
-  const n = normaliseRecord(envelope.record);
-  const blocking = blockingQuery(n, envelope.record.attributes);
+  const event = prepare(envelope);
   // Stripes before the marker, as a group takes them (so the two paths take locks in one order); and before looking:
   // an event writing an entity this one would block on holds a stripe until it commits.
-  if (lock) await lockStripesTx(tx, tenant, lockStripes(blocking, n.names));
+  await lockStripesTx(tx, envelope.tenant, event.stripes);
+  return applyPreparedTx(tx, event, config, model, remainingMs);
+}
+
+/** {@link applyEventTx} once the transaction holds the event's stripes. */
+async function applyPreparedTx(
+  tx: ManagedTransaction,
+  { envelope, n, blocking }: PreparedEvent,
+  config: ErConfig,
+  model: MatchModel,
+  remainingMs: number,
+): Promise<{ applied: boolean; outcome: EffectOutcome }> {
+  const { tenant, eventId } = envelope;
   if (!(await markEventAppliedTx(tx, tenant, eventId))) {
     const stored = await readDecision(tx, tenant, eventId);
     if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
     return { applied: false, outcome: stored };
   }
-  const found = await blockingCandidatesTx(tx, tenant, { ...blocking, limit: config.candidateLimit });
-  // A reviewer said this record is not the same as these: never merged with them or proposed to a reviewer again.
-  const rejected = await notSameCandidatesTx(
-    tx,
-    tenant,
-    found.map((c) => c.entity.id),
-    envelope.record.source,
-  );
-  const candidates = found.filter((c) => !rejected.has(c.entity.id));
+  // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
+  const candidates = await blockingCandidatesTx(tx, tenant, {
+    ...blocking,
+    limit: config.candidateLimit,
+    sourceKey: sourceKey(envelope.record.source),
+  });
   const decision = decide(
     comparableOfRecord(n, envelope.record.attributes),
     n.kind,
@@ -312,15 +331,12 @@ export async function applyEvents(
   if (work.length > 1) {
     const session = driver.session();
     try {
+      const prepared = work.map((w) => prepare(w.envelope));
       const results = await session.executeWrite(async (tx) => {
         // Every stripe of the group up front, tenant by tenant in sorted order: a transaction that took some stripes
         // never waits for another that waits for it (so the events below need not lock again).
         for (const tenant of tenants) {
-          const mine = work.filter((w) => w.envelope.tenant === tenant);
-          const stripes = mine.flatMap((w) => {
-            const n = normaliseRecord(w.envelope.record);
-            return lockStripes(blockingQuery(n, w.envelope.record.attributes), n.names);
-          });
+          const stripes = prepared.filter((p) => p.envelope.tenant === tenant).flatMap((p) => p.stripes);
           await lockStripesTx(
             tx,
             tenant,
@@ -328,7 +344,9 @@ export async function applyEvents(
           );
         }
         const out: { applied: boolean; outcome: EffectOutcome }[] = [];
-        for (const w of work) out.push(await applyEventTx(tx, w.envelope, config, model(w), w.remainingMs, false));
+        for (const [i, w] of work.entries()) {
+          out.push(await applyPreparedTx(tx, prepared[i]!, config, model(w), w.remainingMs));
+        }
         return out;
       });
       return results.map((value) => ({ status: 'fulfilled', value }));

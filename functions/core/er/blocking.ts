@@ -82,12 +82,13 @@ export function blockingQuery(record: NormalisedRecord, attributes: Readonly<Rec
 
 /**
  * Live entities of the tenant that share any blocking key with a record, best-ranked first (Lucene scores rare keys
- * above common ones), at most `limit`.
+ * above common ones), at most `limit`. With `sourceKey` (the record's `system/recordId`), none a reviewer rejected
+ * against an entity holding that source.
  */
 export async function blockingCandidatesTx(
   tx: ManagedTransaction,
   tenant: string,
-  query: Partial<BlockingQuery> & { limit: number },
+  query: Partial<BlockingQuery> & { limit: number; sourceKey?: string },
 ): Promise<BlockingCandidate[]> {
   const terms = [
     ...(query.tokens ?? []).map((t) => `nameTokens:${luceneTerm(t)}`),
@@ -99,6 +100,7 @@ export async function blockingCandidatesTx(
     tenant: parseTenant(tenant),
     query: terms.join(' OR '),
     now: epochMs(),
+    sourceKey: query.sourceKey ?? null,
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
   return result.records.map((r) => ({ entity: toEntity(r.get('entity') as Props), score: Number(r.get('score')) }));

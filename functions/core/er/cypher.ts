@@ -50,12 +50,20 @@ ON CREATE SET a.appliedAt = $now, a.token = $token
 RETURN a.token = $token AS fresh`,
 );
 
-/** Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys. */
+/**
+ * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first. With a
+ * `$sourceKey` (the incoming record's `system/recordId`), an entity a reviewer already said is not the same as an
+ * entity holding that source (review/cypher.ts, ErNotSame) is no candidate: it is never merged with or proposed again.
+ * Both in one statement, so an event pays one round trip for its candidates.
+ */
 export const blockingCandidatesCypher = read(
   'blockingCandidates',
   `CALL db.index.fulltext.queryNodes('${blockingIndex}', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
   AND (node.expiresAt IS NULL OR node.expiresAt > $now)
+  AND ($sourceKey IS NULL OR (
+    NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, a: node.id}) WHERE $sourceKey IN n.bSources }
+    AND NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, b: node.id}) WHERE $sourceKey IN n.aSources }))
 RETURN properties(node) AS entity, score
 LIMIT $limit`,
 );

@@ -58,6 +58,31 @@ async function lifecycle(tx: ManagedTransaction, tenant: string, id: string, now
   };
 }
 
+/** Reads the stored state, has the guard authorise the write on it, and gives the creation time and expiry to write. */
+async function decidedLifecycle(
+  tx: ManagedTransaction,
+  tenant: string,
+  id: string,
+  next: DataClass,
+  now: number,
+  options: WriteOptions,
+  guard?: WriteGuard,
+) {
+  const old = await lifecycle(tx, tenant, id, now);
+  // Only a tombstone has nothing left to protect (the sweep removed its data and relationships). An expired record the
+  // sweep has not reached still holds its relationships, so taking it over counts as a write to its stored class.
+  const current = old.exists && !old.tombstoned ? old.dataClass : null;
+  guard?.authorize('upsert', [{ id, current, next }]);
+  const createdAtMs = old.fresh ? now : old.createdAtMs;
+  const legalHold = !old.fresh && old.legalHold;
+  const expiresAt = options.expiry
+    ? options.expiry({ dataClass: next, createdAtMs, legalHold })
+    : old.fresh
+      ? null
+      : old.expiry;
+  return { fresh: old.fresh, createdAtMs, expiresAt };
+}
+
 /**
  * Creates an entity (new id when `input.id` is absent) or replaces its kind, names, data class and licence; attributes,
  * sources, identifiers and purposes are replaced when given and kept when absent. A merged entity cannot be updated
@@ -75,25 +100,16 @@ export async function upsertEntityTx(
   const v = parseInput(entityInputSchema, input, 'entity input');
   const id = v.id ?? randomUUID();
   const now = options.now ?? Date.now();
-  const old = await lifecycle(tx, t, id, now);
-  // Only a tombstone has nothing left to protect (the sweep removed its data and relationships). An expired record the
-  // sweep has not reached still holds its relationships, so taking it over counts as a write to its stored class.
-  const current = old.exists && !old.tombstoned ? old.dataClass : null;
-  guard?.authorize('upsert', [{ id, current, next: v.dataClass }]);
-  const createdAtMs = old.fresh ? now : old.createdAtMs;
-  const legalHold = !old.fresh && old.legalHold;
-  const expiresAt = options.expiry
-    ? options.expiry({ dataClass: v.dataClass, createdAtMs, legalHold })
-    : old.fresh
-      ? null
-      : old.expiry;
+  const lifecycleOf =
+    guard || options.expiry ? await decidedLifecycle(tx, t, id, v.dataClass, now, options, guard) : null;
   const result = await tx.run(upsertEntityCypher.cypher, {
     tenant: t,
     id,
     now: epochMs(now),
-    fresh: old.fresh,
-    createdAt: epochMs(createdAtMs),
-    expiresAt: expiresAt === null ? null : epochMs(expiresAt),
+    // Without a guard or a retention rule nothing here needs the stored state: the statement decides freshness.
+    fresh: lifecycleOf?.fresh ?? null,
+    createdAt: lifecycleOf ? epochMs(lifecycleOf.createdAtMs) : null,
+    expiresAt: lifecycleOf?.expiresAt == null ? null : epochMs(lifecycleOf.expiresAt),
     kind: v.kind,
     names: v.names,
     nameTokens: nameTokens(v.names),

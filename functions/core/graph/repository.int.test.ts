@@ -2,9 +2,10 @@ import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { createDriver } from './driver.js';
+import { upsertEntityTx } from './entity-writes.js';
 import { migrate } from './migrations.js';
 import { Neo4jGraphRepository } from './repository.js';
-import { entityInput, linkInput } from './test-support/fixtures.js';
+import { dumpTenant, entityInput, linkInput } from './test-support/fixtures.js';
 
 let driver: Driver;
 let repo: Neo4jGraphRepository;
@@ -56,6 +57,37 @@ describe('Neo4jGraphRepository', () => {
 
     expect(second.value).toMatchObject({ id: 'ada', names: ['Augusta Ada King'], attributes: { born: 1815 } });
     expect(second.value.createdAt).toBe(first.value.createdAt);
+  });
+
+  it('decides freshness in the write itself when no rule or guard reads the stored state', async () => {
+    const tenant = testTenant('graph');
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const at = (ms: number) => new Date(ms).toISOString();
+    const write = async (input: ReturnType<typeof entityInput>, now: number, expiry?: () => number) => {
+      const session = driver.session();
+      try {
+        return await session.executeWrite((tx) =>
+          upsertEntityTx(tx, tenant, input, { now, ...(expiry ? { expiry } : {}) }),
+        );
+      } finally {
+        await session.close();
+      }
+    };
+    const expiresAt = async () => {
+      const props = (await dumpTenant(driver, tenant)).nodes[0]![1] as [string, string, unknown][];
+      return props.find(([k]) => k === 'expiresAt')?.[2] ?? null;
+    };
+    await write(entityInput({ id: 'ada', attributes: { born: 1815 } }), t0, () => t0 + 1_000);
+
+    // Live: an update keeps its creation time, its expiry and what it leaves out.
+    const kept = await write(entityInput({ id: 'ada', names: ['Ada King'] }), t0 + 500);
+    expect(kept).toMatchObject({ names: ['Ada King'], attributes: { born: 1815 }, createdAt: at(t0) });
+    expect(Number(await expiresAt())).toBe(t0 + 1_000);
+
+    // Expired: collected anew — creation time restarts, old data and expiry are gone.
+    const anew = await write(entityInput({ id: 'ada', names: ['Ada Anew'] }), t0 + 2_000);
+    expect(anew).toMatchObject({ names: ['Ada Anew'], attributes: {}, createdAt: at(t0 + 2_000) });
+    expect(await expiresAt()).toBeNull();
   });
 
   it('returns null for an unknown entity', async () => {

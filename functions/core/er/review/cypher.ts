@@ -24,6 +24,9 @@ export const reviewSchemaCypher = [
     'er_not_same_tenant_pair',
     'CREATE CONSTRAINT er_not_same_tenant_pair IF NOT EXISTS FOR (n:ErNotSame) REQUIRE (n.tenant, n.a, n.b) IS UNIQUE',
   ),
+  // Blocking looks a candidate up by either side (er/cypher.ts blockingCandidatesCypher).
+  ddl('er_not_same_tenant_a', 'CREATE INDEX er_not_same_tenant_a IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.a)'),
+  ddl('er_not_same_tenant_b', 'CREATE INDEX er_not_same_tenant_b IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.b)'),
 ] as const;
 
 /**
@@ -152,17 +155,6 @@ export const notSamePairsCypher = read(
   'erNotSamePairs',
   `MATCH (n:ErNotSame {tenant: $tenant})
 RETURN n.a AS a, n.b AS b`,
-);
-
-/**
- * Of `$ids` (blocking candidates), those a person said are not the same as an entity holding the incoming record's
- * source (`$sourceKey`, `system/recordId`): that record was already rejected against them.
- */
-export const notSameCandidatesCypher = read(
-  'erNotSameCandidates',
-  `MATCH (n:ErNotSame {tenant: $tenant})
-WHERE (n.a IN $ids AND $sourceKey IN n.bSources) OR (n.b IN $ids AND $sourceKey IN n.aSources)
-RETURN DISTINCT CASE WHEN n.a IN $ids AND $sourceKey IN n.bSources THEN n.a ELSE n.b END AS id`,
 );
 
 /** Open review backlog of a tenant: how many and the oldest's creation time (the backlog metrics). */

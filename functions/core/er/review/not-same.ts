@@ -1,29 +1,15 @@
 /**
- * "Not the same" constraints (a reviewer's REJECT) as entity resolution reads them: the intake skips a blocking
- * candidate already rejected against an entity holding the incoming record's source, and the re-cluster planner never
- * merges or proposes a pair of entities whose clusters hold a rejected pair.
+ * "Not the same" constraints (a reviewer's REJECT) as the re-cluster planner reads them: it never merges or proposes a
+ * pair of entities whose clusters hold a rejected pair. (The intake's blocking skips rejected candidates itself:
+ * er/cypher.ts blockingCandidatesCypher.)
  */
 import type { ManagedTransaction } from 'neo4j-driver';
-import { sourceKey } from '../../graph/merge-props.js';
-import type { Source } from '../../graph/types.js';
-import { notSameCandidatesCypher, notSamePairsCypher } from './cypher.js';
+import { notSamePairsCypher } from './cypher.js';
 
 /** A pair of entity ids a person said are not the same (`a` < `b`). */
 export interface NotSamePair {
   a: string;
   b: string;
-}
-
-/** Of `ids`, those rejected against an entity holding `source` (the incoming record's). */
-export async function notSameCandidatesTx(
-  tx: ManagedTransaction,
-  tenant: string,
-  ids: readonly string[],
-  source: Pick<Source, 'system' | 'recordId'>,
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await tx.run(notSameCandidatesCypher.cypher, { tenant, ids: [...ids], sourceKey: sourceKey(source) });
-  return new Set(rows.records.map((r) => String(r.get('id'))));
 }
 
 /** Every not-same pair of the tenant. */

@@ -35,20 +35,26 @@ RETURN e IS NOT NULL AS exists, e.dataClass AS dataClass, e.createdAt AS created
 
 /**
  * Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT).
- * `$fresh` (new, expired or tombstoned): the record is collected anew — creation time restarts and no expired
- * attributes, sources, identifiers or purposes carry over. `$createdAt` / `$expiresAt` come from the retention rule.
+ * Fresh (new, expired or tombstoned): the record is collected anew — creation time restarts and no expired
+ * attributes, sources, identifiers or purposes carry over. When the caller read the lifecycle (entityLifecycleCypher)
+ * it passes `$fresh` and the retention rule's `$createdAt` / `$expiresAt`; with `$fresh` null (no rule, no guard)
+ * the statement decides freshness itself and an update keeps its creation time and expiry — one round trip.
  */
 export const upsertEntityCypher = write(
   'upsertEntity',
   `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
 WITH old
 WHERE old IS NULL OR old.mergedInto IS NULL
+WITH old, coalesce($fresh, old IS NULL OR old.tombstonedAt IS NOT NULL
+  OR (old.expiresAt IS NOT NULL AND old.expiresAt <= $now)) AS fresh
 MERGE (e:Entity {tenant: $tenant, id: $id})
-FOREACH (_ IN CASE WHEN $fresh THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
   SET e.attributes = '{}', e.sources = '[]', e.identifiers = [], e.purposes = [], e.legalHold = false,
     e.tombstonedAt = null, e.blockKeys = null, e.erRecord = null)
 SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = $dataClass, e.licence = $licence,
-  e.createdAt = $createdAt, e.updatedAt = $now, e.expiresAt = $expiresAt, e.legalHold = coalesce(e.legalHold, false),
+  e.createdAt = CASE WHEN $fresh IS NOT NULL THEN $createdAt WHEN fresh THEN $now ELSE coalesce(e.createdAt, $now) END,
+  e.expiresAt = CASE WHEN $fresh IS NOT NULL THEN $expiresAt WHEN fresh THEN null ELSE e.expiresAt END,
+  e.updatedAt = $now, e.legalHold = coalesce(e.legalHold, false),
   e.attributes = coalesce($attributes, e.attributes, '{}'),
   e.sources = coalesce($sources, e.sources, '[]'),
   e.identifiers = coalesce($identifiers, e.identifiers, []),
