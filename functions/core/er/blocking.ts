@@ -11,16 +11,17 @@
 import { doubleMetaphone } from 'double-metaphone';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { luceneTerm } from '../graph/lucene.js';
-import { epochMs, int, type Props, toEntity } from '../graph/model.js';
-import type { Entity } from '../graph/types.js';
+import { epochMs, int, type Props, parseJson } from '../graph/model.js';
+import type { Source } from '../graph/types.js';
 import { parseTenant } from '../graph/validation.js';
 import { blockingCandidatesCypher } from './cypher.js';
 import { addressOf } from './model/comparisons.js';
 import type { NormalisedRecord } from './normalise.js';
+import type { Candidate } from './score.js';
 
-/** A blocking candidate: a live entity sharing a blocking key with the record, with its Lucene score. */
+/** A blocking candidate: a live entity sharing a blocking key with the record (what scoring reads), its Lucene score. */
 export interface BlockingCandidate {
-  entity: Entity;
+  entity: Candidate;
   score: number;
 }
 
@@ -103,5 +104,16 @@ export async function blockingCandidatesTx(
     sourceKey: query.sourceKey ?? null,
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
-  return result.records.map((r) => ({ entity: toEntity(r.get('entity') as Props), score: Number(r.get('score')) }));
+  return result.records.map((r) => {
+    const p = r.get('entity') as Props;
+    const entity: Candidate = {
+      id: String(p.id),
+      kind: p.kind as Candidate['kind'],
+      names: (p.names as string[] | null) ?? [],
+      identifiers: (p.identifiers as string[] | null) ?? [],
+      attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
+      sources: parseJson<Source[]>(p.sources, []),
+    };
+    return { entity, score: Number(r.get('score')) };
+  });
 }

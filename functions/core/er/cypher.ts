@@ -54,7 +54,8 @@ RETURN a.token = $token AS fresh`,
  * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first. With a
  * `$sourceKey` (the incoming record's `system/recordId`), an entity a reviewer already said is not the same as an
  * entity holding that source (review/cypher.ts, ErNotSame) is no candidate: it is never merged with or proposed again.
- * Both in one statement, so an event pays one round trip for its candidates.
+ * Both in one statement, so an event pays one round trip for its candidates; and only what scoring reads (score.ts
+ * Candidate), not the entity's stored ER record, blocking keys or tokens.
  */
 export const blockingCandidatesCypher = read(
   'blockingCandidates',
@@ -64,7 +65,7 @@ WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
   AND ($sourceKey IS NULL OR (
     NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, a: node.id}) WHERE $sourceKey IN n.bSources }
     AND NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, b: node.id}) WHERE $sourceKey IN n.aSources }))
-RETURN properties(node) AS entity, score
+RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity, score
 LIMIT $limit`,
 );
 

@@ -55,7 +55,8 @@ function iso(value: unknown): string {
   return new Date(toNumber(value)).toISOString();
 }
 
-function parseJson<T>(value: unknown, fallback: T): T {
+/** A JSON-string property parsed, or `fallback` when it is absent or not valid JSON. */
+export function parseJson<T>(value: unknown, fallback: T): T {
   if (typeof value !== 'string') return fallback;
   try {
     return JSON.parse(value) as T;
