@@ -131,13 +131,15 @@ ON CREATE SET r.eventId = null, r.entityId = $entityId, r.candidateId = $candida
  * Serialises events whose blocking keys overlap: each takes a write lock on the stripe of every key (MERGE on the
  * uniqueness constraint, then SET) before it looks for candidates, so an event waits for any transaction that may be
  * writing an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each
- * other in opposite orders.
+ * other in opposite orders. Setting a property to the value it has takes the node's write lock and changes nothing
+ * (Neo4j's kernel locks first, then compares), so a lock costs the commit no write once its node exists.
  */
 export const lockStripesCypher = write(
   'lockStripes',
   `UNWIND $stripes AS stripe
 MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
-SET l.at = $now`,
+ON CREATE SET l.at = $now
+SET l.at = l.at`,
 );
 
 /** The tenant's active match model (JSON) for records of a kind, if one was stored. */

@@ -4,7 +4,7 @@ import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { createDriver } from '../graph/driver.js';
 import { unmergeTx } from '../graph/merge.js';
 import { migrate } from '../graph/migrations.js';
-import { applyEvent, applyEvents, entityIdFor } from './apply.js';
+import { applyEvent, applyEvents, entityIdFor, lockStripesTx } from './apply.js';
 import { defaultErConfig } from './config.js';
 import { migrateEr } from './migrations.js';
 import { defaultModel } from './model/defaults.js';
@@ -34,6 +34,37 @@ const liveIds = async (tenant: string) => {
 };
 
 describe('entity resolution on the twin: cluster repair, races, stored models', () => {
+  it('holds an event’s stripes until it commits: another transaction on a shared stripe waits, even once the lock nodes exist', async () => {
+    const tenant = testTenant('er-lock');
+    const lock = async (stripes: number[]) => {
+      const session = driver.session();
+      try {
+        await session.executeWrite((tx) => lockStripesTx(tx, tenant, stripes));
+      } finally {
+        await session.close();
+      }
+    };
+    await lock([5, 9]); // the lock nodes exist from here on: what follows only takes their locks
+
+    const holder = driver.session();
+    const held = await holder.beginTransaction();
+    let second = false;
+    try {
+      await lockStripesTx(held as never, tenant, [9]);
+      const waiting = lock([1, 9]).then(() => {
+        second = true;
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(second).toBe(false);
+
+      await held.commit();
+      await waiting;
+      expect(second).toBe(true);
+    } finally {
+      await holder.close();
+    }
+  });
+
   it('joins two entities a record matches at HIGH (cluster repair), and an unmerge of the repair splits them again', async () => {
     // Prepare: the same person twice, apart (name alone is MID), then a record that is each of them at HIGH.
     const tenant = testTenant('er-repair');
