@@ -3,7 +3,7 @@
  *
  * graphgate's rule is reproduced from its own functions, not re-implemented: each record goes through the intake schema,
  * `normaliseRecord` and `blockingQuery` (core/er), whose name tokens, canonical identifiers and extra keys (phonetic
- * codes, identifier halves, full dates both ways, postcode) are exactly what the `entity_blocking_v2` keyword index
+ * codes, identifier halves, full dates both ways, postcode) are exactly what the `entity_blocking_v3` keyword index
  * holds and what `blockingCandidatesTx` queries with. Two records meet in blocking when they share one key. What the
  * pair rule leaves out: the query runs against entities, which after a merge carry the keys of all their records (so
  * a pair can also meet through a third record, counted in `viaPerson`), and it keeps only the best `candidateLimit`

@@ -97,9 +97,11 @@ export async function blockingCandidatesTx(
     ...(query.keys ?? []).map((k) => `blockKeys:${luceneTerm(k)}`),
   ];
   if (terms.length === 0) return [];
+  const t = parseTenant(tenant);
   const result = await tx.run(blockingCandidatesCypher.cypher, {
-    tenant: parseTenant(tenant),
-    query: terms.join(' OR '),
+    tenant: t,
+    // The tenant is a required clause: only its entities are scored (the WHERE below still checks it on every node).
+    query: `+tenant:${luceneTerm(t)} +(${terms.join(' OR ')})`,
     now: epochMs(),
     sourceKey: query.sourceKey ?? null,
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),

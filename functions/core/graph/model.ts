@@ -17,7 +17,7 @@
  * - Every node and relationship carries `tenant`; every read matches it on every node and relationship it touches, so
  *   a relationship wrongly created across tenants is never followed.
  * - `nameTokens` = `nameTokens(names)` (name-tokens.ts): NFKD, diacritics stripped, lowercase, split on non
- *   letters/digits. ER blocks on it (full-text index `entity_blocking_v2`, keyword analyzer, also over `identifiers`
+ *   letters/digits. ER blocks on it (full-text index `entity_blocking_v3`, keyword analyzer, also over `identifiers`
  *   and `blockKeys`).
  * - A merged entity keeps its node and relationships-as-snapshot; `mergedInto` hides it from every read. Its
  *   relationships are recreated on the survivor with `movedBy = mergeId`, so an unmerge can find and remove them.

@@ -19,8 +19,8 @@ export const allRelTypes: readonly RelType[] = relTypes;
 
 /** Names-over-everything full-text index (folding analyzer: `Müller` matches `muller`). */
 export const namesIndex = 'entity_names';
-/** The full-text index entity resolution blocks on (keyword analyzer: one exact term per list element). */
-export const blockingIndex = 'entity_blocking_v2';
+/** The full-text index entity resolution blocks on (keyword analyzer: one exact term per list element and tenant). */
+export const blockingIndex = 'entity_blocking_v3';
 
 /** The live-and-unexpired predicate on one entity variable (a constant built from our own variable names). */
 export const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;

@@ -41,14 +41,16 @@ export const graphSchemaCypher: readonly CypherTemplate[] = [
   ),
   // Range and text indexes cannot answer `$token IN e.nameTokens` (lists are not indexed per element); a full-text
   // index with the keyword analyzer indexes every list element as one exact term, which is what ER blocking needs.
-  // v2 adds the ER blocking keys (phonetic codes, full dates, postcodes, identifier halves: er/blocking.ts); the
-  // first version is dropped once v2 exists.
+  // v2 added the ER blocking keys (phonetic codes, full dates, postcodes, identifier halves: er/blocking.ts); v3 the
+  // tenant, so a blocking query is `+tenant (any key)` and Lucene scores only the tenant's entities, not every
+  // tenant's that share a common key. Earlier versions are dropped once v3 exists.
   ddl(
     blockingIndex,
-    `CREATE FULLTEXT INDEX ${blockingIndex} IF NOT EXISTS FOR (e:Entity) ON EACH [e.nameTokens, e.identifiers, e.blockKeys]
+    `CREATE FULLTEXT INDEX ${blockingIndex} IF NOT EXISTS FOR (e:Entity) ON EACH [e.tenant, e.nameTokens, e.identifiers, e.blockKeys]
    OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'keyword'}}`,
   ),
   ddl('drop_entity_blocking', 'DROP INDEX entity_blocking IF EXISTS'),
+  ddl('drop_entity_blocking_v2', 'DROP INDEX entity_blocking_v2 IF EXISTS'),
 ];
 
 /** Waits until every index is online, or fails after `$timeout` seconds. */
