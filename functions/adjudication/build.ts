@@ -28,7 +28,7 @@ export async function buildReviewPage(outDir: string): Promise<string> {
     logLevel: 'warn',
     plugins: [react()],
     define: { __GG_OPERATION_IDS__: JSON.stringify(reviewOperationIds()) },
-    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: true },
+    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1024 },
   });
   return outDir;
 }

@@ -233,6 +233,10 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
         return move(1);
       case 'previous':
         return move(-1);
+      case 'first':
+        return move(-ids.length);
+      case 'last':
+        return move(ids.length);
       case 'accept':
         return requestDecision('ACCEPT');
       case 'reject':

@@ -53,7 +53,9 @@ export const Filters = forwardRef<
   return (
     <form className="filters" aria-label="Queue filters" onSubmit={(e) => e.preventDefault()}>
       <label className="search">
-        Search names <kbd>/</kbd>
+        <span>
+          Search names <kbd>/</kbd>
+        </span>
         <input
           ref={searchRef}
           type="search"

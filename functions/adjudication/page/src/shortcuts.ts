@@ -2,6 +2,8 @@
 export type Action =
   | 'next'
   | 'previous'
+  | 'first'
+  | 'last'
   | 'accept'
   | 'reject'
   | 'defer'
@@ -23,6 +25,8 @@ export interface Shortcut {
 export const shortcuts: Shortcut[] = [
   { action: 'next', keys: ['j', 'ArrowDown'], label: 'Next candidate' },
   { action: 'previous', keys: ['k', 'ArrowUp'], label: 'Previous candidate' },
+  { action: 'first', keys: ['Home'], label: 'First candidate' },
+  { action: 'last', keys: ['End'], label: 'Last loaded candidate' },
   {
     action: 'accept',
     keys: ['a'],
