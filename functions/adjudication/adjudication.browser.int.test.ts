@@ -38,8 +38,13 @@ afterAll(async () => {
 });
 
 /** A reviewer's page; its trace is kept under .run/traces/ when the test fails. */
-async function reviewerPage(name: string, subject: string, of = tenant) {
-  const r = await env.reviewer(of, subject, investigator);
+async function reviewerPage(
+  name: string,
+  subject: string,
+  of = tenant,
+  claims: Record<string, unknown> = investigator,
+) {
+  const r = await env.reviewer(of, subject, claims);
   let failed = false;
   onTestFailed(() => {
     failed = true;
@@ -262,12 +267,31 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     await screenshot(page, 'history');
     await unmerge.click();
     await waitForRuns(page, 4);
-    await page.getByTestId('history').getByText('undone by bob').waitFor();
+    // Reopened, the candidate leaves the accepted queue at the next refresh.
+    await page.locator(`[role="option"][data-id="${target.reviewId}"]`).waitFor({ state: 'detached' });
     await screenshot(page, 'unmerge');
     expect(await text(page.getByTestId('message'))).toBe('Undid 1 candidate.');
     expect(await graphState(target)).toEqual({ status: 'OPEN', mergedInto: null, notSame: 0 });
     expect(await stepUpVerifications('bob')).toBe(2);
   }, 240_000);
+
+  it('rolls back a decision the write policy refuses, saying why on the page', async () => {
+    const { page } = await reviewerPage('rollback', 'vic', tenant, { roles: ['viewer'] });
+    await rows(page).first().waitFor();
+    const id = (await activeId(page))!;
+
+    await page.keyboard.press('r');
+    await stepUpWithKeyboard(page);
+    await waitForRuns(page, 1);
+    const message = await text(page.getByTestId('message'));
+    const row = page.locator(`[role="option"][data-id="${id}"]`);
+    await screenshot(page, 'rollback');
+
+    expect(message).toMatch(new RegExp(`^Rejected 0 of 1\\. Not done, rolled back: ${id}: POLICY_DENIED \\(write\\.`));
+    expect(await page.getByTestId('message').getAttribute('class')).toContain('bad');
+    expect(await row.getAttribute('data-status')).toBe('OPEN');
+    expect(await graphState(byId.get(id)!)).toEqual({ status: 'OPEN', mergedInto: null, notSame: 0 });
+  }, 120_000);
 
   it('shows a reviewer of another tenant nothing', async () => {
     const { page } = await reviewerPage('other-tenant', 'eve', testTenant('review-ui-other'));
