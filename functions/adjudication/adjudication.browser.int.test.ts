@@ -138,6 +138,10 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     await waitForCount(page, 0);
     await page.getByLabel('Kind').selectOption('PERSON');
     await waitForCount(page, 45);
+    await page.getByLabel('Age').selectOption('older than 1 day');
+    await waitForCount(page, 0);
+    await page.getByLabel('Age').selectOption('newer than 1 hour');
+    await waitForCount(page, 45);
     await page.getByLabel('Status').selectOption('DEFERRED');
     await waitForCount(page, 0);
     await page.getByLabel('Status').selectOption('OPEN');

@@ -9,7 +9,8 @@ export interface FilterForm {
   maxProbability: string;
   kind: EntityKind | 'ANY';
   sourceSystem: string;
-  minAge: string;
+  /** '' or `min:<seconds>` / `max:<seconds>`. */
+  age: string;
   assignee: string;
   unassigned: boolean;
   text: string;
@@ -23,7 +24,7 @@ export const initialFilter: FilterForm = {
   maxProbability: '',
   kind: 'ANY',
   sourceSystem: '',
-  minAge: '',
+  age: '',
   assignee: '',
   unassigned: false,
   text: '',
@@ -32,11 +33,14 @@ export const initialFilter: FilterForm = {
 
 const statuses: ReviewStatus[] = ['OPEN', 'DEFERRED', 'ACCEPTED', 'REJECTED', 'MERGED', 'SUPERSEDED'];
 const kinds: EntityKind[] = ['PERSON', 'ORGANISATION', 'LOCATION', 'EVENT', 'DOCUMENT', 'ACCOUNT', 'VEHICLE'];
+/** Age choices: `min:<s>` is older than, `max:<s>` newer than (the API's minAgeS / maxAgeS). */
 const ages = [
   ['', 'any age'],
-  ['3600', 'older than 1 hour'],
-  ['86400', 'older than 1 day'],
-  ['604800', 'older than 7 days'],
+  ['max:3600', 'newer than 1 hour'],
+  ['max:86400', 'newer than 1 day'],
+  ['min:3600', 'older than 1 hour'],
+  ['min:86400', 'older than 1 day'],
+  ['min:604800', 'older than 7 days'],
 ] as const;
 const orders: [ReviewOrder, string][] = [
   ['OLDEST', 'oldest first'],
@@ -135,7 +139,7 @@ export const Filters = forwardRef<
       </label>
       <label>
         Age
-        <select value={value.minAge} onChange={(e) => set('minAge', e.target.value)}>
+        <select value={value.age} onChange={(e) => set('age', e.target.value)}>
           {ages.map(([v, l]) => (
             <option key={v} value={v}>
               {l}
