@@ -103,7 +103,10 @@ describe('decisions with optimistic rows', () => {
 
     expect(h.overrides().size).toBe(0);
     expect(outcomes.map((o) => o.outcome)).toEqual(['FAILED', 'FAILED']);
-    expect(summarise('Deferred', outcomes).text).toContain('rv-1: FAILED (slow down)');
+    expect(summarise('Deferred', outcomes).text).toBe(
+      'Deferred 0 of 2. Not confirmed, shown as before until the queue refreshes (retrying is safe): ' +
+        'rv-1: FAILED (slow down); rv-2: FAILED (slow down).',
+    );
   });
 
   it('undoes id by id, putting back the previous status of one it could not undo', async () => {

@@ -120,18 +120,29 @@ export async function undo(
   return outcomes;
 }
 
-/** One line a person can read about a batch: how many worked and, for the rest, which and why. */
+/**
+ * One line a person can read about a batch: how many worked and, for the rest, which and why. An id the origin
+ * refused (CONFLICT, POLICY_DENIED, …) is rolled back; one whose call failed (FAILED: timeout, outage) may still have
+ * been written, so the line says it is unconfirmed and that retrying is safe (decisions are idempotent).
+ */
 export function summarise(verb: string, outcomes: Outcome[]): { text: string; failed: boolean } {
   const bad = outcomes.filter((o) => !ok(o));
   const good = outcomes.length - bad.length;
   if (bad.length === 0) return { text: `${verb} ${good} candidate${good === 1 ? '' : 's'}.`, failed: false };
-  const why = bad
-    .slice(0, 5)
-    .map((o) => `${o.id}: ${o.outcome}${o.message ? ` (${o.message})` : ''}`)
-    .join('; ');
-  const more = bad.length > 5 ? `; and ${bad.length - 5} more` : '';
-  return {
-    text: `${verb} ${good} of ${outcomes.length}. Not done, rolled back: ${why}${more}.`,
-    failed: true,
+  const list = (os: Outcome[]) => {
+    const shown = os
+      .slice(0, 5)
+      .map((o) => `${o.id}: ${o.outcome}${o.message ? ` (${o.message})` : ''}`)
+      .join('; ');
+    return os.length > 5 ? `${shown}; and ${os.length - 5} more` : shown;
   };
+  const refused = bad.filter((o) => o.outcome !== 'FAILED');
+  const unconfirmed = bad.filter((o) => o.outcome === 'FAILED');
+  const parts = [
+    refused.length ? `Not done, rolled back: ${list(refused)}.` : '',
+    unconfirmed.length
+      ? `Not confirmed, shown as before until the queue refreshes (retrying is safe): ${list(unconfirmed)}.`
+      : '',
+  ].filter(Boolean);
+  return { text: `${verb} ${good} of ${outcomes.length}. ${parts.join(' ')}`, failed: true };
 }
