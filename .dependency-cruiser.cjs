@@ -76,6 +76,17 @@ const forbidden = [
     to: { path: '/test-support/' },
   },
   {
+    name: 'browser-pages-stay-in-the-browser',
+    comment:
+      'A browser page (functions/<name>/page) is bundled for the browser: it imports only itself and npm packages, never server code.',
+    severity: 'error',
+    from: { path: '^functions/([^/]+)/page/' },
+    to: {
+      pathNot: ['^functions/$1/page/', '(^|/)node_modules/', '^@graphql-typed-document-node/core$'],
+      dependencyTypesNot: ['core'],
+    },
+  },
+  {
     name: 'no-circular',
     comment: 'Cycles make modules impossible to read or test alone.',
     severity: 'error',
@@ -105,7 +116,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
     },
     reporterOptions: { text: { highlightFocused: true } },
   },

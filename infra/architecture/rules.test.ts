@@ -79,6 +79,18 @@ describe('architecture rules (dependency-cruiser)', () => {
     ]);
   });
 
+  it('reports a browser page that imports server code, even the kernel', async () => {
+    const found = await violationsOf({
+      ...base,
+      'functions/adjudication/page/src/view.tsx': 'export const view = 1;\n',
+      'functions/adjudication/page/src/main.tsx':
+        "import { view } from './view.js';\nimport { verify } from '../../../core/auth/jwt.js';\nexport const m = [view, verify];\n",
+    });
+    expect(found).toEqual([
+      'browser-pages-stay-in-the-browser: functions/adjudication/page/src/main.tsx → functions/core/auth/jwt.ts',
+    ]);
+  });
+
   it('reports any import of scripts/, and production code importing test support', async () => {
     const found = await violationsOf({
       ...base,

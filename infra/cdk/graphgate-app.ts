@@ -60,6 +60,7 @@ export function addGraphgateStage(
     env: edgeEnv,
     stage,
     originUrl: api.url,
+    stepUpUrl: api.stepUpUrl,
     crossRegionReferences,
     description: 'graphgate edge (us-east-1): CloudFront + Hono on Lambda@Edge',
   });

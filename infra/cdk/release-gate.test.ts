@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -70,5 +70,12 @@ describe('CDK release gate', () => {
     const key = String(graphql?.Properties.Code.S3Key);
     const assetDir = join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
     expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toBe("export const handler = () => 'graphql';\n");
+    // The review page uploaded to S3 is the release's build, not one made at synth.
+    const pages = readdirSync(assembly.directory)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => join(assembly.directory, d, 'index.html'))
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f, 'utf8'));
+    expect(pages).toEqual(['<!doctype html><title>review page stub</title>\n']);
   }, 120_000);
 });

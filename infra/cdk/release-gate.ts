@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { artefactOfEntry, edgeEntry } from '../release/deployables.js';
+import { artefactOfEntry, edgeEntry, reviewPage } from '../release/deployables.js';
 import { ReleaseError } from '../release/errors.js';
 import { gitState } from '../release/git.js';
 import { loadPinnedTrustPolicy } from '../release/keystore.js';
@@ -46,6 +46,12 @@ export function releasedEdgeCode(scope: IConstruct, entry: string): string | und
   if (!dir) return undefined;
   if (entry !== edgeEntry) throw new ReleaseGateError(`synth refused: ${entry} is not the released edge entry`);
   return join(dir, RELEASE_FILES.artefacts, 'edge');
+}
+
+/** The verified review page assets, if deploying from a release. */
+export function releasedReviewPage(scope: IConstruct): string | undefined {
+  const dir = verifiedReleaseOf(scope);
+  return dir && join(dir, RELEASE_FILES.artefacts, reviewPage.artefact);
 }
 
 const truthy = (v: unknown) => v === true || v === 'true';

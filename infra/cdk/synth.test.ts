@@ -1,6 +1,7 @@
 import { beforeAll } from 'vitest';
 import { iamSuite } from './test-support/suites/iam.suite.js';
 import { observabilitySuite } from './test-support/suites/observability.suite.js';
+import { reviewSuite } from './test-support/suites/review.suite.js';
 import { stacksSuite } from './test-support/suites/stacks.suite.js';
 import { type SynthesizedStage, synthStage } from './test-support/synth.js';
 
@@ -15,3 +16,4 @@ const stage = () => prod;
 stacksSuite(stage);
 iamSuite(stage);
 observabilitySuite(stage);
+reviewSuite(stage);

@@ -62,6 +62,17 @@ const apps = {
     readyLine: /GRAPHGATE_STEPUP_READY/,
     timeoutMs: 60_000,
   },
+  review: {
+    name: 'review page',
+    entry: 'functions/adjudication/server.ts',
+    // localhost: the page runs step-up ceremonies, and the passkey's rpID is `localhost`.
+    host: 'localhost',
+    path: '/review/',
+    log: 'review.log',
+    readyLine: /GRAPHGATE_REVIEW_READY/,
+    // It builds the page (Vite) before it listens.
+    timeoutMs: 120_000,
+  },
 } satisfies Record<string, TsxApp>;
 
 /** Starts `app` on `port` with `env` and waits for its ready line and its /healthz. */
@@ -228,11 +239,17 @@ export function startErWorker(
 }
 
 /** Environment of the step-up function against the local twin: rpID `localhost`, JWT trust = the local dev issuer. */
-export function stepUpEnv(endpoints: TwinEndpoints, keys: DevKeys, ports: { stepUp: number; edge: number }) {
+export function stepUpEnv(
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  ports: { stepUp: number; edge: number; review?: number },
+) {
+  // The step-up page and the review page (each on its own port locally; one CloudFront origin in AWS).
+  const origins = [ports.stepUp, ports.review].filter(Boolean).map((p) => `http://localhost:${p}`);
   return {
     GRAPHGATE_STAGE: 'local',
     STEPUP_RP_ID: 'localhost',
-    STEPUP_ORIGINS: `http://localhost:${ports.stepUp}`,
+    STEPUP_ORIGINS: origins.join(','),
     JWT_ISSUER: keys.jwt.issuer,
     JWT_AUDIENCE: keys.jwt.audience,
     JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
@@ -247,7 +264,22 @@ export function startStepup(
   runDir: string,
   endpoints: TwinEndpoints,
   keys: DevKeys,
-  ports: { stepUp: number; edge: number },
+  ports: { stepUp: number; edge: number; review?: number },
 ): Promise<RunningComponent> {
   return startTsxApp(runDir, apps.stepUp, ports.stepUp, stepUpEnv(endpoints, keys, ports));
+}
+
+/**
+ * Builds the review page and serves it (functions/adjudication/server.ts) with /graphql passed to the edge and
+ * /stepup/* to the step-up server; waits for /healthz.
+ */
+export function startReview(
+  runDir: string,
+  ports: { review: number; edge: number; stepUp: number },
+): Promise<RunningComponent> {
+  return startTsxApp(runDir, apps.review, ports.review, {
+    EDGE_URL: `http://127.0.0.1:${ports.edge}/graphql`,
+    STEPUP_URL: `http://127.0.0.1:${ports.stepUp}`,
+    REVIEW_DIST_DIR: join(runDir, 'review-dist'),
+  });
 }

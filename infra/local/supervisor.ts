@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { entityIdsCypher } from '../../functions/core/graph/cypher/tooling.js';
 import { createDriver, migrate } from '../../functions/core/graph/index.js';
 import { int } from '../../functions/core/graph/model.js';
-import { startEdge, startErWorker, startIntakeApi, startOrigin, startStepup } from './apps.js';
+import { startEdge, startErWorker, startIntakeApi, startOrigin, startReview, startStepup } from './apps.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { devToken } from './dev-token.js';
 import { TwinError } from './errors.js';
@@ -63,6 +63,7 @@ export const appPorts = {
   edge: 8787,
   intake: 4100,
   stepUp: 4300,
+  review: 4400,
   // Internal Prometheus listeners (loopback): the public ports serve no /metrics.
   originMetrics: 9462,
   edgeMetrics: 9463,
@@ -95,7 +96,8 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   const keys = ensureDevKeys();
   add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin, appPorts.originMetrics));
   add(await startEdge(startRunDir, endpoints, keys, { ...appPorts, metrics: appPorts.edgeMetrics }));
-  add(await startStepup(startRunDir, endpoints, keys, { stepUp: appPorts.stepUp, edge: appPorts.edge }));
+  add(await startStepup(startRunDir, endpoints, keys, appPorts));
+  add(await startReview(startRunDir, appPorts));
   add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
@@ -111,6 +113,7 @@ function summary(
   seconds: number,
   token: string,
   entityId: string,
+  reviewToken: string,
 ): string {
   const rows = components.map((c) => [c.name, c.url, c.logFile]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), 9));
@@ -129,6 +132,9 @@ function summary(
     '',
     `Step-up (passkey + merge) in a browser — localhost, not 127.0.0.1: the passkey's rpID is localhost:`,
     `  http://localhost:${appPorts.stepUp}/stepup#token=${token}`,
+    '',
+    `Review queue (ER adjudication; keyboard: ? lists the shortcuts) as a LOCAL DEVELOPMENT reviewer of ${demoTenant}:`,
+    `  http://localhost:${appPorts.review}/review/#token=${reviewToken}`,
     '',
     'More:',
     `  npm run token -- --tenant ${demoTenant} --roles analyst     # a fresh dev token`,
@@ -184,7 +190,16 @@ export async function runStart(): Promise<void> {
     return;
   }
   const token = await devToken({ tenant: demoTenant, sub: 'dev-user', roles: ['analyst'], ttlS: 12 * 3600 });
-  console.log(summary([...twin.components, ...apps], twin.endpoints, (Date.now() - started) / 1000, token, demoEntity));
+  const reviewToken = await devToken({
+    tenant: demoTenant,
+    sub: 'dev-reviewer',
+    roles: ['investigator'],
+    clearances: ['pii'],
+    sid: 'dev-review-session',
+    ttlS: 12 * 3600,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(summary([...twin.components, ...apps], twin.endpoints, seconds, token, demoEntity, reviewToken));
   writeFileSync(join(startRunDir, 'endpoints.json'), JSON.stringify(twin.endpoints, null, 2));
   // What is running, for `npm run timings` (memory per component) and for people reading .run/.
   const running = [...twin.components, ...apps].map((c) => ({ name: c.name, pid: c.pid, url: c.url, log: c.logFile }));

@@ -12,6 +12,12 @@ interface Step {
 export const testSteps: Step[] = [
   { name: 'lint + format (biome)', command: 'npx', args: ['biome', 'ci', '.'] },
   { name: 'typecheck (tsc)', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  // The adjudication page is browser code (JSX, bundler resolution): its own tsconfig.
+  {
+    name: 'typecheck: review page (tsc)',
+    command: 'npx',
+    args: ['tsc', '--noEmit', '-p', 'functions/adjudication/page/tsconfig.json'],
+  },
   {
     name: 'architecture (dependency-cruiser)',
     command: 'npx',

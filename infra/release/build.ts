@@ -6,12 +6,13 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
+import { buildReviewPage } from '../../functions/adjudication/build.js';
 import { type StageName, stageConfig } from '../cdk/config/stages.js';
 import { nodeBundleOptions, policyBundle, repoRoot } from '../cdk/constructs/bundling.js';
 import { EDGE_POLICY_DIR, edgeBuildOptions } from '../cdk/constructs/edge-code.js';
 import { edgeBuildConfig } from '../cdk/stacks/edge-stack.js';
 import { buildPolicies } from '../local/policies/build.js';
-import { edgeEntry, functionEntries, schemaFiles, webEntries } from './deployables.js';
+import { edgeEntry, functionEntries, reviewPage, schemaFiles, webEntries } from './deployables.js';
 import { ReleaseError } from './errors.js';
 import { RELEASE_FILES } from './statement.js';
 
@@ -61,6 +62,8 @@ export async function buildDeployables(dir: string, stage: StageName): Promise<B
         logLevel: 'warning',
       });
     }
+    entries[reviewPage.artefact] = reviewPage.source;
+    await buildReviewPage(join(out, reviewPage.artefact));
   } catch (cause) {
     throw new ReleaseError('BUILD_FAILED', `esbuild failed: ${(cause as Error).message}`, { cause });
   }

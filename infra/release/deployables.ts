@@ -27,6 +27,9 @@ export const webEntries: Record<string, string> = {
   'web/stepup/client.js': 'functions/stepup/page/client.ts',
 };
 
+/** The review page's static assets (a Vite build, functions/adjudication/build.ts): artefact folder and source. */
+export const reviewPage = { artefact: 'web/review', source: 'functions/adjudication/page' } as const;
+
 /** Generated schema files shipped as they are (the persisted-operation manifest and the client-facing list). */
 export const schemaFiles = ['schema/manifest.json', 'schema/persisted-query-manifest.json'];
 

@@ -69,10 +69,13 @@ const identityProvider = (host: string): StageConfig['auth'] => ({
   jwksUrl: `https://${host}/.well-known/jwks.json`,
 });
 
-/** Passkeys bound to `site` and the ceremony page served from `https://<site>`. */
-const stepUpOn = (site: string): StageConfig['stepUp'] => ({
+/**
+ * Passkeys bound to `site`, with ceremonies from the step-up page at `https://<site>` and, on a stage with its own
+ * edge domain, from the review page the distribution serves at `https://<apiDomain>/review/`.
+ */
+const stepUpOn = (site: string, apiDomain?: string): StageConfig['stepUp'] => ({
   rpId: site,
-  origins: [`https://${site}`],
+  origins: [`https://${site}`, ...(apiDomain ? [`https://${apiDomain}`] : [])],
 });
 
 /** What every stage's edge function and ER consumer batching share; stages differ in concurrency and throttles. */
@@ -107,7 +110,7 @@ export const stages: Record<StageName, StageConfig> = {
     region: 'eu-west-1',
     domain: { name: 'api.staging.graphgate.example', hostedZoneId: 'Z0000000STAGING', zoneName: 'graphgate.example' },
     auth: identityProvider('auth.staging.graphgate.example'),
-    stepUp: stepUpOn('staging.graphgate.example'),
+    stepUp: stepUpOn('staging.graphgate.example', 'api.staging.graphgate.example'),
     neo4jUri: 'neo4j+s://staging.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 50 },
     edge: edgeFunction,
@@ -132,7 +135,7 @@ export const stages: Record<StageName, StageConfig> = {
     region: 'eu-west-1',
     domain: { name: 'api.graphgate.example', hostedZoneId: 'Z0000000000PROD', zoneName: 'graphgate.example' },
     auth: identityProvider('auth.graphgate.example'),
-    stepUp: stepUpOn('graphgate.example'),
+    stepUp: stepUpOn('graphgate.example', 'api.graphgate.example'),
     neo4jUri: 'neo4j+s://prod.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 400, provisionedConcurrency: 10 },
     edge: edgeFunction,

@@ -25,6 +25,8 @@ export class ApiStack extends Stack {
   readonly stepUp: GraphgateFunction;
   /** The origin's function URL (CloudFront origin). */
   readonly url: FunctionUrl;
+  /** The step-up function's URL (CloudFront routes `/stepup/*` to it, beside the review page). */
+  readonly stepUpUrl: FunctionUrl;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -59,6 +61,7 @@ export class ApiStack extends Stack {
       .useTable('STEPUP_TABLE', data.tables.stepUp, 'readWrite')
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append');
     const stepUpUrl = this.stepUp.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    this.stepUpUrl = stepUpUrl;
     new CfnOutput(this, 'StepUpUrl', { value: stepUpUrl.url, description: 'Function URL of the step-up service' });
 
     // Provisioned concurrency lives on an alias; the URL always targets the alias so turning it on is not a URL change.

@@ -25,12 +25,15 @@ import { edgeEntry } from '../../release/deployables.js';
 import type { StageConfig } from '../config/stages.js';
 import { type EdgeBuildConfig, edgeCode } from '../constructs/edge-code.js';
 import { acknowledge, acknowledgeLambdaDefaults } from '../constructs/nag.js';
+import { ReviewSite } from '../constructs/review-site.js';
 import { secretNames } from './data-stack.js';
 
 export interface EdgeStackProps extends StackProps {
   readonly stage: StageConfig;
   /** The GraphQL origin's function URL (home region; a cross-region reference when the home region is not us-east-1). */
   readonly originUrl: IFunctionUrl;
+  /** The step-up function's URL: `/stepup/*` beside the review page, so its ceremonies run on the page's origin. */
+  readonly stepUpUrl: IFunctionUrl;
 }
 
 /** What the edge bundle of `stage` bakes in (also what `npm run release` builds it with). */
@@ -51,6 +54,7 @@ export function edgeBuildConfig(stage: StageConfig): EdgeBuildConfig {
 export class EdgeStack extends Stack {
   readonly distribution: Distribution;
   readonly edgeFunction: experimental.EdgeFunction;
+  readonly reviewSite: ReviewSite;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -108,6 +112,9 @@ export class EdgeStack extends Stack {
       zone &&
       new Certificate(this, 'Cert', { domainName: domain.name, validation: CertificateValidation.fromDns(zone) });
 
+    // The adjudication page (S3, /review/*) and the step-up routes it calls (/stepup/*), on the API's origin.
+    this.reviewSite = new ReviewSite(this, 'ReviewSite', { logs, stepUpUrl: props.stepUpUrl, passThrough });
+
     this.distribution = new Distribution(this, 'Cdn', {
       comment: `graphgate ${stage.name} edge`,
       defaultBehavior: {
@@ -124,6 +131,7 @@ export class EdgeStack extends Stack {
           },
         ],
       },
+      additionalBehaviors: this.reviewSite.behaviors,
       domainNames: domain ? [domain.name] : undefined,
       certificate,
       // Only settable with our own certificate; *.cloudfront.net has CloudFront's fixed policy.
@@ -135,6 +143,7 @@ export class EdgeStack extends Stack {
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
     });
+    this.reviewSite.deploy(this.distribution);
     if (domain && zone) {
       new ARecord(this, 'Alias', {
         zone,

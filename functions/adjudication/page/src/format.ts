@@ -1,0 +1,22 @@
+/** Small display helpers shared by the page's components. */
+import type { ReviewStatus } from './generated/graphql.js';
+
+export const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
+
+/** "3 min", "5 h", "2 d": how long ago an ISO instant was, relative to `now`. */
+export function age(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
+
+export const statusLabel: Record<ReviewStatus, string> = {
+  OPEN: 'open',
+  DEFERRED: 'deferred',
+  ACCEPTED: 'accepted',
+  REJECTED: 'rejected',
+  MERGED: 'merged',
+  SUPERSEDED: 'superseded',
+};

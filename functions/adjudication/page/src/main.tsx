@@ -1,0 +1,73 @@
+/**
+ * Entry of the adjudication page. The reviewer's bearer token comes from `#token=…` (what `npm start` prints, a
+ * LOCAL DEVELOPMENT token) or the sign-in form; it is kept in sessionStorage only and removed from the address bar.
+ */
+import { StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+import { edgeClient } from './edge-client.js';
+import { pollingQueueSource } from './queue-source.js';
+import './styles.css';
+
+const storageKey = 'graphgate-review-token';
+
+function tokenFromHash(): string | null {
+  const t = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!t) return null;
+  sessionStorage.setItem(storageKey, t);
+  history.replaceState(null, '', location.pathname + location.search);
+  return t;
+}
+
+/** The token's subject, for display only (the edge verifies the token; the page never trusts it). */
+function subjectOf(token: string): string {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      sub?: string;
+      tenant?: string;
+    };
+    return `${payload.sub ?? '?'} (tenant ${payload.tenant ?? '?'})`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function Root() {
+  const [token, setToken] = useState(() => tokenFromHash() ?? sessionStorage.getItem(storageKey));
+  const [draft, setDraft] = useState('');
+  const [{ client, source }] = useState(() => {
+    const c = edgeClient(() => sessionStorage.getItem(storageKey) ?? '');
+    // Polling until the live subscription (SSE) lands: the same QueueSource interface, another implementation.
+    // `?poll=<seconds>` (at least 1) changes the period; the tests poll every second.
+    const pollS = Math.max(1, Number(new URLSearchParams(location.search).get('poll') ?? 4) || 4);
+    return { client: c, source: pollingQueueSource(c, pollS * 1000) };
+  });
+  if (!token) {
+    return (
+      <main className="signin">
+        <h1>Review queue</h1>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            sessionStorage.setItem(storageKey, draft.trim());
+            setToken(draft.trim());
+          }}
+        >
+          <label>
+            Bearer token (a reviewer of your tenant)
+            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={4} required />
+          </label>
+          <button type="submit">Sign in</button>
+        </form>
+      </main>
+    );
+  }
+  return <App client={client} source={source} token={() => token} subject={subjectOf(token)} />;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);
+document.body.dataset.ready = 'true';
