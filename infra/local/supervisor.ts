@@ -67,6 +67,7 @@ export const appPorts = {
   originMetrics: 9462,
   edgeMetrics: 9463,
   erMetrics: 9464,
+  intakeMetrics: 9465,
 } as const;
 
 /** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
@@ -96,7 +97,7 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   add(await startOrigin(startRunDir, endpoints, keys, appPorts.origin, appPorts.originMetrics));
   add(await startEdge(startRunDir, endpoints, keys, { ...appPorts, metrics: appPorts.edgeMetrics }));
   add(await startStepup(startRunDir, endpoints, keys, { stepUp: appPorts.stepUp, edge: appPorts.edge }));
-  add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
+  add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake, appPorts.intakeMetrics));
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
 
