@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { reviewBacklogAgeLimitS } from '../../../functions/core/cost/index.js';
 import { prometheus } from '../../../functions/core/metrics/names.js';
+import { runbookSections, runbookUrl } from '../observability/runbooks.js';
 import { type BurnRatePolicy, burnRatePolicies, burnThreshold } from './burn-rate.js';
 import { errorBudget, type Slo, slos } from './slos.js';
 
@@ -41,6 +42,7 @@ export function prometheusRule(all: readonly Slo[] = slos, policies = burnRatePo
                 annotations: {
                   summary: `${slo.id}: ${p.name} error-budget burn (${p.factor}× over ${p.long.label} and ${p.short.label})`,
                   description: `${slo.description}. Budget ${errorBudget(slo)}; both windows above ${threshold}.`,
+                  runbook_url: runbookUrl(runbookSections.sloBurn(slo.id)),
                 },
               };
             }),
@@ -68,6 +70,7 @@ export function thresholdAlertGroups() {
             summary: `oldest open review candidate older than ${limit} s`,
             description:
               'Reviews are falling behind: MID-band candidates wait for a person (npm run er:recluster may settle some).',
+            runbook_url: runbookUrl(runbookSections.erReviewBacklogAge),
           },
         },
       ],

@@ -6,6 +6,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { cloudwatch, services } from '../../../functions/core/metrics/names.js';
 import { prefix, type StageConfig } from '../config/stages.js';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import { signalMetric } from '../observability/signal-metric.js';
 
 export interface BudgetsStackProps extends StackProps {
@@ -78,7 +79,10 @@ export class BudgetsStack extends Stack {
     const dailyLimit = Number(((stage.budgets.llmUsd * BUDGET_ALERT_PERCENT) / 100 / 30).toFixed(2));
     this.llmSpendAlarm = new Alarm(this, 'LlmSpend', {
       alarmName: `${p}-llm-spend-pace`,
-      alarmDescription: `LLM spend above $${dailyLimit}/day (${BUDGET_ALERT_PERCENT}% of $${stage.budgets.llmUsd}/month)`,
+      alarmDescription: withRunbook(
+        `LLM spend above $${dailyLimit}/day (${BUDGET_ALERT_PERCENT}% of $${stage.budgets.llmUsd}/month)`,
+        runbookSections.llmSpendPace,
+      ),
       metric: signalMetric(
         cloudwatch.llmSpendUsd,
         { service: services.graphql, Stage: stage.name },

@@ -10,6 +10,7 @@ import { prefix } from '../config/stages.js';
 import { BurnRateAlarms } from '../observability/burn-rate-alarms.js';
 import { costDashboard, tenantCostWidgets, usageExpressions } from '../observability/cost-dashboard.js';
 import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric } from '../observability/dashboards.js';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import { metricsOf, type ObservedStacks, sliSources } from '../observability/sources.js';
 import { AlarmTopics } from '../observability/topics.js';
 
@@ -45,7 +46,10 @@ export class ObservabilityStack extends Stack {
 
     const lag = new Alarm(this, 'QueueLag', {
       alarmName: `${p}-er-queue-lag`,
-      alarmDescription: `Oldest intake message older than ${QUEUE_LAG_LIMIT_S} s for 3 minutes: ER is falling behind`,
+      alarmDescription: withRunbook(
+        `Oldest intake message older than ${QUEUE_LAG_LIMIT_S} s for 3 minutes: ER is falling behind`,
+        runbookSections.erQueueLag,
+      ),
       metric: m.queue('ApproximateAgeOfOldestMessage', Stats.MAXIMUM, Duration.minutes(1)),
       threshold: QUEUE_LAG_LIMIT_S,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -59,7 +63,10 @@ export class ObservabilityStack extends Stack {
     const hour = Duration.hours(1);
     const dlqRate = new Alarm(this, 'DlqRate', {
       alarmName: `${p}-er-dlq-rate`,
-      alarmDescription: `More than ${DLQ_RATE_LIMIT * 100}% of accepted events dead-lettered in an hour`,
+      alarmDescription: withRunbook(
+        `More than ${DLQ_RATE_LIMIT * 100}% of accepted events dead-lettered in an hour`,
+        runbookSections.erDlqRate,
+      ),
       metric: new MathExpression({
         expression: 'IF(DIFF(dlq) > 0, DIFF(dlq), 0) / IF(sent > 0, sent, 1)',
         usingMetrics: {
@@ -79,7 +86,10 @@ export class ObservabilityStack extends Stack {
     // Reported when the consumer opens reviews, so a quiet tenant's old backlog keeps its last datapoint only.
     const backlogAge = new Alarm(this, 'ReviewBacklogAge', {
       alarmName: `${p}-er-review-backlog-age`,
-      alarmDescription: `Oldest open review candidate older than ${reviewBacklogAgeLimitS} s: reviews are falling behind`,
+      alarmDescription: withRunbook(
+        `Oldest open review candidate older than ${reviewBacklogAgeLimitS} s: reviews are falling behind`,
+        runbookSections.erReviewBacklogAge,
+      ),
       metric: reviewBacklogMetric(cloudwatch.reviewBacklogOldestAge, Duration.minutes(15)),
       threshold: reviewBacklogAgeLimitS,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
