@@ -111,3 +111,40 @@ export function tenantUsageFromExpositions(texts: readonly string[], metricName:
   }
   return out;
 }
+
+const usd = (n: number) => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
+
+/** The Markdown report of `npm run cost:report -- --by tenant`: usage and cost per tenant, the unit prices used. */
+export function tenantMarkdown(
+  costs: readonly TenantCost[],
+  unit: TenantUnitPrices,
+  sources: string[],
+  command: string,
+) {
+  const total = costs.reduce((a, c) => a + c.variableUsd, 0);
+  return [
+    '# graphgate cost per tenant',
+    '',
+    `Produced by \`${command}\` from the per-tenant usage counters (\`graphgate_tenant_usage_total\`) of ${sources.join(', ')}.`,
+    `List prices as of ${prices.asOf} (functions/core/cost/prices.ts); LLM tokens at ${usd(unit.llmToken * 1000)} per 1k tokens (stated assumption).`,
+    'Variable cost is what the counted usage cost since the processes started; Neo4j is a fixed monthly cost, shown as each tenant’s share of Neo4j transaction time.',
+    '',
+    '| tenant | calls | cache hits | origin calls | origin ms | Neo4j ms | ER events | LLM tokens | edge $ | origin $ | ER $ | LLM $ | variable $ | share of variable | Neo4j share | Neo4j $/month at that share |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...costs.map((c) => {
+      const u = c.usage;
+      return `| ${c.tenant} | ${u.calls} | ${u.cache_hits} | ${u.origin_calls} | ${Math.round(u.origin_ms)} | ${Math.round(u.neo4j_ms)} | ${u.er_events} | ${u.llm_tokens} | ${usd(c.lines.edge)} | ${usd(c.lines.origin)} | ${usd(c.lines.er)} | ${usd(c.lines.llm)} | ${usd(c.variableUsd)} | ${total > 0 ? ((100 * c.variableUsd) / total).toFixed(1) : '0.0'}% | ${(100 * c.neo4jShare).toFixed(1)}% | ${usd(c.neo4jMonthlyUsd)} |`;
+    }),
+    '',
+    '## Unit prices',
+    '',
+    '| unit | $ |',
+    '|---|---:|',
+    `| edge call (CloudFront, Lambda@Edge, Upstash GET) | ${usd(unit.call)} |`,
+    `| origin call (Lambda request, cache write) | ${usd(unit.originCall)} |`,
+    `| origin compute per ms | ${usd(unit.originMs)} |`,
+    `| ingested event end to end | ${usd(unit.erEvent)} |`,
+    `| LLM token | ${usd(unit.llmToken)} |`,
+    '',
+  ].join('\n');
+}
