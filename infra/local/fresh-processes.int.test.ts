@@ -99,8 +99,8 @@ describe('a cold process meets deeply nested JSON first', () => {
 });
 
 describe('small things', () => {
-  it('serves /metrics only on the internal port, never on the public edge or origin port', async () => {
-    for (const base of [stack.urls.edge, stack.urls.origin]) {
+  it('serves /metrics only on the internal port, never on the public edge, origin or intake port', async () => {
+    for (const base of [stack.urls.edge, stack.urls.origin, stack.urls.intake]) {
       const pub = await fetch(`${base}/metrics`);
       const text = await pub.text();
       expect(pub.status).toBeGreaterThanOrEqual(400);
@@ -113,6 +113,24 @@ describe('small things', () => {
     expect(await edge.text()).toContain('# TYPE');
     expect(origin.status).toBe(200);
     expect(await origin.text()).toContain('# TYPE');
+  });
+
+  it('counts intake requests by outcome on the intake’s /metrics, the series the ingest SLO rule reads', async () => {
+    const series = (text: string, outcome: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`graphgate_intake_requests_total{outcome="${outcome}"}`))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    const read = async () => (await fetch(`http://127.0.0.1:${stack.metricsPorts.intake}/metrics`)).text();
+    const before = series(await read(), '4xx');
+
+    const unauthenticated = await fetch(`${stack.urls.intake}/intake`, { method: 'POST', body: '{}' });
+
+    expect(unauthenticated.status).toBe(401);
+    expect(series(await read(), '4xx')).toBe(before + 1);
   });
 
   it('sends the step-up page and its API with CSP, X-Frame-Options DENY, no referrer and nosniff', async () => {
