@@ -106,6 +106,11 @@ export function createEdgeApp(deps: EdgeDeps) {
   }
 
   const app = new Hono();
+  // Every server error the edge answers (its own 503s and an origin 500 passed through): what the SLO counts as bad.
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.status >= 500) metrics.inc('server_errors');
+  });
   app.onError((err, c) => {
     if (err instanceof HttpError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
     if (err instanceof HttpError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
@@ -128,6 +133,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     }
     const accept = requireGraphqlMediaType(req.headers.get('accept'));
     const identity = await verify(req.headers.get('authorization') ?? undefined);
+    metrics.usage(identity.tenant, 'calls');
     let parsed: Awaited<ReturnType<typeof parsePersistedRequest>>;
     try {
       parsed = await parsePersistedRequest(req, recogniser, config.limits);
@@ -157,6 +163,7 @@ export function createEdgeApp(deps: EdgeDeps) {
         }
         throw err;
       });
+      if (result.status >= 500) metrics.inc('origin_errors');
       return withLimits(fromOrigin(result, 'BYPASS'));
     }
 
@@ -193,6 +200,7 @@ export function createEdgeApp(deps: EdgeDeps) {
       } else {
         metrics.inc('cache_hit');
       }
+      metrics.usage(identity.tenant, 'cache_hits');
       const headers = cachedHeaders(entry, found.state === 'fresh' ? 'HIT' : 'STALE', t, accept);
       if (etagMatches(req.headers.get('if-none-match'), entry.etag)) {
         metrics.inc('cache_not_modified');

@@ -33,7 +33,7 @@ import { createQueuePair } from '../infra/local/queues.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit } from './evidence.js';
+import { gitCommit, requireReadings } from './evidence.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick;
@@ -237,7 +237,12 @@ try {
   await waitFor('lag run drained', async () => (lagResults.length >= lagLoad.length ? true : undefined), 900_000);
   const drainS = (Date.now() - t0) / 1000;
   await lagWorker.stop();
-  const lags = lagResults.filter((r) => r.ok).map((r) => r.lagMs ?? 0);
+  // Every offered event must come back processed with its lag: a missing reading fails the run, never counts as 0 ms.
+  const lags = requireReadings(
+    `lag at ${offered}/s`,
+    lagResults.filter((r) => r.ok).map((r) => r.lagMs),
+    lagLoad.length,
+  );
   const lag = {
     offered_per_s: offered,
     producedS: r2(producedS),

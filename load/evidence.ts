@@ -48,6 +48,24 @@ export function summarise(samples: number[], wallMs: number, errors = 0): CaseRe
   };
 }
 
+/** Thrown when a reading a case needs could not be taken: the case fails, it is never recorded as zero. */
+export class MissingReadingError extends Error {
+  override name = 'MissingReadingError';
+}
+
+/**
+ * The readings of a case, all of them: throws {@link MissingReadingError} when any is missing (undefined, NaN) or
+ * when fewer than `expected` were taken (a processed event without a lag sample, an event that never came back).
+ * @example const lags = requireReadings('lag at 2x', results.map((r) => r.lagMs), offered);
+ */
+export function requireReadings(what: string, readings: readonly (number | undefined)[], expected: number): number[] {
+  const missing = readings.filter((r) => r === undefined || Number.isNaN(r)).length;
+  if (missing > 0) throw new MissingReadingError(`${what}: ${missing} of ${readings.length} readings missing`);
+  if (readings.length < expected)
+    throw new MissingReadingError(`${what}: ${readings.length} readings, expected ${expected}`);
+  return readings as number[];
+}
+
 export function target(what: string, op: '<=' | '>=', value: number, measured: number): Target {
   return { what, op, value, measured: round(measured), pass: op === '<=' ? measured <= value : measured >= value };
 }

@@ -10,7 +10,7 @@ import { dynamoClient } from '../core/aws/dynamodb.js';
 import { sqsClient } from '../core/aws/sqs.js';
 import { HttpError } from '../core/http/index.js';
 import { DynamoDbWriteJournal } from '../core/journal/index.js';
-import { createIntakeApp } from './app.js';
+import { createIntakeApp, type IntakeAppDeps } from './app.js';
 import type { ApiConfig } from './config.js';
 import { enqueue } from './enqueue.js';
 import { journaledSend } from './journal.js';
@@ -57,8 +57,8 @@ function eventRateLimit(config: ApiConfig) {
   };
 }
 
-/** The intake app against real services. */
-export function createIntakeRuntime(config: ApiConfig): Hono {
+/** The intake app against real services; `countRequest` counts answered requests by outcome (local /metrics). */
+export function createIntakeRuntime(config: ApiConfig, countRequest?: IntakeAppDeps['countRequest']): Hono {
   const sqs = sqsClient({ region: config.region, endpoint: config.sqsEndpoint });
   const send = (envelopes: Parameters<typeof enqueue>[2]) => enqueue(sqs, config.queueUrl, [...envelopes]);
   const j = config.journal;
@@ -74,5 +74,6 @@ export function createIntakeRuntime(config: ApiConfig): Hono {
     send: journal ? journaledSend(send, journal, jsonLog) : send,
     limits: config.limits,
     log: jsonLog,
+    countRequest,
   });
 }

@@ -23,6 +23,7 @@ import {
   readCappedText,
   requireJsonMediaType,
 } from '../core/http/index.js';
+import { type Outcome, outcomeOf } from '../core/metrics/names.js';
 import type { EnqueueResult } from './enqueue.js';
 import { toEnvelope } from './enqueue.js';
 
@@ -35,6 +36,8 @@ export interface IntakeAppDeps {
   /** Role a token needs in its `roles` claim. @default 'producer' */
   requiredRole?: string;
   log?: (entry: Record<string, unknown>) => void;
+  /** Counts every answered POST /intake by outcome (the ingest availability SLO's `graphgate_intake_requests_total`). */
+  countRequest?: (outcome: Outcome) => void;
 }
 
 interface Rejection {
@@ -100,6 +103,10 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
   const app = new Hono();
   const role = deps.requiredRole ?? 'producer';
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.use('/intake', async (c, next) => {
+    await next();
+    deps.countRequest?.(outcomeOf(c.res.status));
+  });
   app.post('/intake', async (c) => {
     const identity = await deps.verify(c.req.header('authorization'));
     // An exact match in a list of strings the verifier has typed; never a substring of an unchecked claim.

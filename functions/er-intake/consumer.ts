@@ -71,7 +71,7 @@ async function processRecord(
     const result = await processEnvelope(deps, envelope, remainingMs());
     const durationMs = performance.now() - started;
     const lagMs = Date.now() - envelope.acceptedAt;
-    deps.metrics.processed(result.outcome.band, result.duplicate, lagMs, durationMs);
+    deps.metrics.processed(result.outcome.band, result.duplicate, lagMs, durationMs, envelope.tenant);
     return {
       messageId: record.messageId,
       ok: true,

@@ -10,7 +10,10 @@ import { EmfIntakeMetrics } from './metrics.js';
 import { createConsumerRuntime } from './runtime.js';
 
 // Once per container: secrets into the environment, then the typed config (a bad variable fails the cold start).
-const runtime = resolveSecretEnv().then(() => createConsumerRuntime(loadConsumerConfig(), new EmfIntakeMetrics()));
+const runtime = resolveSecretEnv().then(() => {
+  const config = loadConsumerConfig();
+  return createConsumerRuntime(config, new EmfIntakeMetrics(config.stage));
+});
 
 /** SQSHandler returning `batchItemFailures`; the in-progress lock of each event expires with this invocation. */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -5,12 +5,17 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { reviewMetrics } from '../core/cost/metrics.js';
 import type { Band } from '../core/er/config.js';
+import { cloudwatch, namespaces, type Outcome, prometheus, services } from '../core/metrics/names.js';
 
 export interface IntakeMetrics {
-  /** One event done: its band, whether it was a duplicate, lag since the API accepted it, and processing time. */
-  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void;
+  /**
+   * One event of `tenant` done: its band, whether it was a duplicate, lag since the API accepted it, and processing
+   * time. A duplicate still counts as a tenant's ER event: it cost a receive and an idempotency read.
+   */
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number, tenant: string): void;
+  /** Upstash commands a batch issued (cache invalidation of merged entities). */
+  upstashCommands(count: number): void;
   /** One failed receive; `lastReceive` means SQS will move it to the DLQ instead of redelivering it. */
   failed(code: string, lastReceive: boolean): void;
   /** Age of the oldest message of a batch (now − SentTimestamp): the consumer's view of queue lag. */
@@ -68,8 +73,21 @@ export class PromIntakeMetrics implements IntakeMetrics {
     registers: [this.registry],
   });
 
-  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void {
+  readonly #usage = new Counter({
+    name: prometheus.tenantUsage.name,
+    help: 'Per-tenant usage the cost report prices, by item',
+    labelNames: prometheus.tenantUsage.labels,
+    registers: [this.registry],
+  });
+  readonly #upstash = new Counter({
+    name: 'er_upstash_commands_total',
+    help: 'Upstash commands issued by the consumer',
+    registers: [this.registry],
+  });
+
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number, tenant: string): void {
     this.#processed.inc({ band, duplicate: String(duplicate) });
+    this.#usage.inc({ tenant, item: 'er_events' });
     this.#lag.observe(lagMs / 1000);
     this.#duration.observe(durationMs / 1000);
   }
@@ -80,14 +98,17 @@ export class PromIntakeMetrics implements IntakeMetrics {
   oldestAge(ms: number): void {
     this.#oldest.set(ms / 1000);
   }
+  upstashCommands(count: number): void {
+    this.#upstash.inc(count);
+  }
   readonly #backlog = new Gauge({
-    name: reviewMetrics.prometheus.backlogOpen,
+    name: prometheus.reviewBacklogOpen.name,
     help: 'Open and deferred review candidates per tenant',
     labelNames: ['tenant'] as const,
     registers: [this.registry],
   });
   readonly #backlogAge = new Gauge({
-    name: reviewMetrics.prometheus.backlogOldestAge,
+    name: prometheus.reviewBacklogOldestAge.name,
     help: 'Age of the oldest open or deferred review candidate per tenant',
     labelNames: ['tenant'] as const,
     registers: [this.registry],
@@ -104,13 +125,28 @@ export class PromIntakeMetrics implements IntakeMetrics {
   flush(): void {}
 }
 
-/** EMF adapter: metrics land in CloudWatch from the log stream, no API calls in the hot path. */
+/**
+ * EMF adapter: metrics land in CloudWatch from the log stream, no API calls in the hot path. One Metrics instance per
+ * namespace (one EMF document each); names and dimensions from core/metrics/names.ts, which the alarms read.
+ */
 export class EmfIntakeMetrics implements IntakeMetrics {
-  readonly #metrics = new Metrics({ namespace: 'graphgate', serviceName: 'er-intake' });
-  // Its own namespace (one EMF document per namespace), named once in core/cost/metrics.ts for the alarm to read.
-  readonly #review = new Metrics({ namespace: reviewMetrics.namespace, serviceName: reviewMetrics.service });
+  readonly #metrics = new Metrics({ namespace: namespaces.er, serviceName: services.erIntake });
+  readonly #review = new Metrics({ namespace: namespaces.review, serviceName: services.erIntake });
+  readonly #cost: Metrics;
+  readonly #usage = new Metrics({ namespace: namespaces.usage, serviceName: services.erIntake });
+  readonly #tenantEvents = new Map<string, number>();
 
-  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number): void {
+  constructor(stage: string) {
+    this.#cost = new Metrics({
+      namespace: namespaces.cost,
+      serviceName: services.erIntake,
+      defaultDimensions: { Stage: stage, Component: 'er' },
+    });
+  }
+
+  processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number, tenant: string): void {
+    // Summed per batch and written once per tenant at flush: one datapoint per tenant and batch, not per event.
+    this.#tenantEvents.set(tenant, (this.#tenantEvents.get(tenant) ?? 0) + 1);
     this.#metrics.addMetric(duplicate ? 'EventsDuplicate' : `Events${band}`, MetricUnit.Count, 1);
     this.#metrics.addMetric('EventsProcessed', MetricUnit.Count, 1);
     this.#metrics.addMetric('EventLag', MetricUnit.Milliseconds, lagMs);
@@ -124,13 +160,37 @@ export class EmfIntakeMetrics implements IntakeMetrics {
   oldestAge(ms: number): void {
     this.#metrics.addMetric('OldestMessageAge', MetricUnit.Milliseconds, ms);
   }
+  upstashCommands(count: number): void {
+    if (count > 0) this.#cost.addMetric(cloudwatch.upstashCommands.name, MetricUnit.Count, count);
+  }
   reviewBacklog(_tenant: string, open: number, oldestAgeMs: number): void {
     // No tenant dimension: one metric per tenant would cost per tenant; the alarm reads the Maximum over tenants.
-    this.#review.addMetric(reviewMetrics.backlogOpen, MetricUnit.Count, open);
-    this.#review.addMetric(reviewMetrics.backlogOldestAge, MetricUnit.Seconds, oldestAgeMs / 1000);
+    this.#review.addMetric(cloudwatch.reviewBacklogOpen.name, MetricUnit.Count, open);
+    this.#review.addMetric(cloudwatch.reviewBacklogOldestAge.name, MetricUnit.Seconds, oldestAgeMs / 1000);
     this.#review.publishStoredMetrics();
   }
   flush(): void {
     this.#metrics.publishStoredMetrics();
+    this.#cost.publishStoredMetrics();
+    for (const [tenant, events] of this.#tenantEvents) {
+      const single = this.#usage.singleMetric();
+      single.addDimension('Tenant', tenant);
+      single.addMetric(cloudwatch.tenantErEvents.name, MetricUnit.Count, events);
+    }
+    this.#tenantEvents.clear();
   }
+}
+
+/**
+ * The intake API's request counter for the local server's /metrics (`graphgate_intake_requests_total{outcome}`, read
+ * by the ingest availability SLO's PrometheusRule). In AWS the same SLO reads API Gateway's own 5xx and Count.
+ */
+export function promIntakeRequests(registry = new Registry()) {
+  const requests = new Counter({
+    name: prometheus.intakeRequests.name,
+    help: 'Producer requests to POST /intake by outcome',
+    labelNames: prometheus.intakeRequests.labels,
+    registers: [registry],
+  });
+  return { registry, count: (outcome: Outcome) => requests.inc({ outcome }) };
 }

@@ -13,6 +13,7 @@ import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
+import { countUpstashCommands } from '../core/metrics/upstash-commands.js';
 import { throttledLog } from '../core/throttled-log.js';
 import type { ConsumerConfig } from './config.js';
 import type { ConsumerDeps } from './consumer.js';
@@ -22,8 +23,9 @@ import type { IntakeMetrics } from './metrics.js';
 const cacheLog = throttledLog(30_000);
 
 /** Evicts the response cache's entries of merged entities (failures are logged and never fail the event). */
-function cacheInvalidator(upstash: { url: string; token: string }) {
-  const store = createUpstashCache(new Redis(upstash), {
+function cacheInvalidator(upstash: { url: string; token: string }, metrics: IntakeMetrics) {
+  const redis = countUpstashCommands(new Redis(upstash), (n) => metrics.upstashCommands(n));
+  const store = createUpstashCache(redis, {
     onError: (r) => cacheLog(`response cache ${r.op} failed for tenant ${r.tenant || '?'}: ${String(r.error)}`),
   });
   return entityInvalidator(store);
@@ -58,7 +60,7 @@ export async function createConsumerRuntime(
       graphEffect(driver, ledger, config.er, {
         graphBatch: config.graph.batch,
         graphTxInFlight: config.graph.txInFlight,
-        invalidate: config.upstash ? cacheInvalidator(config.upstash) : undefined,
+        invalidate: config.upstash ? cacheInvalidator(config.upstash, metrics) : undefined,
       }),
     config: config.er,
     failures: new DynamoDbFailureStore(client, config.idempotencyTable),

@@ -118,16 +118,22 @@ describe('graphql origin', () => {
   it('keeps coded domain errors and masks unexpected ones without a stack', async () => {
     const { yoga, repo } = setup();
     repo.failNext = Object.assign(new Error('too big'), { code: 'RESULT_TOO_LARGE' });
-    const coded = await (
-      await yoga.fetch(await signedGraphqlRequest({ tenant: 'a', operation: 'GetEntity', variables: { id: 'x' } }))
-    ).json();
+    const codedRes = await yoga.fetch(
+      await signedGraphqlRequest({ tenant: 'a', operation: 'GetEntity', variables: { id: 'x' } }),
+    );
+    const coded = await codedRes.json();
     repo.failNext = new Error('neo4j exploded at 10.0.0.7');
-    const masked = await (
-      await yoga.fetch(await signedGraphqlRequest({ tenant: 'a', operation: 'GetEntity', variables: { id: 'x' } }))
-    ).json();
+    const maskedRes = await yoga.fetch(
+      await signedGraphqlRequest({ tenant: 'a', operation: 'GetEntity', variables: { id: 'x' } }),
+    );
+    const masked = await maskedRes.json();
 
     expect(coded.errors[0].extensions.code).toBe('RESULT_TOO_LARGE');
+    expect(codedRes.status).toBeLessThan(500);
     expect(masked.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    // An unexpected error is a server error for the SLO: HTTP 500, with the internal `http` extension stripped.
+    expect(maskedRes.status).toBe(500);
+    expect(masked.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(JSON.stringify(masked)).not.toMatch(/10\.0\.0\.7|stack|at /);
   });
 

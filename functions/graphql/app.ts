@@ -7,6 +7,7 @@ import { errorResponse, HttpError } from '../core/http/index.js';
 import type { WriteJournal } from '../core/journal/index.js';
 import { manifest as bundledManifest, findOperation, type Manifest } from '../core/manifest/index.js';
 import { readSdl } from '../core/manifest/schema-source.js';
+import { outcomeOf } from '../core/metrics/names.js';
 import type { NlqService } from '../core/nlq/service.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
 import { resolveScope } from '../core/policy/index.js';
@@ -20,6 +21,7 @@ import { documentLimitsRule } from './limits.js';
 import { originLogger } from './log.js';
 import { useRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
+import { meteredRepository, type OriginSignals } from './signals.js';
 import { verifyOriginRequest } from './signed-request.js';
 import { type StepUpGuardOptions, useStepUp } from './step-up/guard.js';
 import { createOriginMetrics, type OriginMetrics, tracedRepository, tracedResolvers, tracer } from './telemetry.js';
@@ -43,6 +45,8 @@ export interface OriginDeps {
   allowArbitraryDocuments?: boolean;
   manifest?: Manifest;
   metrics?: OriginMetrics;
+  /** Per-tenant usage, Cypher time and Upstash commands (Prometheus locally, EMF in the Lambda); absent: not reported. */
+  signals?: OriginSignals;
   /** Extra yoga plugins (the response cache is added here by the caller). */
   plugins?: Plugin[];
   invalidate?: Invalidate;
@@ -108,10 +112,13 @@ export function createOrigin(deps: OriginDeps) {
       const s = state.get(request);
       if (!s) return;
       if (s.sealedBookmark) response.headers.set(bookmarkHeader, s.sealedBookmark);
-      const outcome = response.status >= 500 ? '5xx' : response.status >= 400 ? '4xx' : 'ok';
-      const seconds = (performance.now() - s.started) / 1000;
+      // An unexpected error answers 500 (errors.ts), so it is a 5xx here and for the SLOs, whatever data came with it.
+      const outcome = outcomeOf(response.status);
+      const ms = performance.now() - s.started;
       metrics.requests.inc({ operation: s.operation, outcome });
-      metrics.duration.observe({ operation: s.operation, outcome }, seconds);
+      metrics.duration.observe({ operation: s.operation, outcome }, ms / 1000);
+      deps.signals?.request(s.claims.tenant, ms);
+      deps.signals?.flush();
     },
   };
 
@@ -163,7 +170,11 @@ export function createOrigin(deps: OriginDeps) {
       })();
       s.operation = operation?.name ?? 'arbitrary';
       const scope: CallerScope = resolveScope(deps.policy, s.claims.attributes as CallerAttributes);
-      const repo = tracedRepository(deps.repo, metrics, s.operation);
+      const repo = tracedRepository(
+        deps.signals ? meteredRepository(deps.repo, deps.signals) : deps.repo,
+        metrics,
+        s.operation,
+      );
       return {
         claims: s.claims,
         tenant: s.claims.tenant,

@@ -84,7 +84,8 @@ const neo4jClientErrors: [prefix: string, code: string, message: string][] = [
 
 /**
  * yoga `maskedErrors.maskError`: keeps coded errors, turns graphql-js request errors (variable coercion, validation,
- * unsupported operation — a GraphQLError with no underlying exception) into BAD_USER_INPUT, and masks the rest.
+ * unsupported operation — a GraphQLError with no underlying exception) into BAD_USER_INPUT, and masks the rest as
+ * INTERNAL_SERVER_ERROR with HTTP 500 (coded client errors keep their 4xx or yoga's 200).
  */
 export function maskError(error: unknown, message: string): Error {
   const gql = isGraphQLError(error) ? error : undefined;
@@ -118,7 +119,12 @@ export function maskError(error: unknown, message: string): Error {
     const client = neo4jClientErrors.find(([prefix]) => original.code.startsWith(prefix));
     if (client) return createGraphQLError(client[2], { ...location, extensions: { code: client[1] } });
   }
-  return createGraphQLError(message, { path: gql?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  // A server error, whatever else the response carries: HTTP 500, so the function URL's 5xx count, the origin's
+  // `outcome="5xx"` and the edge all count it against the availability SLO. `http` never reaches the client.
+  return createGraphQLError(message, {
+    path: gql?.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } },
+  });
 }
 
 /** What a client needs to start the step-up ceremony, returned with STEP_UP_REQUIRED. */

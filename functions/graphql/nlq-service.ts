@@ -12,7 +12,7 @@ import { createNlqService } from '../core/nlq/service.js';
 import type { NlqMetrics } from '../core/nlq/telemetry.js';
 import { upstashPlanCache } from '../core/nlq/upstash-plan-cache.js';
 import type { PolicyEngine } from '../core/policy/index.js';
-import { emfNlqMetrics } from './nlq-metrics.js';
+import { emfOriginSignals } from './signals.js';
 
 export interface OriginNlqDeps {
   driver: Driver;
@@ -31,7 +31,7 @@ export function originNlqService(deps: OriginNlqDeps) {
     schemaVersion: manifest.schemaVersion,
     engine: deps.policy,
     ledger: deps.ledger,
-    metrics: deps.metrics ?? emfNlqMetrics(deps.stage),
+    metrics: deps.metrics ?? emfOriginSignals(deps.stage),
     ...(deps.model ? { model: deps.model } : {}),
   });
 }

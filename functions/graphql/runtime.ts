@@ -5,22 +5,31 @@ import { migrateEr } from '../core/er/migrations.js';
 import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { DynamoDbWriteJournal } from '../core/journal/index.js';
+import { countUpstashCommands } from '../core/metrics/upstash-commands.js';
 import { loadWasmPolicyEngine } from '../core/policy/index.js';
 import { policyExpiry } from '../core/retention/expiry.js';
 import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
-import { emfNlqMetrics } from './nlq-metrics.js';
 import { modelTierFromEnv } from './nlq-model.js';
 import { originNlqService } from './nlq-service.js';
 import { originCachePlugin } from './response-cache.js';
+import { emfOriginSignals, promOriginSignals } from './signals.js';
 import { stepUpGuardFromConfig } from './step-up/runtime.js';
+import { createOriginMetrics } from './telemetry.js';
 
 /**
  * Wires the origin from its configuration: Neo4j driver + repository, the OPA wasm policy engine, the Upstash-backed
  * response cache and signature nonce seen-set, step-up enforcement. Shared by the Lambda handler and the local server so both run the same thing.
  */
-export async function createOriginRuntime(config: OriginConfig, options: { migrate?: boolean } = {}) {
+export async function createOriginRuntime(
+  config: OriginConfig,
+  options: {
+    migrate?: boolean;
+    /** Where usage and Cypher signals go: `prometheus` (the local server's /metrics) or `emf` (Lambda, default). */
+    signals?: 'prometheus' | 'emf';
+  } = {},
+) {
   const driver = createDriver(config.neo4j.uri, config.neo4j);
   if (options.migrate) {
     await migrate(driver);
@@ -28,16 +37,25 @@ export async function createOriginRuntime(config: OriginConfig, options: { migra
     await migrateEr(driver);
   }
   const policy = await loadWasmPolicyEngine(config.policyBundleDir);
-  const redis = new Redis({ url: config.upstash.url, token: config.upstash.token });
+  const metrics = createOriginMetrics();
+  const emf = emfOriginSignals(config.stage);
+  const signals = options.signals === 'prometheus' ? promOriginSignals(metrics.registry) : emf;
+  const redis = countUpstashCommands(new Redis({ url: config.upstash.url, token: config.upstash.token }), (n) =>
+    signals.upstashCommands(n),
+  );
   const cache = originCachePlugin(redis);
   const ledger = exportLedger(config);
-  const nlqMetrics = emfNlqMetrics(config.stage);
+  // NLQ's own metrics (latency, errors, plan cache, LLM spend) are EMF in every deployment; its token usage is a
+  // tenant's usage and goes where the other usage goes.
+  const nlqMetrics = { ...emf, llmTokens: (tenant: string, tokens: number) => signals.llmTokens(tenant, tokens) };
   const model = modelTierFromEnv(process.env, { redis, metrics: nlqMetrics });
   const origin = createOrigin({
     // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
     reviews: new Neo4jReviewStore(driver),
     policy,
+    metrics,
+    signals,
     signingKeys: config.signingKeys,
     // The replay guard shares the response cache's store; it fails closed (503) when that store cannot answer.
     nonces: upstashNonceStore(redis),

@@ -10,7 +10,7 @@ import { createOriginRuntime } from './runtime.js';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4000' } } });
 const port = Number(values.port);
-const runtime = await createOriginRuntime(loadOriginConfig(), { migrate: true });
+const runtime = await createOriginRuntime(loadOriginConfig(), { migrate: true, signals: 'prometheus' });
 
 const metricsPort = metricsPortFromEnv();
 const registry = runtime.metrics.registry;

@@ -12,7 +12,7 @@ import type { RunningComponent, TwinEndpoints } from './types.js';
 /** Base URLs (no path) of the running apps, their internal metrics ports, log files and the keys they trust. */
 export interface AppStack {
   urls: { edge: string; origin: string; intake: string; stepUp: string };
-  metricsPorts: { edge: number; origin: number };
+  metricsPorts: { edge: number; origin: number; intake: number };
   logs: { edge: string; origin: string; intake: string; stepUp: string };
   keys: DevKeys;
   stop(): Promise<void>;
@@ -29,15 +29,15 @@ const generousLimits = {
  */
 export async function startAppStack(runDir: string, endpoints: TwinEndpoints): Promise<AppStack> {
   const keys = ensureDevKeys(join(runDir, 'dev-keys.json'));
-  const [origin, edge, intake, stepUp, originMetrics, edgeMetrics] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [origin, edge, intake, stepUp, originMetrics, edgeMetrics, intakeMetrics] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   const ports = { origin: origin!, edge: edge!, intake: intake!, stepUp: stepUp! };
-  const metricsPorts = { origin: originMetrics!, edge: edgeMetrics! };
+  const metricsPorts = { origin: originMetrics!, edge: edgeMetrics!, intake: intakeMetrics! };
   const started = await Promise.allSettled([
     startOrigin(runDir, endpoints, keys, ports.origin, metricsPorts.origin),
     startEdge(runDir, endpoints, keys, { ...ports, metrics: metricsPorts.edge }, generousLimits),
-    startIntakeApi(runDir, endpoints, keys, ports.intake),
+    startIntakeApi(runDir, endpoints, keys, ports.intake, metricsPorts.intake),
     startStepup(runDir, endpoints, keys, { stepUp: ports.stepUp, edge: ports.edge }),
   ]);
   const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

@@ -96,9 +96,6 @@ function startTsxApp(
   });
 }
 
-/** Starts one app against the twin on `port` and waits until it answers /healthz. */
-type StartApp = (runDir: string, endpoints: TwinEndpoints, keys: DevKeys, port: number) => Promise<RunningComponent>;
-
 /** Environment of the GraphQL origin against the local twin (the same variables the CDK api stack sets). */
 export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<string, string> {
   return {
@@ -182,8 +179,15 @@ export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<st
 }
 
 /** Starts the intake API (functions/er-intake/server.ts, `POST /intake`). */
-export const startIntakeApi: StartApp = (runDir, endpoints, keys, port) =>
-  startTsxApp(runDir, apps.intakeApi, port, intakeApiEnv(endpoints, keys));
+/** Starts the intake API (functions/er-intake/server.ts); `metricsPort` serves its /metrics. */
+export const startIntakeApi = (
+  runDir: string,
+  endpoints: TwinEndpoints,
+  keys: DevKeys,
+  port: number,
+  metricsPort?: number,
+): Promise<RunningComponent> =>
+  startTsxApp(runDir, apps.intakeApi, port, { ...intakeApiEnv(endpoints, keys), ...metricsEnv(metricsPort) });
 
 /** Environment of the ER consumer against the local twin: graph, idempotency and audit tables (no queue). */
 export function erConsumerEnv(

@@ -1,28 +1,33 @@
 /**
  * Findings that only show on real processes: a cold process meeting deeply nested JSON first, /metrics on public
- * ports, the step-up page's security headers, request media types, and what the origin writes to its log.
+ * ports, the step-up page's security headers, request media types, what the origin writes to its log, and the
+ * per-tenant usage counters the cost report reads.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantUsageFromExpositions } from '../../functions/core/cost/tenant.js';
 import { operationByName } from '../../functions/core/manifest/index.js';
+import { prometheus } from '../../functions/core/metrics/names.js';
 import { signInternalRequest } from '../../functions/core/signing/internal-request.js';
 import { type AppStack, startAppStack } from './app-stack.js';
+import { repoRoot } from './paths.js';
 import { testTenant, twin } from './test-support/twin.js';
 
 const runDir = mkdtempSync(join(tmpdir(), 'graphgate-fresh-'));
 const tenant = testTenant('fresh');
 let stack: AppStack;
-let bearer: (roles: string[]) => Promise<string>;
+let bearer: (roles: string[], forTenant?: string) => Promise<string>;
 
 beforeAll(async () => {
   stack = await startAppStack(runDir, twin());
   const { jwt } = stack.keys;
   const key = await importJWK(jwt.privateJwk as Parameters<typeof importJWK>[0], 'ES256');
-  bearer = (roles) =>
-    new SignJWT({ tenant, roles, clearances: [] })
+  bearer = (roles, forTenant = tenant) =>
+    new SignJWT({ tenant: forTenant, roles, clearances: [] })
       .setProtectedHeader({ alg: 'ES256', kid: jwt.kid })
       .setIssuer(jwt.issuer)
       .setAudience(jwt.audience)
@@ -99,8 +104,8 @@ describe('a cold process meets deeply nested JSON first', () => {
 });
 
 describe('small things', () => {
-  it('serves /metrics only on the internal port, never on the public edge or origin port', async () => {
-    for (const base of [stack.urls.edge, stack.urls.origin]) {
+  it('serves /metrics only on the internal port, never on the public edge, origin or intake port', async () => {
+    for (const base of [stack.urls.edge, stack.urls.origin, stack.urls.intake]) {
       const pub = await fetch(`${base}/metrics`);
       const text = await pub.text();
       expect(pub.status).toBeGreaterThanOrEqual(400);
@@ -113,6 +118,24 @@ describe('small things', () => {
     expect(await edge.text()).toContain('# TYPE');
     expect(origin.status).toBe(200);
     expect(await origin.text()).toContain('# TYPE');
+  });
+
+  it('counts intake requests by outcome on the intake’s /metrics, the series the ingest SLO rule reads', async () => {
+    const series = (text: string, outcome: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`graphgate_intake_requests_total{outcome="${outcome}"}`))
+          ?.split(' ')
+          .at(-1) ?? 0,
+      );
+    const read = async () => (await fetch(`http://127.0.0.1:${stack.metricsPorts.intake}/metrics`)).text();
+    const before = series(await read(), '4xx');
+
+    const unauthenticated = await fetch(`${stack.urls.intake}/intake`, { method: 'POST', body: '{}' });
+
+    expect(unauthenticated.status).toBe(401);
+    expect(series(await read(), '4xx')).toBe(before + 1);
   });
 
   it('sends the step-up page and its API with CSP, X-Frame-Options DENY, no referrer and nosniff', async () => {
@@ -150,8 +173,63 @@ describe('small things', () => {
       body: apqBody('{}'),
     });
     expect(JSON.parse(await res.text()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const log = readFileSync(stack.logs.origin, 'utf8');
-    expect(log).toContain('"msg":"client error","code":"BAD_USER_INPUT"');
+    // The line reaches the log file through the child's stdout pipe, possibly just after the response: poll briefly.
+    const wanted = '"msg":"client error","code":"BAD_USER_INPUT"';
+    let log = readFileSync(stack.logs.origin, 'utf8');
+    for (let i = 0; i < 50 && !log.includes(wanted); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      log = readFileSync(stack.logs.origin, 'utf8');
+    }
+    expect(log).toContain(wanted);
     expect(log).not.toMatch(/^\s+at /m);
   });
+});
+
+describe('cost per tenant', () => {
+  it('counts a tenant’s calls, cache hits, origin calls and time, and cost:report --by tenant prices them', async () => {
+    // A tenant of its own: the other tests' calls must not count here.
+    const payer = testTenant('cost');
+    const search = operationByName('Search');
+    const auth = { authorization: `Bearer ${await bearer(['analyst'], payer)}`, 'content-type': 'application/json' };
+    const body = JSON.stringify({
+      extensions: { persistedQuery: { version: 1, sha256Hash: search.id } },
+      variables: { text: 'nobody', limit: 5 },
+    });
+    const states: string[] = [];
+    // The first call misses and the origin writes the entry; a later one is answered by the edge from the cache.
+    for (let i = 0; i < 6 && !states.includes('HIT'); i++) {
+      const res = await fetch(`${stack.urls.edge}/graphql`, { method: 'POST', headers: auth, body });
+      expect(res.status).toBe(200);
+      states.push(res.headers.get('x-cache') ?? '?');
+      await res.text();
+    }
+    const sources = [stack.metricsPorts.edge, stack.metricsPorts.origin].map((p) => `http://127.0.0.1:${p}/metrics`);
+    const out = mkdtempSync(join(tmpdir(), 'graphgate-cost-'));
+
+    const texts = await Promise.all(sources.map(async (s) => (await fetch(s)).text()));
+    const report = execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+        join(repoRoot, 'scripts/cost-report.ts'),
+        '--by',
+        'tenant',
+        ...sources.flatMap((s) => ['--metrics', s]),
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+
+    expect(states[0]).toBe('MISS');
+    expect(states).toContain('HIT');
+    const usage = tenantUsageFromExpositions(texts, prometheus.tenantUsage.name)[payer];
+    expect(usage).toMatchObject({ calls: states.length, cache_hits: 1, origin_calls: states.length - 1 });
+    expect(usage!.origin_ms).toBeGreaterThan(0);
+    expect(usage!.neo4j_ms).toBeGreaterThan(0);
+    const row = report.split('\n').find((l) => l.startsWith(`| ${payer} |`));
+    expect(row).toMatch(new RegExp(`^\\| ${payer} \\| ${states.length} \\| 1 \\| ${states.length - 1} \\|`));
+    expect(readFileSync(join(out, 'cost-by-tenant-latest.md'), 'utf8')).toContain(row!);
+    rmSync(out, { recursive: true, force: true });
+  }, 90_000);
 });

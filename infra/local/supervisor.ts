@@ -68,6 +68,7 @@ export const appPorts = {
   originMetrics: 9462,
   edgeMetrics: 9463,
   erMetrics: 9464,
+  intakeMetrics: 9465,
 } as const;
 
 /** The small demo graph `npm start` seeds (idempotent: a second start skips it in well under a second). */
@@ -98,7 +99,7 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   add(await startEdge(startRunDir, endpoints, keys, { ...appPorts, metrics: appPorts.edgeMetrics }));
   add(await startStepup(startRunDir, endpoints, keys, appPorts));
   add(await startReview(startRunDir, appPorts));
-  add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake));
+  add(await startIntakeApi(startRunDir, endpoints, keys, appPorts.intake, appPorts.intakeMetrics));
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
 

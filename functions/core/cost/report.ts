@@ -33,7 +33,25 @@ export interface Scenario {
   readonly monthlyUsd: number;
 }
 
-const INGEST_CASE = /ingest|intake|(^|[-_])er([-_]|$)|event/i;
+const INGEST_CASE = /ingest|intake|(^|[-_])er([-_]|$)|event|(^|[-_])e2e([-_]|$)/i;
+const INGEST_RUN = /ingest|intake|(^|[-_])er([-_]|$)/i;
+/** A baseline measures a store or driver alone (raw Neo4j, raw DynamoDB put): no path of the product to price. */
+const BASELINE_CASE = /^raw[-_]|baseline/i;
+
+/** What a benchmark case measures, and so how it is priced. */
+export type CaseKind = 'gateway' | 'ingest' | 'baseline';
+
+/**
+ * The kind of a case: baselines (`raw-*`, `*baseline*`) are not priced; in an ingest run (name like ingest/intake/er)
+ * every other case is an ingest path (an `e2e` case there is events end to end, not a GraphQL call); elsewhere cases
+ * named like ingest/intake/er/event/e2e, or listed in `ingestCases`, are ingest and the rest are GraphQL calls.
+ */
+export function caseKind(runName: string, caseName: string, ingestCases: readonly string[] = []): CaseKind {
+  if (ingestCases.includes(caseName)) return 'ingest';
+  if (BASELINE_CASE.test(caseName)) return 'baseline';
+  if (INGEST_RUN.test(runName) || INGEST_CASE.test(caseName)) return 'ingest';
+  return 'gateway';
+}
 
 /** Prices a workload at its monthly volumes. */
 export function priceWorkload(
@@ -60,7 +78,7 @@ export function priceWorkload(
 }
 
 /**
- * Turns each case of a run into a scenario. A gateway case (one Lambda invocation per call) replaces the origin's billed
+ * Turns each case of a run into a scenario ({@link caseKind}; baselines are left out). A gateway case (one Lambda invocation per call) replaces the origin's billed
  * duration with the case's mean (else p50) latency. An ingest case (a worker draining batches) replaces the consumer's
  * busy time per event with `workers × 1000 / rps`, `workers` from `params.workers` or `params.concurrency` (default 1).
  * Everything else, and the monthly volumes, comes from `base`.
@@ -72,8 +90,9 @@ export function scenariosFromRun(run: PerfRun, base: Workload, ingestCases: read
   ];
   for (const [name, c] of Object.entries(run.cases)) {
     if (!(c.rps > 0)) continue;
-    const isIngest = ingestCases.includes(name) || INGEST_CASE.test(name);
-    if (isIngest) {
+    const kind = caseKind(run.name, name, ingestCases);
+    if (kind === 'baseline') continue;
+    if (kind === 'ingest') {
       const ms = (workers * 1000) / c.rps;
       out.push(
         priceWorkload(
@@ -115,18 +134,22 @@ export function markdownReport(
   command: string,
 ): string {
   const w = scenarios[0]!.workload;
+  const baselines = run ? Object.keys(run.cases).filter((n) => caseKind(run.name, n) === 'baseline') : [];
   const lines = [
     '# graphgate unit cost',
     '',
     `Produced by \`${command}\`${run ? ` from run \`${run.name}\` (${run.at ?? 'no timestamp'}, commit ${run.commit ?? '?'})` : ''}.`,
     `List prices as of ${prices.asOf} (functions/core/cost/prices.ts). Monthly volumes: ${w.graphqlCallsPerMonth.toLocaleString('en-US')} GraphQL calls, ${w.ingestedEventsPerMonth.toLocaleString('en-US')} ingested events, edge cache hit ratio ${w.edgeCacheHitRatio}.`,
     '',
-    '| scenario | measured | $ per 1M calls | $ per 1k events | variable $/month | fixed $/month | total $/month | of infra budget |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| scenario | priced as | measured | $ per 1M calls | $ per 1k events | variable $/month | fixed $/month | total $/month | of infra budget |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
     ...scenarios.map(
       (s) =>
-        `| ${s.name} | ${s.note} | ${usd(s.gateway.perUnitUsd, 3)} | ${usd(s.ingest.perUnitUsd, 4)} | ${usd(s.gateway.totalUsd + s.ingest.totalUsd, 0)} | ${usd(s.fixedMonthlyUsd, 0)} | ${usd(s.monthlyUsd, 0)} | ${((100 * s.monthlyUsd) / budgetUsd).toFixed(1)}% |`,
+        `| ${s.name} | ${s.path === 'model' ? 'assumptions' : s.path === 'gateway' ? 'GraphQL calls' : 'ingested events'} | ${s.note} | ${usd(s.gateway.perUnitUsd, 3)} | ${usd(s.ingest.perUnitUsd, 4)} | ${usd(s.gateway.totalUsd + s.ingest.totalUsd, 0)} | ${usd(s.fixedMonthlyUsd, 0)} | ${usd(s.monthlyUsd, 0)} | ${((100 * s.monthlyUsd) / budgetUsd).toFixed(1)}% |`,
     ),
+    ...(baselines.length
+      ? ['', `Not priced (baselines that measure a store alone, no product path): ${baselines.join(', ')}.`]
+      : []),
     '',
     `## Line items (${scenarios[0]!.name})`,
     '',

@@ -1,6 +1,6 @@
 /**
  * What NLQ reports: spans for parse → cache → translate → guard → execute → export, and the metrics the NLQ/Cypher
- * dashboard and the LLM-spend alarm read (names from cost/metrics.ts, so emitter and CDK cannot drift apart).
+ * dashboard and the LLM-spend alarm read (names from core/metrics/names.ts, so emitter and CDK cannot drift apart).
  */
 import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 
@@ -18,6 +18,8 @@ export interface NlqMetrics {
   planCache(hit: boolean): void;
   /** USD spent on one model call. */
   llmSpend(usd: number, provider: string): void;
+  /** Tokens (input + output) one model call of `tenant` spent: the per-tenant usage the cost report prices. */
+  llmTokens(tenant: string, tokens: number): void;
 }
 
 /** Counts everything in memory (unit tests, the eval's hit ratio). */
@@ -29,6 +31,7 @@ export function countingNlqMetrics() {
     hits: 0,
     misses: 0,
     spendUsd: 0,
+    tokens: 0,
     cypher: 0,
   };
   const metrics: NlqMetrics = {
@@ -48,6 +51,9 @@ export function countingNlqMetrics() {
     },
     llmSpend: (usd) => {
       m.spendUsd += usd;
+    },
+    llmTokens: (_tenant, tokens) => {
+      m.tokens += tokens;
     },
   };
   return { metrics, counts: m };

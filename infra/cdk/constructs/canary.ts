@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } f
 import { LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import type { Alias } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import { burnRatePolicies, burnThreshold } from '../slo/burn-rate.js';
 import { errorBudget, slos } from '../slo/slos.js';
 import { acknowledge } from './nag.js';
@@ -49,7 +50,10 @@ export class CanaryDeployment extends Construct {
     });
     this.alarms = [
       new Alarm(this, 'ErrorRatio', {
-        alarmDescription: `Canary rollback: ${slo.description} — error ratio above ${fast.factor}× the budget`,
+        alarmDescription: withRunbook(
+          `Canary rollback: ${slo.description}; error ratio above ${fast.factor}× the budget`,
+          runbookSections.canaryRollback,
+        ),
         metric: errorRatio,
         threshold: burnThreshold(fast, errorBudget(slo)),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -58,7 +62,10 @@ export class CanaryDeployment extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       new Alarm(this, 'Errors', {
-        alarmDescription: 'Canary rollback: the new version throws (Lambda Errors on the alias)',
+        alarmDescription: withRunbook(
+          'Canary rollback: the new version throws (Lambda Errors on the alias)',
+          runbookSections.canaryRollback,
+        ),
         metric: metric('Errors'),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -14,6 +14,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { type BurnRatePolicy, burnRatePolicies, burnThreshold, type Window } from '../slo/burn-rate.js';
 import { errorBudget, type SliSource, type Slo, slos } from '../slo/slos.js';
+import { runbookSections, withRunbook } from './runbooks.js';
 
 /** Builds a metric of a source (namespace and dimensions bound to a deployed resource) for a window. */
 export type SourceMetric = (metricName: string, statistic: string, period: Duration) => IMetric;
@@ -41,7 +42,10 @@ export class BurnRateAlarms extends Construct {
         const child = (window: Window) =>
           new Alarm(this, `${slo.id}-${policy.name}-${window.label}`, {
             alarmName: `${name}-${window.label}`,
-            alarmDescription: `${slo.id} error ratio over ${window.label} > ${threshold} (${policy.factor}× budget)`,
+            alarmDescription: withRunbook(
+              `${slo.id} error ratio over ${window.label} > ${threshold} (${policy.factor}× budget)`,
+              runbookSections.sloBurn(slo.id),
+            ),
             metric: errorRatio(slo, props.sources, Duration.seconds(window.seconds)),
             threshold,
             comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -51,7 +55,10 @@ export class BurnRateAlarms extends Construct {
           });
         const composite = new CompositeAlarm(this, `${slo.id}-${policy.name}`, {
           compositeAlarmName: name,
-          alarmDescription: `${slo.description}: ${policy.name} burn (${policy.factor}× over ${policy.long.label} AND ${policy.short.label}) → ${policy.severity}`,
+          alarmDescription: withRunbook(
+            `${slo.description}: ${policy.name} burn (${policy.factor}× over ${policy.long.label} AND ${policy.short.label}) → ${policy.severity}`,
+            runbookSections.sloBurn(slo.id),
+          ),
           alarmRule: AlarmRule.allOf(child(policy.long), child(policy.short)),
         });
         composite.addAlarmAction(new SnsAction(props.topics[policy.severity]));

@@ -4,7 +4,6 @@ import {
   GraphWidget,
   type IMetric,
   MathExpression,
-  Metric,
   SingleValueWidget,
   Stats,
   TextWidget,
@@ -13,12 +12,14 @@ import type { Construct } from 'constructs';
 import {
   type CostFormula,
   costFormulas,
-  costMetrics,
   defaultWorkload,
   formulaExpression,
   prices,
   type UsageKey,
 } from '../../../functions/core/cost/index.js';
+import type { TenantUnitPrices } from '../../../functions/core/cost/tenant.js';
+import { type CloudWatchSignal, cloudwatch, services } from '../../../functions/core/metrics/names.js';
+import { signalMetric } from './signal-metric.js';
 import type { StageMetrics } from './sources.js';
 
 const PERIOD = Duration.hours(1);
@@ -30,14 +31,13 @@ export function usageExpressions(
   memory: { origin: number; intake: number; consumer: number },
 ) {
   const gb = (mb: number) => mb / 1024;
-  const upstash = (component: string) =>
-    new Metric({
-      namespace: costMetrics.namespace,
-      metricName: costMetrics.upstashCommands,
-      dimensionsMap: { Stage: stage, Component: component },
-      statistic: Stats.SUM,
-      period: PERIOD,
-    });
+  const upstash = (component: 'origin' | 'er') =>
+    signalMetric(
+      cloudwatch.upstashCommands,
+      { service: component === 'origin' ? services.graphql : services.erIntake, Stage: stage, Component: component },
+      Stats.SUM,
+      PERIOD,
+    );
   const metrics: Record<string, IMetric> = {
     cfreq: m.cloudfront('Requests', Stats.SUM, PERIOD),
     cfbytes: m.cloudfront('BytesDownloaded', Stats.SUM, PERIOD),
@@ -93,11 +93,59 @@ export function costExpression(formula: CostFormula, usage: ReturnType<typeof us
   return new MathExpression({ expression, usingMetrics: used, period: PERIOD, label: formula.label });
 }
 
+/** A per-tenant usage metric (Graphgate/Usage, dimension Tenant) as the top 10 tenants, each line × `usdPerUnit`. */
+function topTenants(signal: CloudWatchSignal, stage: string, usdPerUnit: number, id: string): MathExpression {
+  const search = `SEARCH('{${signal.namespace},${signal.dimensions.join(',')}} MetricName="${signal.name}" Stage="${stage}"', 'Sum', ${PERIOD.toSeconds()})`;
+  return new MathExpression({
+    expression: `SORT(${search}, SUM, DESC, 10) * ${usdPerUnit}`,
+    usingMetrics: {},
+    label: id,
+    period: PERIOD,
+  });
+}
+
+/**
+ * The tenant row: variable cost per tenant (origin calls and compute, LLM tokens, ER events) from the per-tenant
+ * usage counters × the same unit prices `npm run cost:report -- --by tenant` uses, and each tenant's Neo4j time.
+ */
+export function tenantCostWidgets(stage: string, unit: TenantUnitPrices): GraphWidget[] {
+  const usage = cloudwatch;
+  return [
+    new GraphWidget({
+      title: 'Origin $ per tenant (top 10, hourly): calls + compute',
+      width: 12,
+      stacked: true,
+      left: [
+        topTenants(usage.tenantOriginMs, stage, unit.originMs, 'origin compute'),
+        topTenants(usage.tenantOriginCalls, stage, unit.originCall, 'origin calls'),
+      ],
+    }),
+    new GraphWidget({
+      title: 'ER and LLM $ per tenant (top 10, hourly)',
+      width: 12,
+      left: [
+        topTenants(usage.tenantErEvents, stage, unit.erEvent, 'ER events'),
+        topTenants(usage.tenantLlmTokens, stage, unit.llmToken, 'LLM tokens'),
+      ],
+    }),
+    new GraphWidget({
+      title: 'Neo4j transaction time per tenant (ms, top 10; the fixed Neo4j cost is shared by this)',
+      width: 24,
+      left: [topTenants(usage.tenantNeo4jMs, stage, 1, 'Neo4j ms')],
+    }),
+  ];
+}
+
 /**
  * Cost dashboard: $ per 1M GraphQL calls and $ per 1k ingested events, computed by CloudWatch from usage metrics with
- * the price table of functions/core/cost (the same formulas `npm run cost:report` evaluates).
+ * the price table of functions/core/cost (the same formulas `npm run cost:report` evaluates), and cost per tenant.
  */
-export function costDashboard(scope: Construct, name: string, usage: ReturnType<typeof usageExpressions>): Dashboard {
+export function costDashboard(
+  scope: Construct,
+  name: string,
+  usage: ReturnType<typeof usageExpressions>,
+  tenants: GraphWidget[] = [],
+): Dashboard {
   const dashboard = new Dashboard(scope, 'CostDashboard', { dashboardName: name, defaultInterval: Duration.days(7) });
   const perUnit = costFormulas.map((f) => costExpression(f, usage));
   dashboard.addWidgets(
@@ -116,6 +164,7 @@ export function costDashboard(scope: Construct, name: string, usage: ReturnType<
     ...perUnit.map((e) => new SingleValueWidget({ title: e.label ?? '', metrics: [e], width: 6, height: 4 })),
     ...perUnit.map((e) => new GraphWidget({ title: `${e.label} (hourly)`, left: [e], width: 6, height: 4 })),
   );
+  if (tenants.length) dashboard.addWidgets(...tenants);
   for (const formula of costFormulas) {
     dashboard.addWidgets(
       new GraphWidget({

@@ -1,15 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  Dashboard,
-  GraphWidget,
-  type IMetric,
-  MathExpression,
-  Metric,
-  Stats,
-  TextWidget,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Dashboard, GraphWidget, type IMetric, MathExpression, Stats, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { originMetrics, reviewMetrics } from '../../../functions/core/cost/index.js';
+import { reviewBacklogAgeLimitS } from '../../../functions/core/cost/index.js';
+import { type CloudWatchSignal, cloudwatch, namespaces, services } from '../../../functions/core/metrics/names.js';
+import { signalMetric } from './signal-metric.js';
 import type { StageMetrics } from './sources.js';
 
 const MIN = Duration.minutes(1);
@@ -72,24 +66,19 @@ export function gatewayDashboard(scope: Construct, name: string, m: StageMetrics
 /** NLQ / Cypher: graph repository and natural-language query latency, from the functions' EMF metrics. */
 export function nlqDashboard(scope: Construct, name: string, stage: string, m: StageMetrics): Dashboard {
   const d = new Dashboard(scope, 'NlqDashboard', { dashboardName: name });
-  const custom = (metricName: string, statistic: string) =>
-    new Metric({
-      namespace: originMetrics.namespace,
-      metricName,
-      dimensionsMap: { Stage: stage },
-      statistic,
-      period: FIVE,
-    });
+  const custom = (signal: CloudWatchSignal, statistic: string) =>
+    signalMetric(signal, { service: services.graphql, Stage: stage }, statistic, FIVE);
+  const cypher = cloudwatch.cypherDuration;
   const search = (stat: string) =>
     new MathExpression({
-      expression: `SEARCH('{${originMetrics.namespace},Method,Stage} MetricName="${originMetrics.cypherDuration}" Stage="${stage}"', '${stat}', 300)`,
+      expression: `SEARCH('{${cypher.namespace},${cypher.dimensions.join(',')}} MetricName="${cypher.name}" Stage="${stage}"', '${stat}', 300)`,
       usingMetrics: {},
       label: `Cypher ${stat}`,
       period: FIVE,
     });
   d.addWidgets(
     new TextWidget({
-      markdown: `Custom metrics in \`${originMetrics.namespace}\` (dimension Stage=${stage}), emitted with Powertools Metrics.`,
+      markdown: `Custom metrics in \`${namespaces.origin}\` (dimensions service=${services.graphql}, Stage=${stage}), emitted with Powertools Metrics.`,
       width: 24,
       height: 1,
     }),
@@ -99,8 +88,8 @@ export function nlqDashboard(scope: Construct, name: string, stage: string, m: S
     new GraphWidget({
       title: 'NLQ latency (ms; SLO p95 ≤ 2 s)',
       width: 12,
-      left: [custom(originMetrics.nlqDuration, Stats.p(95)), custom(originMetrics.nlqDuration, Stats.p(99))],
-      right: [custom(originMetrics.nlqErrors, Stats.SUM)],
+      left: [custom(cloudwatch.nlqDuration, Stats.p(95)), custom(cloudwatch.nlqDuration, Stats.p(99))],
+      right: [custom(cloudwatch.nlqErrors, Stats.SUM)],
     }),
     new GraphWidget({
       title: 'NLQ plan cache hit ratio',
@@ -109,8 +98,8 @@ export function nlqDashboard(scope: Construct, name: string, stage: string, m: S
         new MathExpression({
           expression: 'hits / (hits + misses)',
           usingMetrics: {
-            hits: custom(originMetrics.nlqPlanCacheHits, Stats.SUM),
-            misses: custom(originMetrics.nlqPlanCacheMisses, Stats.SUM),
+            hits: custom(cloudwatch.nlqPlanCacheHits, Stats.SUM),
+            misses: custom(cloudwatch.nlqPlanCacheMisses, Stats.SUM),
           },
           label: 'hit ratio',
           period: FIVE,
@@ -127,15 +116,9 @@ export function nlqDashboard(scope: Construct, name: string, stage: string, m: S
   return d;
 }
 
-/** A review-backlog metric the ER consumer emits (core/cost/metrics.ts), as its Maximum over tenants. */
-export const reviewBacklogMetric = (metricName: string, period: Duration) =>
-  new Metric({
-    namespace: reviewMetrics.namespace,
-    metricName,
-    dimensionsMap: { service: reviewMetrics.service },
-    statistic: Stats.MAXIMUM,
-    period,
-  });
+/** A review-backlog metric the ER consumer emits (core/metrics/names.ts), as its Maximum over tenants. */
+export const reviewBacklogMetric = (signal: CloudWatchSignal, period: Duration) =>
+  signalMetric(signal, { service: services.erIntake }, Stats.MAXIMUM, period);
 
 /** ER queue: depth, age of the oldest message, throughput, DLQ, consumer health, and the review backlog. */
 export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics): Dashboard {
@@ -186,13 +169,13 @@ export function erQueueDashboard(scope: Construct, name: string, m: StageMetrics
     new GraphWidget({
       title: 'Review backlog (open and deferred candidates, largest tenant)',
       width: 12,
-      left: [reviewBacklogMetric(reviewMetrics.backlogOpen, FIVE)],
+      left: [reviewBacklogMetric(cloudwatch.reviewBacklogOpen, FIVE)],
     }),
     new GraphWidget({
-      title: `Oldest open review (s; alarm at ${reviewMetrics.backlogAgeLimitS})`,
+      title: `Oldest open review (s; alarm at ${reviewBacklogAgeLimitS})`,
       width: 12,
-      left: [reviewBacklogMetric(reviewMetrics.backlogOldestAge, FIVE)],
-      leftAnnotations: [{ value: reviewMetrics.backlogAgeLimitS, label: 'review backlog age limit' }],
+      left: [reviewBacklogMetric(cloudwatch.reviewBacklogOldestAge, FIVE)],
+      leftAnnotations: [{ value: reviewBacklogAgeLimitS, label: 'review backlog age limit' }],
     }),
   );
   return d;

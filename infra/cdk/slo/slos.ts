@@ -3,6 +3,8 @@
  * (`npm run slo:prometheus`) are both generated from these objects, so an objective changes in one place.
  */
 
+import { prometheus } from '../../../functions/core/metrics/names.js';
+
 /** Where a CloudWatch SLI comes from; the observability stack binds each source to the deployed resource. */
 export type SliSource =
   /** The GraphQL origin's function URL metrics (AWS/Lambda, FunctionName). */
@@ -37,8 +39,9 @@ export interface Slo {
   readonly prometheusErrorRatio: string;
 }
 
-const originRequests = 'graphgate_origin_requests_total';
-const originDuration = 'graphgate_origin_request_duration_seconds_bucket';
+const originRequests = prometheus.originRequests.name;
+const originDuration = `${prometheus.originDuration.name}_bucket`;
+const intakeRequests = prometheus.intakeRequests.name;
 const latencyRatio = (le: string) =>
   `1 - (sum(rate(${originDuration}{le="${le}"}[$window])) / sum(rate(${originDuration}{le="+Inf"}[$window])))`;
 
@@ -70,8 +73,7 @@ export const slos: readonly Slo[] = [
     description: 'Intake API: 99.5% of producer requests are accepted without a server error (error budget 0.5%)',
     objective: 0.995,
     cloudwatch: { kind: 'ratio', source: 'intakeApi', badMetric: '5xx', totalMetric: 'Count' },
-    prometheusErrorRatio:
-      'sum(rate(graphgate_intake_requests_total{outcome="5xx"}[$window])) / sum(rate(graphgate_intake_requests_total[$window]))',
+    prometheusErrorRatio: `sum(rate(${intakeRequests}{outcome="5xx"}[$window])) / sum(rate(${intakeRequests}[$window]))`,
   },
 ];
 

@@ -1,11 +1,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { costMetrics } from '../../../functions/core/cost/index.js';
+import { cloudwatch, services } from '../../../functions/core/metrics/names.js';
 import { prefix, type StageConfig } from '../config/stages.js';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
+import { signalMetric } from '../observability/signal-metric.js';
 
 export interface BudgetsStackProps extends StackProps {
   readonly stage: StageConfig;
@@ -77,14 +79,16 @@ export class BudgetsStack extends Stack {
     const dailyLimit = Number(((stage.budgets.llmUsd * BUDGET_ALERT_PERCENT) / 100 / 30).toFixed(2));
     this.llmSpendAlarm = new Alarm(this, 'LlmSpend', {
       alarmName: `${p}-llm-spend-pace`,
-      alarmDescription: `LLM spend above $${dailyLimit}/day (${BUDGET_ALERT_PERCENT}% of $${stage.budgets.llmUsd}/month)`,
-      metric: new Metric({
-        namespace: costMetrics.namespace,
-        metricName: costMetrics.llmSpendUsd,
-        dimensionsMap: { Stage: stage.name },
-        statistic: Stats.SUM,
-        period: Duration.days(1),
-      }),
+      alarmDescription: withRunbook(
+        `LLM spend above $${dailyLimit}/day (${BUDGET_ALERT_PERCENT}% of $${stage.budgets.llmUsd}/month)`,
+        runbookSections.llmSpendPace,
+      ),
+      metric: signalMetric(
+        cloudwatch.llmSpendUsd,
+        { service: services.graphql, Stage: stage.name },
+        Stats.SUM,
+        Duration.days(1),
+      ),
       threshold: dailyLimit,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -3,11 +3,14 @@ import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { Alarm, ComparisonOperator, MathExpression, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
-import { reviewMetrics } from '../../../functions/core/cost/index.js';
+import { defaultWorkload, reviewBacklogAgeLimitS } from '../../../functions/core/cost/index.js';
+import { tenantUnitPrices } from '../../../functions/core/cost/tenant.js';
+import { cloudwatch } from '../../../functions/core/metrics/names.js';
 import { prefix } from '../config/stages.js';
 import { BurnRateAlarms } from '../observability/burn-rate-alarms.js';
-import { costDashboard, usageExpressions } from '../observability/cost-dashboard.js';
+import { costDashboard, tenantCostWidgets, usageExpressions } from '../observability/cost-dashboard.js';
 import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric } from '../observability/dashboards.js';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import { metricsOf, type ObservedStacks, sliSources } from '../observability/sources.js';
 import { AlarmTopics } from '../observability/topics.js';
 
@@ -43,7 +46,10 @@ export class ObservabilityStack extends Stack {
 
     const lag = new Alarm(this, 'QueueLag', {
       alarmName: `${p}-er-queue-lag`,
-      alarmDescription: `Oldest intake message older than ${QUEUE_LAG_LIMIT_S} s for 3 minutes: ER is falling behind`,
+      alarmDescription: withRunbook(
+        `Oldest intake message older than ${QUEUE_LAG_LIMIT_S} s for 3 minutes: ER is falling behind`,
+        runbookSections.erQueueLag,
+      ),
       metric: m.queue('ApproximateAgeOfOldestMessage', Stats.MAXIMUM, Duration.minutes(1)),
       threshold: QUEUE_LAG_LIMIT_S,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -57,7 +63,10 @@ export class ObservabilityStack extends Stack {
     const hour = Duration.hours(1);
     const dlqRate = new Alarm(this, 'DlqRate', {
       alarmName: `${p}-er-dlq-rate`,
-      alarmDescription: `More than ${DLQ_RATE_LIMIT * 100}% of accepted events dead-lettered in an hour`,
+      alarmDescription: withRunbook(
+        `More than ${DLQ_RATE_LIMIT * 100}% of accepted events dead-lettered in an hour`,
+        runbookSections.erDlqRate,
+      ),
       metric: new MathExpression({
         expression: 'IF(DIFF(dlq) > 0, DIFF(dlq), 0) / IF(sent > 0, sent, 1)',
         usingMetrics: {
@@ -77,9 +86,12 @@ export class ObservabilityStack extends Stack {
     // Reported when the consumer opens reviews, so a quiet tenant's old backlog keeps its last datapoint only.
     const backlogAge = new Alarm(this, 'ReviewBacklogAge', {
       alarmName: `${p}-er-review-backlog-age`,
-      alarmDescription: `Oldest open review candidate older than ${reviewMetrics.backlogAgeLimitS} s: reviews are falling behind`,
-      metric: reviewBacklogMetric(reviewMetrics.backlogOldestAge, Duration.minutes(15)),
-      threshold: reviewMetrics.backlogAgeLimitS,
+      alarmDescription: withRunbook(
+        `Oldest open review candidate older than ${reviewBacklogAgeLimitS} s: reviews are falling behind`,
+        runbookSections.erReviewBacklogAge,
+      ),
+      metric: reviewBacklogMetric(cloudwatch.reviewBacklogOldestAge, Duration.minutes(15)),
+      threshold: reviewBacklogAgeLimitS,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -95,7 +107,20 @@ export class ObservabilityStack extends Stack {
       gateway: gatewayDashboard(this, `${p}-gateway`, m),
       nlq: nlqDashboard(this, `${p}-nlq-cypher`, stage.name, m),
       erQueue: erQueueDashboard(this, `${p}-er-queue`, m),
-      cost: costDashboard(this, `${p}-cost`, usage),
+      cost: costDashboard(
+        this,
+        `${p}-cost`,
+        usage,
+        tenantCostWidgets(
+          stage.name,
+          tenantUnitPrices({
+            ...defaultWorkload,
+            originMemoryMb: props.api.graphql.memoryMb,
+            consumerMemoryMb: props.ingest.consumer.memoryMb,
+            intakeMemoryMb: props.ingest.intake.memoryMb,
+          }),
+        ),
+      ),
     };
   }
 }

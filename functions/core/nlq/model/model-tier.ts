@@ -51,6 +51,7 @@ export function createModelTier(o: ModelTierOptions): ModelTier {
         );
         const usd = costOf(c, o.price);
         o.metrics.llmSpend(usd, o.provider.name);
+        o.metrics.llmTokens(tenant, c.inputTokens + c.outputTokens);
         await o.spend.add(tenant, usd, now);
         o.breaker.success();
         text = c.text;

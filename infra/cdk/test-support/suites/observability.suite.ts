@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { costFormulas, reviewMetrics } from '../../../../functions/core/cost/index.js';
+import { costFormulas } from '../../../../functions/core/cost/index.js';
+import { cloudwatch } from '../../../../functions/core/metrics/names.js';
 import { stages } from '../../config/stages.js';
 import { burnRatePolicies } from '../../slo/burn-rate.js';
 import { slos } from '../../slo/slos.js';
@@ -72,8 +73,8 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
     it('tickets when the oldest open review candidate is older than a day', () => {
       observability().hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'graphgate-prod-er-review-backlog-age',
-        Namespace: reviewMetrics.namespace,
-        MetricName: reviewMetrics.backlogOldestAge,
+        Namespace: cloudwatch.reviewBacklogOldestAge.namespace,
+        MetricName: cloudwatch.reviewBacklogOldestAge.name,
         Threshold: 86_400,
       });
     });
@@ -93,8 +94,8 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
         'ApproximateAgeOfOldestMessage',
         'Throughput',
         'DLQ',
-        reviewMetrics.backlogOpen,
-        reviewMetrics.backlogOldestAge,
+        cloudwatch.reviewBacklogOpen.name,
+        cloudwatch.reviewBacklogOldestAge.name,
       ]) {
         expect(body).toContain(text);
       }
