@@ -116,12 +116,19 @@ export class DynamoDbAuditLedger implements AuditLedger {
     const fromSeq = await this.#onceFrom(tenant, input);
     let last: LedgerEntry | null = null;
     let readFrom = Math.max(1, fromSeq);
+    // Usual case (this call wrote the marker from its cached head): a put at fromSeq + 1 leaves no entry unread
+    // below it, so the first read is skipped and a fresh event costs two puts.
+    const cached = this.#heads.get(tenant) ?? null;
+    const skipRead = this.#heads.has(tenant) && (cached?.seq ?? 0) === fromSeq;
+    if (skipRead) [last, readFrom] = [cached, fromSeq + 1];
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      for await (const e of this.read(tenant, { fromSeq: readFrom })) {
-        if (e.kind === input.kind && e.subject === input.subject) return { entry: e, appended: false };
-        last = e;
+      if (attempt > 1 || !skipRead) {
+        for await (const e of this.read(tenant, { fromSeq: readFrom })) {
+          if (e.kind === input.kind && e.subject === input.subject) return { entry: e, appended: false };
+          last = e;
+        }
+        if (last) readFrom = last.seq + 1;
       }
-      if (last) readFrom = last.seq + 1;
       const entry = nextEntry(tenant, last, input);
       try {
         await this.#put(entry);
