@@ -281,9 +281,10 @@ const report = {
   ok,
   stages,
 };
+// First, while the tree holds only what was committed: the record's `dirty` flag is about the code, not our outputs.
+const drill = writeEvidence('dr', 'rotation', report.command, report);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 copyFileSync(file, join(dir, 'rotation-latest.json'));
-const drill = writeEvidence('dr', 'rotation', report.command, report);
 const drills = join(repoRoot, 'runbooks', 'drills');
 mkdirSync(drills, { recursive: true });
 const md = join(drills, `rotation-${fileStamp(started)}.md`);
