@@ -3,7 +3,10 @@
  * local stack, with a timestamp per stage in evidence/security/rotation-<UTC>.json (+ -latest.json):
  *   rehearsal of a rollback mid-rotation (add new key → switch signer → signer back → verifier back: old accepted, new
  *   refused), then add new key → verify both accepted → switch signer → retire old → verify old refused.
- * Fills the "last drill" line of runbooks/secrets-rotation.md.
+ * The Upstash REST token the same way: the endpoint (infra/local/upstash-rest, restarted per stage) accepts old, then
+ * old + new (Upstash: a second ACL user's REST token), readers switch, the old is retired — with the same rollback
+ * rehearsal first. Writes the drill record runbooks/drills/rotation-<UTC>.md and evidence/dr/rotation-<UTC>.json too,
+ * and fills the "last drill" line of runbooks/secrets-rotation.md.
  * Uses the running `npm start` twin when .run/endpoints.json answers, else starts a throwaway twin on free ports.
  * The origin is a real process (functions/graphql/server.ts) restarted with each stage's SIGNING_KEYS.
  */
@@ -21,7 +24,8 @@ import { cacheDir, repoRoot, startRunDir } from '../infra/local/paths.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
-import { fillLastDrill } from '../infra/release/evidence.js';
+import { startUpstashRest } from '../infra/local/upstash.js';
+import { fileStamp, fillLastDrill, writeEvidence } from '../infra/release/evidence.js';
 
 interface Stage {
   stage: string;
@@ -142,6 +146,78 @@ async function rotateSigningKey(runDir: string, endpoints: TwinEndpoints) {
   );
 }
 
+/** HTTP status of a PING through the Upstash REST endpoint with `token` (200 accepted, 401 refused). */
+async function upstashProbe(url: string, token: string): Promise<number> {
+  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function rotateUpstashToken(runDir: string, endpoints: TwinEndpoints) {
+  const oldToken = `rot-old-${randomBytes(16).toString('base64url')}`;
+  const newToken = `rot-new-${randomBytes(16).toString('base64url')}`;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // The tokens the database accepts at a stage; each stage restarts the endpoint (Upstash: ACL users added/deleted).
+  const endpoint = (tokens: string[]) =>
+    startUpstashRest(
+      { runDir, cacheDir, persistent: false },
+      { port, redisUrl: endpoints.redisUrl, tokens, logName: 'upstash-rest-rotation.log' },
+    );
+  const ok = (status: number) => status === 200;
+  const refused = (status: number) => status === 401;
+  const t0 = stages.length;
+  let running = await endpoint([oldToken]);
+  record('upstash.baseline', { accepted: ['old'], readers: 'old', old: await upstashProbe(url, oldToken) });
+  await running.stop();
+  // Rehearsal of a rotation abandoned mid-way: add the new token, switch readers, then undo both in reverse order.
+  running = await endpoint([oldToken, newToken]);
+  record('upstash.rollback.add-new-token', { accepted: ['old', 'new'], new: await upstashProbe(url, newToken) });
+  record('upstash.rollback.switch-readers', { readers: 'new', new: await upstashProbe(url, newToken) });
+  const readersBack = await upstashProbe(url, oldToken);
+  record('upstash.rollback.readers-back-to-old', { readers: 'old', old: readersBack, rolledBack: ok(readersBack) });
+  await running.stop();
+  running = await endpoint([oldToken]);
+  const tokensBack = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
+  record('upstash.rollback.new-token-removed', {
+    accepted: ['old'],
+    ...tokensBack,
+    rolledBack: ok(tokensBack.old) && refused(tokensBack.new),
+  });
+  await running.stop();
+  // Stage 1: the database accepts both tokens; every reader still presents the old one.
+  running = await endpoint([oldToken, newToken]);
+  const both = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
+  record('upstash.add-new-token', {
+    accepted: ['old', 'new'],
+    ...both,
+    bothAccepted: ok(both.old) && ok(both.new),
+  });
+  // Stage 2: readers (origin, intake API, edge) switch to the new token (secret + deploy); the probe plays them.
+  const switched = await upstashProbe(url, newToken);
+  record('upstash.switch-readers', { readers: 'new', new: switched, readersOk: ok(switched) });
+  await running.stop();
+  // Stage 3: the old token is retired; a reader still on it is refused.
+  running = await endpoint([newToken]);
+  const after = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
+  record('upstash.retire-old-token', {
+    accepted: ['new'],
+    ...after,
+    oldRefused: refused(after.old),
+    readersOk: ok(after.new),
+  });
+  await running.stop();
+  return stages
+    .slice(t0)
+    .every(
+      (s) =>
+        s.detail.bothAccepted !== false &&
+        s.detail.oldRefused !== false &&
+        s.detail.rolledBack !== false &&
+        s.detail.readersOk !== false,
+    );
+}
+
 async function rotateJwtKey() {
   const jwk = async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -187,7 +263,10 @@ console.log('staged secret rotation (local)');
 const { endpoints, twin } = await endpointsOrStart(runDir);
 let ok = false;
 try {
-  ok = (await rotateSigningKey(runDir, endpoints)) && (await rotateJwtKey());
+  const signing = await rotateSigningKey(runDir, endpoints);
+  const upstash = await rotateUpstashToken(runDir, endpoints);
+  const jwt = await rotateJwtKey();
+  ok = signing && upstash && jwt;
 } finally {
   await twin?.stop();
 }
@@ -202,11 +281,32 @@ const report = {
   ok,
   stages,
 };
+// First, while the tree holds only what was committed: the record's `dirty` flag is about the code, not our outputs.
+const drill = writeEvidence('dr', 'rotation', report.command, report);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 copyFileSync(file, join(dir, 'rotation-latest.json'));
+const drills = join(repoRoot, 'runbooks', 'drills');
+mkdirSync(drills, { recursive: true });
+const md = join(drills, `rotation-${fileStamp(started)}.md`);
+writeFileSync(
+  md,
+  [
+    `# Secrets rotation drill ${started.toISOString()}`,
+    '',
+    `Written by \`${report.command}\`; evidence: \`${relative(repoRoot, drill)}\` (and \`${relative(repoRoot, file)}\`).`,
+    `Stack: ${report.stack}.`,
+    '',
+    `**${ok ? 'PASS' : 'FAIL'}** — signing key, Upstash token (each: rollback mid-rotation, then add → switch → retire), JWT key (publish → retire).`,
+    '',
+    '## Stages (UTC)',
+    '',
+    ...stages.map((s) => `- ${s.at} — ${s.stage} — \`${JSON.stringify(s.detail)}\``),
+    '',
+  ].join('\n'),
+);
 fillLastDrill(
   join(repoRoot, 'runbooks', 'secrets-rotation.md'),
-  `Last drill: ${started.toISOString()} — ${ok ? 'PASS' : 'FAIL'} (signing key: rollback rehearsal, then add → switch → retire; JWT key: publish → retire); evidence \`${relative(repoRoot, file)}\`, written by \`${report.command}\`.`,
+  `Last drill: ${started.toISOString()} — ${ok ? 'PASS' : 'FAIL'} (signing key and Upstash token: rollback rehearsal, then add → switch → retire; JWT key: publish → retire); record \`${relative(repoRoot, md)}\`, evidence \`${relative(repoRoot, drill)}\`, written by \`${report.command}\`.`,
 );
 console.log(`${ok ? 'rotation verified' : 'ROTATION CHECK FAILED'}; evidence: ${file}`);
 process.exit(ok ? 0 : 1);

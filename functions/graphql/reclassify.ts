@@ -8,6 +8,7 @@ import { LedgerUnavailableError } from '../core/audit/errors.js';
 import { InvalidInputError } from '../core/graph/errors.js';
 import { type DataClass, policyClass } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
+import { journal } from './journal.js';
 import { shown } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
@@ -46,5 +47,6 @@ export async function reclassifyEntity(_: unknown, args: ReclassifyArgs, ctx: Or
       revision: decision.revision,
     },
   });
+  await journal(ctx, 'reclassifyEntity', { id: value.entity.id, dataClass: value.to });
   return { entity: shown(ctx, value.entity), from: value.from, to: value.to, decisionId: decision.decision_id };
 }

@@ -1,22 +1,13 @@
 import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
+import { journal } from './journal.js';
 import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
 import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
-
-/**
- * Journals an acknowledged upsert or link after it committed and before the client hears so (core/journal): a graph
- * restored from a backup is brought forward by replaying these.
- */
-async function journal(ctx: OriginContext, operation: 'upsertEntity' | 'linkEntities', input: EntityInput | LinkInput) {
-  await ctx.journal?.append(ctx.tenant, [
-    { kind: 'graphql', operation, input: input as unknown as Record<string, unknown> },
-  ]);
-}
 
 /** Ids reachable from `start` over `links` in either direction (breadth first, no recursion). */
 function reachable(start: string, links: readonly { from: string; to: string }[]): Set<string> {
@@ -94,15 +85,15 @@ export const resolvers = {
       args: { survivorId: string; mergedId: string; reason?: string | null },
       ctx: OriginContext,
     ) {
-      const { value } = await guardedWrite(ctx, (guard) =>
-        ctx.repo.mergeEntity(ctx.tenant, { ...args, actor: ctx.subject }, guard),
-      );
+      const input = { survivorId: args.survivorId, mergedId: args.mergedId, reason: args.reason, actor: ctx.subject };
+      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.mergeEntity(ctx.tenant, input, guard));
+      await journal(ctx, 'mergeEntity', { ...input, mergeId: value.mergeId });
       return { ...value, survivor: shown(ctx, value.survivor) };
     },
     async unmergeEntity(_: unknown, args: { mergeId: string }, ctx: OriginContext) {
-      const { value } = await guardedWrite(ctx, (guard) =>
-        ctx.repo.unmergeEntity(ctx.tenant, { mergeId: args.mergeId, actor: ctx.subject }, guard),
-      );
+      const input = { mergeId: args.mergeId, actor: ctx.subject };
+      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.unmergeEntity(ctx.tenant, input, guard));
+      await journal(ctx, 'unmergeEntity', input);
       return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };
     },
     reclassifyEntity,

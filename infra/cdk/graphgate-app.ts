@@ -6,6 +6,7 @@ import { EDGE_REGION, prefix, type StageConfig } from './config/stages.js';
 import { repoRoot } from './constructs/bundling.js';
 import { releaseGate } from './release-gate.js';
 import { ApiStack } from './stacks/api-stack.js';
+import { BackupStack } from './stacks/backup-stack.js';
 import { BudgetsStack, costTags } from './stacks/budgets-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
@@ -22,6 +23,7 @@ export interface GraphgateStacks {
   readonly observability: ObservabilityStack;
   readonly budgets: BudgetsStack;
   readonly retention: RetentionStack;
+  readonly backup: BackupStack;
 }
 
 /** An App with cdk.json's context (feature flags), so tests synthesize exactly what `cdk synth` does. */
@@ -96,12 +98,20 @@ export function addGraphgateStage(
     description: 'graphgate retention: scheduled sweep of expired graph data',
   });
 
-  const stacks: Stack[] = [data, api, edge, ingest, observability, budgets, retention];
+  const backup = new BackupStack(app, name('backup'), {
+    env: home,
+    stage,
+    data,
+    alarmTopic: observability.alarmTopics.topics.ticket,
+    description: 'graphgate backup: scheduled logical backup of the graph to S3, with alarms',
+  });
+
+  const stacks: Stack[] = [data, api, edge, ingest, observability, budgets, retention, backup];
   for (const stack of stacks) {
     Tags.of(stack).add('App', 'graphgate');
     Tags.of(stack).add('Stage', stage.name);
     Tags.of(stack).add(costTags.key, costTags.infra);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, api, edge, ingest, observability, budgets, retention };
+  return { data, api, edge, ingest, observability, budgets, retention, backup };
 }

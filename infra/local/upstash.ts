@@ -12,9 +12,11 @@ export const localUpstashToken = 'graphgate-local-dev-token';
 /** Starts our Upstash-REST-compatible endpoint in front of redis and waits until an authenticated PING answers. */
 export async function startUpstashRest(
   ctx: TwinContext,
-  options: { port: number; redisUrl: string; token?: string },
+  options: { port: number; redisUrl: string; token?: string; tokens?: readonly string[]; logName?: string },
 ): Promise<RunningComponent> {
-  const token = options.token ?? localUpstashToken;
+  // `tokens`: every token the endpoint accepts (a staged rotation); the first one is used for the readiness probe.
+  const tokens = options.tokens ?? [options.token ?? localUpstashToken];
+  const token = tokens[0]!;
   const url = `http://127.0.0.1:${options.port}`;
   const tsx = require.resolve('tsx/cli');
   return spawnComponent({
@@ -28,10 +30,10 @@ export async function startUpstashRest(
       '--redis',
       options.redisUrl,
     ],
-    env: { UPSTASH_TOKEN: token },
+    env: { UPSTASH_TOKEN: tokens.join(',') },
     port: options.port,
     url,
-    logFile: join(ctx.runDir, 'upstash-rest.log'),
+    logFile: join(ctx.runDir, options.logName ?? 'upstash-rest.log'),
     readyLine: /GRAPHGATE_UPSTASH_READY/,
     probe: async () => {
       const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });

@@ -17,6 +17,7 @@ export const functionEntries: Record<string, { entry: string; policies: boolean 
   'er-intake-consumer': { entry: ingestEntries.consumer, policies: false },
   'er-replay': { entry: ingestEntries.replay, policies: false },
   retention: { entry: 'functions/retention/handler.ts', policies: false },
+  backup: { entry: 'functions/backup/handler.ts', policies: false },
 };
 
 /** Entry of the Lambda@Edge bundle. */

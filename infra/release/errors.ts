@@ -20,6 +20,7 @@ export type ReleaseErrorCode =
   | 'ARTEFACT_DIGEST'
   | 'ARTEFACT_MISSING'
   | 'ARTEFACT_UNLISTED'
+  | 'ARTEFACT_PATH'
   | 'TRUST_POLICY_UNSIGNED'
   | 'TRUST_POLICY_SIGNATURE'
   | 'KEY_MATERIAL'
@@ -57,6 +58,7 @@ const EXIT_OF: Record<ReleaseErrorCode, number> = {
   ARTEFACT_DIGEST: EXIT.artefacts,
   ARTEFACT_MISSING: EXIT.artefacts,
   ARTEFACT_UNLISTED: EXIT.artefacts,
+  ARTEFACT_PATH: EXIT.artefacts,
   TRUST_POLICY_UNSIGNED: EXIT.trustPolicy,
   TRUST_POLICY_SIGNATURE: EXIT.trustPolicy,
   KEY_MATERIAL: EXIT.usage,

@@ -3,6 +3,7 @@
  * Sigstore bundle), tampers with it one way, and expects verification to refuse it with that case's own code. The
  * unit tests and `npm run tamper-tests` (CI's tamper-test job, evidence/provenance/) run the same list.
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,7 @@ import { ReleaseError, type ReleaseErrorCode } from './errors.js';
 import { generateKey, type LocalKeys, openLocalKeys, writeSignedPolicy } from './keystore.js';
 import { type ReleaseFacts, sealRelease } from './sign-release.js';
 import { FileKeySigner } from './signer.js';
-import { LOCAL_BUILDER_ID, RELEASE_FILES } from './statement.js';
+import { IN_TOTO_PAYLOAD_TYPE, LOCAL_BUILDER_ID, RELEASE_FILES } from './statement.js';
 import { loadTrustPolicy, TRUST_POLICY_PAYLOAD_TYPE, type TrustPolicy } from './trust-policy.js';
 import { type VerifiedRelease, verifyRelease } from './verify.js';
 
@@ -105,6 +106,18 @@ export interface TamperCase {
 
 const artefact = (w: TamperWorld, path: string) => join(w.a, RELEASE_FILES.artefacts, path);
 
+/**
+ * Re-signs release a's statement, with a trusted key, plus a subject `name` whose file exists at `file` with the
+ * digest the statement names: without a path check, verification would read and accept a file outside the release.
+ */
+async function signExtraSubject(w: TamperWorld, name: string, file: string): Promise<void> {
+  const text = 'export const handler = async () => ({ statusCode: 302 });\n';
+  writeFileSync(file, text);
+  const statement = JSON.parse(Buffer.from(w.bundleJson(w.a).dsseEnvelope.payload, 'base64').toString('utf8'));
+  statement.subject.push({ name, digest: { sha256: createHash('sha256').update(text).digest('hex') } });
+  w.writeBundle(w.a, await signDsse(w.keys.signer, Buffer.from(canonicalJson(statement)), IN_TOTO_PAYLOAD_TYPE));
+}
+
 export const tamperCases: TamperCase[] = [
   {
     name: 'one byte changed in an artefact',
@@ -125,6 +138,21 @@ export const tamperCases: TamperCase[] = [
     name: 'an artefact removed',
     expect: 'ARTEFACT_MISSING',
     tamper: (w) => unlinkSync(artefact(w, 'edge/index.mjs')),
+  },
+  {
+    name: 'a signed statement with a ../ subject',
+    expect: 'ARTEFACT_PATH',
+    tamper: (w) => signExtraSubject(w, '../outside.mjs', join(w.root, 'outside.mjs')),
+  },
+  {
+    name: 'a signed statement with a subject that climbs out of artefacts/',
+    expect: 'ARTEFACT_PATH',
+    tamper: (w) => signExtraSubject(w, 'artefacts/../../outside.mjs', join(w.root, 'outside.mjs')),
+  },
+  {
+    name: 'a signed statement with an absolute subject',
+    expect: 'ARTEFACT_PATH',
+    tamper: (w) => signExtraSubject(w, join(w.root, 'outside.mjs'), join(w.root, 'outside.mjs')),
   },
   {
     name: 'manifest edited after signing',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorld, runTamperCase, type TamperWorld, tamperCases } from './tamper-cases.js';
+import { subjectPathProblem } from './verify.js';
 
 describe('verify-bundle', () => {
   let world: TamperWorld | undefined;
@@ -28,6 +29,7 @@ describe('verify-bundle', () => {
       'one byte changed in an artefact',
       'an artefact added',
       'an artefact removed',
+      'a signed statement with a ../ subject',
       'signature swapped (from another release, same key)',
       'bundle from another release',
       'payload-type confusion (envelope type relabelled)',
@@ -40,5 +42,26 @@ describe('verify-bundle', () => {
 
     expect(codes).not.toContain(undefined);
     expect(new Set(codes).size).toBe(listed.length);
+  });
+
+  it.each([
+    ['manifest.json', undefined],
+    ['artefacts/edge/index.mjs', undefined],
+    ['../outside.mjs', '..'],
+    ['artefacts/../../outside.mjs', '..'],
+    ['artefacts/a/../b.mjs', '..'],
+    ['/etc/passwd', 'absolute'],
+    ['C:/release/x.mjs', 'absolute'],
+    ['artefacts\\..\\x.mjs', 'backslash'],
+    ['artefacts//x.mjs', 'empty'],
+    ['artefacts/./x.mjs', '"."'],
+    ['artefacts', 'outside artefacts/'],
+    ['statement.json', 'outside artefacts/'],
+    ['artefacts-evil/x.mjs', 'outside artefacts/'],
+  ] as const)('judges subject name %j', (name, problem) => {
+    const found = subjectPathProblem(name);
+
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(problem);
   });
 });

@@ -2,11 +2,11 @@
  * Verify-Bundle: decides whether a release directory may be deployed. In order — the bundle parses; it claims a key the
  * trust policy knows, not revoked; it is a DSSE envelope of an in-toto statement (payload type checked before anything
  * reads the payload); the signature verifies (`@sigstore/verify`, offline); the key was valid when the release was
- * built; builder and source repository are allowed; the bundle belongs to this directory's release; and every artefact
- * on disk is exactly one the statement names. The first refusal throws a ReleaseError with its own code.
+ * built; builder and source repository are allowed; the bundle belongs to this directory's release; every subject
+ * name stays inside `artefacts/` (or is the manifest); and every artefact on disk is exactly one the statement names. The first refusal throws a ReleaseError with its own code.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { listFiles, sha256File } from './digest.js';
 import { keyHintOf, openDsse, parseDsseBundle } from './dsse.js';
 import { ReleaseError } from './errors.js';
@@ -156,8 +156,44 @@ function readManifest(dir: string): ReleaseManifest {
   return parsed.data;
 }
 
+/**
+ * Why a subject name is not one a release can hold, or undefined when it is: `manifest.json`, or `artefacts/<path>`
+ * with plain relative segments. A signed statement is trusted to say which bytes were built, never where to read
+ * them from, so a name that could leave the release directory is refused before it touches the file system.
+ */
+export function subjectPathProblem(name: string): string | undefined {
+  if (name === RELEASE_FILES.manifest) return undefined;
+  if (/[\\\0]/.test(name)) return 'it holds a backslash or NUL';
+  if (isAbsolute(name) || /^[A-Za-z]:/.test(name)) return 'it is an absolute path';
+  const segments = name.split('/');
+  if (segments.includes('..')) return 'it has a ".." segment';
+  if (segments.some((s) => s === '' || s === '.')) return 'it has an empty or "." segment';
+  if (segments[0] !== RELEASE_FILES.artefacts || segments.length < 2) {
+    return `it is outside ${RELEASE_FILES.artefacts}/ (a release names only ${RELEASE_FILES.artefacts}/<path> and ${RELEASE_FILES.manifest})`;
+  }
+  return undefined;
+}
+
+/** Refuses the first subject whose name could point outside the release's artefacts (see subjectPathProblem). */
+function checkSubjectPaths(dir: string, statement: ReleaseStatement): void {
+  const artefactsDir = resolve(dir, RELEASE_FILES.artefacts);
+  for (const { name } of statement.subject) {
+    const inside = name === RELEASE_FILES.manifest || resolve(dir, name).startsWith(`${artefactsDir}${sep}`);
+    const problem = subjectPathProblem(name) ?? (inside ? undefined : `it resolves outside ${artefactsDir}`);
+    if (problem) {
+      throw new ReleaseError(
+        'ARTEFACT_PATH',
+        `the signed statement names subject ${JSON.stringify(name)}, and ${problem} — refuse this release: ` +
+          'npm run release never signs such a name, so the statement was made by hand or by another tool; rebuild with npm run release',
+        { context: { subject: name } },
+      );
+    }
+  }
+}
+
 /** Every subject present with its digest, and nothing in artefacts/ that no subject names; reports all differences. */
 function checkArtefacts(dir: string, statement: ReleaseStatement): void {
+  checkSubjectPaths(dir, statement);
   const missing: string[] = [];
   const changed: string[] = [];
   for (const subject of statement.subject) {

@@ -75,4 +75,13 @@ describe('audit ledger', () => {
       LedgerInputError,
     );
   });
+
+  it('appendOnce returns the stored entry of a kind and subject instead of appending a twin', async () => {
+    const ledger = await ledgerWith(2);
+    const again = await ledger.appendOnce('acme', { kind: 'er.band', actor: 'other', subject: 'ev-1', data: {} });
+    const fresh = await ledger.appendOnce('acme', { kind: 'er.review', actor: 'x', subject: 'ev-1', data: {} });
+    expect(again).toMatchObject({ appended: false, entry: { seq: 1, actor: 'test' } });
+    expect(fresh).toMatchObject({ appended: true, entry: { seq: 3 } });
+    expect(ledger.rawEntries('acme')).toHaveLength(3);
+  });
 });

@@ -6,18 +6,34 @@
  * Within one process appends to a tenant are serialised and the head is cached, so contention (and its extra reads)
  * only happens between processes. `data` is stored as its canonical JSON string, so numbers and key order come back
  * exactly as hashed.
+ *
+ * `appendOnce` keeps one entry per (tenant, kind, subject) without transactions (dynalite has none): a marker item
+ * (partition `<tenant>#once#<sha256(kind, subject)>`, seq 0 — `#` is not allowed in tenant ids, so it never meets a
+ * chain) records, conditionally and once, a head the chain had before any entry of that subject could exist. Every
+ * caller then reads the chain from that seq to its end and appends only if no entry of the subject is there, and only
+ * at the seq after the last entry it read. Two callers cannot both append: the later put is at a seq past the earlier
+ * entry, so its writer read that entry first — or its conditional put fails, and it reads on.
  */
+import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../json/canonical.js';
 import { nextEntry } from './chain.js';
-import { LedgerContentionError } from './errors.js';
-import type { AuditLedger, LedgerEntry, LedgerEntryInput, LedgerReadOptions } from './types.js';
+import { LedgerContentionError, LedgerInputError } from './errors.js';
+import type {
+  AuditLedger,
+  LedgerEntry,
+  LedgerEntryInput,
+  LedgerReadOptions,
+  OnceEntryInput,
+  OnceResult,
+} from './types.js';
 
 export interface DynamoDbLedgerOptions {
   client: DynamoDBClient;
@@ -54,6 +70,13 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
   };
 }
 
+/** Partition key of the once-marker of (tenant, kind, subject). */
+function onceKey(tenant: string, input: OnceEntryInput): string {
+  if (tenant.includes('#')) throw new LedgerInputError(`tenant ${tenant} must not contain #`);
+  const digest = createHash('sha256').update(input.kind).update('\n').update(input.subject).digest('hex');
+  return `${tenant}#once#${digest}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class DynamoDbAuditLedger implements AuditLedger {
@@ -72,10 +95,16 @@ export class DynamoDbAuditLedger implements AuditLedger {
   }
 
   append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry> {
-    const run = (this.#queues.get(tenant) ?? Promise.resolve()).then(
-      () => this.#appendNow(tenant, entry),
-      () => this.#appendNow(tenant, entry),
-    );
+    return this.#serialised(tenant, () => this.#appendNow(tenant, entry));
+  }
+
+  appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult> {
+    return this.#serialised(tenant, () => this.#appendOnceNow(tenant, entry));
+  }
+
+  /** Runs `fn` after every earlier append of this process to the tenant has settled. */
+  #serialised<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.#queues.get(tenant) ?? Promise.resolve()).then(fn, fn);
     this.#queues.set(
       tenant,
       run.catch(() => undefined),
@@ -83,18 +112,85 @@ export class DynamoDbAuditLedger implements AuditLedger {
     return run;
   }
 
+  async #appendOnceNow(tenant: string, input: OnceEntryInput): Promise<OnceResult> {
+    const fromSeq = await this.#onceFrom(tenant, input);
+    let last: LedgerEntry | null = null;
+    let readFrom = Math.max(1, fromSeq);
+    // Usual case (this call wrote the marker from its cached head): a put at fromSeq + 1 leaves no entry unread
+    // below it, so the first read is skipped and a fresh event costs two puts.
+    const cached = this.#heads.get(tenant) ?? null;
+    const skipRead = this.#heads.has(tenant) && (cached?.seq ?? 0) === fromSeq;
+    if (skipRead) [last, readFrom] = [cached, fromSeq + 1];
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
+      if (attempt > 1 || !skipRead) {
+        for await (const e of this.read(tenant, { fromSeq: readFrom })) {
+          if (e.kind === input.kind && e.subject === input.subject) return { entry: e, appended: false };
+          last = e;
+        }
+        if (last) readFrom = last.seq + 1;
+      }
+      const entry = nextEntry(tenant, last, input);
+      try {
+        await this.#put(entry);
+        this.#heads.set(tenant, entry);
+        return { entry, appended: true };
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      }
+    }
+    throw new LedgerContentionError(tenant, this.#maxAttempts);
+  }
+
+  /**
+   * The seq from which an entry of (kind, subject) can exist: the first caller stores the head it knows (never past
+   * the real head), later callers read what the first stored.
+   */
+  async #onceFrom(tenant: string, input: OnceEntryInput): Promise<number> {
+    const key = { tenant: { S: onceKey(tenant, input) }, seq: { N: '0' } };
+    const known = this.#heads.has(tenant) ? (this.#heads.get(tenant) ?? null) : await this.head(tenant);
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: {
+            ...key,
+            fromSeq: { N: String(known?.seq ?? 0) },
+            kind: { S: input.kind },
+            subject: { S: input.subject },
+            at: { S: new Date().toISOString() },
+          },
+          ConditionExpression: 'attribute_not_exists(seq)',
+        }),
+      );
+      return known?.seq ?? 0;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
+    // A marker without a readable seq (never written so) costs a read of the whole chain, never a twin entry.
+    const from = Number(Item?.fromSeq?.N ?? 0);
+    return Number.isSafeInteger(from) && from > 0 ? from : 0;
+  }
+
+  #put(entry: LedgerEntry) {
+    return this.#client.send(
+      new PutItemCommand({
+        TableName: this.#table,
+        Item: toItem(entry),
+        ConditionExpression: 'attribute_not_exists(seq)',
+      }),
+    );
+  }
+
   async #appendNow(tenant: string, input: LedgerEntryInput): Promise<LedgerEntry> {
     let head = this.#heads.has(tenant) ? (this.#heads.get(tenant) ?? null) : await this.head(tenant);
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
       const entry = nextEntry(tenant, head, input);
       try {
-        await this.#client.send(
-          new PutItemCommand({
-            TableName: this.#table,
-            Item: toItem(entry),
-            ConditionExpression: 'attribute_not_exists(seq)',
-          }),
-        );
+        await this.#put(entry);
         this.#heads.set(tenant, entry);
         return entry;
       } catch (err) {

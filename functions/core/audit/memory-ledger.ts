@@ -1,6 +1,13 @@
 /** In-memory audit ledger for unit tests of logic (integration tests use the DynamoDB adapter on dynalite). */
 import { nextEntry } from './chain.js';
-import type { AuditLedger, LedgerEntry, LedgerEntryInput, LedgerReadOptions } from './types.js';
+import type {
+  AuditLedger,
+  LedgerEntry,
+  LedgerEntryInput,
+  LedgerReadOptions,
+  OnceEntryInput,
+  OnceResult,
+} from './types.js';
 
 export class MemoryAuditLedger implements AuditLedger {
   readonly #chains = new Map<string, LedgerEntry[]>();
@@ -11,6 +18,12 @@ export class MemoryAuditLedger implements AuditLedger {
     chain.push(next);
     this.#chains.set(tenant, chain);
     return structuredClone(next);
+  }
+
+  async appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult> {
+    const earlier = this.#chains.get(tenant)?.find((e) => e.kind === entry.kind && e.subject === entry.subject);
+    if (earlier) return { entry: structuredClone(earlier), appended: false };
+    return { entry: await this.append(tenant, entry), appended: true };
   }
 
   async *read(tenant: string, options: LedgerReadOptions = {}): AsyncIterable<LedgerEntry> {

@@ -28,6 +28,17 @@ export interface LedgerEntry extends LedgerEntryInput {
   hash: string;
 }
 
+/** An entry appended at most once per (tenant, kind, subject): the subject names what it records (an event id). */
+export interface OnceEntryInput extends LedgerEntryInput {
+  subject: string;
+}
+
+/** The entry of (kind, subject) and whether this call appended it (false: an earlier call had). */
+export interface OnceResult {
+  entry: LedgerEntry;
+  appended: boolean;
+}
+
 /** Read options: from a sequence number on (inclusive), at most `limit` entries. */
 export interface LedgerReadOptions {
   fromSeq?: number;
@@ -38,6 +49,11 @@ export interface LedgerReadOptions {
 export interface AuditLedger {
   /** Appends at head + 1 and returns the stored entry; concurrent appenders never fork the chain. */
   append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry>;
+  /**
+   * Appends unless the chain already holds an entry of the same kind and subject, which it returns instead: callers
+   * that overlap (a receive outliving its claim and the redelivered copy) leave exactly one entry between them.
+   */
+  appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult>;
   /** Entries in sequence order. */
   read(tenant: string, options?: LedgerReadOptions): AsyncIterable<LedgerEntry>;
   /** The last entry, or null for an empty ledger. */

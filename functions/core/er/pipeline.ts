@@ -72,8 +72,9 @@ export interface GraphEffectOptions {
  * The default effect: the graph write (exactly once per event id) and, once per decision, its `er.band` ledger entry.
  * Concurrent events share transactions (see group-commit.ts); each event's marker still commits with its own effect.
  * A redelivery after a crash between the two finds `ledgerSeq` unset and appends then, after claiming the append (so
- * two overlapping receives never both append). After a crash between the ledger put and `recordLedgerSeq`, the
- * redelivery finds that entry (by event id, in a bounded look-back) and records it instead of appending a twin.
+ * two overlapping receives seldom both try). The claim is only a saving: it expires with the receive's remaining time,
+ * and a receive can outlive it (a throttled store), so the ledger's `appendOnce` (one entry per event id) is what keeps
+ * a redelivery, or a crash between the ledger put and `recordLedgerSeq`, from leaving a twin entry.
  */
 export function graphEffect(
   driver: Driver,
@@ -94,22 +95,15 @@ export function graphEffect(
     const { applied, outcome } = settled.value;
     if (outcome.touched.length > 0) await options.invalidate?.(envelope.tenant, outcome.touched);
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
-    // it; if another receive holds a fresh claim, this one retries later instead of appending a twin entry.
+    // it; if another receive holds a fresh claim, this one retries later instead of doing the same append beside it.
     const redelivered = outcome.ledgerSeq == null && !applied;
     if (redelivered && !(await claimLedger(driver, envelope.tenant, envelope.eventId, remainingMs))) {
       throw new EventInProgressError(envelope.eventId);
     }
-    if (redelivered) {
-      // A crash (SIGKILL, timeout) between the ledger put and recordLedgerSeq leaves an entry nobody recorded. Look
-      // for it before appending, so the ledger holds exactly one er.band entry per decision.
-      const earlier = await findRecentEntry(ledger, envelope.tenant, envelope.eventId);
-      if (earlier) {
-        await recordSeq({ tenant: envelope.tenant, eventId: envelope.eventId, seq: earlier.seq });
-        outcome.ledgerSeq = earlier.seq;
-      }
-    }
     if (outcome.ledgerSeq == null) {
-      const entry = await ledger.append(envelope.tenant, {
+      // appendOnce: a receive that outlived its claim may still be appending this event's entry (a throttled store),
+      // or a crash between the put and recordSeq left one unrecorded; either way the chain keeps exactly one.
+      const { entry } = await ledger.appendOnce(envelope.tenant, {
         kind: 'er.band',
         actor: erActor,
         subject: envelope.eventId,
@@ -134,23 +128,6 @@ export function graphEffect(
     }
     return { ...outcome, applied };
   };
-}
-
-/**
- * Entries appended since the crash that could have orphaned one: a bounded look-back from the head (a redelivery comes
- * one visibility timeout after the crash, and a tenant's chain grows by far fewer entries than this meanwhile).
- */
-export const ledgerLookback = 2_000;
-
-/** The tenant's most recent `er.band` entry for an event, if one was appended but never recorded. */
-export async function findRecentEntry(ledger: AuditLedger, tenant: string, eventId: string) {
-  const head = await ledger.head(tenant);
-  if (!head) return undefined;
-  const fromSeq = Math.max(1, head.seq - ledgerLookback + 1);
-  for await (const entry of ledger.read(tenant, { fromSeq })) {
-    if (entry.kind === 'er.band' && entry.subject === eventId) return entry;
-  }
-  return undefined;
 }
 
 /** Processes one parsed envelope; errors carry stable ER codes (see errors.ts). */

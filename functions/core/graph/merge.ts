@@ -85,11 +85,12 @@ async function createRels(tx: ManagedTransaction, tenant: string, rels: Snapshot
 export async function mergeEntitiesTx(
   tx: ManagedTransaction,
   tenant: string,
-  input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+  input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; mergeId?: string },
   guard?: WriteGuard,
 ): Promise<WithTouched<MergeResult>> {
   const t = parseTenant(tenant);
-  const { survivorId, mergedId, reason, actor } = parseInput(mergeInputSchema, input, 'merge input');
+  const parsed = parseInput(mergeInputSchema, input, 'merge input');
+  const { survivorId, mergedId, reason, actor } = parsed;
   const loaded = await lockAndLoad(tx, t, survivorId, mergedId);
   const survivor = seen(loaded.survivor, guard);
   const merged = seen(loaded.merged, guard);
@@ -120,7 +121,7 @@ export async function mergeEntitiesTx(
   const removed = rels.filter(({ rel }) => pair.has(rel.from) && pair.has(rel.to)).map(({ rel }) => rel);
   const moved = rels.filter(({ rel }) => !(pair.has(rel.from) && pair.has(rel.to))).map(({ rel }) => rel);
 
-  const mergeId = randomUUID();
+  const mergeId = parsed.mergeId ?? randomUUID();
   const onSurvivor = (id: string) => (id === mergedId ? survivorId : id);
   await createRels(
     tx,

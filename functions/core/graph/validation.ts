@@ -104,6 +104,8 @@ export const mergeInputSchema = z
     mergedId: idSchema,
     reason: z.string().max(500).nullish(),
     actor: z.string().min(1).max(200),
+    /** Only a journal replay passes one: the merge keeps the id it was acknowledged with (unmerges name it). */
+    mergeId: idSchema.optional(),
   })
   .refine((v) => v.survivorId !== v.mergedId, { message: 'cannot merge an entity into itself', path: ['mergedId'] });
 

@@ -142,4 +142,56 @@ describe('write journal replay after a restore', () => {
 
     expect(narrow).toMatchObject({ eventsApplied: 0, eventsOutsideWindow: 1 });
   });
+
+  it('replays merges (keeping their mergeId), unmerges and reclassifies acknowledged since the backup, twice without change', async () => {
+    const tenant = testTenant('journal-merge');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const repo = new Neo4jGraphRepository(driver);
+    for (const id of ['a', 'b', 'c', 'd', 'n']) {
+      await repo.upsertEntity(tenant, entityInput({ id, names: [`Merge Person ${id}`], dataClass: 'ENTITY' }));
+    }
+    await repo.linkEntities(tenant, linkInput('b', 'n'));
+    const early = await repo.mergeEntity(tenant, { survivorId: 'd', mergedId: 'c', actor: 'al' });
+    await sleepPastMs();
+    const file = join(dir, `${tenant}.ndjson.gz`);
+    const manifest = await backupGraph(driver, { tenants: [tenant], file });
+
+    // Acknowledged after the backup, journaled as the origin's resolvers do: a merge with its id, the unmerge of the
+    // merge the backup holds, and a reclassify of the restored entity.
+    const merge = { survivorId: 'a', mergedId: 'b', reason: 'same person', actor: 'al' };
+    const merged = await repo.mergeEntity(tenant, merge);
+    await journal.append(tenant, [
+      { kind: 'graphql', operation: 'mergeEntity', input: { ...merge, mergeId: merged.value.mergeId } },
+    ]);
+    const unmerge = { mergeId: early.value.mergeId, actor: 'bo' };
+    await repo.unmergeEntity(tenant, unmerge);
+    await journal.append(tenant, [{ kind: 'graphql', operation: 'unmergeEntity', input: { ...unmerge } }]);
+    await repo.reclassifyEntity(tenant, { id: 'c', dataClass: 'PII' });
+    await journal.append(tenant, [
+      { kind: 'graphql', operation: 'reclassifyEntity', input: { id: 'c', dataClass: 'PII' } },
+    ]);
+    const visibleIds = async () =>
+      (await Promise.all(['a', 'b', 'c', 'd'].map((id) => repo.getEntity(tenant, id)))).map((e) => e?.id ?? null);
+    const wanted = { ids: await visibleIds(), c: (await repo.getEntity(tenant, 'c'))?.dataClass };
+
+    await wipe(driver, tenant);
+    await restoreGraph(driver, { file });
+    const deps = { driver, repo, ledger, journal, erConfig: defaultErConfig };
+    const first = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
+    const second = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
+
+    expect(first).toMatchObject({ graphqlWrites: 3, graphqlAlreadyApplied: 0, graphqlRefused: 0 });
+    // Again: the merge record exists and the unmerge is done, so only the (idempotent) reclassify runs.
+    expect(second).toMatchObject({ graphqlWrites: 1, graphqlAlreadyApplied: 2, graphqlRefused: 0 });
+    expect(wanted.ids).toEqual(['a', null, 'c', 'd']);
+    expect(await visibleIds()).toEqual(wanted.ids);
+    expect((await repo.getEntity(tenant, 'c'))?.dataClass).toBe('PII');
+    // The replayed merge kept its id: it moved b's link onto a under that id, and it can be undone by it.
+    const around = await repo.neighbors(tenant, { id: 'a', hops: 1, limit: 10 });
+    expect(around?.entities.map((e) => e.id)).toEqual(['n']);
+    await repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
+    expect(await visibleIds()).toEqual(['a', 'b', 'c', 'd']);
+  });
 });

@@ -2,7 +2,10 @@
  * Brings a restored graph forward: applies, in journal order, every write acknowledged since the backup began.
  *
  * - GraphQL upserts and links run again through the repository (idempotent by id; the policy already decided them
- *   when they were accepted, so they are not decided again).
+ *   when they were accepted, so they are not decided again). A reclassify sets the class again (idempotent too).
+ * - A merge runs again with the mergeId it was acknowledged with, unless the restored graph already holds that merge
+ *   record; an unmerge runs unless its merge record is already undone — so replaying twice changes nothing. A merge or
+ *   unmerge the graph refuses (an entity gone, already merged) is counted in `graphqlRefused`, never aborts the replay.
  * - An intake event is applied again only if the audit ledger holds its `er.band` entry, i.e. it had completed before
  *   the graph was lost: its idempotency record would make the consumer skip a redelivery, so replay is the only way
  *   back. The decision is recorded against that existing entry, so the ledger never holds a second one. An event
@@ -11,15 +14,18 @@
  *   backup may have been applied after it (it waited in the queue); an `er.band` entry appended since the backup
  *   whose event is not in that window is counted in `eventsOutsideWindow` (widen the window and replay again).
  */
-import type { Driver } from 'neo4j-driver';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import type { AuditLedger } from '../audit/types.js';
 import { applyEvent } from '../er/apply.js';
 import type { ErConfig } from '../er/config.js';
 import { recordLedgerSeq } from '../er/ledger-seq.js';
 import { storedModels } from '../er/model-store.js';
 import type { Envelope } from '../er/schemas.js';
+import { lockMergeRecordCypher } from '../graph/cypher/writes.js';
+import { ConflictError, NotFoundError } from '../graph/errors.js';
+import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import type { GraphRepository } from '../graph/types.js';
-import type { JournalEntry, WriteJournal } from './types.js';
+import type { JournalEntry, JournaledOperation, WriteJournal } from './types.js';
 
 export interface ReplayDeps {
   driver: Driver;
@@ -36,6 +42,10 @@ export interface ReplayReport {
   tenant: string;
   sinceMs: number;
   graphqlWrites: number;
+  /** Merges and unmerges the restored graph already held (they were in the backup, or an earlier replay ran). */
+  graphqlAlreadyApplied: number;
+  /** Merges and unmerges the restored graph refused (CONFLICT, NOT_FOUND): investigate by the journal entry. */
+  graphqlRefused: number;
   eventsApplied: number;
   /** Events already in the restored graph (they were in the backup). */
   eventsAlreadyApplied: number;
@@ -56,6 +66,50 @@ async function bandEntries(ledger: AuditLedger, tenant: string) {
   return out;
 }
 
+/** Runs `work` in one write transaction (the merge record check and the merge commit together). */
+async function inWriteTx<T>(driver: Driver, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+  const session = driver.session();
+  try {
+    return await session.executeWrite(work);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Replays one journaled GraphQL write; merges and unmerges only when the graph does not already show them. */
+async function replayGraphqlWrite(
+  deps: ReplayDeps,
+  tenant: string,
+  operation: JournaledOperation,
+  input: Record<string, unknown>,
+): Promise<'applied' | 'already' | 'refused'> {
+  const { repo } = deps;
+  if (operation === 'upsertEntity') await repo.upsertEntity(tenant, input as never);
+  else if (operation === 'linkEntities') await repo.linkEntities(tenant, input as never);
+  else if (operation === 'reclassifyEntity') await repo.reclassifyEntity(tenant, input as never);
+  else {
+    const mergeId = String(input.mergeId);
+    try {
+      return await inWriteTx(deps.driver, async (tx) => {
+        const found = await tx.run(lockMergeRecordCypher.cypher, { tenant, mergeId });
+        const record = found.records[0]?.get('record') as { undoneAt?: unknown } | undefined;
+        if (operation === 'mergeEntity') {
+          if (record) return 'already';
+          await mergeEntitiesTx(tx, tenant, input as never);
+        } else {
+          if (record?.undoneAt != null) return 'already';
+          await unmergeTx(tx, tenant, input as never);
+        }
+        return 'applied';
+      });
+    } catch (err) {
+      if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
+      throw err;
+    }
+  }
+  return 'applied';
+}
+
 async function replayEntry(
   deps: ReplayDeps,
   entry: JournalEntry,
@@ -65,9 +119,10 @@ async function replayEntry(
   const { tenant, payload } = entry;
   if (payload.kind === 'graphql') {
     if (entry.at < report.sinceMs) return;
-    if (payload.operation === 'upsertEntity') await deps.repo.upsertEntity(tenant, payload.input as never);
-    else await deps.repo.linkEntities(tenant, payload.input as never);
-    report.graphqlWrites++;
+    const outcome = await replayGraphqlWrite(deps, tenant, payload.operation, payload.input);
+    if (outcome === 'applied') report.graphqlWrites++;
+    else if (outcome === 'already') report.graphqlAlreadyApplied++;
+    else report.graphqlRefused++;
     return;
   }
   const envelope = payload.envelope as unknown as Envelope;
@@ -105,6 +160,8 @@ export async function replayJournal(
     tenant,
     sinceMs,
     graphqlWrites: 0,
+    graphqlAlreadyApplied: 0,
+    graphqlRefused: 0,
     eventsApplied: 0,
     eventsAlreadyApplied: 0,
     eventsLeftToQueue: 0,

@@ -6,9 +6,16 @@
  * (upserts and links by id, events exactly once by event id).
  */
 
+/**
+ * The GraphQL writes journaled, each with the input that replays it: upsert and link inputs as given; a merge with
+ * its mergeId (so a replayed merge keeps it and a later unmerge finds it), an unmerge by mergeId, a reclassify as
+ * `{ id, dataClass }`.
+ */
+export type JournaledOperation = 'upsertEntity' | 'linkEntities' | 'mergeEntity' | 'unmergeEntity' | 'reclassifyEntity';
+
 /** What a writer journals. */
 export type JournalPayload =
-  | { kind: 'graphql'; operation: 'upsertEntity' | 'linkEntities'; input: Record<string, unknown> }
+  | { kind: 'graphql'; operation: JournaledOperation; input: Record<string, unknown> }
   | { kind: 'event'; envelope: Record<string, unknown> };
 
 export interface JournalEntry {

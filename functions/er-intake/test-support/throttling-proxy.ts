@@ -2,6 +2,9 @@
  * A DynamoDB endpoint that throttles: an HTTP proxy in front of the twin's dynalite that answers every `every`-th
  * request with 400 ProvisionedThroughputExceededException (what DynamoDB answers when a partition is over its
  * throughput) and forwards the rest unchanged. Counts what it throttled per operation (X-Amz-Target).
+ *
+ * `delayMs` holds chosen requests back before forwarding them (a slow, retrying store as a Lambda sees it), so a test
+ * can make a receive outlive its idempotency lock and the queue's visibility timeout.
  */
 import { createServer, type Server } from 'node:http';
 import { freePort } from '../../../infra/local/process.js';
@@ -13,8 +16,13 @@ export interface ThrottlingProxy {
   close(): Promise<void>;
 }
 
-/** Starts the proxy on a free 127.0.0.1 port in front of `target`. */
-export async function throttlingProxy(target: string, every = 3): Promise<ThrottlingProxy> {
+export interface ProxyOptions {
+  /** How long to hold a request back (0: not at all), from its operation and JSON body. @default none */
+  delayMs?: (operation: string, body: Record<string, unknown>) => number;
+}
+
+/** Starts the proxy on a free 127.0.0.1 port in front of `target`; `every` ≤ 0 throttles nothing. */
+export async function throttlingProxy(target: string, every = 3, options: ProxyOptions = {}): Promise<ThrottlingProxy> {
   const state = { n: 0, forwarded: 0, throttled: {} as Record<string, number> };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -22,7 +30,7 @@ export async function throttlingProxy(target: string, every = 3): Promise<Thrott
     const op = String(req.headers['x-amz-target'] ?? 'unknown')
       .split('.')
       .pop()!;
-    if (++state.n % every === 0) {
+    if (every > 0 && ++state.n % every === 0) {
       state.throttled[op] = (state.throttled[op] ?? 0) + 1;
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `throttle-${state.n}` });
       res.end(
@@ -33,6 +41,8 @@ export async function throttlingProxy(target: string, every = 3): Promise<Thrott
       );
       return;
     }
+    const delay = options.delayMs?.(op, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     state.forwarded++;
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),

@@ -3,6 +3,7 @@ import { twin } from '../../../infra/local/test-support/twin.js';
 import type { AuditLedger } from '../../core/audit/types.js';
 import { Neo4jReviewStore } from '../../core/er/review/store.js';
 import { createDriver, Neo4jGraphRepository } from '../../core/graph/index.js';
+import type { WriteJournal } from '../../core/journal/index.js';
 import type { Manifest } from '../../core/manifest/index.js';
 import { loadWasmPolicyEngine } from '../../core/policy/index.js';
 import { upstashNonceStore } from '../../core/signing/upstash-nonces.js';
@@ -15,7 +16,7 @@ import { testKey } from './requests.js';
  * The origin wired to the real twin: Neo4j repository, OPA wasm policy, Upstash response cache and nonce seen-set. Counts repository
  * calls so tests can tell a cache hit (no call) from a miss.
  */
-export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Manifest } = {}) {
+export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Manifest; journal?: WriteJournal } = {}) {
   const t = twin();
   const driver = createDriver(t.neo4jUri);
   const repo = new Neo4jGraphRepository(driver);
@@ -43,6 +44,7 @@ export async function realOrigin(options: { ledger?: AuditLedger; manifest?: Man
     invalidate: cache.invalidate,
     ledger: options.ledger,
     manifest: options.manifest,
+    journal: options.journal,
     // The offline NLQ tier, as the deployed origin has it (no model provider).
     nlq: originNlqService({ driver, redis, policy, ledger: options.ledger, stage: 'local' }),
   });

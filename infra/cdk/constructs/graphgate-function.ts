@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import {
@@ -58,6 +58,8 @@ export interface GraphgateFunctionProps {
   /** @default 10 s */
   readonly timeout?: Duration;
   readonly reservedConcurrency?: number;
+  /** Size of /tmp (a backup streams its file there before upload). @default 512 MB (Lambda's default) */
+  readonly ephemeralStorageMb?: number;
   /** Copy the OPA wasm bundle into the package and set POLICY_BUNDLE_DIR. @default false */
   readonly policyBundle?: boolean;
 }
@@ -96,6 +98,7 @@ export class GraphgateFunction extends Construct {
       memorySize: this.memoryMb,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrency,
+      ephemeralStorageSize: props.ephemeralStorageMb ? Size.mebibytes(props.ephemeralStorageMb) : undefined,
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       // Secrets are fetched through the extension's local cache (no SDK in the bundle, one call per cold start).

@@ -9,8 +9,11 @@ import { ScriptTranslator } from './scripts.js';
 
 export interface UpstashRestOptions {
   redisUrl: string;
-  /** Bearer token clients must present. */
-  token: string;
+  /**
+   * Bearer token(s) the endpoint accepts. Several model a staged rotation: Upstash gives each ACL user its own REST
+   * token (`ACL GENTOKEN` / `ACL RESTTOKEN`), so an old and a new token are both valid until the old user is deleted.
+   */
+  token: string | readonly string[];
   /** Largest accepted request body in bytes (Upstash's own limit is in the same range). */
   maxBodyBytes?: number;
   /** Longest a request waits for Redis before it is answered 503. */
@@ -43,9 +46,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function tokenMatches(given: string, token: Buffer): boolean {
+function tokenMatches(given: string, tokens: readonly Buffer[]): boolean {
   const bytes = Buffer.from(given);
-  return bytes.length === token.length && timingSafeEqual(bytes, token);
+  // Every token is compared (no early exit), so the time taken does not tell which one nearly matched.
+  let ok = false;
+  for (const token of tokens) ok = (bytes.length === token.length && timingSafeEqual(bytes, token)) || ok;
+  return ok;
 }
 
 /**
@@ -57,8 +63,10 @@ function tokenMatches(given: string, token: Buffer): boolean {
  * or too slow is 503 `{error}`, which the cache client treats as a miss.
  */
 export function createUpstashRestServer(options: UpstashRestOptions): { server: Server; redis: RespConnection } {
+  const tokens = (typeof options.token === 'string' ? [options.token] : options.token).map((t) => Buffer.from(t));
+  if (tokens.length === 0 || tokens.some((t) => t.length === 0))
+    throw new Error('upstash-rest needs a non-empty token');
   const redis = RespConnection.fromUrl(options.redisUrl, { requestTimeoutMs: options.requestTimeoutMs });
-  const token = Buffer.from(options.token);
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const scripts = new ScriptTranslator();
 
@@ -67,7 +75,7 @@ export function createUpstashRestServer(options: UpstashRestOptions): { server: 
     const url = new URL(`http://upstash.local${req.url ?? '/'}`);
     const given = presentedToken(req.headers.authorization, url);
     if (given === undefined) throw new RestRequestError(401, 'Unauthorized: missing bearer token');
-    if (!tokenMatches(given, token)) throw new RestRequestError(401, 'Unauthorized: invalid token');
+    if (!tokenMatches(given, tokens)) throw new RestRequestError(401, 'Unauthorized: invalid token');
     const method = req.method ?? 'GET';
     if (!allowedMethods.has(method)) throw new RestRequestError(405, `method ${method} not allowed`);
     const encoding: Encoding =

@@ -21,13 +21,16 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
         observability: prod.region,
         budgets: prod.region,
         retention: prod.region,
+        backup: prod.region,
       });
       expect(
         stage()
           .assembly.stacks.map((s) => s.stackName)
           .sort(),
       ).toEqual(
-        ['api', 'budgets', 'data', 'edge', 'ingest', 'observability', 'retention'].map((a) => `graphgate-prod-${a}`),
+        ['api', 'backup', 'budgets', 'data', 'edge', 'ingest', 'observability', 'retention'].map(
+          (a) => `graphgate-prod-${a}`,
+        ),
       );
     });
 
@@ -54,6 +57,79 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
       retention.hasResourceProperties('AWS::Lambda::Function', {
         ReservedConcurrentExecutions: 1,
         Environment: { Variables: Match.objectLike({ AUDIT_TABLE: Match.anyValue() }) },
+      });
+    });
+
+    it('backs the graph up daily, one run at a time, into a versioned, encrypted, SSL-only bucket with a lifecycle', () => {
+      const { backup } = t();
+      backup.resourceCountIs('AWS::Events::Rule', 1);
+      backup.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(5 2 * * ? *)' });
+      backup.resourceCountIs('AWS::S3::Bucket', 1);
+      backup.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+      backup.hasResourceProperties('AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              Status: 'Enabled',
+              ExpirationInDays: 400,
+              Transitions: [
+                { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+                { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
+              ],
+            }),
+          ],
+        },
+      });
+      backup.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+      backup.hasResourceProperties('AWS::Lambda::Function', {
+        ReservedConcurrentExecutions: 1,
+        Timeout: 900,
+        EphemeralStorage: { Size: 10240 },
+        Environment: { Variables: Match.objectLike({ BACKUP_BUCKET: Match.anyValue(), NEO4J_URI: prod.neo4jUri }) },
+      });
+      // Put only, only below graph/: the function can neither read, overwrite elsewhere nor delete a backup version.
+      backup.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Action: 's3:PutObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [Match.anyValue(), '/graph/*']] } },
+          ]),
+        },
+      });
+    });
+
+    it('alarms on a failed backup (function errors) and on a day without one (no invocations), to the ticket route', () => {
+      const { backup } = t();
+      backup.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      backup.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'graphgate-prod-graph-backup-failed',
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Period: 86_400,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [Match.anyValue()],
+      });
+      backup.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'graphgate-prod-graph-backup-missing',
+        MetricName: 'Invocations',
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
       });
     });
 
