@@ -23,6 +23,7 @@ import {
   readCappedText,
   requireJsonMediaType,
 } from '../core/http/index.js';
+import { traceRequests } from '../core/telemetry/http-span.js';
 import type { EnqueueResult } from './enqueue.js';
 import { toEnvelope } from './enqueue.js';
 
@@ -100,6 +101,7 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
   const app = new Hono();
   const role = deps.requiredRole ?? 'producer';
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.use('/intake', traceRequests());
   app.post('/intake', async (c) => {
     const identity = await deps.verify(c.req.header('authorization'));
     // An exact match in a list of strings the verifier has typed; never a substring of an unchecked claim.

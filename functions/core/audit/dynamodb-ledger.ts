@@ -15,6 +15,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../json/canonical.js';
+import { currentTraceId } from '../telemetry/propagation.js';
 import { nextEntry } from './chain.js';
 import { LedgerContentionError } from './errors.js';
 import type { AuditLedger, LedgerEntry, LedgerEntryInput, LedgerReadOptions } from './types.js';
@@ -37,6 +38,7 @@ function toItem(e: LedgerEntry): Record<string, AttributeValue> {
     data: { S: canonicalJson(e.data) },
     prevHash: { S: e.prevHash },
     hash: { S: e.hash },
+    ...(e.traceId ? { traceId: { S: e.traceId } } : {}),
   };
 }
 
@@ -51,6 +53,7 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     data: JSON.parse(item.data?.S ?? '{}') as Record<string, unknown>,
     prevHash: item.prevHash?.S ?? '',
     hash: item.hash?.S ?? '',
+    ...(item.traceId?.S ? { traceId: item.traceId.S } : {}),
   };
 }
 
@@ -71,7 +74,10 @@ export class DynamoDbAuditLedger implements AuditLedger {
     this.#maxAttempts = options.maxAttempts ?? 25;
   }
 
-  append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry> {
+  append(tenant: string, input: LedgerEntryInput): Promise<LedgerEntry> {
+    // The trace id is taken now, in the caller's context, not later in the queued append.
+    const traceId = input.traceId ?? currentTraceId();
+    const entry = traceId ? { ...input, traceId } : input;
     const run = (this.#queues.get(tenant) ?? Promise.resolve()).then(
       () => this.#appendNow(tenant, entry),
       () => this.#appendNow(tenant, entry),
