@@ -40,6 +40,8 @@ export interface KeptSpan {
   name: string;
   /** True when the span's status is ERROR (OTLP code 2). */
   error: boolean;
+  /** Start, ms since the epoch. */
+  startMs: number;
   durationMs: number;
   attributes: Record<string, string | number | boolean>;
   resource: Record<string, string | number | boolean>;
@@ -72,7 +74,8 @@ export function readKeptSpans(file: string): KeptSpan[] {
             parentSpanId: s.parentSpanId ?? '',
             name: s.name,
             error: s.status?.code === 2,
-            durationMs: (Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6) | 0,
+            startMs: Number(BigInt(s.startTimeUnixNano) / 1_000_000n),
+            durationMs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6,
             attributes: flat(s.attributes),
             resource,
           });
