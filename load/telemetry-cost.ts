@@ -46,7 +46,7 @@ const params = {
   rate: Number(args.rate ?? 6),
   seconds: Number(args.seconds ?? (args.quick ? 20 : 150)),
   tenants: 20,
-  entitiesPerTenant: 40,
+  entitiesPerTenant: 25,
   /** Share of arrivals per kind (the rest are reads). */
   exportShare: 0.05,
   originDownShare: 0.02,
@@ -138,14 +138,24 @@ async function main() {
     const repo = new Neo4jGraphRepository(driver);
     for (const tenant of tenants) {
       for (let e = 0; e < params.entitiesPerTenant; e++) {
-        await repo.upsertEntity(tenant, {
+        const input = {
           id: `e-${e}`,
-          kind: 'ORGANISATION',
+          kind: 'ORGANISATION' as const,
           names: [`Org ${e}`],
-          dataClass: 'ENTITY',
-          licence: 'PUBLIC',
+          dataClass: 'ENTITY' as const,
+          licence: 'PUBLIC' as const,
           purposes: ['investigation'],
-        });
+        };
+        // A loaded machine can time a seed write out; an upsert is idempotent, so try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await repo.upsertEntity(tenant, input);
+            break;
+          } catch (err) {
+            if (attempt >= 5) throw err;
+            await sleep(500 * attempt);
+          }
+        }
       }
     }
     await driver.close();

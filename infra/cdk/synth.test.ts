@@ -2,6 +2,7 @@ import { beforeAll } from 'vitest';
 import { iamSuite } from './test-support/suites/iam.suite.js';
 import { observabilitySuite } from './test-support/suites/observability.suite.js';
 import { stacksSuite } from './test-support/suites/stacks.suite.js';
+import { tracingSuite } from './test-support/suites/tracing.suite.js';
 import { type SynthesizedStage, synthStage } from './test-support/synth.js';
 
 // One synthesis of the prod stage (esbuild bundling and cdk-nag included, ~10 s) shared by every suite: the suites
@@ -15,3 +16,4 @@ const stage = () => prod;
 stacksSuite(stage);
 iamSuite(stage);
 observabilitySuite(stage);
+tracingSuite(stage);

@@ -127,6 +127,14 @@ describe('a request through edge, origin and Neo4j is one trace, and the ledger 
     let up = graph;
     while (up && up.spanId !== origin?.spanId) up = byId.get(up.parentSpanId);
     expect(up?.spanId).toBe(origin?.spanId);
+
+    // The request's latency sample on the origin's /metrics carries the trace id as an OpenMetrics exemplar.
+    const metrics = await fetch(`http://127.0.0.1:${stack.metricsPorts.origin}/metrics`);
+    expect(metrics.headers.get('content-type')).toContain('application/openmetrics-text');
+    const exemplar = (await metrics.text())
+      .split('\n')
+      .find((l) => l.startsWith('graphgate_origin_request_duration_seconds_bucket') && l.includes(traceId!));
+    expect(exemplar).toMatch(/ExportEntities.* # \{trace_id="[0-9a-f]{32}"\} /);
   });
 });
 

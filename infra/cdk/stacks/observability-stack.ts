@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { reviewMetrics } from '../../../functions/core/cost/index.js';
 import { prefix } from '../config/stages.js';
 import { BurnRateAlarms } from '../observability/burn-rate-alarms.js';
+import { TraceCollectorConfig } from '../observability/collector.js';
 import { costDashboard, usageExpressions } from '../observability/cost-dashboard.js';
 import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric } from '../observability/dashboards.js';
 import { metricsOf, type ObservedStacks, sliSources } from '../observability/sources.js';
@@ -33,6 +34,8 @@ export class ObservabilityStack extends Stack {
     const p = prefix(stage);
     const m = metricsOf(props);
     this.alarmTopics = new AlarmTopics(this, 'Topics', stage);
+    // The trace gateway's collector config: the file the twin runs (tail sampling, attribute scrubbing).
+    new TraceCollectorConfig(this, 'TraceCollector', stage);
     const { page, ticket } = this.alarmTopics.topics;
 
     this.burnRate = new BurnRateAlarms(this, 'SloBurn', {
