@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { Redis } from '@upstash/redis';
 import { Hono } from 'hono';
 import { createVerifier, type Identity } from '../functions/core/auth/index.js';
@@ -15,6 +16,7 @@ import { DocumentRecogniser } from '../functions/core/manifest/recognise.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
 import { resolveScope } from '../functions/core/policy/index.js';
 import { pickForwardedHeaders } from '../functions/core/signing/forwarded-headers.js';
+import { traceRequests } from '../functions/core/telemetry/http-span.js';
 import { throttledLog } from '../functions/core/throttled-log.js';
 import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
@@ -111,6 +113,7 @@ export function createEdgeApp(deps: EdgeDeps) {
     await next();
     if (c.res.status >= 500) metrics.inc('server_errors');
   });
+  app.use(traceRequests());
   app.onError((err, c) => {
     if (err instanceof HttpError && err.code === 'UNAUTHENTICATED') metrics.inc('unauthenticated');
     if (err instanceof HttpError && err.code === 'RATE_LIMITED') metrics.inc('rate_limited');
@@ -144,6 +147,12 @@ export function createEdgeApp(deps: EdgeDeps) {
       throw err;
     }
     const { operation, variables } = parsed;
+    // What the collector's tail-sampling policies key on (SLO threshold per kind); the tenant for per-tenant views.
+    trace.getActiveSpan()?.setAttributes({
+      'graphgate.operation': operation.name,
+      'graphgate.operation.kind': operation.kind,
+      'graphgate.tenant': identity.tenant,
+    });
     const limitCheck = rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
     let limitHeaders: Record<string, string> = {};
     const withLimits = (res: Response) => {

@@ -1,6 +1,7 @@
 import type { Identity } from '../functions/core/auth/index.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
 import { type SigningKey, signInternalRequest } from '../functions/core/signing/internal-request.js';
+import { traceHeaders } from '../functions/core/telemetry/propagation.js';
 
 /** Response headers from the origin that matter to clients; the rest (hop-by-hop, server details) stay behind. */
 const passThrough = ['content-type', 'x-gg-bookmark', 'www-authenticate', 'retry-after', 'cache-control'];
@@ -43,9 +44,11 @@ export function createOriginClient(options: {
       variables: call.variables,
       extensions: { persistedQuery: { version: 1, sha256Hash: call.operation.id } },
     });
+    // The edge's own trace context goes along (and under the signature), so origin and Neo4j spans join its trace.
+    const sent = { ...call.forwardHeaders, ...traceHeaders() };
     const signed = await signInternalRequest(
       options.signingKey,
-      { method: 'POST', path: url.pathname, body, headers: call.forwardHeaders },
+      { method: 'POST', path: url.pathname, body, headers: sent },
       {
         tenant: call.identity.tenant,
         subject: call.identity.subject,
@@ -60,7 +63,7 @@ export function createOriginClient(options: {
         headers: {
           'content-type': 'application/json',
           accept: call.accept ?? 'application/graphql-response+json',
-          ...call.forwardHeaders,
+          ...sent,
           ...signed,
         },
         body,

@@ -97,6 +97,10 @@ export function report(args: {
   ratios: Record<string, number>;
   targets: Target[];
   notes?: string[];
+  /** Folder under evidence/ (default `perf`). */
+  area?: string;
+  /** More top-level fields (written after `targets`). */
+  extra?: Record<string, unknown>;
 }): string {
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const rows = Object.entries(args.cases).map(([k, c]) => [k, c.n, c.rps, c.p50_ms, c.p95_ms, c.p99_ms, c.errors]);
@@ -122,8 +126,9 @@ export function report(args: {
     ratios: Object.fromEntries(Object.entries(args.ratios).map(([k, v]) => [k, round(v)])),
     targets: args.targets,
     notes: args.notes ?? [],
+    ...args.extra,
   };
-  const dir = join(repoRoot, 'evidence', 'perf');
+  const dir = join(repoRoot, 'evidence', args.area ?? 'perf');
   mkdirSync(dir, { recursive: true });
   const stamp = at.replace(/[-:]/g, '').replace(/Z$/, 'Z');
   const file = join(dir, `${args.name}-${stamp}.json`);

@@ -8,9 +8,12 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { metricsPortFromEnv, serveMetrics } from '../../functions/core/http/metrics-server.js';
 import { loadWasmPolicyEngine } from '../../functions/core/policy/index.js';
+import { registerTracing } from '../../functions/core/telemetry/tracing.js';
 import { parseEdgeConfig } from '../config.js';
 import { buildEdge } from './runtime.js';
 
+// First: the SDK (OTLP to OTEL_EXPORTER_OTLP_ENDPOINT) must be in place before the app creates any span.
+const tracing = registerTracing('graphgate-edge');
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8787' } } });
 const file = process.env.EDGE_CONFIG_FILE;
 if (!file) throw new Error('EDGE_CONFIG_FILE must point to the edge configuration JSON');
@@ -31,7 +34,7 @@ const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
 );
 const shutdown = () => {
   metricsServer?.close();
-  server.close(() => process.exit(0));
+  server.close(() => void tracing.shutdown().finally(() => process.exit(0)));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -4,12 +4,18 @@
  */
 import { resolveSecretEnv } from '../core/config/secrets.js';
 import { proxyHandler } from '../core/http/apigw.js';
+import { flushingTraces, registerTracing } from '../core/telemetry/tracing.js';
 import { createIntakeRuntime } from './api-runtime.js';
 import { loadApiConfig } from './config.js';
 
 /** API Gateway v2 handler; the app is built once per container, after secrets are in the environment. */
-export const handler = proxyHandler(
-  resolveSecretEnv()
-    .then(() => createIntakeRuntime(loadApiConfig()))
-    .then((app) => (request: Request) => app.fetch(request)),
+const tracing = registerTracing('graphgate-intake-api');
+
+export const handler = flushingTraces(
+  tracing,
+  proxyHandler(
+    resolveSecretEnv()
+      .then(() => createIntakeRuntime(loadApiConfig()))
+      .then((app) => (request: Request) => app.fetch(request)),
+  ),
 );

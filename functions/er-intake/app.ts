@@ -24,6 +24,7 @@ import {
   requireJsonMediaType,
 } from '../core/http/index.js';
 import { type Outcome, outcomeOf } from '../core/metrics/names.js';
+import { traceRequests } from '../core/telemetry/http-span.js';
 import type { EnqueueResult } from './enqueue.js';
 import { toEnvelope } from './enqueue.js';
 
@@ -107,6 +108,7 @@ export function createIntakeApp(deps: IntakeAppDeps): Hono {
     await next();
     deps.countRequest?.(outcomeOf(c.res.status));
   });
+  app.use('/intake', traceRequests());
   app.post('/intake', async (c) => {
     const identity = await deps.verify(c.req.header('authorization'));
     // An exact match in a list of strings the verifier has typed; never a substring of an unchecked claim.

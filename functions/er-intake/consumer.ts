@@ -4,15 +4,21 @@
  * after maxReceiveCount receives, move to the DLQ. Every failure's code is stored under the body's hash, so the reason
  * of a dead-lettered message stays retrievable.
  */
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
 import { errorCode, poisonCodes } from '../core/er/errors.js';
 import { type PipelineDeps, parseEnvelope, processEnvelope } from '../core/er/pipeline.js';
 import { bodyHash, type FailureStore } from '../core/idempotency/failures.js';
+import { contextFromMessageAttributes } from '../core/telemetry/propagation.js';
 import type { IntakeMetrics } from './metrics.js';
+
+const tracer = trace.getTracer('graphgate-er');
 
 /** The fields of an SQS record the consumer reads (the local worker builds these from ReceiveMessage). */
 export type IntakeRecord = Pick<SQSRecord, 'messageId' | 'body'> & {
   attributes: Pick<SQSRecord['attributes'], 'ApproximateReceiveCount' | 'SentTimestamp'>;
+  /** Message attributes; `traceparent` / `tracestate` continue the trace of the request that enqueued it. */
+  messageAttributes?: Record<string, { stringValue?: string }>;
 };
 
 export interface ConsumerDeps extends PipelineDeps {
@@ -55,6 +61,28 @@ export async function mapBounded<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return out;
+}
+
+/** One message in a CONSUMER span continuing the producer's trace; a failure marks it ERROR (tail sampling keeps it). */
+function tracedRecord(deps: ConsumerDeps, record: IntakeRecord, remainingMs: () => number): Promise<MessageResult> {
+  const parent = contextFromMessageAttributes(record.messageAttributes);
+  return tracer.startActiveSpan(
+    'er.process',
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.system': 'aws_sqs', 'messaging.message.id': record.messageId },
+    },
+    parent,
+    async (span) => {
+      try {
+        const result = await processRecord(deps, record, remainingMs);
+        if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });
+        return result;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 async function processRecord(
@@ -138,7 +166,7 @@ export async function processBatch(
 ): Promise<{ batchItemFailures: SQSBatchItemFailure[]; results: MessageResult[] }> {
   const oldest = Math.min(...records.map((r) => Number(r.attributes.SentTimestamp ?? Date.now())));
   if (records.length) deps.metrics.oldestAge(Math.max(0, Date.now() - oldest));
-  const results = await mapBounded(records, deps.concurrency, (r) => processRecord(deps, r, remainingMs));
+  const results = await mapBounded(records, deps.concurrency, (r) => tracedRecord(deps, r, remainingMs));
   await reportReviewBacklogs(deps, results);
   deps.metrics.flush();
   return {

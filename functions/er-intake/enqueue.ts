@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Envelope, IntakeEvent } from '../core/er/schemas.js';
+import { traceMessageAttributes } from '../core/telemetry/propagation.js';
 
 /** The event id of (tenant, idempotency key): deterministic, so a producer retry gets the same id back. */
 export function eventIdFor(tenant: string, idempotencyKey: string): string {
@@ -54,7 +55,10 @@ export async function enqueue(
   queueUrl: string,
   envelopes: readonly Envelope[],
 ): Promise<EnqueueResult[]> {
-  const entries = envelopes.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) }));
+  // The request's trace context rides on each message (W3C traceparent as a message attribute): the worker's span
+  // for the event joins the trace of the request that accepted it.
+  const MessageAttributes = traceMessageAttributes();
+  const entries = envelopes.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e), MessageAttributes }));
   const chunks: SendMessageBatchRequestEntry[][] = [];
   for (let i = 0; i < entries.length; i += 10) chunks.push(entries.slice(i, i + 10));
   const firstTry = await Promise.all(chunks.map((c) => sendChunk(sqs, queueUrl, c)));

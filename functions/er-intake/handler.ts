@@ -4,6 +4,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { resolveSecretEnv } from '../core/config/secrets.js';
+import { flushingTraces, registerTracing } from '../core/telemetry/tracing.js';
 import { loadConsumerConfig } from './config.js';
 import { processBatch } from './consumer.js';
 import { EmfIntakeMetrics } from './metrics.js';
@@ -15,9 +16,12 @@ const runtime = resolveSecretEnv().then(() => {
   return createConsumerRuntime(config, new EmfIntakeMetrics(config.stage));
 });
 
+// Each record's span continues the trace of the request that enqueued it (message attribute `traceparent`).
+const tracing = registerTracing('graphgate-er-worker');
+
 /** SQSHandler returning `batchItemFailures`; the in-progress lock of each event expires with this invocation. */
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+export const handler = flushingTraces(tracing, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { deps } = await runtime;
   const { batchItemFailures } = await processBatch(deps, event.Records, () => context.getRemainingTimeInMillis());
   return { batchItemFailures };
-}
+});

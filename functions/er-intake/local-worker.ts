@@ -15,6 +15,8 @@ import {
 import { sqsClient } from '../core/aws/sqs.js';
 import type { Effect } from '../core/er/pipeline.js';
 import { serveMetrics } from '../core/http/metrics-server.js';
+import { traceContextHeaders } from '../core/telemetry/propagation.js';
+import { registerTracing } from '../core/telemetry/tracing.js';
 import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
 import { jsonLog } from './log.js';
@@ -29,6 +31,9 @@ function toRecord(m: Message): IntakeRecord {
       ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
       SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
     },
+    messageAttributes: Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue }]),
+    ),
   };
 }
 
@@ -71,6 +76,7 @@ export async function startWorker(
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: worker.waitS,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+            MessageAttributeNames: [...traceContextHeaders],
           }),
           { abortSignal: abort.signal },
         );
@@ -138,6 +144,7 @@ export async function startWorker(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const tracing = registerTracing('graphgate-er-worker');
   const consumer = loadConsumerConfig();
   const config = loadWorkerConfig();
   const worker = await startWorker(consumer, config);
@@ -155,6 +162,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const shutdown = async () => {
     server?.close();
     await worker.stop();
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);

@@ -7,6 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Band } from '../core/er/config.js';
 import { cloudwatch, namespaces, type Outcome, prometheus, services } from '../core/metrics/names.js';
+import { openMetricsRegistry, traceExemplar } from '../core/telemetry/exemplars.js';
 
 export interface IntakeMetrics {
   /**
@@ -30,7 +31,7 @@ export interface IntakeMetrics {
 
 /** Prometheus adapter; `registry` serves /metrics. */
 export class PromIntakeMetrics implements IntakeMetrics {
-  readonly registry = new Registry();
+  readonly registry = openMetricsRegistry();
   readonly #processed = new Counter({
     name: 'er_events_processed_total',
     help: 'Events processed, by band and whether the idempotency store answered (duplicate)',
@@ -53,12 +54,14 @@ export class PromIntakeMetrics implements IntakeMetrics {
     name: 'er_event_duration_seconds',
     help: 'Processing time per event',
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    enableExemplars: true,
     registers: [this.registry],
   });
   readonly #lag = new Histogram({
     name: 'er_event_lag_seconds',
     help: 'Accepted by the API → processed',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    enableExemplars: true,
     registers: [this.registry],
   });
   readonly #oldest = new Gauge({
@@ -88,8 +91,9 @@ export class PromIntakeMetrics implements IntakeMetrics {
   processed(band: Band, duplicate: boolean, lagMs: number, durationMs: number, tenant: string): void {
     this.#processed.inc({ band, duplicate: String(duplicate) });
     this.#usage.inc({ tenant, item: 'er_events' });
-    this.#lag.observe(lagMs / 1000);
-    this.#duration.observe(durationMs / 1000);
+    // Called inside the event's consumer span: the exemplar links a slow bucket to the event's trace.
+    this.#lag.observe({ value: lagMs / 1000, exemplarLabels: traceExemplar() });
+    this.#duration.observe({ value: durationMs / 1000, exemplarLabels: traceExemplar() });
   }
   failed(code: string, lastReceive: boolean): void {
     this.#failed.inc({ code });

@@ -6,10 +6,12 @@
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { metricsPortFromEnv, serveMetrics } from '../core/http/metrics-server.js';
+import { registerTracing } from '../core/telemetry/tracing.js';
 import { createIntakeRuntime } from './api-runtime.js';
 import { loadApiConfig } from './config.js';
 import { promIntakeRequests } from './metrics.js';
 
+const tracing = registerTracing('graphgate-intake-api');
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4100' } } });
 const port = Number(values.port);
 const { registry, count } = promIntakeRequests();
@@ -23,7 +25,7 @@ const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
 );
 const shutdown = () => {
   metricsServer?.close();
-  server.close(() => process.exit(0));
+  server.close(() => void tracing.shutdown().finally(() => process.exit(0)));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

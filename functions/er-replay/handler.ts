@@ -7,6 +7,7 @@ import { dynamoClient } from '../core/aws/dynamodb.js';
 import { sqsClient } from '../core/aws/sqs.js';
 import { resolveSecretEnv } from '../core/config/secrets.js';
 import { DynamoDbFailureStore } from '../core/idempotency/dynamodb-failures.js';
+import { registerTracing, tracedInvocation } from '../core/telemetry/tracing.js';
 import { ReplayError } from './errors.js';
 import { type ReplayReport, replayDlq } from './replay.js';
 
@@ -32,7 +33,9 @@ const input = z.object({
 });
 
 /** Replays the DLQ; answers the report without per-message items beyond the first 100 (Lambda response limit). */
-export async function handler(event: unknown): Promise<ReplayReport | { code: string; message: string }> {
+export const handler = tracedInvocation(registerTracing('graphgate-er-replay'), 'er.replay', replay);
+
+async function replay(event: unknown): Promise<ReplayReport | { code: string; message: string }> {
   await ready;
   const parsed = input.safeParse(event ?? {});
   if (!parsed.success) return { code: 'REPLAY_INVALID_INPUT', message: z.prettifyError(parsed.error) };

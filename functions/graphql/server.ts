@@ -5,9 +5,11 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { metricsPortFromEnv, serveMetrics } from '../core/http/metrics-server.js';
+import { registerTracing } from '../core/telemetry/tracing.js';
 import { loadOriginConfig } from './config.js';
 import { createOriginRuntime } from './runtime.js';
 
+const tracing = registerTracing('graphgate-origin');
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4000' } } });
 const port = Number(values.port);
 const runtime = await createOriginRuntime(loadOriginConfig(), { migrate: true, signals: 'prometheus' });
@@ -33,6 +35,7 @@ const shutdown = async () => {
   metricsServer?.close();
   server.close();
   await runtime.close();
+  await tracing.shutdown().catch(() => undefined);
   process.exit(0);
 };
 process.on('SIGTERM', shutdown);

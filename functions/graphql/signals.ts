@@ -5,7 +5,7 @@
  * come from the registry (core/metrics/names.ts) the alarms, dashboards and cost model read.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, type Registry, type RegistryContentType } from 'prom-client';
 import type { GraphRepository } from '../core/graph/types.js';
 import { cloudwatch, namespaces, prometheus, services, type UsageItem } from '../core/metrics/names.js';
 import type { NlqMetrics } from '../core/nlq/telemetry.js';
@@ -24,7 +24,7 @@ export interface OriginSignals {
 }
 
 /** Prometheus adapter on the origin's registry: `graphgate_tenant_usage_total{tenant,item}` and an Upstash counter. */
-export function promOriginSignals(registry: Registry): OriginSignals {
+export function promOriginSignals(registry: Registry<RegistryContentType>): OriginSignals {
   const usage = new Counter({
     name: prometheus.tenantUsage.name,
     help: 'Per-tenant usage the cost report prices, by item',

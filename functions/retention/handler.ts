@@ -4,6 +4,7 @@
  */
 import { resolveSecretEnv } from '../core/config/secrets.js';
 import { type SweepReport, sweep } from '../core/retention/sweep.js';
+import { registerTracing, tracedInvocation } from '../core/telemetry/tracing.js';
 import { loadSweepConfig } from './config.js';
 import { createSweepRuntime } from './runtime.js';
 
@@ -11,9 +12,9 @@ import { createSweepRuntime } from './runtime.js';
 const runtime = resolveSecretEnv().then(() => createSweepRuntime(loadSweepConfig()));
 
 /** The scheduled event carries nothing the sweep needs; the report goes to the logs and back to the caller. */
-export async function handler(): Promise<
-  Pick<SweepReport, 'now' | 'revision'> & { tenants: number; tombstoned: number }
-> {
+export const handler = tracedInvocation(registerTracing('graphgate-retention'), 'retention.sweep', sweepAll);
+
+async function sweepAll(): Promise<Pick<SweepReport, 'now' | 'revision'> & { tenants: number; tombstoned: number }> {
   const { deps } = await runtime;
   const report = await sweep(deps);
   for (const t of report.tenants)

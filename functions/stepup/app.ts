@@ -13,6 +13,7 @@ import {
   requireJsonMediaType,
 } from '../core/http/index.js';
 import { requireSession, StepUpError, type StepUpService } from '../core/stepup/index.js';
+import { traceRequests } from '../core/telemetry/http-span.js';
 import { pageCsp, stepUpPage } from './page.js';
 
 export interface StepUpAppDeps {
@@ -37,6 +38,7 @@ export function createStepUpApp(deps: StepUpAppDeps) {
   const app = new Hono();
   const s = deps.service;
   // Every response, the page above all: a strict CSP, never framed (clickjacking a passkey prompt), no referrer.
+  app.use('*', traceRequests());
   app.use('*', secureHeaders({ contentSecurityPolicy: pageCsp, xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
 
   app.onError((err) => {

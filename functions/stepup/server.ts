@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { forwardedHeaders } from '../core/signing/forwarded-headers.js';
+import { registerTracing } from '../core/telemetry/tracing.js';
 import { loadStepUpConfig } from './config.js';
 import { createStepUpRuntime } from './runtime.js';
 
+registerTracing('graphgate-stepup');
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4300' } } });
 const port = Number(values.port);
 const edgeUrl = process.env.EDGE_URL;

@@ -3,6 +3,7 @@ import { iamSuite } from './test-support/suites/iam.suite.js';
 import { observabilitySuite } from './test-support/suites/observability.suite.js';
 import { reviewSuite } from './test-support/suites/review.suite.js';
 import { stacksSuite } from './test-support/suites/stacks.suite.js';
+import { tracingSuite } from './test-support/suites/tracing.suite.js';
 import { type SynthesizedStage, synthStage } from './test-support/synth.js';
 
 // One synthesis of the prod stage (esbuild bundling and cdk-nag included, ~10 s) shared by every suite: the suites
@@ -17,3 +18,4 @@ stacksSuite(stage);
 iamSuite(stage);
 observabilitySuite(stage);
 reviewSuite(stage);
+tracingSuite(stage);

@@ -96,9 +96,14 @@ function startTsxApp(
   });
 }
 
+/** Where an app exports its spans: the twin's collector (the standard OpenTelemetry variable). */
+export const otlpEnv = (endpoints: Partial<Pick<TwinEndpoints, 'otlpEndpoint'>>): Record<string, string> =>
+  endpoints.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoints.otlpEndpoint } : {};
+
 /** Environment of the GraphQL origin against the local twin (the same variables the CDK api stack sets). */
 export function originEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<string, string> {
   return {
+    ...otlpEnv(endpoints),
     GRAPHGATE_STAGE: 'local',
     NEO4J_URI: endpoints.neo4jUri,
     UPSTASH_URL: endpoints.upstashUrl,
@@ -157,12 +162,17 @@ export function startEdge(
   const configFile = join(runDir, 'edge-config.json');
   const config = edgeConfigFor(endpoints, keys, ports.origin, overrides);
   writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return startTsxApp(runDir, apps.edge, ports.edge, { EDGE_CONFIG_FILE: configFile, ...metricsEnv(ports.metrics) });
+  return startTsxApp(runDir, apps.edge, ports.edge, {
+    EDGE_CONFIG_FILE: configFile,
+    ...metricsEnv(ports.metrics),
+    ...otlpEnv(endpoints),
+  });
 }
 
 /** Environment of the intake API against the local twin (JWT trust = the local dev issuer, like the edge). */
 export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<string, string> {
   return {
+    ...otlpEnv(endpoints),
     GRAPHGATE_STAGE: 'local',
     INTAKE_QUEUE_URL: endpoints.intakeQueueUrl,
     SQS_ENDPOINT: endpoints.sqsEndpoint,
@@ -191,9 +201,11 @@ export const startIntakeApi = (
 
 /** Environment of the ER consumer against the local twin: graph, idempotency and audit tables (no queue). */
 export function erConsumerEnv(
-  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region' | 'upstashUrl' | 'upstashToken'>,
+  endpoints: Pick<TwinEndpoints, 'neo4jUri' | 'dynamoEndpoint' | 'region' | 'upstashUrl' | 'upstashToken'> &
+    Partial<Pick<TwinEndpoints, 'otlpEndpoint'>>,
 ): Record<string, string> {
   return {
+    ...otlpEnv(endpoints),
     GRAPHGATE_STAGE: 'local',
     NEO4J_URI: endpoints.neo4jUri,
     IDEMPOTENCY_TABLE: tableName('local', tables.idempotency),
@@ -251,6 +263,7 @@ export function stepUpEnv(
   // The step-up page and the review page (each on its own port locally; one CloudFront origin in AWS).
   const origins = [ports.stepUp, ports.review].filter(Boolean).map((p) => `http://localhost:${p}`);
   return {
+    ...otlpEnv(endpoints),
     GRAPHGATE_STAGE: 'local',
     STEPUP_RP_ID: 'localhost',
     STEPUP_ORIGINS: origins.join(','),

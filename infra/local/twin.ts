@@ -5,6 +5,7 @@ import { queues } from '../../functions/core/resources/index.js';
 import { createTables, startDynalite } from './dynalite.js';
 import { installElasticMq, localAccount, localRegion, startElasticMq } from './elasticmq.js';
 import { installNeo4j, startNeo4j } from './neo4j.js';
+import { collectorTracesFile, installCollector, startCollector } from './otel-collector.js';
 import { cacheDir } from './paths.js';
 import { freePort } from './process.js';
 import { installRedis, startRedis } from './redis.js';
@@ -13,7 +14,7 @@ import type { RunningComponent, TwinContext, TwinEndpoints } from './types.js';
 import { localUpstashToken, startUpstashRest } from './upstash.js';
 
 /** Fixed ports of `npm start` (tests always use free ports, so both can run at once). */
-export const startPorts = { neo4j: 7687, sqs: 9324, dynamo: 8000, redis: 16379, upstash: 8079 } as const;
+export const startPorts = { neo4j: 7687, sqs: 9324, dynamo: 8000, redis: 16379, upstash: 8079, otlp: 4318 } as const;
 export type TwinPorts = { [K in keyof typeof startPorts]: number };
 
 export async function pickFreePorts(): Promise<TwinPorts> {
@@ -23,6 +24,7 @@ export async function pickFreePorts(): Promise<TwinPorts> {
     dynamo: await freePort(),
     redis: await freePort(),
     upstash: await freePort(),
+    otlp: await freePort(),
   };
 }
 
@@ -41,17 +43,28 @@ export interface TwinOptions {
   log?: (line: string) => void;
 }
 
-/** Installs whatever is missing (Maven jars, Debian packages, Go tools) — in parallel, each step cached. */
+/**
+ * Installs whatever is missing (Maven jars, Debian packages, Go tools, the OpenTelemetry Collector built with ocb) —
+ * in parallel, each step cached. The collector's first build takes minutes; later runs find it under the cache.
+ */
 export async function installTwin(log: (line: string) => void = () => {}): Promise<{ opa: string; vegeta: string }> {
   const started = Date.now();
-  const [tools] = await Promise.all([installGoTools(), installNeo4j(), installElasticMq(), installRedis()]);
-  log(`installed/verified neo4j, elasticmq, redis, opa, vegeta in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const [tools] = await Promise.all([
+    installGoTools(),
+    installNeo4j(),
+    installElasticMq(),
+    installRedis(),
+    installCollector(),
+  ]);
+  log(
+    `installed/verified neo4j, elasticmq, redis, opa, vegeta, otel collector in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return tools;
 }
 
 /**
  * Starts the whole local twin: Neo4j (Bolt), ElasticMQ with the intake queue + DLQ, dynalite with the tables of
- * core/resources, redis and the Upstash-REST endpoint. If any component fails, the ones already started are stopped
+ * core/resources, redis and the Upstash-REST endpoint, and the OpenTelemetry Collector the apps export traces to. If any component fails, the ones already started are stopped
  * and the error (naming component, command, port and log) is rethrown.
  */
 export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise<Twin> {
@@ -77,6 +90,7 @@ export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise
       track(startDynalite(ctx, ports.dynamo)),
       redisP,
       redisP.then((redis) => track(startUpstashRest(ctx, { port: ports.upstash, redisUrl: redis.url }))),
+      track(startCollector(ctx, { port: ports.otlp })),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -96,6 +110,8 @@ export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise
       opaBin: tools.opa,
       vegetaBin: tools.vegeta,
       region: localRegion,
+      otlpEndpoint: `http://127.0.0.1:${ports.otlp}`,
+      otelTracesFile: collectorTracesFile(ctx),
     };
     return { endpoints, components, stop: stopAll };
   } catch (err) {

@@ -34,4 +34,8 @@ export interface TwinEndpoints {
   opaBin: string;
   vegetaBin: string;
   region: string;
+  /** OTLP/HTTP base URL of the twin's OpenTelemetry Collector (the apps' `OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  otlpEndpoint: string;
+  /** JSON-lines file where that collector writes the traces it kept after tail sampling. */
+  otelTracesFile: string;
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CanonicalJsonError, canonicalJson } from '../json/canonical.js';
+import { currentTraceId } from '../telemetry/propagation.js';
 import { LedgerInputError } from './errors.js';
 import type { LedgerEntry, LedgerEntryInput } from './types.js';
 
@@ -20,14 +21,18 @@ function dataJson(data: unknown): string {
   }
 }
 
-/** The hash of an entry from all its fields except `hash`. */
+/**
+ * The hash of an entry from all its fields except `hash`. `traceId` is hashed only when present, so entries written
+ * before it existed verify exactly as they did, and a trace id added to or stripped from a stored entry breaks it.
+ */
 export function entryHash(entry: Omit<LedgerEntry, 'hash'>): string {
-  const { tenant, seq, at, kind, actor, subject, data, prevHash } = entry;
-  const body = canonicalJson({ tenant, seq, at, kind, actor, subject, data });
+  const { tenant, seq, at, kind, actor, subject, data, prevHash, traceId } = entry;
+  const body = canonicalJson({ tenant, seq, at, kind, actor, subject, data, ...(traceId ? { traceId } : {}) });
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
 const kindPattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+const traceIdPattern = /^[0-9a-f]{32}$/;
 
 /** Builds the next entry after `previous` (null: the first). */
 export function nextEntry(
@@ -38,6 +43,10 @@ export function nextEntry(
 ): LedgerEntry {
   if (!tenant) throw new LedgerInputError('ledger entries need a tenant');
   if (!kindPattern.test(input.kind)) throw new LedgerInputError(`ledger kind ${input.kind} must look like area.event`);
+  const traceId = input.traceId ?? currentTraceId();
+  if (traceId !== undefined && !traceIdPattern.test(traceId)) {
+    throw new LedgerInputError('ledger traceId must be a W3C trace id (32 lowercase hex)');
+  }
   const base = {
     tenant,
     seq: (previous?.seq ?? 0) + 1,
@@ -48,6 +57,7 @@ export function nextEntry(
     // Round-trip through canonical JSON so what we hash is exactly what a reader will parse back.
     data: JSON.parse(dataJson(input.data)) as Record<string, unknown>,
     prevHash: previous?.hash ?? genesisHash,
+    ...(traceId ? { traceId } : {}),
   };
   return { ...base, hash: entryHash(base) };
 }

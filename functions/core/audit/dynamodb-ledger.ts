@@ -24,6 +24,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../json/canonical.js';
+import { currentTraceId } from '../telemetry/propagation.js';
 import { nextEntry } from './chain.js';
 import { LedgerContentionError, LedgerInputError } from './errors.js';
 import type {
@@ -53,6 +54,7 @@ function toItem(e: LedgerEntry): Record<string, AttributeValue> {
     data: { S: canonicalJson(e.data) },
     prevHash: { S: e.prevHash },
     hash: { S: e.hash },
+    ...(e.traceId ? { traceId: { S: e.traceId } } : {}),
   };
 }
 
@@ -67,6 +69,7 @@ function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
     data: JSON.parse(item.data?.S ?? '{}') as Record<string, unknown>,
     prevHash: item.prevHash?.S ?? '',
     hash: item.hash?.S ?? '',
+    ...(item.traceId?.S ? { traceId: item.traceId.S } : {}),
   };
 }
 
@@ -78,6 +81,12 @@ function onceKey(tenant: string, input: OnceEntryInput): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The entry with the active trace's id, taken in the caller's context (not later, in the queued append). */
+function withTraceId<T extends LedgerEntryInput>(input: T): T {
+  const traceId = input.traceId ?? currentTraceId();
+  return traceId ? { ...input, traceId } : input;
+}
 
 export class DynamoDbAuditLedger implements AuditLedger {
   readonly #client: DynamoDBClient;
@@ -94,11 +103,13 @@ export class DynamoDbAuditLedger implements AuditLedger {
     this.#maxAttempts = options.maxAttempts ?? 25;
   }
 
-  append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry> {
+  append(tenant: string, input: LedgerEntryInput): Promise<LedgerEntry> {
+    const entry = withTraceId(input);
     return this.#serialised(tenant, () => this.#appendNow(tenant, entry));
   }
 
-  appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult> {
+  appendOnce(tenant: string, input: OnceEntryInput): Promise<OnceResult> {
+    const entry = withTraceId(input);
     return this.#serialised(tenant, () => this.#appendOnceNow(tenant, entry));
   }
 

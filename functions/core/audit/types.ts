@@ -12,6 +12,11 @@ export interface LedgerEntryInput {
   /** What it is about (event id, entity id, operation id). */
   subject?: string | null;
   data: Record<string, unknown>;
+  /**
+   * W3C trace id (32 hex) of the request or message that caused the entry; defaults to the active span's. Absent on
+   * entries written outside a trace and on every entry written before the field existed (their hashes are unchanged).
+   */
+  traceId?: string;
 }
 
 /** A stored entry: the input plus its place in the chain. */

@@ -12,6 +12,15 @@ export const stepUpGrantHeader = 'x-gg-step-up-grant';
 /** Every forwarded header, in signing order. */
 export const forwardedHeaders = [bookmarkHeader, stepUpGrantHeader] as const;
 
+/**
+ * The W3C trace-context headers the edge adds for its own span (never copied from the client). Signed like the
+ * forwarded headers, so the trace id the origin writes into the audit ledger is the one the edge sent.
+ */
+export const signedTraceHeaders = ['traceparent', 'tracestate'] as const;
+
+/** Every header the internal-request signature covers, in signing order. */
+export const signedHeaders = [...forwardedHeaders, ...signedTraceHeaders] as const;
+
 /** The forwarded headers present in `headers`, by name (what the edge sends on). */
 export function pickForwardedHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};

@@ -75,6 +75,26 @@ describe('internal request signature', () => {
     expect(await codeOf(verifyInternalRequest(added, req, opts()))).toBe('BAD_SIGNATURE');
   });
 
+  it('covers the edge trace context: the origin accepts it as sent and refuses it changed, dropped or added', async () => {
+    const ctx = {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'gg=edge',
+    };
+    const signed = await signInternalRequest(key, { ...req, headers: ctx }, claims);
+    await expect(verifyInternalRequest(new Headers({ ...ctx, ...signed }), req, opts())).resolves.toEqual(claims);
+    const cases = [
+      { ...signed, ...ctx, traceparent: '00-ffffffffffffffffffffffffffffffff-00f067aa0ba902b7-01' },
+      { ...signed, tracestate: ctx.tracestate },
+      { ...signed, ...ctx, tracestate: 'gg=forged' },
+    ];
+    for (const headers of cases) {
+      expect(await codeOf(verifyInternalRequest(new Headers(headers), req, opts()))).toBe('BAD_SIGNATURE');
+    }
+    const bare = await signInternalRequest(key, req, claims);
+    const added = new Headers({ ...bare, traceparent: ctx.traceparent });
+    expect(await codeOf(verifyInternalRequest(added, req, opts()))).toBe('BAD_SIGNATURE');
+  });
+
   it('rejects the same signed request a second time as REPLAYED_REQUEST, per tenant and nonce', async () => {
     const nonces = new MemoryNonceStore();
     const headers = new Headers(await signInternalRequest(key, req, claims));

@@ -1,11 +1,11 @@
 import { SignatureError } from './errors.js';
-import { forwardedHeaders } from './forwarded-headers.js';
+import { signedHeaders } from './forwarded-headers.js';
 import { constantTimeEqual, fromBase64Url, hmac, randomToken, sha256Hex, toBase64Url } from './hmac.js';
 import type { NonceStore } from './nonces.js';
 
 /**
  * The edge asserts who is calling to the origin with an HMAC-SHA256 over tenant, claims, timestamp, a random nonce,
- * method, path, body hash and every forwarded client header (./forwarded-headers.ts). The origin refuses unsigned or
+ * method, path, body hash, every forwarded client header and the edge's trace context (./forwarded-headers.ts). The origin refuses unsigned or
  * forged calls, calls outside a short clock-skew window, and a second call with a nonce it has already seen.
  *
  * Web Crypto only (crypto.subtle), so the same code signs on Lambda@Edge, Workers and Node and verifies on Lambda.
@@ -54,11 +54,11 @@ interface SignedParts {
 // Header values cannot hold a newline, so one line per header keeps the material unambiguous; an absent header is its
 // bare name, so dropping a header changes the MAC as surely as changing it.
 function canonical(p: SignedParts): string {
-  const headerLines = forwardedHeaders.map((name) => {
+  const headerLines = signedHeaders.map((name) => {
     const value = p.headers.get(name);
     return value === null ? name : `${name}=${value}`;
   });
-  return ['gg-v2', p.ts, p.nonce, p.method.toUpperCase(), p.path, p.tenant, p.claims, p.bodyHash, ...headerLines].join(
+  return ['gg-v3', p.ts, p.nonce, p.method.toUpperCase(), p.path, p.tenant, p.claims, p.bodyHash, ...headerLines].join(
     '\n',
   );
 }

@@ -56,6 +56,11 @@ export interface StageConfig {
   readonly alarmRoutes: AlarmRoutes;
   /** Keep data (tables, secrets, logs bucket) when a stack is deleted. */
   readonly retainData: boolean;
+  /**
+   * OTLP/HTTP base URL of the stage's trace gateway collector (infra/cdk/observability/collector.ts); every function
+   * exports its spans there. Absent: functions record trace ids (ledger, exemplars) but export nothing.
+   */
+  readonly otlpEndpoint?: string;
 }
 
 // Placeholder account ids: synth needs no credentials, and deploying to a placeholder fails with CDK's own
@@ -90,6 +95,7 @@ export const stages: Record<StageName, StageConfig> = {
     region: 'eu-west-1',
     auth: identityProvider('auth.dev.graphgate.example'),
     stepUp: stepUpOn('dev.graphgate.example'),
+    otlpEndpoint: 'https://otel.dev.graphgate.example',
     neo4jUri: 'neo4j+s://dev.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10 },
     edge: edgeFunction,
@@ -111,6 +117,7 @@ export const stages: Record<StageName, StageConfig> = {
     domain: { name: 'api.staging.graphgate.example', hostedZoneId: 'Z0000000STAGING', zoneName: 'graphgate.example' },
     auth: identityProvider('auth.staging.graphgate.example'),
     stepUp: stepUpOn('staging.graphgate.example', 'api.staging.graphgate.example'),
+    otlpEndpoint: 'https://otel.staging.graphgate.example',
     neo4jUri: 'neo4j+s://staging.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 50 },
     edge: edgeFunction,
@@ -136,6 +143,7 @@ export const stages: Record<StageName, StageConfig> = {
     domain: { name: 'api.graphgate.example', hostedZoneId: 'Z0000000000PROD', zoneName: 'graphgate.example' },
     auth: identityProvider('auth.graphgate.example'),
     stepUp: stepUpOn('graphgate.example', 'api.graphgate.example'),
+    otlpEndpoint: 'https://otel.graphgate.example',
     neo4jUri: 'neo4j+s://prod.databases.neo4j.io',
     api: { memoryMb: 1024, timeoutS: 10, reservedConcurrency: 400, provisionedConcurrency: 10 },
     edge: edgeFunction,

@@ -125,6 +125,8 @@ export class GraphgateFunction extends Construct {
     // Stack traces in logs point at the TypeScript sources.
     this.addEnv('NODE_OPTIONS', '--enable-source-maps');
     if (props.policyBundle) this.addEnv('POLICY_BUNDLE_DIR', `/var/task/${policyBundle.packageDir}`);
+    // The bundled OpenTelemetry SDK (functions/core/telemetry) exports to the stage's gateway collector.
+    if (props.stage.otlpEndpoint) this.addEnv('OTEL_EXPORTER_OTLP_ENDPOINT', props.stage.otlpEndpoint);
   }
 
   /** Sets `name=value` and, if given, grants what that value lets the function reach. */

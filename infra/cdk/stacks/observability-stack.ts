@@ -8,6 +8,7 @@ import { tenantUnitPrices } from '../../../functions/core/cost/tenant.js';
 import { cloudwatch } from '../../../functions/core/metrics/names.js';
 import { prefix } from '../config/stages.js';
 import { BurnRateAlarms } from '../observability/burn-rate-alarms.js';
+import { TraceCollectorConfig } from '../observability/collector.js';
 import { costDashboard, tenantCostWidgets, usageExpressions } from '../observability/cost-dashboard.js';
 import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric } from '../observability/dashboards.js';
 import { runbookSections, withRunbook } from '../observability/runbooks.js';
@@ -36,6 +37,8 @@ export class ObservabilityStack extends Stack {
     const p = prefix(stage);
     const m = metricsOf(props);
     this.alarmTopics = new AlarmTopics(this, 'Topics', stage);
+    // The trace gateway's collector config: the file the twin runs (tail sampling, attribute scrubbing).
+    new TraceCollectorConfig(this, 'TraceCollector', stage);
     const { page, ticket } = this.alarmTopics.topics;
 
     this.burnRate = new BurnRateAlarms(this, 'SloBurn', {
