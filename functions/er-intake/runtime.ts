@@ -9,6 +9,7 @@ import { createUpstashCache, entityInvalidator } from '../core/cache/index.js';
 import { createErIdempotency } from '../core/er/idempotency.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { type Effect, graphEffect } from '../core/er/pipeline.js';
+import { upstashReviewEventBus } from '../core/er/review/events-upstash.js';
 import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
@@ -59,6 +60,9 @@ export async function createConsumerRuntime(
         graphBatch: config.graph.batch,
         graphTxInFlight: config.graph.txInFlight,
         invalidate: config.upstash ? cacheInvalidator(config.upstash) : undefined,
+        // Live review queues read these (the origin's reviewQueueChanged); without Upstash they poll reviewQueue.
+        reviewEvents: config.upstash ? upstashReviewEventBus(new Redis(config.upstash)) : undefined,
+        onError: (what, err) => cacheLog(`${what} not published: ${String(err)}`),
       }),
     config: config.er,
     failures: new DynamoDbFailureStore(client, config.idempotencyTable),

@@ -3,6 +3,7 @@ import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
 import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
+import { reviewSubscriptions } from './review-events.js';
 import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
@@ -108,5 +109,6 @@ export const resolvers = {
     reclassifyEntity,
     ...reviewResolvers.Mutation,
   },
+  Subscription: reviewSubscriptions,
   ReviewCandidate: reviewResolvers.ReviewCandidate,
 };

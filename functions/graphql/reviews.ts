@@ -22,6 +22,7 @@ import { InvalidInputError } from '../core/graph/errors.js';
 import type { WriteResult } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { clientError } from './errors.js';
+import { announce, changeEvent } from './review-events.js';
 import { visibleClasses } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
@@ -142,6 +143,7 @@ async function oneWrite(
   }
   // After the commit: a failed append leaves the entry owed, and a retry of the same call appends it.
   await audit(ctx, kind, change);
+  await announce(ctx, [changeEvent(ctx, kind, change)]);
   return succeeded(id, change);
 }
 
@@ -171,6 +173,7 @@ export const reviewResolvers = {
             asWrite(await store.claim(ctx.tenant, id, reviewer, guard, args.release)),
           );
           outcomes.push(succeeded(id, done.value));
+          await announce(ctx, [changeEvent(ctx, args.release ? 'release' : 'claim', done.value)]);
         } catch (err) {
           outcomes.push(failed(id, err));
         }
