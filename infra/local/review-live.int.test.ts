@@ -4,21 +4,21 @@ import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apqBody } from '../../edge/test-support/fixtures.js';
-import { intakeApiEnv } from '../../infra/local/apps.js';
-import { ensureDevKeys } from '../../infra/local/dev-keys.js';
-import { createQueuePair } from '../../infra/local/queues.js';
-import { edgePerson } from '../../infra/local/test-support/edge-person.js';
-import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
-import { testTenant, twin } from '../../infra/local/test-support/twin.js';
-import { waitFor } from '../../infra/local/wait-for.js';
-import { sqsClient } from '../core/aws/sqs.js';
-import type { SourceRecord } from '../core/er/schemas.js';
-import { personRecord } from '../core/er/test-support/records.js';
-import { createIntakeRuntime } from '../er-intake/api-runtime.js';
-import { loadApiConfig } from '../er-intake/config.js';
-import type { Worker } from '../er-intake/local-worker.js';
-import { twinWorker } from '../er-intake/test-support/twin-consumer.js';
-import { readSse, type SseMessage } from './test-support/sse.js';
+import { sqsClient } from '../../functions/core/aws/sqs.js';
+import type { SourceRecord } from '../../functions/core/er/schemas.js';
+import { personRecord } from '../../functions/core/er/test-support/records.js';
+import { createIntakeRuntime } from '../../functions/er-intake/api-runtime.js';
+import { loadApiConfig } from '../../functions/er-intake/config.js';
+import type { Worker } from '../../functions/er-intake/local-worker.js';
+import { twinWorker } from '../../functions/er-intake/test-support/twin-consumer.js';
+import { readSse, type SseMessage } from '../../functions/graphql/test-support/sse.js';
+import { intakeApiEnv } from './apps.js';
+import { ensureDevKeys } from './dev-keys.js';
+import { createQueuePair } from './queues.js';
+import { edgePerson } from './test-support/edge-person.js';
+import { stepUpStack } from './test-support/stepup-stack.js';
+import { testTenant, twin } from './test-support/twin.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * The live review queue end to end: records pushed through the real intake API → SQS (ElasticMQ) → ER worker → Neo4j
