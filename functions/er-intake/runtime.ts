@@ -32,6 +32,8 @@ function cacheInvalidator(upstash: { url: string; token: string }) {
 
 export interface ConsumerRuntime {
   deps: ConsumerDeps;
+  /** The review store (the local worker's scheduled backlog sweep reads it). */
+  reviews: Neo4jReviewStore;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function createConsumerRuntime(
   };
   return {
     deps,
+    reviews,
     async close() {
       client.destroy();
       await driver.close();

@@ -26,7 +26,8 @@ export const originMetrics = {
 } as const;
 
 /**
- * The review queue's backlog (ER adjudication), emitted by the ER consumer after a batch that opened review candidates:
+ * The review queue's backlog (ER adjudication), emitted on a schedule for every tenant with open candidates (the
+ * er-review-backlog Lambda; the local worker every minute) and by the ER consumer after a batch that opened some:
  * CloudWatch (EMF, namespace below, dimension `service`) and Prometheus (gauges with a `tenant` label) under the names
  * here, read by the backlog-age alarm, the Prometheus rule and the ER dashboard row.
  */

@@ -74,6 +74,8 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
         AlarmName: 'graphgate-prod-er-review-backlog-age',
         Namespace: reviewMetrics.namespace,
         MetricName: reviewMetrics.backlogOldestAge,
+        // The emitters' EMF dimension set (functions/er-intake/backlog.test.ts checks the documents against this).
+        Dimensions: [{ Name: 'service', Value: reviewMetrics.service }],
         Threshold: 86_400,
       });
     });
