@@ -181,3 +181,15 @@ WHERE r.status IN ['OPEN', 'DEFERRED']
 RETURN DISTINCT r.tenant AS tenant
 ORDER BY tenant`,
 );
+
+/**
+ * Benchmark seeding only (load/bench-review): rows of two entities and the open candidate between them, written in one
+ * statement per batch. What the ER effect would write for a MID pair, without scoring each one on the way in.
+ */
+export const seedReviewPairsCypher = write(
+  'seedReviewPairs',
+  `UNWIND $rows AS row
+CREATE (a:Entity {tenant: $tenant}) SET a += row.entity
+CREATE (b:Entity {tenant: $tenant}) SET b += row.candidate
+CREATE (r:ReviewCandidate {tenant: $tenant}) SET r += row.review`,
+);

@@ -1,6 +1,6 @@
 /**
  * Reads a GraphQL-over-SSE response (yoga's distinct-connections mode: `event: next` with a JSON `data:` line per
- * result, `event: complete` at the end) as it arrives, for tests and benchmarks of subscriptions.
+ * result, `event: complete` at the end) as it arrives, for tests, benchmarks and Node clients of subscriptions.
  */
 export interface SseMessage {
   event: string;
