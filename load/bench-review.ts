@@ -8,7 +8,9 @@
  *   live-stream      — the same commits → the event read straight from the Redis stream (the baseline)
  * The machine is 2 shared cores: figures are noisy; compare cases of one run, not runs.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { migrateEr } from '../functions/core/er/migrations.js';
 import { createDriver, migrate } from '../functions/core/graph/index.js';
 import { startEdge, startErWorker, startOrigin, startStepup } from '../infra/local/apps.js';
@@ -27,8 +29,8 @@ import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 const quick = process.argv.includes('--quick');
 const allowDirty = process.argv.includes('--allow-dirty');
 const params = quick
-  ? { tenants: 2, perTenant: 150, queueRate: 10, detailRate: 15, loadS: 5, bulkRounds: 1, pairsPerS: 2, liveS: 5 }
-  : { tenants: 5, perTenant: 1_000, queueRate: 20, detailRate: 30, loadS: 30, bulkRounds: 2, pairsPerS: 2, liveS: 30 };
+  ? { tenants: 2, perTenant: 150, queueRate: 5, detailRate: 8, loadS: 5, bulkRounds: 1, pairsPerS: 2, liveS: 5 }
+  : { tenants: 5, perTenant: 1_000, queueRate: 10, detailRate: 15, loadS: 30, bulkRounds: 2, pairsPerS: 2, liveS: 30 };
 const reviewer = { roles: ['investigator'], clearances: ['pii'] };
 
 /** A reviewer's session: a token and a way to get step-up grants from the step-up server with a software passkey. */
@@ -89,6 +91,15 @@ async function bulkAccept(edgeUrl: string, s: Awaited<ReturnType<typeof session>
     }
   }
   return summarise(samples, performance.now() - started, errors);
+}
+
+/** What went wrong in a vegeta result file: status codes and error texts (printed when a case fails). */
+function vegetaFailures(vegeta: string, dir: string, out: string): string {
+  const r = JSON.parse(execFileSync(vegeta, ['report', '-type=json', join(dir, out)], { encoding: 'utf8' })) as {
+    status_codes: Record<string, number>;
+    errors: string[];
+  };
+  return `${out}: status ${JSON.stringify(r.status_codes)}, errors ${JSON.stringify(r.errors.slice(0, 5))}`;
 }
 
 /** A case whose reading could not be taken fails the run: nothing is recorded as zero. */
