@@ -141,9 +141,10 @@ async function oneWrite(
   } catch (err) {
     return failed(id, err);
   }
-  // After the commit: a failed append leaves the entry owed, and a retry of the same call appends it.
-  await audit(ctx, kind, change);
+  // After the commit, live queues first (a retry finds the change made and would announce nothing); then the ledger:
+  // a failed append leaves the entry owed, and a retry of the same call appends it.
   await announce(ctx, [changeEvent(ctx, kind, change)]);
+  await audit(ctx, kind, change);
   return succeeded(id, change);
 }
 
