@@ -210,6 +210,7 @@ async function main() {
       rate: params.detailRate,
       durationS: params.loadS,
     });
+    for (const out of ['queue', 'detail']) console.log(vegetaFailures(e.vegetaBin, runDir, out));
     const queue = mustHave(
       'queue-first-page',
       await reportCase(e.vegetaBin, runDir, ['queue']),
@@ -235,7 +236,8 @@ async function main() {
           bulkAll.reduce((a, b) => a + b, 0),
           bulkSamples.reduce((a, c) => a + c.errors, 0),
         ),
-        model: 0,
+        // Closed loop: one call at a time.
+        workers: 1,
         items: 100,
       },
       bulkBatches.length,
