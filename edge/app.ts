@@ -21,7 +21,7 @@ import { throttledLog } from '../functions/core/throttled-log.js';
 import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
-import { type CallOrigin, type OriginResult, OriginUnreachableError } from './origin.js';
+import { type CallOrigin, type OriginResult, OriginUnreachableError, type StreamOrigin } from './origin.js';
 import { createRateLimiter } from './ratelimit.js';
 import { parsePersistedRequest } from './request.js';
 
@@ -38,9 +38,39 @@ export interface EdgeDeps {
   redis: Redis;
   policy: PolicyEngine;
   callOrigin: CallOrigin;
+  /**
+   * Opens subscription streams at the origin; absent where the runtime cannot hold a response open (Lambda@Edge),
+   * where subscriptions answer STREAMING_UNAVAILABLE and clients poll (see README, "Live review queue").
+   */
+  streamOrigin?: StreamOrigin;
   metrics?: EdgeMetrics;
   background?: Background;
   now?: () => number;
+}
+
+/** Does the client ask for server-sent events (a subscription's stream)? */
+const wantsEventStream = (accept: string | null) => /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept ?? '');
+
+/**
+ * The origin's body as this runtime's own stream, read on demand and cancelled with the client. An origin in the same
+ * process (tests) answers with yoga's stream class, which Node's Response would wrap as an async iterable whose
+ * close after a cancel throws outside any promise; a native stream around its reader ends cleanly either way.
+ */
+function passThrough(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
+  if (!body) return null;
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+      try {
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        // cancelled while the read was pending: nothing left to deliver
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => undefined),
+  });
 }
 
 function fromOrigin(result: OriginResult, xCache: 'MISS' | 'BYPASS'): Response {
@@ -107,6 +137,53 @@ export function createEdgeApp(deps: EdgeDeps) {
       .finally(() => refreshing.delete(key));
   }
 
+  /**
+   * A subscription: the origin's event stream passed through as it comes, never cached (by us or by any shared cache:
+   * `no-store`, `vary: authorization`), never buffered by a proxy (`x-accel-buffering: no`); it ends when the client
+   * goes away. The signature and the JWT are checked once, when the stream opens.
+   */
+  async function subscribe(
+    identity: Identity,
+    req: Request,
+    op: Parameters<CallOrigin>[0]['operation'],
+    variables: Record<string, unknown>,
+    stream: boolean,
+  ): Promise<Response> {
+    if (!stream) {
+      throw new HttpError(406, 'NOT_ACCEPTABLE', `${op.name} is a subscription: send accept: text/event-stream`);
+    }
+    if (!deps.streamOrigin) {
+      throw new HttpError(
+        400,
+        'STREAMING_UNAVAILABLE',
+        `this deployment does not stream subscriptions; poll the query instead (${op.name} is live only where it can stream)`,
+      );
+    }
+    metrics.inc('origin_calls');
+    metrics.inc('cache_bypass');
+    let res: Response;
+    try {
+      res = await deps.streamOrigin(
+        { operation: op, variables, identity, forwardHeaders: pickForwardedHeaders(req.headers) },
+        req.signal,
+      );
+    } catch (err) {
+      if (!(err instanceof OriginUnreachableError)) throw err;
+      metrics.inc('origin_errors');
+      throw new HttpError(503, 'ORIGIN_UNAVAILABLE', 'the origin is unavailable; retry shortly', {
+        'retry-after': '5',
+      });
+    }
+    const headers = new Headers({
+      'content-type': res.headers.get('content-type') ?? 'text/event-stream',
+      'cache-control': 'private, no-store, no-transform',
+      vary: 'authorization, accept',
+      'x-cache': 'BYPASS',
+      'x-accel-buffering': 'no',
+    });
+    return new Response(passThrough(res.body), { status: res.status, headers });
+  }
+
   const app = new Hono();
   // Every server error the edge answers (its own 503s and an origin 500 passed through): what the SLO counts as bad.
   app.use(async (c, next) => {
@@ -134,7 +211,12 @@ export function createEdgeApp(deps: EdgeDeps) {
         allow: 'GET, POST',
       });
     }
-    const accept = requireGraphqlMediaType(req.headers.get('accept'));
+    const acceptHeader = req.headers.get('accept');
+    const stream = wantsEventStream(acceptHeader);
+    // A stream request's errors (before the stream opens) are JSON like any other refusal.
+    const accept = stream
+      ? (negotiateGraphqlMediaType(acceptHeader) ?? applicationJson)
+      : requireGraphqlMediaType(acceptHeader);
     const identity = await verify(req.headers.get('authorization') ?? undefined);
     metrics.usage(identity.tenant, 'calls');
     let parsed: Awaited<ReturnType<typeof parsePersistedRequest>>;
@@ -159,6 +241,14 @@ export function createEdgeApp(deps: EdgeDeps) {
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
       return res;
     };
+
+    if (operation.kind === 'subscription') {
+      limitHeaders = await limitCheck;
+      return withLimits(await subscribe(identity, req, operation, variables, stream));
+    }
+    if (stream && !negotiateGraphqlMediaType(acceptHeader)) {
+      throw new HttpError(406, 'NOT_ACCEPTABLE', `${operation.name} is not a subscription: accept ${applicationJson}`);
+    }
 
     if (operation.kind === 'write' || operation.sensitive || operation.cacheTtlMs === 0) {
       limitHeaders = await limitCheck;

@@ -27,6 +27,34 @@ export class OriginUnreachableError extends Error {
   override name = 'OriginUnreachableError';
 }
 
+/** The body and headers of the signed internal request for one call. */
+async function signedCall(key: SigningKey, url: URL, call: OriginCall) {
+  const body = JSON.stringify({
+    operationName: call.operation.name,
+    variables: call.variables,
+    extensions: { persistedQuery: { version: 1, sha256Hash: call.operation.id } },
+  });
+  // The edge's own trace context goes along (and under the signature), so origin and Neo4j spans join its trace.
+  const sent = { ...call.forwardHeaders, ...traceHeaders() };
+  const signed = await signInternalRequest(
+    key,
+    { method: 'POST', path: url.pathname, body, headers: sent },
+    {
+      tenant: call.identity.tenant,
+      subject: call.identity.subject,
+      attributes: call.identity.attributes,
+      sessionId: call.identity.sessionId,
+    },
+  );
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: call.accept ?? 'application/graphql-response+json',
+    ...sent,
+    ...signed,
+  };
+  return { headers, body };
+}
+
 /**
  * Sends a persisted operation to the origin with the signed internal request it requires, bounded by `timeoutMs`.
  */
@@ -39,33 +67,12 @@ export function createOriginClient(options: {
   const url = new URL(options.originUrl);
   const doFetch = options.fetch ?? fetch;
   return async function callOrigin(call: OriginCall): Promise<OriginResult> {
-    const body = JSON.stringify({
-      operationName: call.operation.name,
-      variables: call.variables,
-      extensions: { persistedQuery: { version: 1, sha256Hash: call.operation.id } },
-    });
-    // The edge's own trace context goes along (and under the signature), so origin and Neo4j spans join its trace.
-    const sent = { ...call.forwardHeaders, ...traceHeaders() };
-    const signed = await signInternalRequest(
-      options.signingKey,
-      { method: 'POST', path: url.pathname, body, headers: sent },
-      {
-        tenant: call.identity.tenant,
-        subject: call.identity.subject,
-        attributes: call.identity.attributes,
-        sessionId: call.identity.sessionId,
-      },
-    );
+    const { headers: sent, body } = await signedCall(options.signingKey, url, call);
     let res: Response;
     try {
       res = await doFetch(url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: call.accept ?? 'application/graphql-response+json',
-          ...sent,
-          ...signed,
-        },
+        headers: sent,
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -81,3 +88,34 @@ export function createOriginClient(options: {
   };
 }
 export type CallOrigin = ReturnType<typeof createOriginClient>;
+
+/**
+ * Opens a subscription's event stream at the origin (signed like every call) and hands back the origin's response
+ * with its body unread, so the caller passes the stream through. `timeoutMs` bounds only the wait for the response
+ * head; the stream then lasts until the origin ends it or `signal` (the client going away) aborts it.
+ */
+export function createOriginStream(options: {
+  originUrl: string;
+  signingKey: SigningKey;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}) {
+  const url = new URL(options.originUrl);
+  const doFetch = options.fetch ?? fetch;
+  return async function streamOrigin(call: OriginCall, signal: AbortSignal): Promise<Response> {
+    const { headers, body } = await signedCall(options.signingKey, url, { ...call, accept: 'text/event-stream' });
+    const abort = new AbortController();
+    const onAbort = () => abort.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const headTimer = setTimeout(() => abort.abort(), options.timeoutMs);
+    try {
+      return await doFetch(url, { method: 'POST', headers, body, signal: abort.signal });
+    } catch (cause) {
+      signal.removeEventListener('abort', onAbort);
+      throw new OriginUnreachableError(`origin unreachable: ${(cause as Error).message}`, { cause });
+    } finally {
+      clearTimeout(headTimer);
+    }
+  };
+}
+export type StreamOrigin = ReturnType<typeof createOriginStream>;

@@ -3,7 +3,7 @@ import { type Manifest, manifest } from '../../functions/core/manifest/index.js'
 import type { PolicyEngine } from '../../functions/core/policy/index.js';
 import { type Background, createEdgeApp } from '../app.js';
 import type { EdgeConfig } from '../config.js';
-import { createOriginClient } from '../origin.js';
+import { createOriginClient, createOriginStream } from '../origin.js';
 
 /** Builds the edge app from a validated config; the adapters differ only in how they get config, policy and waitUntil. */
 export function buildEdge(
@@ -25,12 +25,19 @@ export function buildEdge(
     timeoutMs: config.timeouts.originMs,
     fetch: seams.fetch,
   });
+  const originOptions = {
+    originUrl: config.originUrl,
+    signingKey: config.signingKey,
+    timeoutMs: config.timeouts.originMs,
+  };
   return createEdgeApp({
     config,
     manifest: seams.manifest ?? manifest,
     redis,
     policy,
     callOrigin,
+    // A runtime that keeps running after it answers (Node, Workers) can hold a stream open; Lambda@Edge cannot.
+    streamOrigin: background ? createOriginStream({ ...originOptions, fetch: seams.fetch }) : undefined,
     background,
     now: seams.now,
   });

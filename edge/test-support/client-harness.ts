@@ -122,7 +122,7 @@ export const readVariables = (suffix: string) => {
 /** The id of the review candidate {@link clientHarness} seeds in every tenant (the first pair of `seedPairs`). */
 const seededReviewId = reviewIdFor(envelopeFor('any', '0b', personRecord()).eventId);
 
-type AppDocuments = Record<string, { text: string; kind: 'query' | 'mutation' }>;
+type AppDocuments = Record<string, { text: string; kind: 'query' | 'mutation' | 'subscription' }>;
 
 /** {@link appDocuments} and, from them, the queries (name and document) every client test reads. */
 export function appOperations(): { docs: AppDocuments; reads: [string, AppDocuments[string]][] } {
@@ -143,7 +143,7 @@ export function appDocuments(): AppDocuments {
     }
   }
   const spreads = (text: string) => [...text.matchAll(/\.\.\.(\w+)/g)].map((m) => m[1]!);
-  const out: Record<string, { text: string; kind: 'query' | 'mutation' }> = {};
+  const out: Record<string, { text: string; kind: 'query' | 'mutation' | 'subscription' }> = {};
   for (const source of readOperationDocuments()) {
     const op = parse(source).definitions[0] as OperationDefinitionNode;
     const used: string[] = [];
@@ -154,7 +154,7 @@ export function appDocuments(): AppDocuments {
       used.push(name);
       pending.push(...spreads(fragments.get(name)!));
     }
-    const kind = op.operation === 'mutation' ? 'mutation' : 'query';
+    const kind = op.operation;
     out[op.name!.value] = { text: [source, ...used.map((f) => fragments.get(f)!)].join('\n'), kind };
   }
   return out;

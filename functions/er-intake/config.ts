@@ -162,3 +162,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     journal: e.JOURNAL_TABLE ? { tableName: e.JOURNAL_TABLE, dynamoEndpoint: e.DYNAMODB_ENDPOINT } : undefined,
   };
 }
+
+const backlogEnv = z.object({ GRAPHGATE_STAGE: stageSchema, ...neo4jEnvShape });
+
+/** The scheduled review-backlog emitter's configuration: the graph it reads. */
+export function loadBacklogConfig(env: NodeJS.ProcessEnv = process.env): { stage: Stage; neo4j: Neo4jSettings } {
+  const e = parse(backlogEnv, env, 'review backlog emitter');
+  return { stage: e.GRAPHGATE_STAGE, neo4j: neo4jFromEnv(e) };
+}

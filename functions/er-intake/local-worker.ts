@@ -17,6 +17,7 @@ import type { Effect } from '../core/er/pipeline.js';
 import { serveMetrics } from '../core/http/metrics-server.js';
 import { traceContextHeaders } from '../core/telemetry/propagation.js';
 import { registerTracing } from '../core/telemetry/tracing.js';
+import { reportReviewBacklogs } from './backlog.js';
 import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
 import { jsonLog } from './log.js';
@@ -36,6 +37,9 @@ function toRecord(m: Message): IntakeRecord {
     ),
   };
 }
+
+/** How often the local worker reports every tenant's review backlog (the deployed emitter's schedule is in CDK). */
+export const reviewBacklogSweepMs = 60_000;
 
 export interface Worker {
   metrics: PromIntakeMetrics;
@@ -128,6 +132,15 @@ export async function startWorker(
     }
   };
   const depthTimer = setInterval(() => void depth().catch(() => undefined), 5_000);
+  // What the scheduled emitter does in AWS: every tenant's review backlog, whether or not events arrive.
+  const reported = new Set<string>();
+  const backlogTimer = setInterval(
+    () =>
+      void reportReviewBacklogs(runtime.reviews, metrics, reported).catch((err: unknown) =>
+        jsonLog({ level: 'warn', msg: 'review backlog sweep failed', error: String(err) }),
+      ),
+    reviewBacklogSweepMs,
+  );
   const loops = Array.from({ length: worker.batches }, loop);
 
   return {
@@ -135,6 +148,7 @@ export async function startWorker(
     async stop() {
       running = false;
       clearInterval(depthTimer);
+      clearInterval(backlogTimer);
       abort.abort();
       await Promise.allSettled(loops);
       sqs.destroy();

@@ -9,6 +9,7 @@ import { createUpstashCache, entityInvalidator } from '../core/cache/index.js';
 import { createErIdempotency } from '../core/er/idempotency.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { type Effect, graphEffect } from '../core/er/pipeline.js';
+import { upstashReviewEventBus } from '../core/er/review/events-upstash.js';
 import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver } from '../core/graph/driver.js';
 import { migrate } from '../core/graph/migrations.js';
@@ -33,6 +34,8 @@ function cacheInvalidator(upstash: { url: string; token: string }, metrics: Inta
 
 export interface ConsumerRuntime {
   deps: ConsumerDeps;
+  /** The review store (the local worker's scheduled backlog sweep reads it). */
+  reviews: Neo4jReviewStore;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,9 @@ export async function createConsumerRuntime(
         graphBatch: config.graph.batch,
         graphTxInFlight: config.graph.txInFlight,
         invalidate: config.upstash ? cacheInvalidator(config.upstash, metrics) : undefined,
+        // Live review queues read these (the origin's reviewQueueChanged); without Upstash they poll reviewQueue.
+        reviewEvents: config.upstash ? upstashReviewEventBus(new Redis(config.upstash)) : undefined,
+        onError: (what, err) => cacheLog(`${what} not published: ${String(err)}`),
       }),
     config: config.er,
     failures: new DynamoDbFailureStore(client, config.idempotencyTable),
@@ -72,6 +78,7 @@ export async function createConsumerRuntime(
   };
   return {
     deps,
+    reviews,
     async close() {
       client.destroy();
       await driver.close();

@@ -1,6 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
+import type { ReviewEventBus } from '../core/er/review/events.js';
 import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
 import { errorResponse, HttpError } from '../core/http/index.js';
@@ -44,6 +45,8 @@ export interface OriginDeps {
   repo: GraphRepository;
   /** The review queue's store; without it the review operations are refused (REVIEWS_UNAVAILABLE). */
   reviews?: ReviewStore;
+  /** Live review-queue events; without it `reviewQueueChanged` answers REVIEW_EVENTS_UNAVAILABLE and nothing is published. */
+  reviewEvents?: ReviewEventBus;
   policy: PolicyEngine;
   /** Verify the edge's signature; the first also seals the bookmarks returned to clients. */
   signingKeys: SigningKey[];
@@ -197,6 +200,8 @@ export function createOrigin(deps: OriginDeps) {
         operation,
         repo,
         reviews: deps.reviews,
+        reviewEvents: deps.reviewEvents,
+        signal: initial.request.signal,
         policy: deps.policy,
         ledger: deps.ledger,
         nlq: deps.nlq,

@@ -1,5 +1,6 @@
 import type { AuditLedger } from '../core/audit/types.js';
 import type { CacheContext } from '../core/cache/index.js';
+import type { ReviewEventBus } from '../core/er/review/events.js';
 import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository, ReadOptions } from '../core/graph/types.js';
 import type { WriteJournal } from '../core/journal/index.js';
@@ -26,6 +27,10 @@ export interface OriginContext {
   repo: GraphRepository;
   /** The review queue (adjudication); absent: its operations answer REVIEWS_UNAVAILABLE. */
   reviews: ReviewStore | undefined;
+  /** Live review-queue events (published by review mutations, streamed by `reviewQueueChanged`); absent: neither. */
+  reviewEvents?: ReviewEventBus;
+  /** Aborts when the client goes away: ends a subscription's stream. */
+  signal?: AbortSignal;
   /** The step-up challenge whose grant allowed this `@sensitive` call (set by the step-up guard; null when exempted). */
   stepUpChallengeId?: string | null;
   /** The policy engine (exports decide per record, mutations per touched entity). */

@@ -4,6 +4,7 @@ import { exportEntities } from './export.js';
 import { journal } from './journal.js';
 import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
+import { reviewSubscriptions } from './review-events.js';
 import { reviewResolvers } from './reviews.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { shown, visible } from './visibility.js';
@@ -99,5 +100,6 @@ export const resolvers = {
     reclassifyEntity,
     ...reviewResolvers.Mutation,
   },
+  Subscription: reviewSubscriptions,
   ReviewCandidate: reviewResolvers.ReviewCandidate,
 };

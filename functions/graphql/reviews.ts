@@ -22,6 +22,7 @@ import { InvalidInputError } from '../core/graph/errors.js';
 import type { WriteResult } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { clientError } from './errors.js';
+import { announce, changeEvent } from './review-events.js';
 import { visibleClasses } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
@@ -140,7 +141,9 @@ async function oneWrite(
   } catch (err) {
     return failed(id, err);
   }
-  // After the commit: a failed append leaves the entry owed, and a retry of the same call appends it.
+  // After the commit, live queues first (a retry finds the change made and would announce nothing); then the ledger:
+  // a failed append leaves the entry owed, and a retry of the same call appends it.
+  await announce(ctx, [changeEvent(ctx, kind, change)]);
   await audit(ctx, kind, change);
   return succeeded(id, change);
 }
@@ -171,6 +174,7 @@ export const reviewResolvers = {
             asWrite(await store.claim(ctx.tenant, id, reviewer, guard, args.release)),
           );
           outcomes.push(succeeded(id, done.value));
+          await announce(ctx, [changeEvent(ctx, args.release ? 'release' : 'claim', done.value)]);
         } catch (err) {
           outcomes.push(failed(id, err));
         }

@@ -2,6 +2,7 @@ import { Redis } from '@upstash/redis';
 import { DynamoDbAuditLedger } from '../core/audit/index.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
 import { migrateEr } from '../core/er/migrations.js';
+import { upstashReviewEventBus } from '../core/er/review/events-upstash.js';
 import { Neo4jReviewStore } from '../core/er/review/store.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../core/graph/index.js';
 import { DynamoDbWriteJournal } from '../core/journal/index.js';
@@ -53,6 +54,8 @@ export async function createOriginRuntime(
     // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),
     reviews: new Neo4jReviewStore(driver),
+    // Live queue events share the response cache's store with the ER worker that publishes them.
+    reviewEvents: upstashReviewEventBus(redis),
     policy,
     metrics,
     signals,

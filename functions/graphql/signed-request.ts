@@ -63,6 +63,8 @@ export async function verifyOriginRequest(
       method: request.method,
       headers: request.headers,
       body: hasBody ? (body as Uint8Array<ArrayBuffer>) : undefined,
+      // A subscription's stream ends when the client goes away: the copy aborts with the original.
+      signal: request.signal,
     });
     return { request: verified, claims, bookmarks };
   } catch (err) {

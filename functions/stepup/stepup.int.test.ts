@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apqBody } from '../../edge/test-support/fixtures.js';
+import { SoftAuthenticator } from '../../infra/local/passkey/soft-authenticator.js';
 import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
 import { testTenant } from '../../infra/local/test-support/twin.js';
 import { entityInput } from '../core/graph/test-support/fixtures.js';
-import { SoftAuthenticator } from '../core/stepup/test-support/soft-authenticator.js';
 
 const pageOrigin = 'http://localhost:4300';
 let clock = Date.now();

@@ -66,11 +66,11 @@ function emittedToCloudwatch(): CwSeries[] {
 
 /** Drives the production Prometheus emitters (origin, ER worker, intake API, edge) and reads their expositions. */
 async function emittedToPrometheus(): Promise<PromSeries[]> {
-  const origin = createOriginMetrics(new Registry());
+  const origin = createOriginMetrics();
   const signals = promOriginSignals(origin.registry);
   origin.requests.inc({ operation: 'GetEntity', outcome: '5xx' });
-  origin.duration.observe({ operation: 'GetEntity', outcome: 'ok' }, 0.01);
-  origin.cypher.observe({ method: 'getEntity', outcome: 'ok' }, 0.001);
+  origin.duration.observe({ labels: { operation: 'GetEntity', outcome: 'ok' }, value: 0.01 });
+  origin.cypher.observe({ labels: { method: 'getEntity', outcome: 'ok' }, value: 0.001 });
   signals.request('t1', 12);
   signals.cypher('t1', 'getEntity', 3);
   signals.llmTokens('t1', 500);

@@ -7,6 +7,7 @@ export const ingestEntries = {
   intake: 'functions/er-intake/api.ts',
   consumer: 'functions/er-intake/handler.ts',
   replay: 'functions/er-replay/handler.ts',
+  backlog: 'functions/er-intake/backlog-handler.ts',
 };
 
 /** Regional functions: artefact folder → entry (and whether the policy bundle is packaged with it). */
@@ -16,6 +17,7 @@ export const functionEntries: Record<string, { entry: string; policies: boolean 
   'er-intake-api': { entry: ingestEntries.intake, policies: false },
   'er-intake-consumer': { entry: ingestEntries.consumer, policies: false },
   'er-replay': { entry: ingestEntries.replay, policies: false },
+  'er-review-backlog': { entry: ingestEntries.backlog, policies: false },
   retention: { entry: 'functions/retention/handler.ts', policies: false },
   backup: { entry: 'functions/backup/handler.ts', policies: false },
 };

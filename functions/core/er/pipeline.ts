@@ -16,6 +16,7 @@ import { groupCommit } from './group-commit.js';
 import type { ErOnce } from './idempotency.js';
 import { claimLedger, recordLedgerSeqs } from './ledger-seq.js';
 import { type ModelSource, storedModels } from './model-store.js';
+import { publishQuietly, type ReviewEvent, type ReviewEventBus } from './review/events.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
 
 /** The graph effect plus its audit entry; replaceable so a benchmark can measure the path before the graph write. */
@@ -66,6 +67,10 @@ export interface GraphEffectOptions {
    * invalidator; it reports store failures itself and never throws for them).
    */
   invalidate?: (tenant: string, entityIds: string[]) => Promise<void>;
+  /** Live review queues: told of each candidate the effect opened, after it committed (failures go to `onError`). */
+  reviewEvents?: ReviewEventBus;
+  /** Where a failed publication is reported (it never fails the event: the graph already holds the candidate). */
+  onError?: (what: string, err: unknown) => void;
 }
 
 /**
@@ -93,7 +98,18 @@ export function graphEffect(
     const settled = await apply({ envelope, remainingMs });
     if (settled.status === 'rejected') throw settled.reason;
     const { applied, outcome } = settled.value;
+    const committedAt = Date.now();
     if (outcome.touched.length > 0) await options.invalidate?.(envelope.tenant, outcome.touched);
+    if (applied && outcome.reviewId) {
+      const opened: ReviewEvent = {
+        tenant: envelope.tenant,
+        kind: 'CREATED',
+        reviewId: outcome.reviewId,
+        status: 'OPEN',
+        committedAt,
+      };
+      await publishQuietly(options.reviewEvents, [opened], (err) => options.onError?.('review event', err));
+    }
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
     // it; if another receive holds a fresh claim, this one retries later instead of doing the same append beside it.
     const redelivered = outcome.ledgerSeq == null && !applied;

@@ -113,8 +113,8 @@ export function compileDocument(
     );
   }
   const [document, ...otherPrintings] = clientPrintings(doc) as [string, ...string[]];
-  const rootType = op.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
-  if (!rootType || op.operation === 'subscription') throw new Error(`unsupported operation type ${op.operation}`);
+  const rootType = schema.getRootType(op.operation);
+  if (!rootType) throw new Error(`unsupported operation type ${op.operation}`);
 
   const rootFields: string[] = [];
   const stepUpScopes = new Set<string>();
@@ -150,7 +150,7 @@ export function compileDocument(
     }),
   );
 
-  const kind = op.operation === 'mutation' ? 'write' : 'read';
+  const kind = op.operation === 'mutation' ? 'write' : op.operation === 'subscription' ? 'subscription' : 'read';
   const id = sha256(document);
   const entry: ManifestEntry = {
     id,
@@ -158,7 +158,7 @@ export function compileDocument(
     kind,
     sensitive: stepUpScopes.size > 0,
     stepUpScopes: [...stepUpScopes].sort(),
-    cacheTtlMs: kind === 'write' || !Number.isFinite(minAge) ? 0 : minAge * 1000,
+    cacheTtlMs: kind !== 'read' || !Number.isFinite(minAge) ? 0 : minAge * 1000,
     scope,
     costHint: cost,
     rootFields,

@@ -79,7 +79,12 @@ export function apolloManifestOf(m: Manifest) {
     Object.values(m.operations).map((o) => ({
       id: o.id,
       name: o.name,
-      type: o.kind === 'write' ? ('mutation' as const) : ('query' as const),
+      type:
+        o.kind === 'write'
+          ? ('mutation' as const)
+          : o.kind === 'subscription'
+            ? ('subscription' as const)
+            : ('query' as const),
       body: o.document,
     })),
   );

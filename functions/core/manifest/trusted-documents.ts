@@ -67,7 +67,7 @@ export function readTrustedDocuments(json: unknown, origin: string): TrustedDocu
 export interface ApolloManifestOperation {
   id: string;
   name: string;
-  type: 'query' | 'mutation';
+  type: 'query' | 'mutation' | 'subscription';
   body: string;
 }
 

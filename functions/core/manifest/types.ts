@@ -1,5 +1,6 @@
 /** The persisted-operation manifest: the contract between the edge (reader) and the origin (executor). */
-export type OperationKind = 'read' | 'write';
+/** `subscription`: a live stream (server-sent events), never cached, passed through by the edge. */
+export type OperationKind = 'read' | 'write' | 'subscription';
 export type CacheScope = 'PUBLIC' | 'PRIVATE';
 
 export interface CostHint {
@@ -20,7 +21,7 @@ export interface ManifestEntry {
   sensitive: boolean;
   /** Step-up scopes the grant must carry (from `@sensitive(scope:)`). */
   stepUpScopes: string[];
-  /** Cache TTL in ms: the shortest `@cacheControl(maxAge)` of the fields it touches; 0 for writes. */
+  /** Cache TTL in ms: the shortest `@cacheControl(maxAge)` of the fields it touches; 0 for writes and subscriptions. */
   cacheTtlMs: number;
   scope: CacheScope;
   costHint: CostHint;

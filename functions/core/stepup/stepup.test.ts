@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SoftAuthenticator } from '../../../infra/local/passkey/soft-authenticator.js';
 import { MemoryAuditLedger } from '../audit/index.js';
 import { memoryStepUpStores } from './memory-stores.js';
 import { createStepUpService } from './service.js';
-import { SoftAuthenticator } from './test-support/soft-authenticator.js';
 
 const origin = 'http://localhost:4321';
 

@@ -3,6 +3,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +26,9 @@ export interface IngestStackProps extends StackProps {
   readonly entries?: typeof ingestEntries;
 }
 
+/** Minutes between two scheduled review-backlog reports. */
+export const REVIEW_BACKLOG_EVERY_MIN = 5;
+
 /** Lambda's event-source guidance: queue visibility ≥ 6 × function timeout, so retries under throttling stay single. */
 export const CONSUMER_TIMEOUT_S = Math.floor(queues.intake.visibilityTimeoutS / 6);
 
@@ -37,6 +42,8 @@ export class IngestStack extends Stack {
   readonly intake: GraphgateFunction;
   readonly consumer: GraphgateFunction;
   readonly replay: GraphgateFunction;
+  readonly reviewBacklog: GraphgateFunction;
+  readonly reviewBacklogRule: Rule;
   readonly httpApi: HttpApi;
   readonly httpStage: HttpStage;
 
@@ -96,6 +103,22 @@ export class IngestStack extends Stack {
         maxConcurrency: stage.ingest.consumerMaxConcurrency,
       }),
     );
+
+    // The review backlog metrics even when no event arrives and nobody reads the queue (the backlog-age alarm's
+    // input): every tenant's backlog from Neo4j, as EMF, on a schedule well inside the alarm's 15-minute period.
+    this.reviewBacklog = new GraphgateFunction(this, 'ReviewBacklog', {
+      stage,
+      entry: entries.backlog,
+      description: 'Review backlog metrics: open candidates and oldest age of every tenant, on a schedule',
+      memoryMb: 256,
+      timeout: Duration.minutes(2),
+      reservedConcurrency: 1,
+    }).useNeo4j(stage, data.secrets.neo4j);
+    this.reviewBacklogRule = new Rule(this, 'ReviewBacklogSchedule', {
+      description: 'Review backlog metrics every 5 minutes',
+      schedule: Schedule.rate(Duration.minutes(REVIEW_BACKLOG_EVERY_MIN)),
+      targets: [new LambdaFunction(this.reviewBacklog.fn, { retryAttempts: 1 })],
+    });
 
     this.replay = new GraphgateFunction(this, 'Replay', {
       stage,

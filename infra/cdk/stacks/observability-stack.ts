@@ -86,7 +86,7 @@ export class ObservabilityStack extends Stack {
     });
     dlqRate.addAlarmAction(new SnsAction(ticket));
 
-    // Reported when the consumer opens reviews, so a quiet tenant's old backlog keeps its last datapoint only.
+    // Reported every 5 minutes by the scheduled emitter (ingest stack) and after each batch that opened reviews.
     const backlogAge = new Alarm(this, 'ReviewBacklogAge', {
       alarmName: `${p}-er-review-backlog-age`,
       alarmDescription: withRunbook(

@@ -3,7 +3,7 @@
  * and, on demand, a step-up grant from a soft passkey (registered on first use).
  */
 import { apqBody } from '../../../edge/test-support/fixtures.js';
-import { SoftAuthenticator } from '../../../functions/core/stepup/test-support/soft-authenticator.js';
+import { SoftAuthenticator } from '../passkey/soft-authenticator.js';
 import type { stepUpStack } from './stepup-stack.js';
 
 type Stack = Awaited<ReturnType<typeof stepUpStack>>;

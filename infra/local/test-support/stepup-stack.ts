@@ -4,11 +4,12 @@
  */
 import { Redis } from '@upstash/redis';
 import { createEdgeApp } from '../../../edge/app.js';
-import { createOriginClient } from '../../../edge/origin.js';
+import { createOriginClient, createOriginStream } from '../../../edge/origin.js';
 import { edgeConfig, testIssuer } from '../../../edge/test-support/fixtures.js';
 import { DynamoDbAuditLedger, type LedgerEntry } from '../../../functions/core/audit/index.js';
 import { createVerifier } from '../../../functions/core/auth/index.js';
 import { dynamoClient } from '../../../functions/core/aws/dynamodb.js';
+import { upstashReviewEventBus } from '../../../functions/core/er/review/events-upstash.js';
 import { Neo4jReviewStore } from '../../../functions/core/er/review/store.js';
 import { createDriver, Neo4jGraphRepository } from '../../../functions/core/graph/index.js';
 import { manifest } from '../../../functions/core/manifest/index.js';
@@ -55,6 +56,7 @@ export async function stepUpStack(options: { pageOrigin: string; now?: () => num
   const origin = createOrigin({
     repo,
     reviews: new Neo4jReviewStore(driver),
+    reviewEvents: upstashReviewEventBus(redis, { pollMs: 50 }),
     policy,
     signingKeys: [testKey],
     nonces: upstashNonceStore(redis),
@@ -75,12 +77,20 @@ export async function stepUpStack(options: { pageOrigin: string; now?: () => num
     timeoutMs: 10_000,
     fetch: async (input, init) => origin.yoga.fetch(new Request(input as string | URL, init)),
   });
+  const toOrigin = async (input: string | URL | Request, init?: RequestInit) =>
+    origin.yoga.fetch(new Request(input as string | URL, init));
   const edge = createEdgeApp({
     config,
     manifest,
     redis,
     policy,
     callOrigin,
+    streamOrigin: createOriginStream({
+      originUrl: config.originUrl,
+      signingKey: config.signingKey,
+      timeoutMs: 10_000,
+      fetch: toOrigin,
+    }),
   });
 
   /** The tenant's ledger entries of a kind prefix. */

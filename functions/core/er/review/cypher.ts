@@ -8,7 +8,7 @@
  *   (:ErNotSame {tenant, a, b (a < b: entity ids), reviewId, aSources, bSources: the sides' source keys `system/recordId`, createdAt})
  *     — a person said these two are not the same: ER never proposes or merges the pair again.
  */
-import { ddl, read, write } from '../../graph/cypher/template.js';
+import { ddl, read, tenantListing, write } from '../../graph/cypher/template.js';
 
 /** Schema of the nodes above (idempotent; run by migrateEr). */
 export const reviewSchemaCypher = [
@@ -163,4 +163,25 @@ export const reviewBacklogCypher = read(
   `MATCH (r:ReviewCandidate {tenant: $tenant})
 WHERE r.status IN ['OPEN', 'DEFERRED']
 RETURN count(r) AS open, min(r.createdAt) AS oldestCreatedAt`,
+);
+
+/** Tenants with an open or deferred candidate: the scheduled backlog emitter's work list (tenant ids only). */
+export const reviewBacklogTenantsCypher = tenantListing(
+  'reviewBacklogTenants',
+  `MATCH (r:ReviewCandidate)
+WHERE r.status IN ['OPEN', 'DEFERRED']
+RETURN DISTINCT r.tenant AS tenant
+ORDER BY tenant`,
+);
+
+/**
+ * Benchmark seeding only (load/bench-review): rows of two entities and the open candidate between them, written in one
+ * statement per batch. What the ER effect would write for a MID pair, without scoring each one on the way in.
+ */
+export const seedReviewPairsCypher = write(
+  'seedReviewPairs',
+  `UNWIND $rows AS row
+CREATE (a:Entity {tenant: $tenant}) SET a += row.entity
+CREATE (b:Entity {tenant: $tenant}) SET b += row.candidate
+CREATE (r:ReviewCandidate {tenant: $tenant}) SET r += row.review`,
 );

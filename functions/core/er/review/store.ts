@@ -13,6 +13,7 @@ import { idSchema, parseInput, parseTenant } from '../../graph/validation.js';
 import {
   markDecisionAuditedCypher,
   reviewBacklogCypher,
+  reviewBacklogTenantsCypher,
   reviewDetailCypher,
   reviewQueueCountCypher,
   reviewQueuePageCypher,
@@ -187,5 +188,11 @@ export class Neo4jReviewStore implements ReviewStore {
       open: toNumber(row?.get('open') ?? 0),
       oldestCreatedAt: oldest == null ? null : new Date(toNumber(oldest)).toISOString(),
     };
+  }
+
+  /** Every tenant with an open or deferred candidate (the scheduled backlog metrics read each one's backlog). */
+  async backlogTenants(): Promise<string[]> {
+    const rows = await this.read(async (tx) => (await tx.run(reviewBacklogTenantsCypher.cypher)).records);
+    return rows.map((r) => String(r.get('tenant')));
   }
 }

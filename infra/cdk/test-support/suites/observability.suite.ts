@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { costFormulas } from '../../../../functions/core/cost/index.js';
-import { cloudwatch } from '../../../../functions/core/metrics/names.js';
+import { cloudwatch, services } from '../../../../functions/core/metrics/names.js';
 import { stages } from '../../config/stages.js';
 import { burnRatePolicies } from '../../slo/burn-rate.js';
 import { slos } from '../../slo/slos.js';
@@ -75,6 +75,8 @@ export function observabilitySuite(stage: () => SynthesizedStage): void {
         AlarmName: 'graphgate-prod-er-review-backlog-age',
         Namespace: cloudwatch.reviewBacklogOldestAge.namespace,
         MetricName: cloudwatch.reviewBacklogOldestAge.name,
+        // The emitters' EMF dimension set (functions/er-intake/backlog.test.ts checks the documents against this).
+        Dimensions: [{ Name: 'service', Value: services.erIntake }],
         Threshold: 86_400,
       });
     });

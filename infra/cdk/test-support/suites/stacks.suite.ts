@@ -133,6 +133,20 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
       });
     });
 
+    it('reports the review backlog every 5 minutes from a scheduled function that reads the graph', () => {
+      const { ingest } = t();
+      ingest.resourceCountIs('AWS::Events::Rule', 1);
+      ingest.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+      });
+      ingest.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Review backlog metrics'),
+        ReservedConcurrentExecutions: 1,
+        Environment: { Variables: Match.objectLike({ NEO4J_URI: Match.anyValue() }) },
+      });
+    });
+
     it('defines the tables of core/resources with their keys and TTL attributes', () => {
       for (const def of Object.values(tables)) {
         t().data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
@@ -178,10 +192,11 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
     });
 
     it('builds every regional function the opinionated way: Node 22, ARM64, X-Ray, source maps, own log group', () => {
+      // api: origin, step-up; ingest: intake, consumer, replay, review backlog
       const fns = [t().api, t().ingest].flatMap((t) =>
         Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } })),
       );
-      expect(fns).toHaveLength(5);
+      expect(fns).toHaveLength(6);
       for (const fn of fns) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',

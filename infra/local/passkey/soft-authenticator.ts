@@ -1,5 +1,6 @@
 /**
- * A software WebAuthn authenticator on WebCrypto P-256 (ES256), for Node integration tests of the ceremonies. It
+ * A software WebAuthn authenticator on WebCrypto P-256 (ES256), for Node integration tests of the ceremonies and the
+ * benchmarks that need a step-up grant (LOCAL DEVELOPMENT only: never bundled into a deployable). It
  * produces the same JSON a browser's @simplewebauthn/browser would send, with knobs to misbehave: a counter that
  * stays at 0, a counter set backwards, a tampered signature.
  */
