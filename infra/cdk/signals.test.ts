@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Registry } from 'prom-client';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEdgeMetrics } from '../../edge/metrics.js';
 import { cloudwatch, prometheus, usageItems } from '../../functions/core/metrics/names.js';
