@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SignatureError } from './errors.js';
+import { hmac, sha256Hex, toBase64Url } from './hmac.js';
 import {
   type InternalClaims,
   signInternalRequest,
@@ -93,6 +94,41 @@ describe('internal request signature', () => {
     const bare = await signInternalRequest(key, req, claims);
     const added = new Headers({ ...bare, traceparent: ctx.traceparent });
     expect(await codeOf(verifyInternalRequest(added, req, opts()))).toBe('BAD_SIGNATURE');
+  });
+
+  it('accepts the release before’s gg-v2 material for one release, only without trace headers', async () => {
+    // An edge of the release before signed the forwarded headers only, under the name gg-v2 (written out here).
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = 'v2-nonce-0123456789abcdef';
+    const claimsB64 = toBase64Url(new TextEncoder().encode(JSON.stringify(claims)));
+    const grant = { 'x-gg-step-up-grant': 'grant-1' };
+    const material = [
+      'gg-v2',
+      ts,
+      nonce,
+      'POST',
+      '/graphql',
+      'acme',
+      claimsB64,
+      await sha256Hex(req.body),
+      'x-gg-bookmark',
+      'x-gg-step-up-grant=grant-1',
+    ].join('\n');
+    const v2 = {
+      'x-gg-tenant': 'acme',
+      'x-gg-claims': claimsB64,
+      'x-gg-ts': ts,
+      'x-gg-nonce': nonce,
+      'x-gg-signature': `k1.${toBase64Url(await hmac(key.secret, material))}`,
+      ...grant,
+    };
+    await expect(verifyInternalRequest(new Headers(v2), req, opts())).resolves.toEqual(claims);
+    // With a trace header only v3 counts: v2 never covered one, so it cannot vouch for it.
+    const traced = new Headers({ ...v2, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    expect(await codeOf(verifyInternalRequest(traced, req, opts()))).toBe('BAD_SIGNATURE');
+    // And v2 still covers its forwarded headers.
+    const changed = new Headers({ ...v2, 'x-gg-step-up-grant': 'grant-2' });
+    expect(await codeOf(verifyInternalRequest(changed, req, opts()))).toBe('BAD_SIGNATURE');
   });
 
   it('rejects the same signed request a second time as REPLAYED_REQUEST, per tenant and nonce', async () => {

@@ -1,5 +1,5 @@
 import { SignatureError } from './errors.js';
-import { signedHeaders } from './forwarded-headers.js';
+import { forwardedHeaders, signedHeaders, signedTraceHeaders } from './forwarded-headers.js';
 import { constantTimeEqual, fromBase64Url, hmac, randomToken, sha256Hex, toBase64Url } from './hmac.js';
 import type { NonceStore } from './nonces.js';
 
@@ -51,14 +51,23 @@ interface SignedParts {
   headers: Headers;
 }
 
+/**
+ * Material formats: `gg-v3` covers the forwarded headers and the edge's trace context; `gg-v2` (the release before)
+ * only the forwarded headers. The edge signs v3. The origin also accepts v2 for one release, and only from a request
+ * without trace headers (an edge of the release before never sends them), so an origin deployed first keeps answering
+ * the edges still on v2 until they are replaced. Remove v2 in the next release.
+ */
+type Format = 'gg-v3' | 'gg-v2';
+const coveredHeaders: Record<Format, readonly string[]> = { 'gg-v3': signedHeaders, 'gg-v2': forwardedHeaders };
+
 // Header values cannot hold a newline, so one line per header keeps the material unambiguous; an absent header is its
 // bare name, so dropping a header changes the MAC as surely as changing it.
-function canonical(p: SignedParts): string {
-  const headerLines = signedHeaders.map((name) => {
+function canonical(p: SignedParts, format: Format = 'gg-v3'): string {
+  const headerLines = coveredHeaders[format].map((name) => {
     const value = p.headers.get(name);
     return value === null ? name : `${name}=${value}`;
   });
-  return ['gg-v3', p.ts, p.nonce, p.method.toUpperCase(), p.path, p.tenant, p.claims, p.bodyHash, ...headerLines].join(
+  return [format, p.ts, p.nonce, p.method.toUpperCase(), p.path, p.tenant, p.claims, p.bodyHash, ...headerLines].join(
     '\n',
   );
 }
@@ -146,20 +155,23 @@ export async function verifyInternalRequest(
   } catch (cause) {
     throw new SignatureError('MALFORMED_SIGNATURE', 'signature is not base64url', { cause });
   }
-  const expected = await hmac(
-    key.secret,
-    canonical({
-      ts,
-      nonce,
-      method: request.method,
-      path: request.path,
-      tenant,
-      claims: claimsB64,
-      bodyHash: await sha256Hex(request.body),
-      headers,
-    }),
-  );
-  if (!constantTimeEqual(given, expected)) throw new SignatureError('BAD_SIGNATURE', 'signature does not match');
+  const parts: SignedParts = {
+    ts,
+    nonce,
+    method: request.method,
+    path: request.path,
+    tenant,
+    claims: claimsB64,
+    bodyHash: await sha256Hex(request.body),
+    headers,
+  };
+  const traced = signedTraceHeaders.some((name) => headers.has(name));
+  const formats: Format[] = traced ? ['gg-v3'] : ['gg-v3', 'gg-v2'];
+  let matched = false;
+  for (const format of formats) {
+    if (constantTimeEqual(given, await hmac(key.secret, canonical(parts, format)))) matched = true;
+  }
+  if (!matched) throw new SignatureError('BAD_SIGNATURE', 'signature does not match');
   let claims: InternalClaims;
   try {
     claims = JSON.parse(new TextDecoder().decode(fromBase64Url(claimsB64))) as InternalClaims;
