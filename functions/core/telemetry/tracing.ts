@@ -68,18 +68,32 @@ export function registerTracing(service: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * Wraps a Lambda handler so the spans of each invocation are exported before it returns (and also when it throws).
+ * The longest an invocation waits for its spans to be exported before it returns. A slow or unreachable collector
+ * must not hold a response (the origin's read p95 target is 350 ms): what is not out by then stays queued in the
+ * batch processor and leaves with a later invocation, or is dropped when the queue is full.
+ */
+export const traceFlushBudgetMs = 200;
+
+/**
+ * Wraps a Lambda handler so the spans of each invocation are exported before it returns (and also when it throws),
+ * waiting at most `budgetMs` for the export.
  * @example export const handler = flushingTraces(tracing, async (event) => …);
  */
 export function flushingTraces<A extends unknown[], R>(
   tracing: Tracing,
   handler: (...args: A) => Promise<R>,
+  budgetMs = traceFlushBudgetMs,
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
     try {
       return await handler(...args);
     } finally {
-      await tracing.flush().catch(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const budget = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, budgetMs);
+      });
+      await Promise.race([tracing.flush().catch(() => undefined), budget]);
+      clearTimeout(timer);
     }
   };
 }
