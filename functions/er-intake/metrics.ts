@@ -137,7 +137,7 @@ export class EmfIntakeMetrics implements IntakeMetrics {
   readonly #metrics = new Metrics({ namespace: namespaces.er, serviceName: services.erIntake });
   readonly #review = new Metrics({ namespace: namespaces.review, serviceName: services.erIntake });
   readonly #cost: Metrics;
-  readonly #usage = new Metrics({ namespace: namespaces.usage, serviceName: services.erIntake });
+  readonly #usage: Metrics;
   readonly #tenantEvents = new Map<string, number>();
 
   constructor(stage: string) {
@@ -145,6 +145,12 @@ export class EmfIntakeMetrics implements IntakeMetrics {
       namespace: namespaces.cost,
       serviceName: services.erIntake,
       defaultDimensions: { Stage: stage, Component: 'er' },
+    });
+    // Per stage like the origin's usage metrics, so the cost dashboard's tenant row (one SEARCH per stage) finds it.
+    this.#usage = new Metrics({
+      namespace: namespaces.usage,
+      serviceName: services.erIntake,
+      defaultDimensions: { Stage: stage },
     });
   }
 

@@ -75,7 +75,7 @@ export const cloudwatch = {
   /** Per tenant: LLM tokens (input + output) spent on NLQ. */
   tenantLlmTokens: cw(namespaces.usage, 'TenantLlmTokens', [...stageDims, 'Tenant']),
   /** Per tenant: ER events processed by the consumer. */
-  tenantErEvents: cw(namespaces.usage, 'TenantErEvents', ['service', 'Tenant']),
+  tenantErEvents: cw(namespaces.usage, 'TenantErEvents', [...stageDims, 'Tenant']),
 } as const satisfies Record<string, CloudWatchSignal>;
 
 export type CloudWatchSignalKey = keyof typeof cloudwatch;
