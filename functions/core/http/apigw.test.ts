@@ -42,4 +42,20 @@ describe('API Gateway v2 ↔ fetch', () => {
     expect(result).toMatchObject({ statusCode: 418, body: 'GET:' });
     expect(result.headers['x-a']).toBe('b');
   });
+
+  it('answers an event-stream request with 400 STREAMING_UNAVAILABLE at once instead of calling the buffered handler', async () => {
+    let called = false;
+    const handler = proxyHandler(
+      Promise.resolve(async () => {
+        called = true;
+        return new Response('never');
+      }),
+    );
+    const result = (await handler(
+      event({ headers: { accept: 'text/event-stream', 'content-type': 'application/json' } }),
+    )) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toMatchObject({ code: 'STREAMING_UNAVAILABLE' });
+    expect(called).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@
  * functions/core never sees them.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { errorResponse, HttpError } from './errors.js';
 
 /** The proxy event as the fetch Request it describes (binary bodies arrive base64-encoded). */
 export function requestFromEvent(event: APIGatewayProxyEventV2): Request {
@@ -32,6 +33,19 @@ export async function resultFromResponse(response: Response): Promise<APIGateway
  * @example export const handler = proxyHandler(runtime.then((r) => (req) => r.yoga.fetch(req)));
  */
 export function proxyHandler(ready: Promise<(request: Request) => Promise<Response> | Response>) {
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> =>
-    resultFromResponse(await (await ready)(requestFromEvent(event)));
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+    const request = requestFromEvent(event);
+    // A buffered answer cannot stream: a subscription would poll until the function times out, then fail as a 5xx.
+    if (request.headers.get('accept')?.includes('text/event-stream')) return resultFromResponse(noStreaming());
+    return resultFromResponse(await (await ready)(request));
+  };
 }
+
+const noStreaming = () =>
+  errorResponse(
+    new HttpError(
+      400,
+      'STREAMING_UNAVAILABLE',
+      'this function answers buffered and cannot stream an event stream; poll the query instead',
+    ),
+  );
