@@ -31,7 +31,8 @@ describe('cdk-nag (AwsSolutions)', () => {
     // Each entry maps `<namespace>::<rule id>` to the reason given at the acknowledge() call.
     for (const ack of acks) {
       for (const [rule, reason] of Object.entries(ack.data as Record<string, string>)) {
-        expect(rule, ack.path).toMatch(/AwsSolutions-/);
+        // Ours are cdk-nag rules; CDK itself acknowledges a cfn-lint warning on a log bucket it grants access to.
+        expect(rule, ack.path).toMatch(/AwsSolutions-|^CloudFormation-Validate::W3045$/);
         expect(reason.length, `${ack.path} ${rule}`).toBeGreaterThan(40);
       }
     }

@@ -15,6 +15,8 @@ export const runbookSections = {
   erReviewBacklogAge: { file: 'alerts.md', anchor: 'er-review-backlog-age' },
   llmSpendPace: { file: 'alerts.md', anchor: 'llm-spend-pace' },
   canaryRollback: { file: 'alerts.md', anchor: 'canary-rollback' },
+  graphBackupFailed: { file: 'alerts.md', anchor: 'graph-backup-failed' },
+  graphBackupMissing: { file: 'alerts.md', anchor: 'graph-backup-missing' },
 } as const;
 
 export interface RunbookSection {

@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { prefix, type StageConfig } from '../config/stages.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';
+import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import type { DataStack } from './data-stack.js';
 
 export interface BackupStackProps extends StackProps {
@@ -109,7 +110,10 @@ export class BackupStack extends Stack {
     const day = Duration.days(1);
     this.failed = new Alarm(this, 'BackupFailed', {
       alarmName: `${p}-graph-backup-failed`,
-      alarmDescription: 'A scheduled graph backup failed (the function threw): see runbooks/neo4j-failover.md',
+      alarmDescription: withRunbook(
+        'A scheduled graph backup failed (the function threw)',
+        runbookSections.graphBackupFailed,
+      ),
       metric: this.fn.fn.metricErrors({ period: day, statistic: Stats.SUM }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -118,7 +122,10 @@ export class BackupStack extends Stack {
     });
     this.missing = new Alarm(this, 'BackupMissing', {
       alarmName: `${p}-graph-backup-missing`,
-      alarmDescription: 'No graph backup ran in a day (rule disabled or function gone): see runbooks/neo4j-failover.md',
+      alarmDescription: withRunbook(
+        'No graph backup ran in a day (rule disabled or function gone)',
+        runbookSections.graphBackupMissing,
+      ),
       metric: this.fn.fn.metricInvocations({ period: day, statistic: Stats.SUM }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
