@@ -255,11 +255,21 @@ export interface ReclusterResult {
 }
 
 /**
+ * The parameters of a re-cluster's review close or open (`closeReviewCypher`, `upsertReclusterReviewCypher`) from
+ * what it journals: both are idempotent (a close matches only an OPEN candidate, an open MERGEs by id), so a journal
+ * replay runs them again with the same values.
+ */
+export function reclusterReviewParams(tenant: string, input: { at: number } & Record<string, unknown>) {
+  const { at, ...rest } = input;
+  return { tenant, ...rest, now: epochMs(at) };
+}
+
+/**
  * Applies a plan: splits, then merges, then reviews, each in its own transaction (an action the graph no longer
  * allows — an entity changed since the snapshot — is skipped and reported). With a ledger, appends one
  * `er.recluster` entry per merge and split; with a journal, journals each applied split as an `unmergeEntity` and each
- * merge as a `mergeEntity` with its merge id and time (core/journal replays them after a restore). The review
- * candidates it opens and closes are not journaled: after a restore, run the re-cluster again.
+ * merge as a `mergeEntity` with its merge id and time, and each review candidate it closes or opens
+ * (`closeReclusterReview`, `openReclusterReview`); core/journal replays them after a restore.
  */
 export async function applyRecluster(
   driver: Driver,
@@ -340,33 +350,25 @@ export async function applyRecluster(
     progress();
   }
   for (const c of plan.closes) {
-    await write((tx) =>
-      tx.run(closeReviewCypher.cypher, {
-        tenant: t,
-        id: c.id,
-        status: c.status,
-        now: epochMs(),
-        actor: erActor,
-        modelVersion: plan.modelVersion,
-      }),
-    );
+    const close = { id: c.id, status: c.status, actor: erActor, modelVersion: plan.modelVersion, at: Date.now() };
+    await write((tx) => tx.run(closeReviewCypher.cypher, reclusterReviewParams(t, close)));
+    await options.journal?.append(t, [{ kind: 'graphql', operation: 'closeReclusterReview', input: { ...close } }]);
     result.reviewsClosed++;
     progress();
   }
   for (const r of plan.reviews) {
     const id = `rv-${createHash('sha256').update(`${r.entityId}|${r.candidateId}|${plan.modelVersion}`).digest('base64url').slice(0, 22)}`;
-    await write((tx) =>
-      tx.run(upsertReclusterReviewCypher.cypher, {
-        tenant: t,
-        id,
-        entityId: r.entityId,
-        candidateId: r.candidateId,
-        score: round(r.probability),
-        explanation: JSON.stringify(r.explanation),
-        modelVersion: plan.modelVersion,
-        now: epochMs(),
-      }),
-    );
+    const open = {
+      id,
+      entityId: r.entityId,
+      candidateId: r.candidateId,
+      score: round(r.probability),
+      explanation: JSON.stringify(r.explanation),
+      modelVersion: plan.modelVersion,
+      at: Date.now(),
+    };
+    await write((tx) => tx.run(upsertReclusterReviewCypher.cypher, reclusterReviewParams(t, open)));
+    await options.journal?.append(t, [{ kind: 'graphql', operation: 'openReclusterReview', input: { ...open } }]);
     result.reviewsOpened++;
     progress();
   }

@@ -4,10 +4,12 @@
  * the candidate already holds a decision of that id; an undo runs unless that decision is already undone. Either one
  * leaves the candidate's status, decision and merge id as the acknowledged call left them, and marks the decision
  * audited when the ledger holds its entry — so a replayed candidate reads exactly as before the loss, and a second
- * replay changes nothing.
+ * replay changes nothing. A re-cluster's review closes and opens run again with the values they were written with.
  */
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { z } from 'zod';
+import { closeReviewCypher, upsertReclusterReviewCypher } from '../er/cypher.js';
+import { reclusterReviewParams } from '../er/recluster.js';
 import { reviewDetailCypher } from '../er/review/cypher.js';
 import { decideReviewTx, undoReviewTx } from '../er/review/decide.js';
 import { reviewDecisions } from '../er/review/types.js';
@@ -36,6 +38,16 @@ const decisionSchema = z.object({
   at,
 }) satisfies z.ZodType<JournaledDecision>;
 const undoSchema = z.object({ reviewId: id, decisionId: id, actor: id, at }) satisfies z.ZodType<JournaledUndo>;
+const closeSchema = z.object({ id, status: z.enum(['MERGED', 'SUPERSEDED']), actor: id, modelVersion: id, at });
+const openSchema = z.object({
+  id,
+  entityId: id,
+  candidateId: id,
+  score: z.number().min(0).max(1),
+  explanation: z.string(),
+  modelVersion: id,
+  at,
+});
 
 /** The policy decided the write when it was accepted; replay neither hides nor refuses anything again. */
 const decided: WriteGuard = { visible: () => true, authorize: () => undefined };
@@ -105,4 +117,23 @@ export async function replayReviewWrite(
     }
     throw err;
   }
+}
+
+/**
+ * Replays a re-cluster's review close or open. Both are idempotent writes (a close matches only an OPEN candidate, an
+ * open MERGEs by id): `already` when the graph held the outcome, so nothing was written.
+ */
+export async function replayReclusterReview(
+  driver: Driver,
+  tenant: string,
+  operation: 'closeReclusterReview' | 'openReclusterReview',
+  input: Record<string, unknown>,
+): Promise<ReplayOutcome> {
+  const close = operation === 'closeReclusterReview';
+  const schema = close ? closeSchema : openSchema;
+  const checked = schema.safeParse(input);
+  if (!checked.success) return 'refused';
+  const cypher = close ? closeReviewCypher.cypher : upsertReclusterReviewCypher.cypher;
+  const result = await inWriteTx(driver, (tx) => tx.run(cypher, reclusterReviewParams(tenant, checked.data)));
+  return result.summary.counters.containsUpdates() ? 'applied' : 'already';
 }

@@ -6,7 +6,8 @@
  * - A merge runs again with the mergeId it was acknowledged with, unless the restored graph already holds that merge
  *   record; an unmerge runs unless its merge record is already undone — so replaying twice changes nothing. A merge or
  *   unmerge the graph refuses (an entity gone, already merged) is counted in `graphqlRefused`, never aborts the replay.
- *   A re-cluster's merges and splits are journaled as merges and unmerges and replay the same way.
+ *   A re-cluster's merges and splits are journaled as merges and unmerges and replay the same way; the review
+ *   candidates it closed and opened are written again with the same values (idempotent writes).
  * - A review decision runs again under its decision id (an ACCEPT under its merge id) unless the candidate holds it; an
  *   undo runs unless that decision is already undone (replay-reviews.ts). They count as GraphQL writes too.
  * - An intake event is applied again only if the audit ledger holds its `er.band` entry, i.e. it had completed before
@@ -28,7 +29,13 @@ import { lockMergeRecordCypher } from '../graph/cypher/writes.js';
 import { ConflictError, NotFoundError } from '../graph/errors.js';
 import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import type { GraphRepository } from '../graph/types.js';
-import { type AuditedReviews, inWriteTx, type ReplayOutcome, replayReviewWrite } from './replay-reviews.js';
+import {
+  type AuditedReviews,
+  inWriteTx,
+  type ReplayOutcome,
+  replayReclusterReview,
+  replayReviewWrite,
+} from './replay-reviews.js';
 import type { JournalEntry, JournaledOperation, WriteJournal } from './types.js';
 
 export interface ReplayDeps {
@@ -87,6 +94,9 @@ async function replayGraphqlWrite(
   const { repo } = deps;
   if (operation === 'decideReview' || operation === 'undoReviewDecision') {
     return replayReviewWrite(deps.driver, tenant, operation, input, reviews);
+  }
+  if (operation === 'closeReclusterReview' || operation === 'openReclusterReview') {
+    return replayReclusterReview(deps.driver, tenant, operation, input);
   }
   if (operation === 'upsertEntity') await repo.upsertEntity(tenant, input as never);
   else if (operation === 'linkEntities') await repo.linkEntities(tenant, input as never);

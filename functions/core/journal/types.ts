@@ -11,7 +11,7 @@
  * its mergeId (so a replayed merge keeps it and a later unmerge finds it), an unmerge by mergeId, a reclassify as
  * `{ id, dataClass }`; a review decision as a `JournaledDecision`, its undo as a `JournaledUndo` (one entry per
  * candidate of a `decideReviews` call). `npm run er:recluster` journals its merges and splits as `mergeEntity` and
- * `unmergeEntity`.
+ * `unmergeEntity` (with `at`), and the review candidates it closes and opens with the values it wrote them with.
  */
 export type JournaledOperation =
   | 'upsertEntity'
@@ -20,7 +20,9 @@ export type JournaledOperation =
   | 'unmergeEntity'
   | 'reclassifyEntity'
   | 'decideReview'
-  | 'undoReviewDecision';
+  | 'undoReviewDecision'
+  | 'closeReclusterReview'
+  | 'openReclusterReview';
 
 /** A review decision as acknowledged: replay makes it again under its decision id, an ACCEPT under its merge id. */
 export interface JournaledDecision {
