@@ -117,6 +117,9 @@ export async function mergeEntitiesTx(
       props: encodeProps(r.get('props') as TaggedPairs),
     } as SnapshotRel,
   }));
+  // In a stable order (rows come in storage order, which a restore changes): the snapshot reads the same on replay.
+  const relKey = ({ rel }: (typeof rels)[number]) => JSON.stringify([rel.type, rel.from, rel.to, rel.props]);
+  rels.sort((x, y) => (relKey(x) < relKey(y) ? -1 : relKey(x) > relKey(y) ? 1 : 0));
   const pair = new Set([survivorId, mergedId]);
   const removed = rels.filter(({ rel }) => pair.has(rel.from) && pair.has(rel.to)).map(({ rel }) => rel);
   const moved = rels.filter(({ rel }) => !(pair.has(rel.from) && pair.has(rel.to))).map(({ rel }) => rel);
