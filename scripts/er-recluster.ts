@@ -4,7 +4,7 @@
  * (functions/core/er/recluster.ts): undoes automatic merges the model no longer supports, merges entities it matches
  * at HIGH, and brings the review queue in line. A dry run prints what would merge and split and changes nothing.
  * Every merge and split is an ordinary, reversible graph operation with a merge record, and an `er.recluster` entry
- * in the tenant's audit ledger; the response cache's entries of every entity changed are evicted. Against the running
+ * in the tenant's audit ledger and a write-journal entry; the response cache's entries of every entity changed are evicted. Against the running
  * twin by default (UPSTASH_URL / UPSTASH_TOKEN point it at another cache).
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { applyRecluster, planRecluster } from '../functions/core/er/recluster.js
 import { readTenantSnapshot, snapshotOfKind } from '../functions/core/er/tenant-records.js';
 import { createDriver } from '../functions/core/graph/index.js';
 import { type EntityKind, entityKinds } from '../functions/core/graph/types.js';
+import { DynamoDbWriteJournal } from '../functions/core/journal/index.js';
 import { tableName, tables } from '../functions/core/resources/index.js';
 import { localRegion } from '../infra/local/elasticmq.js';
 import { startPorts } from '../infra/local/twin.js';
@@ -76,8 +77,11 @@ try {
     const store = createUpstashCache(new Redis({ url: values['upstash-url']!, token }), {
       onError: (r) => console.error(`cache ${r.op} failed: ${String(r.error)}`),
     });
+    // The write journal: a restore from a backup taken before this run gets its merges and splits back by replay.
+    const journal = new DynamoDbWriteJournal({ client: ddb, tableName: tableName('local', tables.writeJournal) });
     const result = await applyRecluster(driver, tenant, plan, {
       ledger,
+      journal,
       invalidate: entityInvalidator(store),
       onProgress: (done, total) => console.log(`  ${done}/${total} actions`),
     });

@@ -86,13 +86,15 @@ export const resolvers = {
       args: { survivorId: string; mergedId: string; reason?: string | null },
       ctx: OriginContext,
     ) {
-      const input = { survivorId: args.survivorId, mergedId: args.mergedId, reason: args.reason, actor: ctx.subject };
+      // One time for the merge and its journal entry, so a replay stamps the merge record and survivor the same.
+      const { survivorId, mergedId, reason } = args;
+      const input = { survivorId, mergedId, reason, actor: ctx.subject, at: Date.now() };
       const { value } = await guardedWrite(ctx, (guard) => ctx.repo.mergeEntity(ctx.tenant, input, guard));
       await journal(ctx, 'mergeEntity', { ...input, mergeId: value.mergeId });
       return { ...value, survivor: shown(ctx, value.survivor) };
     },
     async unmergeEntity(_: unknown, args: { mergeId: string }, ctx: OriginContext) {
-      const input = { mergeId: args.mergeId, actor: ctx.subject };
+      const input = { mergeId: args.mergeId, actor: ctx.subject, at: Date.now() };
       const { value } = await guardedWrite(ctx, (guard) => ctx.repo.unmergeEntity(ctx.tenant, input, guard));
       await journal(ctx, 'unmergeEntity', input);
       return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditLedger } from '../core/audit/memory-ledger.js';
 import type { ReviewChange, ReviewStore } from '../core/er/review/types.js';
+import { MemoryWriteJournal } from '../core/journal/memory-journal.js';
 import type { OriginContext } from './context.js';
 import { reviewResolvers } from './reviews.js';
 
@@ -49,8 +50,9 @@ class FlakyLedger extends MemoryAuditLedger {
   }
 }
 
-const ctxWith = (reviews: ReviewStore, ledger: MemoryAuditLedger) =>
+const ctxWith = (reviews: ReviewStore, ledger: MemoryAuditLedger, journal?: MemoryWriteJournal) =>
   ({
+    journal,
     tenant: 't-1',
     subject: 'ann',
     claims: { tenant: 't-1', subject: 'ann', attributes: {}, sessionId: 'sess-ann' },
@@ -82,6 +84,40 @@ describe('decideReviews auditing', () => {
       actor: 'ann',
       subject: 'rv-1',
       data: { decisionId: 'd-1', band: 'MID', probability: 0.8, sessionId: 'sess-ann', stepUpChallengeId: 'ch-1' },
+    });
+  });
+});
+
+describe('decideReviews journaling', () => {
+  it('journals a committed decision under its decision and merge id, again on a retry that owed its entry, then not', async () => {
+    const ledger = new FlakyLedger();
+    const journal = new MemoryWriteJournal();
+    const ctx = ctxWith(oneReviewStore(), ledger, journal);
+    const args = { ids: ['rv-1'], decision: 'ACCEPT' as const, reason: 'same' };
+
+    await expect(reviewResolvers.Mutation.decideReviews({}, args, ctx)).rejects.toThrow('ledger unavailable');
+    const afterFailedAudit = journal.entries.length;
+    await reviewResolvers.Mutation.decideReviews({}, args, ctx);
+    const afterRetry = journal.entries.length;
+    await reviewResolvers.Mutation.decideReviews({}, args, ctx);
+
+    // Journaled before the audit failed; the retry that appended the owed entry journals again; once audited, not.
+    expect([afterFailedAudit, afterRetry, journal.entries.length]).toEqual([1, 2, 2]);
+    expect(journal.entries[0]).toMatchObject({
+      tenant: 't-1',
+      payload: {
+        kind: 'graphql',
+        operation: 'decideReview',
+        input: {
+          reviewId: 'rv-1',
+          decisionId: 'd-1',
+          decision: 'ACCEPT',
+          reason: 'same',
+          reviewer: { subject: 'ann', sessionId: 'sess-ann', stepUpChallengeId: 'ch-1' },
+          mergeId: 'm-1',
+          at: 0,
+        },
+      },
     });
   });
 });

@@ -3,7 +3,8 @@
  * Bulk writes run one transaction per id under the caller's write guard and report every id (all-or-report): one
  * failing id never undoes or hides another. Every decision and every undo is appended to the audit ledger with band,
  * probability, reviewer, session and step-up challenge; a retry that finds the decision in force appends only an entry
- * the first call still owed.
+ * the first call still owed. Each committed decision and undo is journaled (core/journal) before it is announced or
+ * audited, so a graph restored from a backup gets it back by replay.
  */
 import { z } from 'zod';
 import { LedgerUnavailableError } from '../core/audit/errors.js';
@@ -20,8 +21,10 @@ import type {
 } from '../core/er/review/types.js';
 import { InvalidInputError } from '../core/graph/errors.js';
 import type { WriteResult } from '../core/graph/types.js';
+import type { JournaledDecision, JournaledUndo } from '../core/journal/types.js';
 import type { OriginContext } from './context.js';
 import { clientError } from './errors.js';
+import { journal } from './journal.js';
 import { announce, changeEvent } from './review-events.js';
 import { visibleClasses } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
@@ -128,7 +131,31 @@ async function audit(ctx: OriginContext, kind: 'decision' | 'undo', c: ReviewCha
   await storeOf(ctx).markAudited(ctx.tenant, d.id, kind === 'decision' ? 'audited' : 'undoAudited');
 }
 
-/** Runs one id's write under a fresh guard, audits it, and reports it; never throws for that id. */
+/**
+ * Journals a committed decision (or undo) under its decision id, with the merge id and time it was made at; a retry
+ * that still owes the ledger entry journals it again (replay skips a decision the graph holds, so twice is harmless).
+ */
+async function journalChange(ctx: OriginContext, kind: 'decision' | 'undo', c: ReviewChange): Promise<void> {
+  const d = c.decision;
+  if (!d || !(c.changed || d.auditOwed)) return;
+  if (kind === 'decision') {
+    await journal(ctx, 'decideReview', {
+      reviewId: c.review.id,
+      decisionId: d.id,
+      decision: d.decision,
+      reason: d.reason,
+      reviewer: { subject: d.reviewer, sessionId: d.sessionId, stepUpChallengeId: d.stepUpChallengeId },
+      mergeId: d.mergeId,
+      at: Date.parse(d.at),
+    } satisfies JournaledDecision);
+  } else if (d.undoneAt) {
+    const actor = d.undoneBy ?? ctx.subject;
+    const undo: JournaledUndo = { reviewId: c.review.id, decisionId: d.id, actor, at: Date.parse(d.undoneAt) };
+    await journal(ctx, 'undoReviewDecision', undo);
+  }
+}
+
+/** Runs one id's write under a fresh guard, journals and audits it, and reports it; never throws for that id. */
 async function oneWrite(
   ctx: OriginContext,
   id: string,
@@ -141,8 +168,9 @@ async function oneWrite(
   } catch (err) {
     return failed(id, err);
   }
-  // After the commit, live queues first (a retry finds the change made and would announce nothing); then the ledger:
-  // a failed append leaves the entry owed, and a retry of the same call appends it.
+  // After the commit, the journal first, as every acknowledged write; then live queues (a retry finds the change made
+  // and would announce nothing); then the ledger: a failed append leaves the entry owed, and a retry appends it.
+  await journalChange(ctx, kind, change);
   await announce(ctx, [changeEvent(ctx, kind, change)]);
   await audit(ctx, kind, change);
   return succeeded(id, change);

@@ -16,6 +16,7 @@ import type { AuditLedger } from '../audit/types.js';
 import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import { epochMs } from '../graph/model.js';
 import { parseTenant } from '../graph/validation.js';
+import type { WriteJournal } from '../journal/types.js';
 import { erActor } from './apply.js';
 import { blockingQuery } from './blocking.js';
 import { closeReviewCypher, upsertReclusterReviewCypher } from './cypher.js';
@@ -254,9 +255,21 @@ export interface ReclusterResult {
 }
 
 /**
+ * The parameters of a re-cluster's review close or open (`closeReviewCypher`, `upsertReclusterReviewCypher`) from
+ * what it journals: both are idempotent (a close matches only an OPEN candidate, an open MERGEs by id), so a journal
+ * replay runs them again with the same values.
+ */
+export function reclusterReviewParams(tenant: string, input: { at: number } & Record<string, unknown>) {
+  const { at, ...rest } = input;
+  return { tenant, ...rest, now: epochMs(at) };
+}
+
+/**
  * Applies a plan: splits, then merges, then reviews, each in its own transaction (an action the graph no longer
  * allows — an entity changed since the snapshot — is skipped and reported). With a ledger, appends one
- * `er.recluster` entry per merge and split.
+ * `er.recluster` entry per merge and split; with a journal, journals each applied split as an `unmergeEntity` and each
+ * merge as a `mergeEntity` with its merge id and time, and each review candidate it closes or opens
+ * (`closeReclusterReview`, `openReclusterReview`); core/journal replays them after a restore.
  */
 export async function applyRecluster(
   driver: Driver,
@@ -264,6 +277,8 @@ export async function applyRecluster(
   plan: ReclusterPlan,
   options: {
     ledger?: AuditLedger;
+    /** The write journal: each applied merge and split is journaled after it commits, before its ledger entry. */
+    journal?: WriteJournal;
     /** Evicts cached reads of the entities each merge and split changed (the response cache's entity invalidator). */
     invalidate?: (tenant: string, entityIds: string[]) => Promise<void>;
     onProgress?: (done: number, total: number) => void;
@@ -295,14 +310,16 @@ export async function applyRecluster(
   };
   for (const s of plan.splits) {
     let undone: { touched: string[] };
+    const unmerge = { mergeId: s.mergeId, actor: erActor, at: Date.now() };
     try {
-      undone = await write<{ touched: string[] }>((tx) => unmergeTx(tx, t, { mergeId: s.mergeId, actor: erActor }));
+      undone = await write<{ touched: string[] }>((tx) => unmergeTx(tx, t, unmerge));
     } catch (err) {
       result.skipped.push({ action: 'split', id: s.mergeId, reason: (err as Error).message });
       progress();
       continue;
     }
     result.split.push(s.mergeId);
+    await options.journal?.append(t, [{ kind: 'graphql', operation: 'unmergeEntity', input: { ...unmerge } }]);
     await options.invalidate?.(t, undone.touched);
     // Done in the graph: a failed audit append is an error of the run, not a skipped action.
     await audit('split', { ...s, probability: round(s.probability) });
@@ -310,53 +327,48 @@ export async function applyRecluster(
   }
   for (const m of plan.merges) {
     let merged: { mergeId: string; touched: string[] };
+    const merge = {
+      survivorId: m.survivorId,
+      mergedId: m.mergedId,
+      reason: `er recluster: records ${m.pair.join(' ~ ')} at ${round(m.probability)} model ${plan.modelVersion}`,
+      actor: erActor,
+      at: Date.now(),
+    };
     try {
-      merged = await write<{ mergeId: string; touched: string[] }>((tx) =>
-        mergeEntitiesTx(tx, t, {
-          survivorId: m.survivorId,
-          mergedId: m.mergedId,
-          reason: `er recluster: records ${m.pair.join(' ~ ')} at ${round(m.probability)} model ${plan.modelVersion}`,
-          actor: erActor,
-        }),
-      );
+      merged = await write<{ mergeId: string; touched: string[] }>((tx) => mergeEntitiesTx(tx, t, merge));
     } catch (err) {
       result.skipped.push({ action: 'merge', id: `${m.survivorId}<-${m.mergedId}`, reason: (err as Error).message });
       progress();
       continue;
     }
     result.merged.push(merged.mergeId);
+    await options.journal?.append(t, [
+      { kind: 'graphql', operation: 'mergeEntity', input: { ...merge, mergeId: merged.mergeId } },
+    ]);
     await options.invalidate?.(t, merged.touched);
     await audit('merge', { ...m, mergeId: merged.mergeId, probability: round(m.probability) });
     progress();
   }
   for (const c of plan.closes) {
-    await write((tx) =>
-      tx.run(closeReviewCypher.cypher, {
-        tenant: t,
-        id: c.id,
-        status: c.status,
-        now: epochMs(),
-        actor: erActor,
-        modelVersion: plan.modelVersion,
-      }),
-    );
+    const close = { id: c.id, status: c.status, actor: erActor, modelVersion: plan.modelVersion, at: Date.now() };
+    await write((tx) => tx.run(closeReviewCypher.cypher, reclusterReviewParams(t, close)));
+    await options.journal?.append(t, [{ kind: 'graphql', operation: 'closeReclusterReview', input: { ...close } }]);
     result.reviewsClosed++;
     progress();
   }
   for (const r of plan.reviews) {
     const id = `rv-${createHash('sha256').update(`${r.entityId}|${r.candidateId}|${plan.modelVersion}`).digest('base64url').slice(0, 22)}`;
-    await write((tx) =>
-      tx.run(upsertReclusterReviewCypher.cypher, {
-        tenant: t,
-        id,
-        entityId: r.entityId,
-        candidateId: r.candidateId,
-        score: round(r.probability),
-        explanation: JSON.stringify(r.explanation),
-        modelVersion: plan.modelVersion,
-        now: epochMs(),
-      }),
-    );
+    const open = {
+      id,
+      entityId: r.entityId,
+      candidateId: r.candidateId,
+      score: round(r.probability),
+      explanation: JSON.stringify(r.explanation),
+      modelVersion: plan.modelVersion,
+      at: Date.now(),
+    };
+    await write((tx) => tx.run(upsertReclusterReviewCypher.cypher, reclusterReviewParams(t, open)));
+    await options.journal?.append(t, [{ kind: 'graphql', operation: 'openReclusterReview', input: { ...open } }]);
     result.reviewsOpened++;
     progress();
   }

@@ -85,7 +85,7 @@ async function createRels(tx: ManagedTransaction, tenant: string, rels: Snapshot
 export async function mergeEntitiesTx(
   tx: ManagedTransaction,
   tenant: string,
-  input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; mergeId?: string },
+  input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; mergeId?: string; at?: number },
   guard?: WriteGuard,
 ): Promise<WithTouched<MergeResult>> {
   const t = parseTenant(tenant);
@@ -99,7 +99,7 @@ export async function mergeEntitiesTx(
   if (survivor.mergedInto != null)
     throw new ConflictError(`entity ${survivorId} is itself merged; merge into its survivor`);
   if (merged.mergedInto != null) throw new ConflictError(`entity ${mergedId} is already merged`);
-  const now = Date.now();
+  const now = parsed.at ?? Date.now();
   const survivorAfter = mergedSurvivorProps(survivor, merged, now);
   const next = survivorAfter.dataClass as DataClass;
   guard?.authorize('merge', [
@@ -117,6 +117,9 @@ export async function mergeEntitiesTx(
       props: encodeProps(r.get('props') as TaggedPairs),
     } as SnapshotRel,
   }));
+  // In a stable order (rows come in storage order, which a restore changes): the snapshot reads the same on replay.
+  const relKey = ({ rel }: (typeof rels)[number]) => JSON.stringify([rel.type, rel.from, rel.to, rel.props]);
+  rels.sort((x, y) => (relKey(x) < relKey(y) ? -1 : relKey(x) > relKey(y) ? 1 : 0));
   const pair = new Set([survivorId, mergedId]);
   const removed = rels.filter(({ rel }) => pair.has(rel.from) && pair.has(rel.to)).map(({ rel }) => rel);
   const moved = rels.filter(({ rel }) => !(pair.has(rel.from) && pair.has(rel.to))).map(({ rel }) => rel);
@@ -172,11 +175,11 @@ export async function mergeEntitiesTx(
 export async function unmergeTx(
   tx: ManagedTransaction,
   tenant: string,
-  input: { mergeId: string; actor: string },
+  input: { mergeId: string; actor: string; at?: number },
   guard?: WriteGuard,
 ): Promise<WithTouched<UnmergeResult>> {
   const t = parseTenant(tenant);
-  const { mergeId, actor } = parseInput(unmergeInputSchema, input, 'unmerge input');
+  const { mergeId, actor, at } = parseInput(unmergeInputSchema, input, 'unmerge input');
   const record = (await tx.run(lockMergeRecordCypher.cypher, { tenant: t, mergeId })).records[0]?.get('record') as
     | Props
     | undefined;
@@ -213,7 +216,7 @@ export async function unmergeTx(
   const m = await tx.run(setEntityPropsCypher.cypher, { tenant: t, id: mergedId, props: decodeProps(snapshot.merged) });
   const rels = [...snapshot.moved, ...snapshot.removed];
   await createRels(tx, t, rels);
-  await tx.run(markUndoneCypher.cypher, { tenant: t, mergeId, now: epochMs(), actor });
+  await tx.run(markUndoneCypher.cypher, { tenant: t, mergeId, now: epochMs(at), actor });
 
   const neighbours = snapshot.moved.flatMap((r) => [r.from, r.to]);
   return {

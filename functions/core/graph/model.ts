@@ -116,9 +116,12 @@ export function toRelationship(row: RelRow): Relationship {
 /** Tagged property pairs as the snapshot templates return them: `[key, value | {int: '…'}]`. */
 export type TaggedPairs = [string, unknown][];
 
-/** JSON-safe property map from tagged pairs (integers stay tagged). */
+/**
+ * JSON-safe property map from tagged pairs (integers stay tagged), keys sorted: Neo4j's key order depends on how the
+ * node was written, and a merge record's snapshot must serialise the same after a restore (journal replay).
+ */
 export function encodeProps(pairs: TaggedPairs): Props {
-  return Object.fromEntries(pairs);
+  return Object.fromEntries([...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Property map ready to `SET n = $props`: tagged integers become neo4j Integers again, floats stay floats. */

@@ -275,7 +275,7 @@ export class Neo4jGraphRepository implements GraphRepository {
 
   async mergeEntity(
     tenant: string,
-    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; at?: number },
     guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>> {
     const { value, bookmarks } = await this.write('mergeEntity', (tx) => mergeEntitiesTx(tx, tenant, input, guard));
@@ -285,7 +285,7 @@ export class Neo4jGraphRepository implements GraphRepository {
 
   async unmergeEntity(
     tenant: string,
-    input: { mergeId: string; actor: string },
+    input: { mergeId: string; actor: string; at?: number },
     guard?: WriteGuard,
   ): Promise<WriteResult<UnmergeResult>> {
     const { value, bookmarks } = await this.write('unmergeEntity', (tx) => unmergeTx(tx, tenant, input, guard));

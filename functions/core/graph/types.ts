@@ -220,12 +220,13 @@ export interface GraphRepository {
   linkEntities(tenant: string, input: LinkInput, guard?: WriteGuard): Promise<WriteResult<Relationship>>;
   mergeEntity(
     tenant: string,
-    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string },
+    /** `at`: the epoch ms the merge is stamped with (the caller journals it, so a replay writes the same). */
+    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; at?: number },
     guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>>;
   unmergeEntity(
     tenant: string,
-    input: { mergeId: string; actor: string },
+    input: { mergeId: string; actor: string; at?: number },
     guard?: WriteGuard,
   ): Promise<WriteResult<UnmergeResult>>;
   reclassifyEntity(tenant: string, input: ReclassifyInput, guard?: WriteGuard): Promise<WriteResult<ReclassifyResult>>;

@@ -106,12 +106,19 @@ export const mergeInputSchema = z
     actor: z.string().min(1).max(200),
     /** Only a journal replay passes one: the merge keeps the id it was acknowledged with (unmerges name it). */
     mergeId: idSchema.optional(),
+    /** Only a journal replay passes one: the epoch ms the merge was acknowledged at (its record and updatedAt keep it). */
+    at: z.int().positive().optional(),
   })
   .refine((v) => v.survivorId !== v.mergedId, { message: 'cannot merge an entity into itself', path: ['mergedId'] });
 
 export const reclassifyInputSchema = z.object({ id: idSchema, dataClass: z.enum(dataClasses) });
 
-export const unmergeInputSchema = z.object({ mergeId: idSchema, actor: z.string().min(1).max(200) });
+export const unmergeInputSchema = z.object({
+  mergeId: idSchema,
+  actor: z.string().min(1).max(200),
+  /** Only a journal replay passes one: the epoch ms the unmerge was acknowledged at. */
+  at: z.int().positive().optional(),
+});
 
 export const bookmarksSchema = z.array(z.string().max(1024)).max(32).optional();
 

@@ -9,12 +9,18 @@ import { verifyLedger } from '../audit/verify.js';
 import { dynamoClient } from '../aws/dynamodb.js';
 import { backupGraph } from '../backup/graph-backup.js';
 import { restoreGraph } from '../backup/graph-restore.js';
-import { wipe } from '../backup/test-support/snapshot.js';
+import { graphSnapshot, wipe } from '../backup/test-support/snapshot.js';
+import { applyEvents } from '../er/apply.js';
 import { defaultErConfig } from '../er/config.js';
 import { appliedEventCountCypher, getDecisionCypher } from '../er/cypher.js';
 import { migrateEr } from '../er/migrations.js';
+import { defaultModel } from '../er/model/defaults.js';
+import { saveModel, storedModels } from '../er/model-store.js';
 import { graphEffect } from '../er/pipeline.js';
+import { applyRecluster, planRecluster } from '../er/recluster.js';
 import type { Envelope } from '../er/schemas.js';
+import { readTenantSnapshot } from '../er/tenant-records.js';
+import { envelopeFor, personRecord } from '../er/test-support/records.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../graph/index.js';
 import { entityInput, linkInput } from '../graph/test-support/fixtures.js';
 import { tableName, tables } from '../resources/index.js';
@@ -193,5 +199,57 @@ describe('write journal replay after a restore', () => {
     expect(around?.entities.map((e) => e.id)).toEqual(['n']);
     await repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
     expect(await visibleIds()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('replays a re-cluster run since the backup (merge, split, review close): the graph as before the loss, twice', async () => {
+    const tenant = testTenant('journal-recluster');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const models = storedModels(driver, { ttlMs: 0 });
+    // Name-only duplicates (a MID review) and a name + passport pair (merged HIGH); then a model that merges on the name
+    // alone and no longer trusts the passport, so the re-cluster merges the first pair, splits the second, closes the review.
+    const passport = [{ scheme: 'passport', value: 'P-87654321' }];
+    const records = [
+      ['r1', personRecord({ names: ['Frances Allen'] })],
+      ['r2', personRecord({ names: ['Frances Allen'] })],
+      ['r3', personRecord({ names: ['Ken Thompson'], identifiers: passport })],
+      ['r4', personRecord({ names: ['Ken Thompson'], identifiers: passport })],
+    ] as const;
+    for (const [id, record] of records) {
+      await applyEvents(
+        driver,
+        [{ envelope: envelopeFor(tenant, id, record), remainingMs: 5000 }],
+        defaultErConfig,
+        models,
+      );
+    }
+    const changed = { ...defaultModel, prior: 0.5, bands: { high: 0.999999999, mid: 0.99999999 } };
+    changed.comparisons = {
+      ...defaultModel.comparisons,
+      identifier: { ...defaultModel.comparisons.identifier!, exact: { m: 0.001, u: 0.5 } },
+      name: { ...defaultModel.comparisons.name!, exact: { m: 0.6, u: 0.0000000001 } },
+    };
+    await saveModel(driver, tenant, changed, { kind: 'PERSON', activate: true });
+    await sleepPastMs();
+    const file = join(dir, `${tenant}.ndjson.gz`);
+    const manifest = await backupGraph(driver, { tenants: [tenant], file });
+    const plan = planRecluster(await readTenantSnapshot(driver, tenant), await models.modelFor(tenant, 'PERSON'));
+    const applied = await applyRecluster(driver, tenant, plan, { journal });
+    const before = await graphSnapshot(driver, tenant);
+
+    await wipe(driver, tenant);
+    await restoreGraph(driver, { file });
+    const deps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
+    const first = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
+    const afterFirst = await graphSnapshot(driver, tenant);
+    const second = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
+
+    expect(applied).toMatchObject({ skipped: [], reviewsClosed: 1 });
+    expect([applied.merged.length, applied.split.length]).toEqual([1, 1]);
+    expect(first).toMatchObject({ graphqlWrites: 3, graphqlAlreadyApplied: 0, graphqlRefused: 0 });
+    expect(afterFirst).toEqual(before);
+    expect(second).toMatchObject({ graphqlWrites: 0, graphqlAlreadyApplied: 3, graphqlRefused: 0 });
+    expect(await graphSnapshot(driver, tenant)).toEqual(before);
   });
 });

@@ -6,6 +6,10 @@
  * - A merge runs again with the mergeId it was acknowledged with, unless the restored graph already holds that merge
  *   record; an unmerge runs unless its merge record is already undone — so replaying twice changes nothing. A merge or
  *   unmerge the graph refuses (an entity gone, already merged) is counted in `graphqlRefused`, never aborts the replay.
+ *   A re-cluster's merges and splits are journaled as merges and unmerges and replay the same way; the review
+ *   candidates it closed and opened are written again with the same values (idempotent writes).
+ * - A review decision runs again under its decision id (an ACCEPT under its merge id) unless the candidate holds it; an
+ *   undo runs unless that decision is already undone (replay-reviews.ts). They count as GraphQL writes too.
  * - An intake event is applied again only if the audit ledger holds its `er.band` entry, i.e. it had completed before
  *   the graph was lost: its idempotency record would make the consumer skip a redelivery, so replay is the only way
  *   back. The decision is recorded against that existing entry, so the ledger never holds a second one. An event
@@ -14,7 +18,7 @@
  *   backup may have been applied after it (it waited in the queue); an `er.band` entry appended since the backup
  *   whose event is not in that window is counted in `eventsOutsideWindow` (widen the window and replay again).
  */
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver';
 import type { AuditLedger } from '../audit/types.js';
 import { applyEvent } from '../er/apply.js';
 import type { ErConfig } from '../er/config.js';
@@ -25,6 +29,13 @@ import { lockMergeRecordCypher } from '../graph/cypher/writes.js';
 import { ConflictError, NotFoundError } from '../graph/errors.js';
 import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import type { GraphRepository } from '../graph/types.js';
+import {
+  type AuditedReviews,
+  inWriteTx,
+  type ReplayOutcome,
+  replayReclusterReview,
+  replayReviewWrite,
+} from './replay-reviews.js';
 import type { JournalEntry, JournaledOperation, WriteJournal } from './types.js';
 
 export interface ReplayDeps {
@@ -42,9 +53,9 @@ export interface ReplayReport {
   tenant: string;
   sinceMs: number;
   graphqlWrites: number;
-  /** Merges and unmerges the restored graph already held (they were in the backup, or an earlier replay ran). */
+  /** Merges, unmerges, review decisions and undos the restored graph already held (in the backup, or replayed). */
   graphqlAlreadyApplied: number;
-  /** Merges and unmerges the restored graph refused (CONFLICT, NOT_FOUND): investigate by the journal entry. */
+  /** Merges, unmerges, decisions and undos the restored graph refused (CONFLICT, NOT_FOUND): see the journal entry. */
   graphqlRefused: number;
   eventsApplied: number;
   /** Events already in the restored graph (they were in the backup). */
@@ -57,23 +68,19 @@ export interface ReplayReport {
   eventsOutsideWindow: number;
 }
 
-/** `er.band` entries of a tenant by event id (sequence and band). */
-async function bandEntries(ledger: AuditLedger, tenant: string) {
-  const out = new Map<string, { seq: number; band: unknown; at: number }>();
-  for await (const e of ledger.read(tenant)) {
-    if (e.kind === 'er.band' && e.subject) out.set(e.subject, { seq: e.seq, band: e.data.band, at: Date.parse(e.at) });
-  }
-  return out;
-}
+type Bands = Map<string, { seq: number; band: unknown; at: number }>;
 
-/** Runs `work` in one write transaction (the merge record check and the merge commit together). */
-async function inWriteTx<T>(driver: Driver, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-  const session = driver.session();
-  try {
-    return await session.executeWrite(work);
-  } finally {
-    await session.close();
+/** One read of a tenant's ledger: `er.band` entries by event id, and the review decisions and undos it audited. */
+async function ledgerIndex(ledger: AuditLedger, tenant: string): Promise<{ bands: Bands; reviews: AuditedReviews }> {
+  const bands: Bands = new Map();
+  const reviews = { decisions: new Set<string>(), undos: new Set<string>() };
+  for await (const e of ledger.read(tenant)) {
+    if (e.kind === 'er.band' && e.subject)
+      bands.set(e.subject, { seq: e.seq, band: e.data.band, at: Date.parse(e.at) });
+    else if (e.kind === 'er.review.decision') reviews.decisions.add(String(e.data.decisionId));
+    else if (e.kind === 'er.review.undo') reviews.undos.add(String(e.data.decisionId));
   }
+  return { bands, reviews };
 }
 
 /** Replays one journaled GraphQL write; merges and unmerges only when the graph does not already show them. */
@@ -82,8 +89,15 @@ async function replayGraphqlWrite(
   tenant: string,
   operation: JournaledOperation,
   input: Record<string, unknown>,
-): Promise<'applied' | 'already' | 'refused'> {
+  reviews: AuditedReviews,
+): Promise<ReplayOutcome> {
   const { repo } = deps;
+  if (operation === 'decideReview' || operation === 'undoReviewDecision') {
+    return replayReviewWrite(deps.driver, tenant, operation, input, reviews);
+  }
+  if (operation === 'closeReclusterReview' || operation === 'openReclusterReview') {
+    return replayReclusterReview(deps.driver, tenant, operation, input);
+  }
   if (operation === 'upsertEntity') await repo.upsertEntity(tenant, input as never);
   else if (operation === 'linkEntities') await repo.linkEntities(tenant, input as never);
   else if (operation === 'reclassifyEntity') await repo.reclassifyEntity(tenant, input as never);
@@ -114,12 +128,12 @@ async function replayEntry(
   deps: ReplayDeps,
   entry: JournalEntry,
   report: ReplayReport,
-  bands: Awaited<ReturnType<typeof bandEntries>>,
+  { bands, reviews }: Awaited<ReturnType<typeof ledgerIndex>>,
 ) {
   const { tenant, payload } = entry;
   if (payload.kind === 'graphql') {
     if (entry.at < report.sinceMs) return;
-    const outcome = await replayGraphqlWrite(deps, tenant, payload.operation, payload.input);
+    const outcome = await replayGraphqlWrite(deps, tenant, payload.operation, payload.input, reviews);
     if (outcome === 'applied') report.graphqlWrites++;
     else if (outcome === 'already') report.graphqlAlreadyApplied++;
     else report.graphqlRefused++;
@@ -168,10 +182,10 @@ export async function replayJournal(
     bandsDiffering: 0,
     eventsOutsideWindow: 0,
   };
-  const bands = await bandEntries(deps.ledger, tenant);
+  const index = await ledgerIndex(deps.ledger, tenant);
   for await (const entry of deps.journal.read(tenant, sinceMs - eventLookbackMs)) {
-    await replayEntry(deps, entry, report, bands);
+    await replayEntry(deps, entry, report, index);
   }
-  for (const left of bands.values()) if (left.at >= sinceMs) report.eventsOutsideWindow++;
+  for (const left of index.bands.values()) if (left.at >= sinceMs) report.eventsOutsideWindow++;
   return report;
 }

@@ -3,15 +3,46 @@
  * kept outside the graph, so that after the graph is restored from a backup the writes accepted since can be applied
  * again (runbooks/neo4j-failover.md). An entry is appended after the write succeeded and before the caller is told so:
  * every acknowledged write has an entry; an entry whose caller saw an error is harmless, because replay is idempotent
- * (upserts and links by id, events exactly once by event id).
+ * (upserts and links by id, merges by merge id, review decisions by decision id, events exactly once by event id).
  */
 
 /**
  * The GraphQL writes journaled, each with the input that replays it: upsert and link inputs as given; a merge with
  * its mergeId (so a replayed merge keeps it and a later unmerge finds it), an unmerge by mergeId, a reclassify as
- * `{ id, dataClass }`.
+ * `{ id, dataClass }`; a review decision as a `JournaledDecision`, its undo as a `JournaledUndo` (one entry per
+ * candidate of a `decideReviews` call). `npm run er:recluster` journals its merges and splits as `mergeEntity` and
+ * `unmergeEntity` (with `at`), and the review candidates it closes and opens with the values it wrote them with.
  */
-export type JournaledOperation = 'upsertEntity' | 'linkEntities' | 'mergeEntity' | 'unmergeEntity' | 'reclassifyEntity';
+export type JournaledOperation =
+  | 'upsertEntity'
+  | 'linkEntities'
+  | 'mergeEntity'
+  | 'unmergeEntity'
+  | 'reclassifyEntity'
+  | 'decideReview'
+  | 'undoReviewDecision'
+  | 'closeReclusterReview'
+  | 'openReclusterReview';
+
+/** A review decision as acknowledged: replay makes it again under its decision id, an ACCEPT under its merge id. */
+export interface JournaledDecision {
+  reviewId: string;
+  decisionId: string;
+  decision: 'ACCEPT' | 'REJECT' | 'DEFER';
+  reason: string;
+  reviewer: { subject: string; sessionId: string | null; stepUpChallengeId: string | null };
+  mergeId: string | null;
+  /** Epoch ms of the decision (its node, the candidate and the merge keep it on replay). */
+  at: number;
+}
+
+/** The undo of a review decision as acknowledged (replayed unless that decision is already undone). */
+export interface JournaledUndo {
+  reviewId: string;
+  decisionId: string;
+  actor: string;
+  at: number;
+}
 
 /** What a writer journals. */
 export type JournalPayload =

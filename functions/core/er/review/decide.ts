@@ -20,6 +20,7 @@ import {
   currentReviewDecisionCypher,
   deleteNotSameCypher,
   lockReviewCypher,
+  markDecisionAuditedCypher,
   markDecisionUndoneCypher,
   reviewDetailCypher,
   setReviewStatusCypher,
@@ -35,6 +36,18 @@ const statusOf: Record<ReviewDecisionKind, ReviewStatus> = {
 /** Statuses a re-cluster set: the candidate is settled by ER itself and has nothing to decide or undo. */
 const closedByEr = new Set(['MERGED', 'SUPERSEDED']);
 
+/**
+ * What a journal replay (core/journal) pins: the decision id, merge id and time the decision (or its undo) was
+ * acknowledged with, and whether its ledger entry exists. A pinned call skips the claim check (claims are not
+ * journaled) and the retry answer: the replay itself tells an applied decision from a missing one by its id.
+ */
+export interface Pinned {
+  decisionId: string;
+  mergeId: string | null;
+  at: number;
+  audited: boolean;
+}
+
 interface Locked {
   review: Props;
   entity: Props;
@@ -42,8 +55,14 @@ interface Locked {
 }
 
 /** Locks the candidate; NOT_FOUND when it, or either entity, is missing or hidden from the guard. */
-async function lockVisible(tx: ManagedTransaction, tenant: string, id: string, guard: WriteGuard): Promise<Locked> {
-  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id, now: epochMs() })).records[0];
+async function lockVisible(
+  tx: ManagedTransaction,
+  tenant: string,
+  id: string,
+  guard: WriteGuard,
+  now = Date.now(),
+): Promise<Locked> {
+  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id, now: epochMs(now) })).records[0];
   const review = row?.get('review') as Props | undefined;
   const entity = row?.get('entity') as Props | null | undefined;
   const candidate = row?.get('candidate') as Props | null | undefined;
@@ -102,19 +121,24 @@ function change(detail: Awaited<ReturnType<typeof reload>>, changed: boolean, de
   } satisfies ReviewChange;
 }
 
-/** Decides one candidate; `touched` are the entities a merge changed (for the response cache). */
+/**
+ * Decides one candidate; `touched` are the entities a merge changed (for the response cache). One time stamps the
+ * lock, the merge and the decision, so a replay pinned to it writes the same values.
+ */
 export async function decideReviewTx(
   tx: ManagedTransaction,
   tenant: string,
   id: string,
   input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
   guard: WriteGuard,
+  pinned?: Pinned,
 ): Promise<{ change: ReviewChange; touched: string[] }> {
-  const locked = await lockVisible(tx, tenant, id, guard);
-  checkClaim(locked, input.reviewer);
+  const now = pinned?.at ?? Date.now();
+  const locked = await lockVisible(tx, tenant, id, guard, now);
+  if (!pinned) checkClaim(locked, input.reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
-  if (status === statusOf[input.decision]) {
+  if (!pinned && status === statusOf[input.decision]) {
     // A retry: the decision is in force; its ledger entry may still be owed if the first call died before appending.
     const d = await currentDecision(tx, tenant, id);
     return { change: change(await reload(tx, tenant, id), false, d, d ? d.audited !== true : false), touched: [] };
@@ -134,6 +158,8 @@ export async function decideReviewTx(
         mergedId: String(locked.review.entityId),
         reason: `review ${id}: ${input.reason}`,
         actor: input.reviewer.subject,
+        ...(pinned?.mergeId ? { mergeId: pinned.mergeId } : {}),
+        at: now,
       },
       guard,
     );
@@ -142,11 +168,10 @@ export async function decideReviewTx(
   } else {
     authorizePair(guard, locked);
     if (input.decision === 'REJECT') {
-      await tx.run(createNotSameCypher.cypher, { tenant, ...notSamePair(locked), reviewId: id, now: epochMs() });
+      await tx.run(createNotSameCypher.cypher, { tenant, ...notSamePair(locked), reviewId: id, now: epochMs(now) });
     }
   }
-  const decisionId = randomUUID();
-  const now = epochMs();
+  const decisionId = pinned?.decisionId ?? randomUUID();
   const { subject, sessionId, stepUpChallengeId } = input.reviewer;
   await tx.run(createReviewDecisionCypher.cypher, {
     tenant,
@@ -158,8 +183,9 @@ export async function decideReviewTx(
     sessionId,
     stepUpChallengeId,
     mergeId,
-    now,
+    now: epochMs(now),
   });
+  if (pinned?.audited) await tx.run(markDecisionAuditedCypher.cypher, { tenant, id: decisionId, field: 'audited' });
   await tx.run(setReviewStatusCypher.cypher, {
     tenant,
     id,
@@ -168,7 +194,7 @@ export async function decideReviewTx(
     decisionId,
     reviewer: subject,
     mergeId,
-    now,
+    now: epochMs(now),
   });
   const d = await currentDecision(tx, tenant, id);
   return { change: change(await reload(tx, tenant, id), true, d, true), touched };
@@ -185,12 +211,17 @@ export async function undoReviewTx(
   id: string,
   reviewer: Reviewer,
   guard: WriteGuard,
+  pinned?: Pinned,
 ): Promise<{ change: ReviewChange; touched: string[] }> {
-  const locked = await lockVisible(tx, tenant, id, guard);
-  checkClaim(locked, reviewer);
+  const now = pinned?.at ?? Date.now();
+  const locked = await lockVisible(tx, tenant, id, guard, now);
+  if (!pinned) checkClaim(locked, reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
   const d = await currentDecision(tx, tenant, id);
+  if (pinned && String(d?.id) !== pinned.decisionId) {
+    throw new ConflictError(`review ${id}: decision ${pinned.decisionId} is not the one in force`);
+  }
   if (status === 'OPEN' || !d) {
     // A retry of an undo that committed: the last decision is undone already; its undo entry may still be owed.
     const last = await lastDecision(tx, tenant, id);
@@ -199,14 +230,21 @@ export async function undoReviewTx(
   }
   let touched: string[] = [];
   if (d.decision === 'ACCEPT' && d.mergeId != null) {
-    const undone = await unmergeTx(tx, tenant, { mergeId: String(d.mergeId), actor: reviewer.subject }, guard);
+    const undone = await unmergeTx(tx, tenant, { mergeId: String(d.mergeId), actor: reviewer.subject, at: now }, guard);
     touched = undone.touched;
   } else {
     authorizePair(guard, locked);
     if (d.decision === 'REJECT') await tx.run(deleteNotSameCypher.cypher, { tenant, ...notSamePair(locked) });
   }
-  const now = epochMs();
-  await tx.run(markDecisionUndoneCypher.cypher, { tenant, id: String(d.id), reviewer: reviewer.subject, now });
+  await tx.run(markDecisionUndoneCypher.cypher, {
+    tenant,
+    id: String(d.id),
+    reviewer: reviewer.subject,
+    now: epochMs(now),
+  });
+  if (pinned?.audited) {
+    await tx.run(markDecisionAuditedCypher.cypher, { tenant, id: String(d.id), field: 'undoAudited' });
+  }
   await tx.run(setReviewStatusCypher.cypher, {
     tenant,
     id,
@@ -215,9 +253,9 @@ export async function undoReviewTx(
     decisionId: null,
     reviewer: reviewer.subject,
     mergeId: null,
-    now,
+    now: epochMs(now),
   });
-  const undone = { ...d, undoneAt: now, undoneBy: reviewer.subject };
+  const undone = { ...d, undoneAt: epochMs(now), undoneBy: reviewer.subject };
   return { change: change(await reload(tx, tenant, id), true, undone, true), touched };
 }
 
