@@ -14,6 +14,7 @@ import { ensureAptBinary } from '../../infra/local/install.js';
 import { repoRoot } from '../../infra/local/paths.js';
 import { stepUpStack } from '../../infra/local/test-support/stepup-stack.js';
 import { testTenant } from '../../infra/local/test-support/twin.js';
+import { addVirtualAuthenticator } from '../../infra/local/test-support/virtual-authenticator.js';
 import { entityInput } from '../core/graph/test-support/fixtures.js';
 
 let browser: Browser | undefined;
@@ -70,18 +71,7 @@ it('registers a passkey, steps up on the 401 and applies the merge in Chromium',
   const token = await stack.issuer.sign({ tenant, roles: ['analyst'], sid: 'sess-browser' }, { sub: 'alice' });
   const context = await browser!.newContext({ viewport: { width: 900, height: 820 } });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await addVirtualAuthenticator(context, page);
 
   await page.goto(`http://localhost:${port}/stepup#token=${token}`);
   await page.waitForSelector('body[data-ready="true"]');

@@ -188,7 +188,6 @@ export function intakeApiEnv(endpoints: TwinEndpoints, keys: DevKeys): Record<st
   };
 }
 
-/** Starts the intake API (functions/er-intake/server.ts, `POST /intake`). */
 /** Starts the intake API (functions/er-intake/server.ts); `metricsPort` serves its /metrics. */
 export const startIntakeApi = (
   runDir: string,

@@ -14,6 +14,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { ensureAptBinary } from '../../../infra/local/install.js';
 import { repoRoot } from '../../../infra/local/paths.js';
 import { stepUpStack } from '../../../infra/local/test-support/stepup-stack.js';
+import { addVirtualAuthenticator } from '../../../infra/local/test-support/virtual-authenticator.js';
 import { buildReviewPage } from '../build.js';
 import { createReviewSite } from '../site.js';
 
@@ -52,18 +53,7 @@ export async function reviewBrowser() {
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.tracing.start({ screenshots: true, snapshots: true });
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(context, page);
     await page.goto(`${origin}/review/?poll=1#token=${token}`);
     await page.waitForSelector('body[data-ready="true"]');
     return { page, context, subject, sessionId: `sess-${subject}` };
