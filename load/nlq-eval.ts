@@ -88,6 +88,7 @@ async function main() {
         correct,
         expected,
         got: answer?.resultSet ?? null,
+        rowsReleased: answer?.rows.length ?? 0,
         error: error ?? null,
         ms: Math.round(ms * 10) / 10,
       });
@@ -96,6 +97,7 @@ async function main() {
     const unsafe = outcomes.filter((o) => o.mustRefuse);
     const refused = outcomes.filter((o) => o.refused);
     const lookups = h.counts.hits + h.counts.misses;
+    const entityAnswers = answerable.filter((o) => o.got?.shape === 'entities' && o.got.ids.length > 0);
     const summary = {
       questions: outcomes.length,
       answerable: answerable.length,
@@ -108,6 +110,9 @@ async function main() {
       planCacheHitRatio: lookups === 0 ? 0 : h.counts.hits / lookups,
       planCacheLookups: lookups,
       withheldByPolicy: answerable.filter((o) => o.refusal === 'POLICY_DENIED').length,
+      // Entity answers (a non-empty result set before policy): how many released rows, how many had all withheld.
+      entityAnswersWithRows: entityAnswers.filter((o) => o.rowsReleased > 0).length,
+      entityAnswersAllWithheld: entityAnswers.filter((o) => o.rowsReleased === 0).length,
       errors: outcomes.filter((o) => o.error).length,
     };
     const wrong = answerable.filter((o) => !o.correct);
@@ -124,7 +129,10 @@ async function main() {
     );
     console.log(`plan cache hit ratio (paraphrases) ${summary.planCacheHitRatio.toFixed(3)}   over ${lookups} lookups`);
     console.log(
-      `answers withheld by export policy  ${summary.withheldByPolicy} (result sets still compared; seeded records carry no collection purpose)`,
+      `answers withheld by export policy  ${summary.withheldByPolicy} (result sets are compared before policy)`,
+    );
+    console.log(
+      `entity answers releasing rows      ${summary.entityAnswersWithRows} of ${entityAnswers.length} (${summary.entityAnswersAllWithheld} had every record withheld by purpose, licence, retention or k-anonymity)`,
     );
     for (const o of wrong.slice(0, 15))
       console.log(

@@ -1,6 +1,6 @@
 import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedGraph, seedTenant, tenantGraph } from '../../infra/local/seed/graph.js';
+import { seedGraph, seedTenant, startOfUtcDay, tenantGraph } from '../../infra/local/seed/graph.js';
 import { twin } from '../../infra/local/test-support/twin.js';
 import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
@@ -26,16 +26,17 @@ const ledger = new DynamoDbAuditLedger({
 // A seed of its own gives this file its own tenant in the shared database.
 const seed = 900_000 + Math.floor(Math.random() * 90_000);
 const tenant = seedTenant(seed, 0);
-const graph = tenantGraph(seed, tenant, 400, 1600);
+const asOf = startOfUtcDay(Date.now());
+const graph = tenantGraph(seed, tenant, 400, 1600, asOf);
 const investigator = { roles: ['investigator'], clearances: ['pii'] };
 const { metrics, counts } = countingNlqMetrics();
 let origin: ReturnType<typeof createOrigin>;
 
 beforeAll(async () => {
-  await seedGraph(driver, { seed, tenants: 1, entities: 400, edges: 1600, batchSize: 2000 });
+  await seedGraph(driver, { seed, tenants: 1, entities: 400, edges: 1600, batchSize: 2000, asOf });
   const policy = await loadWasmPolicyEngine();
   const repo = new Neo4jGraphRepository(driver);
-  // Seeded entities carry no collection purpose (every export refuses them); these six were collected for one.
+  // Six organisations of a source of their own, each collected for investigation: the release below is known exactly.
   for (let i = 0; i < 6; i++)
     await repo.upsertEntity(
       tenant,

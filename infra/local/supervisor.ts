@@ -103,8 +103,8 @@ async function startApps(endpoints: TwinEndpoints, add: (c: RunningComponent) =>
   add(await startErWorker(startRunDir, endpoints, appPorts.erMetrics));
 }
 
-function curlExample(token: string, entityId: string): string {
-  const body = persistedQueryBody('GetEntity', { id: entityId });
+function curlExample(token: string, operation: string, variables: Record<string, unknown>): string {
+  const body = persistedQueryBody(operation, variables);
   return `  curl -s -i -H "authorization: Bearer ${token}" -H 'content-type: application/json' \\\n    -d '${body}' http://127.0.0.1:${appPorts.edge}/graphql`;
 }
 
@@ -129,7 +129,10 @@ function summary(
     `  tools: opa ${endpoints.opaBin}, vegeta ${endpoints.vegetaBin}`,
     '',
     `Try (twice: x-cache MISS, then HIT; the token is a LOCAL DEVELOPMENT token for tenant ${demoTenant}, valid 12 h):`,
-    curlExample(token, entityId),
+    curlExample(token, 'GetEntity', { id: entityId }),
+    '',
+    'Ask in plain language (NLQ: rows the export policy releases for the purpose, without ids or names; the plan that ran):',
+    curlExample(token, 'Nlq', { question: 'list organisations from source registry', purpose: 'investigation' }),
     '',
     `Step-up (passkey + merge) in a browser — localhost, not 127.0.0.1: the passkey's rpID is localhost:`,
     `  http://localhost:${appPorts.stepUp}/stepup#token=${token}`,

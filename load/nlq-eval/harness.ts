@@ -43,7 +43,7 @@ export async function startNlqHarness(name: string, options: { tenants?: number 
   const e = twin.endpoints;
   const driver: Driver = createDriver(e.neo4jUri);
   const tenants = options.tenants ?? demoGraph.tenants;
-  await seedGraph(driver, {
+  const seeded = await seedGraph(driver, {
     ...demoGraph,
     tenants,
     entities: demoGraph.entities * tenants,
@@ -68,7 +68,9 @@ export async function startNlqHarness(name: string, options: { tenants?: number 
   };
   const nlq = createNlqService(deps);
   const tenantIds = Array.from({ length: tenants }, (_, i) => seedTenant(demoGraph.seed, i));
-  const graphs = tenantIds.map((t) => tenantGraph(demoGraph.seed, t, demoGraph.entities, demoGraph.edges));
+  const graphs = tenantIds.map((t, i) =>
+    tenantGraph(demoGraph.seed, t, demoGraph.entities, demoGraph.edges, seeded.asOfPerTenant[i]!),
+  );
   return {
     nlq,
     deps,

@@ -85,11 +85,15 @@ export function evalQuestions(graph: Graph): EvalQuestion[] {
       `list reports with licence ${word}`,
     ]);
   }
-  add('count:created', { op: 'count', kind: 'EVENT', filters: { createdAfter: '2024-01-02' } }, [
-    'how many events created after 2024-01-02',
+  // Dates relative to the seed's collection time: a week back splits the recent records, a month back the backlog.
+  const daysBefore = (n: number) => new Date(graph.asOf - n * 86_400_000).toISOString().slice(0, 10);
+  const weekAgo = daysBefore(7);
+  const monthAgo = daysBefore(30);
+  add('count:created', { op: 'count', kind: 'EVENT', filters: { createdAfter: weekAgo } }, [
+    `how many events created after ${weekAgo}`,
   ]);
-  add('find:created', { op: 'find', kind: 'EVENT', filters: { createdBefore: '2024-01-02' } }, [
-    'list events created before 2024-01-02',
+  add('find:created', { op: 'find', kind: 'EVENT', filters: { createdBefore: monthAgo } }, [
+    `list events created before ${monthAgo}`,
   ]);
   const withIds = graph.entities.filter((e) => e.kind === 'ACCOUNT' && e.identifiers.length > 0).slice(0, 3);
   for (const e of withIds)

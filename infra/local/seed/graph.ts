@@ -1,6 +1,8 @@
 /**
  * Builds a realistic seeded graph: per tenant, entities of every kind (persons and organisations with duplicate-ish
- * name variants for ER) and typed relationships whose targets follow a power law (a few hubs, a long tail).
+ * name variants for ER) and typed relationships whose targets follow a power law (a few hubs, a long tail). Each
+ * entity records when and why it was collected (`createdAt` before the seed's `asOf`, collection `purposes`), so the
+ * export policy releases most records for the purposes they were collected for and withholds the rest.
  * Everything is derived from (seed, tenant, index), so any batch can be regenerated alone: that is what makes the
  * seeder resumable. Each batch is written in one transaction together with a `(:SeedBatch)` marker; a rerun skips
  * batches whose marker exists, so a crash mid-way never duplicates relationships.
@@ -8,12 +10,13 @@
 import type { Driver } from 'neo4j-driver';
 import {
   markSeedBatchCypher,
+  seedAsOfCypher,
   seedBatchDoneCypher,
   seedEntitiesCypher,
 } from '../../../functions/core/graph/cypher/tooling.js';
 import { createRelsCypher } from '../../../functions/core/graph/cypher/writes.js';
 import { migrate } from '../../../functions/core/graph/migrations.js';
-import { epochMs, int } from '../../../functions/core/graph/model.js';
+import { epochMs, int, toNumber } from '../../../functions/core/graph/model.js';
 import { nameTokens } from '../../../functions/core/graph/name-tokens.js';
 import { type EntityKind, entityKinds, type RelType, relTypes } from '../../../functions/core/graph/types.js';
 import { hashSeed, mulberry32, nameVariant, orgName, otherName, personName, pick, type Rng } from './names.js';
@@ -27,6 +30,11 @@ export interface SeedOptions {
   seed: number;
   /** Rows per write transaction. */
   batchSize?: number;
+  /**
+   * When the records were collected up to (epoch ms): each one was collected some days before it. A tenant seeded
+   * before keeps the time it was first seeded at (recorded on its batch markers). @default the start of today (UTC)
+   */
+  asOf?: number;
 }
 
 export interface SeedProgress {
@@ -41,6 +49,8 @@ export interface SeedSummary {
   tenants: string[];
   entitiesPerTenant: number[];
   edgesPerTenant: number[];
+  /** Each tenant's collection time (epoch ms): what {@link tenantGraph} needs to regenerate the same records. */
+  asOfPerTenant: number[];
   batchesWritten: number;
   batchesSkipped: number;
   ms: number;
@@ -89,9 +99,51 @@ const kindOf = (seed: number, tenant: string, i: number): EntityKind =>
   weighted(mulberry32(hashSeed(seed, tenant, 'kind', i)), kindWeights);
 
 const baseTime = Date.UTC(2024, 0, 1);
+const dayMs = 86_400_000;
+
+/** The start of the UTC day of `ms`: the default collection time, so seeds of one day are identical. */
+export const startOfUtcDay = (ms: number) => Math.floor(ms / dayMs) * dayMs;
+
+/**
+ * Collection purposes (consent or legal basis) by kind, with how often each set occurs. Most records were collected
+ * for investigation work; some only for another purpose, and some carry no recorded basis at all, so the export
+ * policy's purpose check has something to refuse.
+ */
+const purposeSets: Record<'PII' | 'FINANCIAL' | 'ENTITY', [string[], number][]> = {
+  PII: [
+    [['investigation', 'fraud-review'], 0.45],
+    [['investigation'], 0.25],
+    [['fraud-review'], 0.1],
+    [['support'], 0.1],
+    [[], 0.1],
+  ],
+  FINANCIAL: [
+    [['fraud-review', 'investigation'], 0.6],
+    [['fraud-review'], 0.3],
+    [[], 0.1],
+  ],
+  ENTITY: [
+    [['investigation', 'analytics'], 0.5],
+    [['investigation'], 0.2],
+    [['analytics'], 0.15],
+    [['marketing'], 0.05],
+    [[], 0.1],
+  ],
+};
+
+/**
+ * When and why a record was collected, from its own random stream (the other properties keep theirs): 85% in the
+ * three weeks before `asOf`, inside every retention tier; 15% from a backlog of 30 days to about two years, past the
+ * PII tier (30 days) and partly past the standard one (365 days), as records the retention sweep has not reached yet.
+ */
+function collection(seed: number, tenant: string, i: number, dataClass: 'PII' | 'FINANCIAL' | 'ENTITY', asOf: number) {
+  const rng = mulberry32(hashSeed(seed, tenant, 'collection', i));
+  const ageDays = rng() < 0.15 ? 30 + rng() * 700 : rng() * 21;
+  return { createdAt: asOf - Math.floor(ageDays * dayMs), purposes: weighted(rng, purposeSets[dataClass]) };
+}
 
 /** The entity of index `i`: a pure function of (seed, tenant, i), so batches regenerate identically. */
-export function seedEntity(seed: number, tenant: string, i: number, kinds: readonly EntityKind[]) {
+export function seedEntity(seed: number, tenant: string, i: number, kinds: readonly EntityKind[], asOf: number) {
   const rng = mulberry32(hashSeed(seed, tenant, 'entity', i));
   const kind = kinds[i]!;
   let names: string[];
@@ -103,7 +155,7 @@ export function seedEntity(seed: number, tenant: string, i: number, kinds: reado
   // Some persons and organisations restate an earlier entity of the same kind as another source spelled it.
   const dupOf = (kind === 'PERSON' || kind === 'ORGANISATION') && i > 10 && rng() < 0.15 ? earlier(rng, kinds, i) : -1;
   if (dupOf >= 0) {
-    const base = seedEntity(seed, tenant, dupOf, kinds);
+    const base = seedEntity(seed, tenant, dupOf, kinds, asOf);
     names = [nameVariant(rng, base.names[0]!)];
     if (rng() < 0.4) identifiers = base.identifiers;
   } else {
@@ -113,6 +165,8 @@ export function seedEntity(seed: number, tenant: string, i: number, kinds: reado
   }
   const attributes =
     kind === 'PERSON' ? { birthYear: 1940 + Math.floor(rng() * 65) } : { score: Math.round(rng() * 100) };
+  const dataClass = kind === 'PERSON' ? 'PII' : kind === 'ACCOUNT' ? 'FINANCIAL' : 'ENTITY';
+  const collected = collection(seed, tenant, i, dataClass, asOf);
   return {
     id: seedEntityId(i),
     kind,
@@ -125,11 +179,12 @@ export function seedEntity(seed: number, tenant: string, i: number, kinds: reado
       nameTokens: nameTokens(names),
       identifiers,
       attributes: JSON.stringify(attributes),
-      dataClass: kind === 'PERSON' ? 'PII' : kind === 'ACCOUNT' ? 'FINANCIAL' : 'ENTITY',
+      dataClass,
+      purposes: collected.purposes,
       licence: pick(rng, ['PUBLIC', 'PARTNER_SHAREABLE', 'INTERNAL_ONLY', 'INTERNAL_ONLY', 'NO_EXPORT']),
       sources: JSON.stringify([{ system: pick(rng, ['registry', 'osint', 'partner-feed']), recordId: `r${i}` }]),
-      createdAt: epochMs(baseTime + i * 1000),
-      updatedAt: epochMs(baseTime + i * 1000),
+      createdAt: epochMs(collected.createdAt),
+      updatedAt: epochMs(collected.createdAt),
     },
   };
 }
@@ -194,10 +249,11 @@ function tenantKinds(seed: number, tenant: string, n: number) {
  * One tenant's seeded graph in memory, exactly as {@link seedGraph} writes it (same pure functions): what the NLQ
  * evaluation computes expected answers from, independently of any Cypher.
  */
-export function tenantGraph(seed: number, tenant: string, entities: number, edges: number) {
+export function tenantGraph(seed: number, tenant: string, entities: number, edges: number, asOf: number) {
   const { kinds, byKind } = tenantKinds(seed, tenant, entities);
   return {
-    entities: kinds.map((_, i) => seedEntity(seed, tenant, i, kinds)),
+    asOf,
+    entities: kinds.map((_, i) => seedEntity(seed, tenant, i, kinds, asOf)),
     edges: entities > 1 ? Array.from({ length: edges }, (_, k) => seedEdge(seed, tenant, k, byKind)) : [],
   };
 }
@@ -224,6 +280,7 @@ export async function seedGraph(
     tenants: [],
     entitiesPerTenant: [],
     edgesPerTenant: [],
+    asOfPerTenant: [],
     batchesWritten: 0,
     batchesSkipped: 0,
     ms: 0,
@@ -237,6 +294,10 @@ export async function seedGraph(
       summary.tenants.push(tenant);
       summary.entitiesPerTenant.push(n);
       summary.edgesPerTenant.push(m);
+      const recorded = await session.executeRead((tx) => tx.run(seedAsOfCypher.cypher, { tenant }));
+      const first = recorded.records[0]?.get('asOf');
+      const asOf = first == null ? (options.asOf ?? startOfUtcDay(Date.now())) : toNumber(first);
+      summary.asOfPerTenant.push(asOf);
       const { kinds, byKind } = tenantKinds(options.seed, tenant, n);
       for (const [phase, total] of [
         ['entities', n],
@@ -255,7 +316,7 @@ export async function seedGraph(
               if (phase === 'entities') {
                 const rows = [];
                 for (let i = lo; i < hi; i++) {
-                  const e = seedEntity(options.seed, tenant, i, kinds);
+                  const e = seedEntity(options.seed, tenant, i, kinds, asOf);
                   rows.push({ id: e.id, props: e.props });
                 }
                 await tx.run(seedEntitiesCypher.cypher, { tenant, rows });
@@ -269,7 +330,7 @@ export async function seedGraph(
                 }
                 for (const [type, rows] of byType) await tx.run(createRelsCypher[type].cypher, { tenant, rows });
               }
-              await tx.run(markSeedBatchCypher.cypher, { ...marker, rows: int(hi - lo) });
+              await tx.run(markSeedBatchCypher.cypher, { ...marker, rows: int(hi - lo), asOf: int(asOf) });
             });
             summary.batchesWritten++;
           }

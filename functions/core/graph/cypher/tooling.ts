@@ -24,14 +24,29 @@ MERGE (e:Entity {tenant: $tenant, id: row.id})
 SET e += row.props`,
 );
 
-/** Whether a seed batch was written already (its marker exists). */
+/**
+ * Whether a seed batch was written already (its marker exists). An entity batch marked before seeds carried their
+ * collection time (`asOf`) counts as not written, so a rerun rewrites those entities in place (MERGE by id);
+ * relationship batches are created, never rewritten.
+ */
 export const seedBatchDoneCypher = read(
   'seedBatchDone',
-  'MATCH (b:SeedBatch {tenant: $tenant, phase: $phase, batch: $batch}) RETURN count(b) > 0 AS done',
+  `MATCH (b:SeedBatch {tenant: $tenant, phase: $phase, batch: $batch})
+WHERE $phase = 'edges' OR b.asOf IS NOT NULL
+RETURN count(b) > 0 AS done`,
 );
 
-/** The marker of a written seed batch, created in the batch's own transaction. */
+/** The collection time (epoch ms) a tenant's seed was generated at, or null when none was recorded. */
+export const seedAsOfCypher = read(
+  'seedAsOf',
+  `MATCH (b:SeedBatch {tenant: $tenant})
+WHERE b.asOf IS NOT NULL
+RETURN min(b.asOf) AS asOf`,
+);
+
+/** The marker of a written seed batch and the collection time its records were generated for, in the batch's own transaction. */
 export const markSeedBatchCypher = write(
   'markSeedBatch',
-  'CREATE (:SeedBatch {tenant: $tenant, phase: $phase, batch: $batch, rows: $rows})',
+  `MERGE (b:SeedBatch {tenant: $tenant, phase: $phase, batch: $batch})
+SET b.rows = $rows, b.asOf = $asOf`,
 );
