@@ -34,4 +34,47 @@ describe('origin configuration', () => {
       /only allowed in the local stage/,
     );
   });
+
+  it('leaves the NLQ model tier off unless a provider is named', () => {
+    expect(loadOriginConfig(base).nlqModel).toEqual({ provider: 'off' });
+    expect(loadOriginConfig({ ...base, NLQ_MODEL_PROVIDER: 'off', NLQ_MODEL_ID: 'ignored' }).nlqModel).toEqual({
+      provider: 'off',
+    });
+  });
+
+  it('reads a Bedrock model tier: model, region, prices and the daily cap', () => {
+    const c = loadOriginConfig({
+      ...base,
+      NLQ_MODEL_PROVIDER: 'bedrock',
+      NLQ_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0',
+      NLQ_MODEL_REGION: 'eu-central-1',
+      NLQ_MODEL_PRICE_IN_PER_1K: '0.00025',
+      NLQ_MODEL_PRICE_OUT_PER_1K: '0.00125',
+      NLQ_LLM_DAILY_CAP_USD: '15',
+    });
+    expect(c.nlqModel).toEqual({
+      provider: 'bedrock',
+      modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      region: 'eu-central-1',
+      price: { inputPer1k: 0.00025, outputPer1k: 0.00125 },
+      dailyCapUsd: 15,
+    });
+  });
+
+  it('names every variable a named provider lacks in one ConfigError', () => {
+    const bedrock = () => loadOriginConfig({ ...base, NLQ_MODEL_PROVIDER: 'bedrock', NLQ_MODEL_ID: 'm' });
+    expect(bedrock).toThrow(ConfigError);
+    expect(bedrock).toThrow(/NLQ_MODEL_REGION.*NLQ_MODEL_PRICE_IN_PER_1K.*NLQ_MODEL_PRICE_OUT_PER_1K/);
+    const openai = () =>
+      loadOriginConfig({
+        ...base,
+        NLQ_MODEL_PROVIDER: 'openai-compatible',
+        NLQ_MODEL_ID: 'm',
+        NLQ_MODEL_BASE_URL: 'not a url',
+        NLQ_MODEL_PRICE_IN_PER_1K: '0',
+        NLQ_MODEL_PRICE_OUT_PER_1K: '0',
+      });
+    expect(openai).toThrow(/NLQ_MODEL_BASE_URL.*NLQ_MODEL_API_KEY/);
+    expect(() => loadOriginConfig({ ...base, NLQ_MODEL_PROVIDER: 'gpt' })).toThrow(/NLQ_MODEL_PROVIDER/);
+  });
 });

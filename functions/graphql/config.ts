@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError, parseEnv } from '../core/config/env.js';
 import { type Neo4jSettings, neo4jEnvShape, neo4jFromEnv, type Stage, stageSchema } from '../core/config/shared-env.js';
 import { defaultMaxSkewS, type SigningKey } from '../core/signing/internal-request.js';
+import { loadNlqModelConfig, type NlqModelConfig } from './nlq-config.js';
 import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up/config.js';
 
 /**
@@ -36,6 +37,8 @@ export interface OriginConfig {
   stepUp: StepUpEnforcementConfig;
   /** The write journal's table (same DynamoDB endpoint and region as step-up's tables). */
   journalTable?: string;
+  /** The NLQ model tier (off unless configured: the offline grammar answers alone). */
+  nlqModel: NlqModelConfig;
 }
 
 /** Parses `kid:secret,kid2:secret2`. */
@@ -66,5 +69,6 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
     maxSkewS: e.SIGNATURE_MAX_SKEW_S,
     stepUp: loadStepUpEnforcement(env, e.GRAPHGATE_STAGE),
     journalTable: e.JOURNAL_TABLE,
+    nlqModel: loadNlqModelConfig(env),
   };
 }

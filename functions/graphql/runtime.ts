@@ -12,7 +12,7 @@ import { policyExpiry } from '../core/retention/expiry.js';
 import { upstashNonceStore } from '../core/signing/upstash-nonces.js';
 import { createOrigin } from './app.js';
 import type { OriginConfig } from './config.js';
-import { modelTierFromEnv } from './nlq-model.js';
+import { modelTierFromConfig } from './nlq-model.js';
 import { originNlqService } from './nlq-service.js';
 import { originCachePlugin } from './response-cache.js';
 import { emfOriginSignals, promOriginSignals } from './signals.js';
@@ -49,7 +49,7 @@ export async function createOriginRuntime(
   // NLQ's own metrics (latency, errors, plan cache, LLM spend) are EMF in every deployment; its token usage is a
   // tenant's usage and goes where the other usage goes.
   const nlqMetrics = { ...emf, llmTokens: (tenant: string, tokens: number) => signals.llmTokens(tenant, tokens) };
-  const model = modelTierFromEnv(process.env, { redis, metrics: nlqMetrics });
+  const model = modelTierFromConfig(config.nlqModel, { redis, metrics: nlqMetrics });
   const origin = createOrigin({
     // Every upsert stamps `expiresAt` from the retention policy; reads hide what has expired.
     repo: new Neo4jGraphRepository(driver, { expiry: policyExpiry(policy) }),

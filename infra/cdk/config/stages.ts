@@ -14,6 +14,22 @@ export interface AlarmRoutes {
   readonly finance: readonly string[];
 }
 
+/**
+ * The NLQ model tier of a stage (functions/graphql/nlq-config.ts reads what the API stack sets from it): the provider
+ * and model for questions the offline grammar cannot read, its prices in USD per 1,000 tokens (from the provider's
+ * price list; they turn metered tokens into `LlmSpendUsd`) and what one tenant may spend per UTC day. The key of an
+ * OpenAI-compatible endpoint is never here: it lives in the stage's `graphgate/<stage>/nlq-model` secret.
+ */
+export type NlqModelStage = {
+  readonly modelId: string;
+  readonly priceInPer1k: number;
+  readonly priceOutPer1k: number;
+  readonly dailyCapUsd: number;
+} & (
+  | { readonly provider: 'bedrock'; readonly region: string }
+  | { readonly provider: 'openai-compatible'; readonly baseUrl: string }
+);
+
 export interface StageConfig {
   readonly name: StageName;
   /** Account and home region of the regional stacks. The edge stack always deploys to us-east-1. */
@@ -61,6 +77,8 @@ export interface StageConfig {
    * exports its spans there. Absent: functions record trace ids (ledger, exemplars) but export nothing.
    */
   readonly otlpEndpoint?: string;
+  /** The NLQ model tier; absent, it is off and the offline grammar answers alone. */
+  readonly nlqModel?: NlqModelStage;
 }
 
 // Placeholder account ids: synth needs no credentials, and deploying to a placeholder fails with CDK's own
@@ -87,6 +105,19 @@ const stepUpOn = (site: string, apiDomain?: string): StageConfig['stepUp'] => ({
 const edgeFunction: StageConfig['edge'] = { memoryMb: 128, timeoutS: 10 };
 const consumerBatching = { batchSize: 10, maxBatchingWindowS: 1, consumerMemoryMb: 512 } as const;
 
+/**
+ * Claude 3 Haiku on Bedrock in Frankfurt (the nearest EU region offering it on demand): small, fast and cheap enough
+ * for translating a question into an intent. Prices are Bedrock's on-demand list prices per 1,000 tokens.
+ */
+const bedrockHaiku = (dailyCapUsd: number): NlqModelStage => ({
+  provider: 'bedrock',
+  modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  region: 'eu-central-1',
+  priceInPer1k: 0.00025,
+  priceOutPer1k: 0.00125,
+  dailyCapUsd,
+});
+
 /** All stages. */
 export const stages: Record<StageName, StageConfig> = {
   dev: {
@@ -109,6 +140,7 @@ export const stages: Record<StageName, StageConfig> = {
     budgets: { infraUsd: 1_000, llmUsd: 300 },
     alarmRoutes: { page: ['oncall-dev@graphgate.example'], ticket: [], finance: ['finance@graphgate.example'] },
     retainData: false,
+    nlqModel: bedrockHaiku(5),
   },
   staging: {
     name: 'staging',
@@ -135,6 +167,7 @@ export const stages: Record<StageName, StageConfig> = {
       finance: ['finance@graphgate.example'],
     },
     retainData: true,
+    nlqModel: bedrockHaiku(10),
   },
   prod: {
     name: 'prod',
@@ -161,6 +194,8 @@ export const stages: Record<StageName, StageConfig> = {
       finance: ['finance@graphgate.example'],
     },
     retainData: true,
+    // Off in prod until staging's model tier has answered real traffic through Bedrock: turn it on with
+    // bedrockHaiku(<daily cap per tenant>) once it has.
   },
 };
 

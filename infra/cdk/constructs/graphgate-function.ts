@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Code,
@@ -18,7 +18,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages.js';
+import type { NlqModelStage, StageConfig } from '../config/stages.js';
 import { releasedFunctionCode } from '../release-gate.js';
 import { assertPolicyBundleBuilt, nodejsBundling, policyBundle, repoRoot } from './bundling.js';
 import { acknowledgeLambdaDefaults } from './nag.js';
@@ -164,6 +164,31 @@ export class GraphgateFunction extends Construct {
   /** Upstash REST URL and token, both from the Upstash secret. */
   useUpstash(secret: ISecret): this {
     return this.useSecret('UPSTASH_URL', secret, 'url').useSecret('UPSTASH_TOKEN', secret, 'token');
+  }
+
+  /**
+   * The NLQ model tier (functions/graphql/nlq-config.ts): `NLQ_MODEL_PROVIDER=off` without one; else the provider,
+   * model, prices and a tenant's daily cap, and what the provider needs — for Bedrock its region and
+   * `bedrock:InvokeModel` on that one foundation model (the Converse API's permission), for an OpenAI-compatible
+   * endpoint its URL and the API key from `apiKeySecret` (field `apiKey`).
+   */
+  useNlqModel(model: NlqModelStage | undefined, apiKeySecret?: ISecret): this {
+    if (!model) return this.addEnv('NLQ_MODEL_PROVIDER', 'off');
+    this.addEnv('NLQ_MODEL_PROVIDER', model.provider)
+      .addEnv('NLQ_MODEL_ID', model.modelId)
+      .addEnv('NLQ_MODEL_PRICE_IN_PER_1K', String(model.priceInPer1k))
+      .addEnv('NLQ_MODEL_PRICE_OUT_PER_1K', String(model.priceOutPer1k))
+      .addEnv('NLQ_LLM_DAILY_CAP_USD', String(model.dailyCapUsd));
+    if (model.provider === 'bedrock') {
+      const arn = `arn:${Stack.of(this).partition}:bedrock:${model.region}::foundation-model/${model.modelId}`;
+      return this.addEnv('NLQ_MODEL_REGION', model.region, (g) =>
+        g.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [arn] }),
+        ),
+      );
+    }
+    if (!apiKeySecret) throw new Error(`${this.node.id}: an OpenAI-compatible NLQ model needs its API key secret`);
+    return this.addEnv('NLQ_MODEL_BASE_URL', model.baseUrl).useSecret('NLQ_MODEL_API_KEY', apiKeySecret, 'apiKey');
   }
 
   /** JWT trust (core/auth `jwtEnvShape`): the stage's identity provider. */

@@ -47,7 +47,9 @@ export class ApiStack extends Stack {
       .useTable('STEPUP_TABLE', data.tables.stepUp, 'read')
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
       // Every acknowledged mutation, for replay after a graph restore (runbooks/neo4j-failover.md).
-      .useTable('JOURNAL_TABLE', data.tables.writeJournal, 'journal');
+      .useTable('JOURNAL_TABLE', data.tables.writeJournal, 'journal')
+      // NLQ questions the offline grammar cannot read go to the stage's model, if it has one (off otherwise).
+      .useNlqModel(stage.nlqModel, data.secrets.nlqModel);
 
     this.stepUp = new GraphgateFunction(this, 'StepUp', {
       stage,

@@ -14,6 +14,7 @@ export const secretNames = (stage: string) => ({
   neo4j: `graphgate/${stage}/neo4j`,
   upstash: `graphgate/${stage}/upstash`,
   signingKeys: `graphgate/${stage}/signing-keys`,
+  nlqModel: `graphgate/${stage}/nlq-model`,
 });
 
 /**
@@ -22,7 +23,7 @@ export const secretNames = (stage: string) => ({
  */
 export class DataStack extends Stack {
   readonly tables: Record<TableName, TableV2>;
-  readonly secrets: { neo4j: Secret; upstash: Secret; signingKeys: Secret };
+  readonly secrets: { neo4j: Secret; upstash: Secret; signingKeys: Secret; nlqModel?: Secret };
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -62,13 +63,19 @@ export class DataStack extends Stack {
       signingKeys: secret('SigningKeysSecret', names.signingKeys, 'Edge→origin HMAC keys {"keys":"kid:secret[,…]"}', [
         'keys',
       ]),
+      // Only a stage whose NLQ model is an OpenAI-compatible endpoint has a key to keep (Bedrock uses the role).
+      ...(stage.nlqModel?.provider === 'openai-compatible'
+        ? {
+            nlqModel: secret('NlqModelSecret', names.nlqModel, 'NLQ model endpoint API key {"apiKey"}', ['apiKey']),
+          }
+        : {}),
     };
     for (const secret of Object.values(this.secrets)) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Neo4j and Upstash credentials are issued by those providers and the HMAC keys need a two-key overlap; all three ' +
-          'are rotated by the runbook (runbooks/), not by a Secrets Manager rotation Lambda.',
+          'Neo4j, Upstash and NLQ model credentials are issued by those providers and the HMAC keys need a two-key ' +
+          'overlap; all are rotated by the runbook (runbooks/), not by a Secrets Manager rotation Lambda.',
       });
     }
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { type StageName, stageConfig } from '../config/stages.js';
+import { type StageConfig, type StageName, stageConfig } from '../config/stages.js';
 import { addGraphgateStage, createApp, type GraphgateStacks } from '../graphgate-app.js';
 
 /** One synthesized stage: its stacks, the cloud assembly, and a Template per stack. */
@@ -18,11 +18,16 @@ const cache = new Map<string, SynthesizedStage>();
 /**
  * Synthesizes a whole stage once per test file (bundling included unless `bundle: false`) into a temporary
  * directory. cdk-nag runs as a validation plugin, so an unacknowledged finding makes this throw with the report.
+ * A stage given as a config (a variant of a real one) is synthesized every time.
  */
-export function synthStage(name: StageName = 'prod', options: { bundle?: boolean } = {}): SynthesizedStage {
+export function synthStage(
+  stage: StageName | StageConfig = 'prod',
+  options: { bundle?: boolean } = {},
+): SynthesizedStage {
   const bundle = options.bundle ?? true;
-  const key = `${name}:${bundle}`;
-  const hit = cache.get(key);
+  const name = typeof stage === 'string' ? stage : stage.name;
+  const key = typeof stage === 'string' ? `${name}:${bundle}` : undefined;
+  const hit = key ? cache.get(key) : undefined;
   if (hit) return hit;
   const app = createApp({
     outdir: mkdtempSync(join(tmpdir(), `graphgate-cdk-${name}-`)),
@@ -30,7 +35,7 @@ export function synthStage(name: StageName = 'prod', options: { bundle?: boolean
     // need the templates of a second stage.
     context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
-  const stacks = addGraphgateStage(app, stageConfig(name));
+  const stacks = addGraphgateStage(app, typeof stage === 'string' ? stageConfig(stage) : stage);
   const assembly = app.synth();
   const templates = Object.fromEntries(
     Object.entries(stacks).map(([area, stack]) => [
@@ -39,7 +44,7 @@ export function synthStage(name: StageName = 'prod', options: { bundle?: boolean
     ]),
   ) as SynthesizedStage['templates'];
   const result = { stacks, assembly, templates };
-  cache.set(key, result);
+  if (key) cache.set(key, result);
   return result;
 }
 
