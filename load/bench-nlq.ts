@@ -5,9 +5,10 @@
  * - nlq-hit: questions whose plan is in the Upstash plan cache (warmed first): parse → cache → guard → READ → export.
  * - nlq-miss: every request in a fresh schema-version key space: translate → guard → EXPLAIN → cache put → READ → export.
  * - raw-cypher: the baseline — the same plans' Cypher with the same parameters straight on a READ session.
- * Rate: 2× an assumed NLQ base of 5 questions/s per origin (the issue gives no seed rate for NLQ; see notes).
+ * Rate: 2× the NLQ peak of one origin process ({@link nlqPeakPerS}).
  */
 import neo4j from 'neo4j-driver';
+import { defaultWorkload } from '../functions/core/cost/workload.js';
 import { parseQuestion } from '../functions/core/nlq/grammar.js';
 import { signature, slots } from '../functions/core/nlq/intent.js';
 import { bindPlan, planFor } from '../functions/core/nlq/plan.js';
@@ -18,8 +19,22 @@ import { evalQuestions } from './nlq-eval/questions.js';
 
 const quick = process.argv.includes('--quick');
 const allowDirty = process.argv.includes('--allow-dirty');
-const baseRate = 5;
-const params = { rateRps: baseRate * 2, durationS: quick ? 5 : 30, warmupS: quick ? 2 : 5, tenants: 3 };
+/**
+ * The NLQ peak of one origin process, derived as issue 17's load profile derives its `nlq` scenario (load/profiles.ts
+ * `peakPerS.nlq`; import it from there once both are merged): the plan's GA sizing in the cost model (300M GraphQL
+ * calls a month), the busiest hour at 2× the average, NLQ questions 5% of calls, one process taking 1/8 of the peak
+ * → 1.5 questions/s. Neither DESIGN.md nor the issue states an NLQ rate of its own.
+ */
+const gaCallsPerS = defaultWorkload.graphqlCallsPerMonth / (30 * 86_400);
+const nlqPeakPerS = Math.max(0.5, Math.round(gaCallsPerS * 2 * 0.05 * (1 / 8) * 2) / 2);
+const params = {
+  peakRps: nlqPeakPerS,
+  factor: 2,
+  rateRps: nlqPeakPerS * 2,
+  durationS: quick ? 10 : 60,
+  warmupS: quick ? 2 : 5,
+  tenants: 3,
+};
 const investigator = { roles: ['investigator'], clearances: ['pii', 'financial'] };
 const classes = ['ENTITY', 'CASE_NOTE', 'CONTACT', 'PII', 'FINANCIAL'] as const;
 
@@ -149,8 +164,8 @@ async function main() {
       notes: [
         '2 cores shared by system and load generator (the twin, the origin code and the load generator run on the same 2 cores)',
         `open model: constant arrival rate ${params.rateRps}/s per case, latency from each request's scheduled time`,
-        `rate = 2 x an assumed NLQ base of ${baseRate}/s (no NLQ seed rate is given); ${work.length} questions over ${params.tenants} tenants`,
-        'answers of entity questions over seeded records are withheld by the export policy (no collection purpose); every decision is still made and logged, so the path is complete',
+        `rate = 2 x the NLQ peak of one origin process, ${params.peakRps}/s (GA sizing 300M calls/month, busiest hour 2x the average, NLQ 5% of calls, 1/8 of the peak per process; issue 17's load profile derives the same); ${work.length} questions over ${params.tenants} tenants`,
+        'entity answers go through the export policy over seeded records that carry collection purposes and times: most rows are released, the rest withheld by purpose, licence, retention or k-anonymity; every decision is logged to the ledger',
         'nlq-miss uses a fresh schema-version key space per request; the guard verdict of a known plan text is remembered in-process, so a miss pays translate, cache read and write, and EXPLAIN',
       ],
     });
