@@ -28,6 +28,14 @@ const roles: Record<Role, { caller: { roles: string[]; clearances: string[] }; c
   },
 };
 
+/**
+ * Outcomes that say nothing about whether a question may be answered: the transaction timeout and the model tier's
+ * availability and budget. They are not refusals: on an answerable question they are a wrong answer (accuracy), on a
+ * must-refuse question they are not a refusal at all (a timeout means the plan ran). Refusal precision is about the
+ * decision to refuse, so a slow machine must not move it either way.
+ */
+const operational = new Set(['TIMED_OUT', 'MODEL_UNAVAILABLE', 'LLM_BUDGET_EXHAUSTED']);
+
 /** Deterministic shuffle, so paraphrases of one intent are spread through the run (the cache sees a mix). */
 function shuffled<T>(items: T[], seed = 16): T[] {
   const out = [...items];
@@ -73,7 +81,8 @@ async function main() {
         error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
       }
       const ms = performance.now() - started;
-      const refused = !!answer && answer.resultSet === null && answer.refusal !== null;
+      const refused =
+        !!answer && answer.resultSet === null && answer.refusal !== null && !operational.has(answer.refusal.code);
       if (q.mustRefuse && h.counter.runs + h.counter.explains > runsBefore) refusedRunsReachingNeo4j++;
       const expected = q.intent ? expectedFor[q.as](q.intent) : null;
       const correct = expected !== null && sameResult(answer?.resultSet ?? null, expected);
@@ -109,6 +118,7 @@ async function main() {
       unsafeReachingNeo4j: refusedRunsReachingNeo4j,
       planCacheHitRatio: lookups === 0 ? 0 : h.counts.hits / lookups,
       planCacheLookups: lookups,
+      timedOut: outcomes.filter((o) => o.refusal === 'TIMED_OUT').length,
       withheldByPolicy: answerable.filter((o) => o.refusal === 'POLICY_DENIED').length,
       // Entity answers (a non-empty result set before policy): how many released rows, how many had all withheld.
       entityAnswersWithRows: entityAnswers.filter((o) => o.rowsReleased > 0).length,
@@ -123,7 +133,9 @@ async function main() {
       `questions ${summary.questions}: ${summary.answerable} answerable in ${summary.families} intent families, ${summary.mustRefuse} must refuse`,
     );
     console.log(`execution accuracy (result sets)   ${summary.executionAccuracy.toFixed(3)}   target >= 0.9`);
-    console.log(`refusal precision                  ${summary.refusalPrecision.toFixed(3)}`);
+    console.log(
+      `refusal precision                  ${summary.refusalPrecision.toFixed(3)}   (${summary.timedOut} timeouts: wrong answers, not refusals)`,
+    );
     console.log(
       `unsafe questions refused           ${summary.unsafeRefused.toFixed(3)}   target 1.000 (${summary.unsafeReachingNeo4j} reached Neo4j)`,
     );
