@@ -125,7 +125,7 @@ export function createNlqService(deps: NlqDeps) {
   async function planOf(
     req: NlqRequest,
     sig: string,
-    make: () => Plan,
+    make: () => Promise<Plan>,
     bind: BindContext,
     slotValues: Record<string, unknown>,
   ): Promise<{ plan: Plan; fromCache: boolean } | { refusal: Refusal }> {
@@ -136,7 +136,7 @@ export function createNlqService(deps: NlqDeps) {
     const usable = cached && (cached.tier === 'model' || registeredPlan(cached));
     deps.metrics.planCache(Boolean(usable));
     if (usable) return { plan: cached, fromCache: true };
-    const plan = make();
+    const plan = await make();
     const verdict = guardOnce(plan, [...plan.slotNames, ...boundParams], maxRows);
     if (!verdict.ok) return { refusal: verdict.refusal };
     const explained = await deps.executor.explain(verdict.plan, bindPlan(plan, slotValues, bind));
@@ -198,7 +198,14 @@ export function createNlqService(deps: NlqDeps) {
     if ('refusal' in t) return refused(req.question, t.refusal);
     const sig = 'intent' in t ? signature(t.intent) : t.plan.signature;
     const slotValues = 'intent' in t ? slots(t.intent) : t.slotValues;
-    const planned = await planOf(req, sig, () => ('intent' in t ? planFor(t.intent) : t.plan), bind, slotValues);
+    // A grammar intent is translated into its plan only on a cache miss (a model's plan was written in translate()).
+    const make = async () =>
+      'intent' in t
+        ? stage('translate', { 'graphgate.tenant': req.tenant, 'graphgate.tier': 'grammar' }, async () =>
+            planFor(t.intent),
+          )
+        : t.plan;
+    const planned = await planOf(req, sig, make, bind, slotValues);
     if ('refusal' in planned) return refused(req.question, planned.refusal);
     const { plan, fromCache } = planned;
     const params = bindPlan(plan, slotValues, bind);
