@@ -173,7 +173,9 @@ try {
   );
   const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
   const journal = new DynamoDbWriteJournal({ client: ddb, tableName: tableName('local', tables.writeJournal) });
-  const replayDeps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
+  // Replay is a batch job on a cold store, not a request: its writes get more than a request's 2 s transaction timeout.
+  const replayRepo = new Neo4jGraphRepository(driver, { txTimeoutMs: 30_000 });
+  const replayDeps = { driver, repo: replayRepo, ledger, journal, erConfig: defaultErConfig };
   // The backup's tenants and every tenant the journal lists (one created after the backup is only there). Tenants are
   // independent (their own ledger chains and graph data), so they replay side by side.
   const toReplay = await tenantsToReplay(
