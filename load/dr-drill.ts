@@ -24,7 +24,7 @@ import { backupGraph, restoreGraph } from '../functions/core/backup/index.js';
 import { defaultErConfig } from '../functions/core/er/config.js';
 import { migrateEr } from '../functions/core/er/migrations.js';
 import { createDriver, migrate, Neo4jGraphRepository } from '../functions/core/graph/index.js';
-import { DynamoDbWriteJournal, replayJournal } from '../functions/core/journal/index.js';
+import { DynamoDbWriteJournal, replayJournal, tenantsToReplay } from '../functions/core/journal/index.js';
 import { tableName, tables } from '../functions/core/resources/index.js';
 import { replayDlq } from '../functions/er-replay/replay.js';
 import { startEdge, startErWorker, startIntakeApi, startOrigin } from '../infra/local/apps.js';
@@ -173,9 +173,16 @@ try {
   );
   const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
   const journal = new DynamoDbWriteJournal({ client: ddb, tableName: tableName('local', tables.writeJournal) });
-  const replayDeps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
-  // Tenants are independent (their own ledger chains and graph data), so they replay side by side.
-  const replays = await Promise.all(tenants.map((t) => replayJournal(replayDeps, t, backupStarted)));
+  // Replay is a batch job on a cold store, not a request: its writes get more than a request's 2 s transaction timeout.
+  const replayRepo = new Neo4jGraphRepository(driver, { txTimeoutMs: 30_000 });
+  const replayDeps = { driver, repo: replayRepo, ledger, journal, erConfig: defaultErConfig };
+  // The backup's tenants and every tenant the journal lists (one created after the backup is only there). Tenants are
+  // independent (their own ledger chains and graph data), so they replay side by side.
+  const toReplay = await tenantsToReplay(
+    journal,
+    manifest.tenants.map((t) => t.tenant),
+  );
+  const replays = await Promise.all(toReplay.map((t) => replayJournal(replayDeps, t, backupStarted)));
   mark(
     `journal replayed since the backup began: ${JSON.stringify(replays.map(({ sinceMs: _, tenant: __, ...r }) => r))}`,
   );

@@ -3,7 +3,7 @@
  * local stack, with a timestamp per stage in evidence/security/rotation-<UTC>.json (+ -latest.json):
  *   rehearsal of a rollback mid-rotation (add new key → switch signer → signer back → verifier back: old accepted, new
  *   refused), then add new key → verify both accepted → switch signer → retire old → verify old refused.
- * The Upstash REST token the same way: the endpoint (infra/local/upstash-rest, restarted per stage) accepts old, then
+ * The Upstash REST token the same way (load/rotation/upstash.ts): the endpoint (infra/local/upstash-rest, restarted per stage) accepts old, then
  * old + new (Upstash: a second ACL user's REST token), readers switch, the old is retired — with the same rollback
  * rehearsal first. Writes the drill record runbooks/drills/rotation-<UTC>.md and evidence/dr/rotation-<UTC>.json too,
  * and fills the "last drill" line of runbooks/secrets-rotation.md.
@@ -24,19 +24,12 @@ import { cacheDir, repoRoot, startRunDir } from '../infra/local/paths.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { pickFreePorts, startTwin, type Twin } from '../infra/local/twin.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
-import { startUpstashRest } from '../infra/local/upstash.js';
 import { fileStamp, fillLastDrill, writeEvidence } from '../infra/release/evidence.js';
+import { type Classify, type Expectation, type Probe, StageLog } from './rotation/stages.js';
+import { localUpstashEndpoint, rotateUpstashToken } from './rotation/upstash.js';
 
-interface Stage {
-  stage: string;
-  at: string;
-  detail: Record<string, unknown>;
-}
-const stages: Stage[] = [];
-const record = (stage: string, detail: Record<string, unknown>) => {
-  stages.push({ stage, at: new Date().toISOString(), detail });
-  console.log(`  ${stages.at(-1)!.at}  ${stage}  ${JSON.stringify(detail)}`);
-};
+const log = new StageLog();
+const stages = log.stages;
 
 async function endpointsOrStart(runDir: string): Promise<{ endpoints: TwinEndpoints; twin?: Twin }> {
   const file = join(startRunDir, 'endpoints.json');
@@ -95,127 +88,43 @@ async function rotateSigningKey(runDir: string, endpoints: TwinEndpoints) {
       probe: async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
       timeoutMs: 90_000,
     });
-  const accepted = (r: { status: number; code?: string }) => r.status !== 401;
-  const refused = (r: { status: number; code?: string }) => r.status === 401 && r.code === 'BAD_SIGNATURE';
+  // 401 BAD_SIGNATURE is a refused key; any other answer (200, a GraphQL error) means the signature was accepted.
+  const classify: Classify = (r) => (r.status !== 401 ? 'accepted' : r.code === 'BAD_SIGNATURE' ? 'refused' : 'other');
+  const stage = async (
+    name: string,
+    expected: { old?: Expectation; new?: Expectation },
+    detail: Record<string, unknown>,
+  ) => {
+    const observed: Record<string, Probe> = {};
+    if (expected.old) observed.old = await probe(url, oldKey);
+    if (expected.new) observed.new = await probe(url, newKey);
+    log.record(`signing.${name}`, { expected: expected as Record<string, Expectation>, observed, classify }, detail);
+  };
   let running = await origin([oldKey]);
-  record('signing.baseline', { originKeys: ['rot-old'], old: await probe(url, oldKey) });
+  await stage('baseline', { old: 'accepted', new: 'refused' }, { originKeys: ['rot-old'] });
   await running.stop();
   // Rehearsal of a rotation abandoned mid-way (a bad key, an alarm after the switch): add → switch → roll both back.
   running = await origin([oldKey, newKey]);
-  record('signing.rollback.add-new-key', { originKeys: ['rot-old', 'rot-new'], new: await probe(url, newKey) });
-  record('signing.rollback.switch-signer', { edgeKid: 'rot-new', new: await probe(url, newKey) });
+  await stage('rollback.add-new-key', { old: 'accepted', new: 'accepted' }, { originKeys: ['rot-old', 'rot-new'] });
+  await stage('rollback.switch-signer', { new: 'accepted' }, { edgeKid: 'rot-new' });
   // Undo stage 2: the edge signs with the old key again; the origin still accepts both, so nothing fails meanwhile.
-  const signerBack = { old: await probe(url, oldKey) };
-  record('signing.rollback.signer-back-to-old', {
-    edgeKid: 'rot-old',
-    ...signerBack,
-    rolledBack: accepted(signerBack.old),
-  });
+  await stage('rollback.signer-back-to-old', { old: 'accepted' }, { edgeKid: 'rot-old' });
   await running.stop();
   // Undo stage 1: the origin forgets the new key; the old one works, the new one is refused as it was before.
   running = await origin([oldKey]);
-  const keysBack = { old: await probe(url, oldKey), new: await probe(url, newKey) };
-  record('signing.rollback.verifier-back-to-old', {
-    originKeys: ['rot-old'],
-    ...keysBack,
-    rolledBack: accepted(keysBack.old) && refused(keysBack.new),
-  });
+  await stage('rollback.verifier-back-to-old', { old: 'accepted', new: 'refused' }, { originKeys: ['rot-old'] });
   await running.stop();
   // Stage 1: the verifier learns the new key first; the signer keeps using the old one.
   running = await origin([oldKey, newKey]);
-  const both = { old: await probe(url, oldKey), new: await probe(url, newKey) };
-  record('signing.add-new-key', {
-    originKeys: ['rot-old', 'rot-new'],
-    ...both,
-    bothAccepted: accepted(both.old) && accepted(both.new),
-  });
+  await stage('add-new-key', { old: 'accepted', new: 'accepted' }, { originKeys: ['rot-old', 'rot-new'] });
   // Stage 2: the edge signs with the new key (local edge: SIGNING key in its config; here the probe plays the edge).
-  record('signing.switch-signer', { edgeKid: 'rot-new', new: await probe(url, newKey) });
+  await stage('switch-signer', { new: 'accepted' }, { edgeKid: 'rot-new' });
   await running.stop();
   // Stage 3: the old key is retired from the verifier; calls signed with it must now be refused.
   running = await origin([newKey]);
-  const after = { old: await probe(url, oldKey), new: await probe(url, newKey) };
-  record('signing.retire-old-key', {
-    originKeys: ['rot-new'],
-    ...after,
-    oldRefused: refused(after.old),
-  });
+  await stage('retire-old-key', { old: 'refused', new: 'accepted' }, { originKeys: ['rot-new'] });
   await running.stop();
-  return stages.every(
-    (s) => s.detail.bothAccepted !== false && s.detail.oldRefused !== false && s.detail.rolledBack !== false,
-  );
-}
-
-/** HTTP status of a PING through the Upstash REST endpoint with `token` (200 accepted, 401 refused). */
-async function upstashProbe(url: string, token: string): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-async function rotateUpstashToken(runDir: string, endpoints: TwinEndpoints) {
-  const oldToken = `rot-old-${randomBytes(16).toString('base64url')}`;
-  const newToken = `rot-new-${randomBytes(16).toString('base64url')}`;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // The tokens the database accepts at a stage; each stage restarts the endpoint (Upstash: ACL users added/deleted).
-  const endpoint = (tokens: string[]) =>
-    startUpstashRest(
-      { runDir, cacheDir, persistent: false },
-      { port, redisUrl: endpoints.redisUrl, tokens, logName: 'upstash-rest-rotation.log' },
-    );
-  const ok = (status: number) => status === 200;
-  const refused = (status: number) => status === 401;
-  const t0 = stages.length;
-  let running = await endpoint([oldToken]);
-  record('upstash.baseline', { accepted: ['old'], readers: 'old', old: await upstashProbe(url, oldToken) });
-  await running.stop();
-  // Rehearsal of a rotation abandoned mid-way: add the new token, switch readers, then undo both in reverse order.
-  running = await endpoint([oldToken, newToken]);
-  record('upstash.rollback.add-new-token', { accepted: ['old', 'new'], new: await upstashProbe(url, newToken) });
-  record('upstash.rollback.switch-readers', { readers: 'new', new: await upstashProbe(url, newToken) });
-  const readersBack = await upstashProbe(url, oldToken);
-  record('upstash.rollback.readers-back-to-old', { readers: 'old', old: readersBack, rolledBack: ok(readersBack) });
-  await running.stop();
-  running = await endpoint([oldToken]);
-  const tokensBack = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
-  record('upstash.rollback.new-token-removed', {
-    accepted: ['old'],
-    ...tokensBack,
-    rolledBack: ok(tokensBack.old) && refused(tokensBack.new),
-  });
-  await running.stop();
-  // Stage 1: the database accepts both tokens; every reader still presents the old one.
-  running = await endpoint([oldToken, newToken]);
-  const both = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
-  record('upstash.add-new-token', {
-    accepted: ['old', 'new'],
-    ...both,
-    bothAccepted: ok(both.old) && ok(both.new),
-  });
-  // Stage 2: readers (origin, intake API, edge) switch to the new token (secret + deploy); the probe plays them.
-  const switched = await upstashProbe(url, newToken);
-  record('upstash.switch-readers', { readers: 'new', new: switched, readersOk: ok(switched) });
-  await running.stop();
-  // Stage 3: the old token is retired; a reader still on it is refused.
-  running = await endpoint([newToken]);
-  const after = { old: await upstashProbe(url, oldToken), new: await upstashProbe(url, newToken) };
-  record('upstash.retire-old-token', {
-    accepted: ['new'],
-    ...after,
-    oldRefused: refused(after.old),
-    readersOk: ok(after.new),
-  });
-  await running.stop();
-  return stages
-    .slice(t0)
-    .every(
-      (s) =>
-        s.detail.bothAccepted !== false &&
-        s.detail.oldRefused !== false &&
-        s.detail.rolledBack !== false &&
-        s.detail.readersOk !== false,
-    );
+  return log.passed('signing.');
 }
 
 async function rotateJwtKey() {
@@ -242,19 +151,26 @@ async function rotateJwtKey() {
       maxTokenLifetimeS: defaultMaxTokenLifetimeS,
       tenantClaim: 'tenant',
     });
-  const ok = async (v: ReturnType<typeof verifier>, t: string) =>
+  // A token the verifier takes is accepted (200), one it throws on is refused (401).
+  const status = async (v: ReturnType<typeof verifier>, t: string): Promise<Probe> =>
     v(`Bearer ${t}`).then(
-      () => true,
-      () => false,
+      () => ({ status: 200 }),
+      () => ({ status: 401 }),
     );
+  const classify: Classify = (p) => (p.status === 200 ? 'accepted' : 'refused');
   const both = verifier([oldK.publicJwk, newK.publicJwk]);
-  record('jwt.publish-new-key', { old: await ok(both, await token(oldK)), new: await ok(both, await token(newK)) });
-  const onlyNew = verifier([newK.publicJwk]);
-  record('jwt.retire-old-key', {
-    oldRefused: !(await ok(onlyNew, await token(oldK))),
-    new: await ok(onlyNew, await token(newK)),
+  log.record('jwt.publish-new-key', {
+    expected: { old: 'accepted', new: 'accepted' },
+    observed: { old: await status(both, await token(oldK)), new: await status(both, await token(newK)) },
+    classify,
   });
-  return stages.filter((s) => s.stage.startsWith('jwt.')).every((s) => Object.values(s.detail).every(Boolean));
+  const onlyNew = verifier([newK.publicJwk]);
+  log.record('jwt.retire-old-key', {
+    expected: { old: 'refused', new: 'accepted' },
+    observed: { old: await status(onlyNew, await token(oldK)), new: await status(onlyNew, await token(newK)) },
+    classify,
+  });
+  return log.passed('jwt.');
 }
 
 const started = new Date();
@@ -264,7 +180,7 @@ const { endpoints, twin } = await endpointsOrStart(runDir);
 let ok = false;
 try {
   const signing = await rotateSigningKey(runDir, endpoints);
-  const upstash = await rotateUpstashToken(runDir, endpoints);
+  const upstash = await rotateUpstashToken(log, await localUpstashEndpoint(runDir, endpoints.redisUrl));
   const jwt = await rotateJwtKey();
   ok = signing && upstash && jwt;
 } finally {
@@ -300,7 +216,10 @@ writeFileSync(
     '',
     '## Stages (UTC)',
     '',
-    ...stages.map((s) => `- ${s.at} — ${s.stage} — \`${JSON.stringify(s.detail)}\``),
+    ...stages.map(
+      (s) =>
+        `- ${s.at} — ${s.stage} — ${s.ok ? 'ok' : `FAIL: ${s.failures.join('; ')}`} — expected \`${JSON.stringify(s.expected)}\`, observed \`${JSON.stringify(s.observed)}\`${Object.keys(s.detail).length ? `, \`${JSON.stringify(s.detail)}\`` : ''}`,
+    ),
     '',
   ].join('\n'),
 );

@@ -40,12 +40,15 @@ const exposedCodes = new Set([
   'STEP_UP_REQUIRED',
   'POLICY_DENIED',
   'BOOKMARK_NOT_REACHED',
+  'JOURNAL_UNAVAILABLE',
 ]);
 
 /** Exposed codes that answer with their own HTTP status (and headers) rather than yoga's 200 for execution errors. */
 const httpOfExposed: Record<string, { status: number; headers?: Record<string, string> }> = {
   // The write is committed and the read may simply be retried: a conflict with the client's expected state, not a 5xx.
   BOOKMARK_NOT_REACHED: { status: 409, headers: { 'retry-after': '1' } },
+  // Nothing was written (the intent could not be journaled ahead): the same call may be sent again.
+  JOURNAL_UNAVAILABLE: { status: 503, headers: { 'retry-after': '1' } },
 };
 
 /**

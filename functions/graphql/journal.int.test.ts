@@ -33,8 +33,8 @@ async function journaled(tenant: string): Promise<JournalEntry['payload'][]> {
   return out;
 }
 
-describe('the origin journals acknowledged merges and unmerges for replay after a restore', () => {
-  it('journals a merge with the mergeId it answered and the unmerge of that id, and nothing for a refused merge', async () => {
+describe('the origin journals merges and unmerges ahead, with their outcomes, for replay after a restore', () => {
+  it('journals a merge with the mergeId it answered and the unmerge of that id; a refused merge is aborted', async () => {
     const tenant = testTenant('origin-journal');
     for (const id of ['a', 'b']) {
       const input = { id, kind: 'PERSON', names: [`Person ${id}`], dataClass: 'ENTITY', licence: 'INTERNAL_ONLY' };
@@ -47,14 +47,25 @@ describe('the origin journals acknowledged merges and unmerges for replay after 
     expect((await gql(tenant, 'UnmergeEntity', { mergeId })).errors).toBeUndefined();
 
     expect(refused.errors).toHaveLength(1);
-    const writes = (await journaled(tenant)).filter((p) => p.kind === 'graphql');
+    const entries = await journaled(tenant);
+    const writes = entries.filter((p) => p.kind === 'graphql');
     expect(writes.map((p) => p.kind === 'graphql' && p.operation)).toEqual([
       'upsertEntity',
       'upsertEntity',
       'mergeEntity',
+      'mergeEntity',
       'unmergeEntity',
     ]);
     expect(writes[2]).toMatchObject({ input: { survivorId: 'a', mergedId: 'b', reason: 'same', mergeId } });
-    expect(writes[3]).toMatchObject({ input: { mergeId } });
+    expect(writes[4]).toMatchObject({ input: { mergeId } });
+    // Each intent has its outcome: the refused merge's is `aborted`, so replay skips it.
+    const outcomes = new Map(entries.flatMap((p) => (p.kind === 'outcome' ? [[p.intent, p.outcome]] : [])));
+    expect(writes.map((p) => p.kind === 'graphql' && outcomes.get(p.intent!))).toEqual([
+      'committed',
+      'committed',
+      'committed',
+      'aborted',
+      'committed',
+    ]);
   });
 });

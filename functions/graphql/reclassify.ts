@@ -8,7 +8,7 @@ import { LedgerUnavailableError } from '../core/audit/errors.js';
 import { InvalidInputError } from '../core/graph/errors.js';
 import { type DataClass, policyClass } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
-import { journal } from './journal.js';
+import { journaled } from './journal.js';
 import { shown } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
 
@@ -28,8 +28,10 @@ export async function reclassifyEntity(_: unknown, args: ReclassifyArgs, ctx: Or
   // Refused before anything is read: a class change must never go unaudited.
   const ledger = ctx.ledger;
   if (!ledger) throw new LedgerUnavailableError('reclassifyEntity');
+  const input = { id: args.id, dataClass: args.dataClass };
+  const at = Date.now();
   const { value, decisions } = await guardedWrite(ctx, (guard) =>
-    ctx.repo.reclassifyEntity(ctx.tenant, { id: args.id, dataClass: args.dataClass }, guard),
+    journaled(ctx, 'reclassifyEntity', { ...input, at }, () => ctx.repo.reclassifyEntity(ctx.tenant, input, guard, at)),
   );
   const decision = decisions[0]!.decision;
   // After the commit: the step-up gate has already audited the call itself; this entry records what it changed.
@@ -47,6 +49,5 @@ export async function reclassifyEntity(_: unknown, args: ReclassifyArgs, ctx: Or
       revision: decision.revision,
     },
   });
-  await journal(ctx, 'reclassifyEntity', { id: value.entity.id, dataClass: value.to });
   return { entity: shown(ctx, value.entity), from: value.from, to: value.to, decisionId: decision.decision_id };
 }

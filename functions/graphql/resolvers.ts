@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityInput, LinkInput, NeighborsQuery, PathQuery, SearchQuery } from '../core/graph/types.js';
 import type { OriginContext } from './context.js';
 import { exportEntities } from './export.js';
-import { journal } from './journal.js';
+import { journaled } from './journal.js';
 import { nlq } from './nlq.js';
 import { reclassifyEntity } from './reclassify.js';
 import { reviewSubscriptions } from './review-events.js';
@@ -72,13 +73,22 @@ export const resolvers = {
   },
   Mutation: {
     async upsertEntity(_: unknown, args: { input: EntityInput }, ctx: OriginContext) {
-      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.upsertEntity(ctx.tenant, args.input, guard));
-      await journal(ctx, 'upsertEntity', args.input);
+      // The write's time goes into the intent, so a replayed entity carries the same createdAt and updatedAt.
+      const at = Date.now();
+      const { value } = await guardedWrite(ctx, (guard) =>
+        journaled(ctx, 'upsertEntity', { ...args.input, at }, () =>
+          ctx.repo.upsertEntity(ctx.tenant, args.input, guard, at),
+        ),
+      );
       return shown(ctx, value);
     },
     async linkEntities(_: unknown, args: { input: LinkInput }, ctx: OriginContext) {
-      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.linkEntities(ctx.tenant, args.input, guard));
-      await journal(ctx, 'linkEntities', args.input);
+      const pinned = { relId: randomUUID(), at: Date.now() };
+      const { value } = await guardedWrite(ctx, (guard) =>
+        journaled(ctx, 'linkEntities', { ...args.input, ...pinned }, () =>
+          ctx.repo.linkEntities(ctx.tenant, args.input, guard, pinned),
+        ),
+      );
       return value;
     },
     async mergeEntity(
@@ -86,17 +96,19 @@ export const resolvers = {
       args: { survivorId: string; mergedId: string; reason?: string | null },
       ctx: OriginContext,
     ) {
-      // One time for the merge and its journal entry, so a replay stamps the merge record and survivor the same.
+      // The merge id and time are chosen before the journaled intent, so a replay stamps the merge record the same.
       const { survivorId, mergedId, reason } = args;
-      const input = { survivorId, mergedId, reason, actor: ctx.subject, at: Date.now() };
-      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.mergeEntity(ctx.tenant, input, guard));
-      await journal(ctx, 'mergeEntity', { ...input, mergeId: value.mergeId });
+      const input = { survivorId, mergedId, reason, actor: ctx.subject, at: Date.now(), mergeId: randomUUID() };
+      const { value } = await guardedWrite(ctx, (guard) =>
+        journaled(ctx, 'mergeEntity', input, () => ctx.repo.mergeEntity(ctx.tenant, input, guard)),
+      );
       return { ...value, survivor: shown(ctx, value.survivor) };
     },
     async unmergeEntity(_: unknown, args: { mergeId: string }, ctx: OriginContext) {
       const input = { mergeId: args.mergeId, actor: ctx.subject, at: Date.now() };
-      const { value } = await guardedWrite(ctx, (guard) => ctx.repo.unmergeEntity(ctx.tenant, input, guard));
-      await journal(ctx, 'unmergeEntity', input);
+      const { value } = await guardedWrite(ctx, (guard) =>
+        journaled(ctx, 'unmergeEntity', input, () => ctx.repo.unmergeEntity(ctx.tenant, input, guard)),
+      );
       return { ...value, restored: value.restored.filter((e) => visible(ctx, e)) };
     },
     reclassifyEntity,

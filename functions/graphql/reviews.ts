@@ -21,10 +21,10 @@ import type {
 } from '../core/er/review/types.js';
 import { InvalidInputError } from '../core/graph/errors.js';
 import type { WriteResult } from '../core/graph/types.js';
-import type { JournaledDecision, JournaledUndo } from '../core/journal/types.js';
+import type { JournaledClaim, JournaledDecision, JournaledUndo } from '../core/journal/types.js';
 import type { OriginContext } from './context.js';
 import { clientError } from './errors.js';
-import { journal } from './journal.js';
+import { journalCommitted, journaled } from './journal.js';
 import { announce, changeEvent } from './review-events.js';
 import { visibleClasses } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
@@ -139,7 +139,7 @@ async function journalChange(ctx: OriginContext, kind: 'decision' | 'undo', c: R
   const d = c.decision;
   if (!d || !(c.changed || d.auditOwed)) return;
   if (kind === 'decision') {
-    await journal(ctx, 'decideReview', {
+    await journalCommitted(ctx, 'decideReview', {
       reviewId: c.review.id,
       decisionId: d.id,
       decision: d.decision,
@@ -151,7 +151,7 @@ async function journalChange(ctx: OriginContext, kind: 'decision' | 'undo', c: R
   } else if (d.undoneAt) {
     const actor = d.undoneBy ?? ctx.subject;
     const undo: JournaledUndo = { reviewId: c.review.id, decisionId: d.id, actor, at: Date.parse(d.undoneAt) };
-    await journal(ctx, 'undoReviewDecision', undo);
+    await journalCommitted(ctx, 'undoReviewDecision', undo);
   }
 }
 
@@ -198,8 +198,14 @@ export const reviewResolvers = {
       const outcomes: ReviewOutcome[] = [];
       for (const id of parseIds(args.ids)) {
         try {
+          // Journaled ahead like every origin write (a claim is an accepted write: restored, a reviewer keeps it).
+          const claim = { reviewId: id, reviewer: reviewer.subject, release: args.release, at: Date.now() };
           const done = await guardedWrite(ctx, async (guard) =>
-            asWrite(await store.claim(ctx.tenant, id, reviewer, guard, args.release)),
+            asWrite(
+              await journaled(ctx, 'claimReview', claim satisfies JournaledClaim, () =>
+                store.claim(ctx.tenant, id, reviewer, guard, args.release, claim.at),
+              ),
+            ),
           );
           outcomes.push(succeeded(id, done.value));
           await announce(ctx, [changeEvent(ctx, args.release ? 'release' : 'claim', done.value)]);

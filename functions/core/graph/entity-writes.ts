@@ -144,6 +144,8 @@ export async function linkEntitiesTx(
   tenant: string,
   input: LinkInput,
   guard?: WriteGuard,
+  /** The relationship's id and time, fixed by a caller that journals them ahead (a replay passes the same). */
+  pinned: { relId?: string; at?: number } = {},
 ): Promise<Relationship> {
   const t = parseTenant(tenant);
   const v = parseInput(linkInputSchema, input, 'link input');
@@ -158,11 +160,11 @@ export async function linkEntitiesTx(
     tenant: t,
     from: v.from,
     to: v.to,
-    relId: randomUUID(),
+    relId: pinned.relId ?? randomUUID(),
     properties: JSON.stringify(v.properties ?? {}),
     confidence: v.confidence ?? null,
     since: v.since ?? null,
-    now: epochMs(),
+    now: epochMs(pinned.at),
   });
   const record = result.records[0];
   // Both were live when read; a concurrent merge can still hide one before the link matches.

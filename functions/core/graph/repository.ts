@@ -260,22 +260,41 @@ export class Neo4jGraphRepository implements GraphRepository {
     });
   }
 
-  async upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard): Promise<WriteResult<Entity>> {
-    const options = { expiry: this.expiry, now: this.clock() };
+  async upsertEntity(
+    tenant: string,
+    input: EntityInput,
+    guard?: WriteGuard,
+    at?: number,
+  ): Promise<WriteResult<Entity>> {
+    const options = { expiry: this.expiry, now: at ?? this.clock() };
     const { value, bookmarks } = await this.write('upsertEntity', (tx) =>
       upsertEntityTx(tx, tenant, input, options, guard),
     );
     return { value, touched: [value.id], bookmarks };
   }
 
-  async linkEntities(tenant: string, input: LinkInput, guard?: WriteGuard): Promise<WriteResult<Relationship>> {
-    const { value, bookmarks } = await this.write('linkEntities', (tx) => linkEntitiesTx(tx, tenant, input, guard));
+  async linkEntities(
+    tenant: string,
+    input: LinkInput,
+    guard?: WriteGuard,
+    pinned?: { relId?: string; at?: number },
+  ): Promise<WriteResult<Relationship>> {
+    const { value, bookmarks } = await this.write('linkEntities', (tx) =>
+      linkEntitiesTx(tx, tenant, input, guard, pinned),
+    );
     return { value, touched: [value.from, value.to], bookmarks };
   }
 
   async mergeEntity(
     tenant: string,
-    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; at?: number },
+    input: {
+      survivorId: string;
+      mergedId: string;
+      reason?: string | null;
+      actor: string;
+      mergeId?: string;
+      at?: number;
+    },
     guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>> {
     const { value, bookmarks } = await this.write('mergeEntity', (tx) => mergeEntitiesTx(tx, tenant, input, guard));
@@ -297,8 +316,9 @@ export class Neo4jGraphRepository implements GraphRepository {
     tenant: string,
     input: ReclassifyInput,
     guard?: WriteGuard,
+    at?: number,
   ): Promise<WriteResult<ReclassifyResult>> {
-    const options = { expiry: this.expiry, now: this.clock() };
+    const options = { expiry: this.expiry, now: at ?? this.clock() };
     const { value, bookmarks } = await this.write('reclassifyEntity', (tx) =>
       reclassifyEntityTx(tx, tenant, input, options, guard),
     );

@@ -216,12 +216,29 @@ export interface GraphRepository {
   neighbors(tenant: string, query: NeighborsQuery, options?: ReadOptions): Promise<Neighborhood | null>;
   search(tenant: string, query: SearchQuery, options?: ReadOptions): Promise<SearchHit[]>;
   path(tenant: string, query: PathQuery, options?: ReadOptions): Promise<Path | null>;
-  upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard): Promise<WriteResult<Entity>>;
-  linkEntities(tenant: string, input: LinkInput, guard?: WriteGuard): Promise<WriteResult<Relationship>>;
+  /** `at`: the epoch ms the write is stamped with (journaled ahead by the origin, so a replay stamps the same). */
+  upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard, at?: number): Promise<WriteResult<Entity>>;
+  /** `pinned`: the relationship's id and time (journaled ahead by the origin: a replay finds the same id). */
+  linkEntities(
+    tenant: string,
+    input: LinkInput,
+    guard?: WriteGuard,
+    pinned?: { relId?: string; at?: number },
+  ): Promise<WriteResult<Relationship>>;
   mergeEntity(
     tenant: string,
-    /** `at`: the epoch ms the merge is stamped with (the caller journals it, so a replay writes the same). */
-    input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; at?: number },
+    /**
+     * `mergeId` and `at`: the id and epoch ms the merge is stamped with (the caller journals them ahead, so a replay
+     * writes the same); a fresh id when absent.
+     */
+    input: {
+      survivorId: string;
+      mergedId: string;
+      reason?: string | null;
+      actor: string;
+      mergeId?: string;
+      at?: number;
+    },
     guard?: WriteGuard,
   ): Promise<WriteResult<MergeResult>>;
   unmergeEntity(
@@ -229,7 +246,13 @@ export interface GraphRepository {
     input: { mergeId: string; actor: string; at?: number },
     guard?: WriteGuard,
   ): Promise<WriteResult<UnmergeResult>>;
-  reclassifyEntity(tenant: string, input: ReclassifyInput, guard?: WriteGuard): Promise<WriteResult<ReclassifyResult>>;
+  /** `at`: as for `upsertEntity`. */
+  reclassifyEntity(
+    tenant: string,
+    input: ReclassifyInput,
+    guard?: WriteGuard,
+    at?: number,
+  ): Promise<WriteResult<ReclassifyResult>>;
   /**
    * Live, unexpired entities of the given data classes for an export (others are left out as if absent); more than
    * `limit` matches fail with RESULT_TOO_LARGE (never truncated).

@@ -15,4 +15,8 @@ export class MemoryWriteJournal implements WriteJournal {
   async *read(tenant: string, sinceMs: number): AsyncIterable<JournalEntry> {
     yield* this.entries.filter((e) => e.tenant === tenant && e.at >= sinceMs);
   }
+
+  async *tenants(): AsyncIterable<string> {
+    yield* new Set(this.entries.map((e) => e.tenant));
+  }
 }

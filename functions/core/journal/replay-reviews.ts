@@ -4,19 +4,21 @@
  * the candidate already holds a decision of that id; an undo runs unless that decision is already undone. Either one
  * leaves the candidate's status, decision and merge id as the acknowledged call left them, and marks the decision
  * audited when the ledger holds its entry — so a replayed candidate reads exactly as before the loss, and a second
- * replay changes nothing. A re-cluster's review closes and opens run again with the values they were written with.
+ * replay changes nothing. A claim (or release) is made again for its reviewer at its time, unless the candidate's
+ * assignee is already as it left it. A re-cluster's review closes and opens run again with the values they were
+ * written with.
  */
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { z } from 'zod';
 import { closeReviewCypher, upsertReclusterReviewCypher } from '../er/cypher.js';
 import { reclusterReviewParams } from '../er/recluster.js';
 import { reviewDetailCypher } from '../er/review/cypher.js';
-import { decideReviewTx, undoReviewTx } from '../er/review/decide.js';
+import { claimReviewTx, decideReviewTx, undoReviewTx } from '../er/review/decide.js';
 import { reviewDecisions } from '../er/review/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../graph/errors.js';
 import type { Props } from '../graph/model.js';
 import type { WriteGuard } from '../graph/types.js';
-import type { JournaledDecision, JournaledUndo } from './types.js';
+import type { JournaledClaim, JournaledDecision, JournaledUndo } from './types.js';
 
 /** Review decisions and undos whose ledger entries exist (by decision id): replay marks them audited. */
 export interface AuditedReviews {
@@ -38,6 +40,12 @@ const decisionSchema = z.object({
   at,
 }) satisfies z.ZodType<JournaledDecision>;
 const undoSchema = z.object({ reviewId: id, decisionId: id, actor: id, at }) satisfies z.ZodType<JournaledUndo>;
+const claimSchema = z.object({
+  reviewId: id,
+  reviewer: id,
+  release: z.boolean(),
+  at,
+}) satisfies z.ZodType<JournaledClaim>;
 const closeSchema = z.object({ id, status: z.enum(['MERGED', 'SUPERSEDED']), actor: id, modelVersion: id, at });
 const openSchema = z.object({
   id,
@@ -136,4 +144,24 @@ export async function replayReclusterReview(
   const cypher = close ? closeReviewCypher.cypher : upsertReclusterReviewCypher.cypher;
   const result = await inWriteTx(driver, (tx) => tx.run(cypher, reclusterReviewParams(tenant, checked.data)));
   return result.summary.counters.containsUpdates() ? 'applied' : 'already';
+}
+
+/**
+ * Replays a review claim or release: the assignee set as the acknowledged call set it, stamped with its time;
+ * `already` when the candidate holds that assignee; `refused` when the candidate is gone, decided, or another holds it.
+ */
+export async function replayClaim(driver: Driver, tenant: string, input: Record<string, unknown>) {
+  try {
+    const c = parsed(claimSchema, input);
+    const reviewer = { subject: c.reviewer, sessionId: null, stepUpChallengeId: null };
+    const change = await inWriteTx(driver, (tx) =>
+      claimReviewTx(tx, tenant, c.reviewId, reviewer, decided, c.release, c.at),
+    );
+    return change.changed ? 'applied' : 'already';
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof NotFoundError || err instanceof InvalidInputError) {
+      return 'refused';
+    }
+    throw err;
+  }
 }

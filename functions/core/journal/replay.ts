@@ -1,6 +1,10 @@
 /**
  * Brings a restored graph forward: applies, in journal order, every write acknowledged since the backup began.
  *
+ * - Order and outcome: an intent journaled ahead of its write (intent.ts) replays at its `committed` outcome's time
+ *   (the commit order), is skipped when `aborted`, and replays at its own time when in doubt (no outcome: the process
+ *   died after the commit, or the outcome's append failed) — its input holds every id it wrote, so the checks below
+ *   find it in the graph or apply it once. Entries without an intent were appended after their commit.
  * - GraphQL upserts and links run again through the repository (idempotent by id; the policy already decided them
  *   when they were accepted, so they are not decided again). A reclassify sets the class again (idempotent too).
  * - A merge runs again with the mergeId it was acknowledged with, unless the restored graph already holds that merge
@@ -8,6 +12,7 @@
  *   unmerge the graph refuses (an entity gone, already merged) is counted in `graphqlRefused`, never aborts the replay.
  *   A re-cluster's merges and splits are journaled as merges and unmerges and replay the same way; the review
  *   candidates it closed and opened are written again with the same values (idempotent writes).
+ * - A review claim or release sets the same assignee at the same time unless the candidate already has it.
  * - A review decision runs again under its decision id (an ACCEPT under its merge id) unless the candidate holds it; an
  *   undo runs unless that decision is already undone (replay-reviews.ts). They count as GraphQL writes too.
  * - An intake event is applied again only if the audit ledger holds its `er.band` entry, i.e. it had completed before
@@ -33,6 +38,7 @@ import {
   type AuditedReviews,
   inWriteTx,
   type ReplayOutcome,
+  replayClaim,
   replayReclusterReview,
   replayReviewWrite,
 } from './replay-reviews.js';
@@ -57,6 +63,10 @@ export interface ReplayReport {
   graphqlAlreadyApplied: number;
   /** Merges, unmerges, decisions and undos the restored graph refused (CONFLICT, NOT_FOUND): see the journal entry. */
   graphqlRefused: number;
+  /** Intents whose write was refused before its commit (their `aborted` outcome): skipped. */
+  graphqlAborted: number;
+  /** Intents without an outcome, replayed as committed (each also counted as applied, already applied or refused). */
+  graphqlInDoubt: number;
   eventsApplied: number;
   /** Events already in the restored graph (they were in the backup). */
   eventsAlreadyApplied: number;
@@ -98,9 +108,15 @@ async function replayGraphqlWrite(
   if (operation === 'closeReclusterReview' || operation === 'openReclusterReview') {
     return replayReclusterReview(deps.driver, tenant, operation, input);
   }
-  if (operation === 'upsertEntity') await repo.upsertEntity(tenant, input as never);
-  else if (operation === 'linkEntities') await repo.linkEntities(tenant, input as never);
-  else if (operation === 'reclassifyEntity') await repo.reclassifyEntity(tenant, input as never);
+  if (operation === 'claimReview') return replayClaim(deps.driver, tenant, input);
+  // Upserts and reclassifications journaled ahead carry their time (`at`): the replay stamps the same.
+  // Links journaled ahead carry their relationship id too: a replayed link finds itself instead of adding a second.
+  const { at, relId, ...rest } = input;
+  const stamped = typeof at === 'number' ? at : undefined;
+  if (operation === 'upsertEntity') await repo.upsertEntity(tenant, rest as never, undefined, stamped);
+  else if (operation === 'linkEntities') {
+    await repo.linkEntities(tenant, rest as never, undefined, { relId: relId as string | undefined, at: stamped });
+  } else if (operation === 'reclassifyEntity') await repo.reclassifyEntity(tenant, rest as never, undefined, stamped);
   else {
     const mergeId = String(input.mergeId);
     try {
@@ -124,15 +140,49 @@ async function replayGraphqlWrite(
   return 'applied';
 }
 
+/** A journal entry with the time it replays at (its outcome's for a committed intent). */
+interface Planned {
+  entry: JournalEntry;
+  replayAt: number;
+  inDoubt: boolean;
+}
+
+/**
+ * The tenant's entries in replay order: intents at their outcome (aborted ones left out and counted), outcomes
+ * themselves dropped, everything else at its own time; ties keep journal order.
+ */
+async function plan(journal: WriteJournal, tenant: string, fromMs: number, report: ReplayReport): Promise<Planned[]> {
+  const entries: JournalEntry[] = [];
+  const outcomes = new Map<string, { outcome: string; at: number }>();
+  for await (const entry of journal.read(tenant, fromMs)) {
+    if (entry.payload.kind === 'outcome') outcomes.set(entry.payload.intent, { ...entry.payload, at: entry.at });
+    else entries.push(entry);
+  }
+  const planned: Planned[] = [];
+  for (const entry of entries) {
+    const intent = entry.payload.kind === 'graphql' ? entry.payload.intent : undefined;
+    const outcome = intent === undefined ? undefined : outcomes.get(intent);
+    const replayAt = outcome?.at ?? entry.at;
+    if (outcome?.outcome === 'aborted') {
+      if (replayAt >= report.sinceMs) report.graphqlAborted++;
+      continue;
+    }
+    planned.push({ entry, replayAt, inDoubt: intent !== undefined && !outcome });
+  }
+  return planned.sort((a, b) => a.replayAt - b.replayAt);
+}
+
 async function replayEntry(
   deps: ReplayDeps,
-  entry: JournalEntry,
+  { entry, replayAt, inDoubt }: Planned,
   report: ReplayReport,
   { bands, reviews }: Awaited<ReturnType<typeof ledgerIndex>>,
 ) {
   const { tenant, payload } = entry;
+  if (payload.kind === 'outcome') return;
   if (payload.kind === 'graphql') {
-    if (entry.at < report.sinceMs) return;
+    if (replayAt < report.sinceMs) return;
+    if (inDoubt) report.graphqlInDoubt++;
     const outcome = await replayGraphqlWrite(deps, tenant, payload.operation, payload.input, reviews);
     if (outcome === 'applied') report.graphqlWrites++;
     else if (outcome === 'already') report.graphqlAlreadyApplied++;
@@ -176,6 +226,8 @@ export async function replayJournal(
     graphqlWrites: 0,
     graphqlAlreadyApplied: 0,
     graphqlRefused: 0,
+    graphqlAborted: 0,
+    graphqlInDoubt: 0,
     eventsApplied: 0,
     eventsAlreadyApplied: 0,
     eventsLeftToQueue: 0,
@@ -183,9 +235,22 @@ export async function replayJournal(
     eventsOutsideWindow: 0,
   };
   const index = await ledgerIndex(deps.ledger, tenant);
-  for await (const entry of deps.journal.read(tenant, sinceMs - eventLookbackMs)) {
-    await replayEntry(deps, entry, report, index);
+  for (const planned of await plan(deps.journal, tenant, sinceMs - eventLookbackMs, report)) {
+    await replayEntry(deps, planned, report, index);
   }
   for (const left of index.bands.values()) if (left.at >= sinceMs) report.eventsOutsideWindow++;
   return report;
+}
+
+/**
+ * The tenants to replay after a restore: the backup's own and every tenant the journal lists — one created after the
+ * backup has nothing in it, and only the journal knows it.
+ * @example
+ * const tenants = await tenantsToReplay(journal, manifest.tenants.map((t) => t.tenant));
+ * await Promise.all(tenants.map((t) => replayJournal(deps, t, Date.parse(manifest.startedAt))));
+ */
+export async function tenantsToReplay(journal: WriteJournal, backupTenants: readonly string[]): Promise<string[]> {
+  const tenants = new Set(backupTenants);
+  for await (const tenant of journal.tenants()) tenants.add(tenant);
+  return [...tenants].sort();
 }

@@ -1,9 +1,15 @@
 /**
  * The write journal: a record of every write the platform acknowledged (GraphQL mutations, accepted intake events),
  * kept outside the graph, so that after the graph is restored from a backup the writes accepted since can be applied
- * again (runbooks/neo4j-failover.md). An entry is appended after the write succeeded and before the caller is told so:
- * every acknowledged write has an entry; an entry whose caller saw an error is harmless, because replay is idempotent
- * (upserts and links by id, merges by merge id, review decisions by decision id, events exactly once by event id).
+ * again (runbooks/neo4j-failover.md).
+ *
+ * The origin's GraphQL writes are journaled ahead (intent.ts): an intent, under a fresh idempotency key, before the
+ * graph transaction, then its outcome (`committed` or `aborted`) after it. A write whose outcome never arrived (the
+ * process died after the commit, or the outcome's append failed) is in doubt and replayed as committed: it carries
+ * every id it wrote (merge id, decision id, time), so replay finds it in the graph by those, or applies it once.
+ * Entries without an intent key (a re-cluster's writes, events) are appended after the write and before the caller
+ * hears so. Replay is idempotent either way (upserts and links by id, merges by merge id, review decisions by
+ * decision id, events exactly once by event id).
  */
 
 /**
@@ -22,7 +28,8 @@ export type JournaledOperation =
   | 'decideReview'
   | 'undoReviewDecision'
   | 'closeReclusterReview'
-  | 'openReclusterReview';
+  | 'openReclusterReview'
+  | 'claimReview';
 
 /** A review decision as acknowledged: replay makes it again under its decision id, an ACCEPT under its merge id. */
 export interface JournaledDecision {
@@ -44,9 +51,27 @@ export interface JournaledUndo {
   at: number;
 }
 
+/** A review claim (or its release) as acknowledged: replay claims again for the reviewer, stamped with the same time. */
+export interface JournaledClaim {
+  reviewId: string;
+  reviewer: string;
+  release: boolean;
+  at: number;
+}
+
+/** What a write ended as: replay skips an `aborted` intent; a `committed` one replays in its outcome's order. */
+export type IntentOutcome = 'committed' | 'aborted';
+
 /** What a writer journals. */
 export type JournalPayload =
-  | { kind: 'graphql'; operation: JournaledOperation; input: Record<string, unknown> }
+  | {
+      kind: 'graphql';
+      operation: JournaledOperation;
+      input: Record<string, unknown>;
+      /** Present on an intent journaled before its write (intent.ts): the key its outcome names. */
+      intent?: string;
+    }
+  | { kind: 'outcome'; intent: string; outcome: IntentOutcome }
   | { kind: 'event'; envelope: Record<string, unknown> };
 
 export interface JournalEntry {
@@ -63,4 +88,6 @@ export interface WriteJournal {
   append(tenant: string, payloads: readonly JournalPayload[]): Promise<void>;
   /** A tenant's entries with `at >= sinceMs`, oldest first. */
   read(tenant: string, sinceMs: number): AsyncIterable<JournalEntry>;
+  /** Every tenant that appended within the retention: replay finds tenants created after the last backup here. */
+  tenants(): AsyncIterable<string>;
 }

@@ -61,9 +61,9 @@ export class MemoryGraph implements GraphRepository {
     this.check();
     return null;
   }
-  async upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard) {
+  async upsertEntity(tenant: string, input: EntityInput, guard?: WriteGuard, at = Date.now()) {
     this.check();
-    const now = new Date().toISOString();
+    const now = new Date(at).toISOString();
     const id = input.id ?? randomUUID();
     const prior = this.entities.get(this.key(tenant, id));
     guard?.authorize('upsert', [{ id, current: prior?.dataClass ?? null, next: input.dataClass }]);

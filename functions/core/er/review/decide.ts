@@ -273,8 +273,9 @@ export async function claimReviewTx(
   reviewer: Reviewer,
   guard: WriteGuard,
   release: boolean,
+  at = Date.now(),
 ): Promise<ReviewChange> {
-  const locked = await lockVisible(tx, tenant, id, guard);
+  const locked = await lockVisible(tx, tenant, id, guard, at);
   authorizePair(guard, locked);
   checkClaim(locked, reviewer);
   const status = String(locked.review.status);
@@ -284,6 +285,6 @@ export async function claimReviewTx(
   if (!release && status !== 'OPEN' && status !== 'DEFERRED') {
     throw new ConflictError(`review ${id} is already ${status}`);
   }
-  await tx.run(assignReviewCypher.cypher, { tenant, id, assignee: wanted, now: epochMs() });
+  await tx.run(assignReviewCypher.cypher, { tenant, id, assignee: wanted, now: epochMs(at) });
   return change(await reload(tx, tenant, id), true, null, false);
 }

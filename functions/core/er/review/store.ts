@@ -150,10 +150,10 @@ export class Neo4jReviewStore implements ReviewStore {
     return seen(detail.entity) && seen(detail.candidate) ? detail : null;
   }
 
-  async claim(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard, release: boolean) {
+  async claim(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard, release: boolean, at?: number) {
     const t = parseTenant(tenant);
     const reviewId = parseInput(idSchema, id, 'review id');
-    return (await this.write((tx) => claimReviewTx(tx, t, reviewId, reviewer, guard, release))).value;
+    return (await this.write((tx) => claimReviewTx(tx, t, reviewId, reviewer, guard, release, at))).value;
   }
 
   async decide(

@@ -103,7 +103,15 @@ export interface ReviewChange {
 export interface ReviewStore {
   queue(tenant: string, query: ReviewQueueQuery): Promise<ReviewQueuePage>;
   detail(tenant: string, id: string, dataClasses: readonly string[]): Promise<ReviewDetail | null>;
-  claim(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard, release: boolean): Promise<ReviewChange>;
+  /** `at`: the epoch ms the claim is stamped with (the origin journals it, so a replay stamps the same). */
+  claim(
+    tenant: string,
+    id: string,
+    reviewer: Reviewer,
+    guard: WriteGuard,
+    release: boolean,
+    at?: number,
+  ): Promise<ReviewChange>;
   decide(
     tenant: string,
     id: string,

@@ -83,15 +83,18 @@ SET e.dataClass = $dataClass, e.updatedAt = $now, e.expiresAt = $expiresAt
 RETURN properties(e) AS entity`,
 );
 
-/** Creates one relationship between two live entities of the tenant; no row when either is missing or merged. */
+/**
+ * Creates one relationship between two live entities of the tenant; no row when either is missing or merged. By its
+ * id: a journal replay of the same link (same `$relId`) finds it instead of adding a second.
+ */
 export const linkCypher = perType(
   'link',
   (type) => `MATCH (a:Entity {tenant: $tenant, id: $from})
 WHERE a.mergedInto IS NULL
 MATCH (b:Entity {tenant: $tenant, id: $to})
 WHERE b.mergedInto IS NULL
-CREATE (a)-[r:${type} {tenant: $tenant, id: $relId, properties: $properties, confidence: $confidence, since: $since,
-  createdAt: $now}]->(b)
+MERGE (a)-[r:${type} {tenant: $tenant, id: $relId}]->(b)
+ON CREATE SET r.properties = $properties, r.confidence = $confidence, r.since = $since, r.createdAt = $now
 RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props`,
 );
 
