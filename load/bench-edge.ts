@@ -24,10 +24,13 @@ import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { report, target } from './evidence.js';
+import { treeCpuMs } from './proc-cpu.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
+const profIndex = process.argv.indexOf('--cpu-prof');
+const cpuProfDir = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
 const params = quick
   ? { rounds: 2, roundS: 4, workers: 16, missRate: 40, missS: 5, entities: 2_000, edges: 6_000 }
   : { rounds: 4, roundS: 8, workers: 16, missRate: 50, missS: 15, entities: 5_000, edges: 20_000 };
@@ -57,9 +60,16 @@ async function main() {
     const origin = await startOrigin(runDir, e, keys, ports.origin);
     stops.unshift(() => origin.stop());
     // Limits far above what the bench offers: it measures the hit path, not throttling.
-    const edge = await startEdge(runDir, e, keys, ports, {
-      rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
-    });
+    const edge = await startEdge(
+      runDir,
+      e,
+      keys,
+      ports,
+      {
+        rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
+      },
+      cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    );
     stops.unshift(() => edge.stop());
 
     const token = await devToken({ tenant, sub: 'bench', roles: ['analyst'], ttlS: 3600 });
@@ -117,6 +127,8 @@ async function main() {
     const edgeTargets: VegetaTarget[] = [{ method: 'POST', url: edgeUrl, header, body }];
     const limitTargets: VegetaTarget[] = [{ method: 'POST', url: limit.url, header, body }];
     const files = { edge: [] as string[], limit: [] as string[] };
+    const upstashPid = twin.components.find((c) => c.name === 'upstash-rest')?.pid;
+    const cpu = { edge: { edge: 0, upstash: 0 }, limit: { edge: 0, upstash: 0 } };
     // Warm-up both, then alternate rounds (edge first on even rounds, limit first on odd).
     await attack({
       vegeta: e.vegetaBin,
@@ -140,6 +152,7 @@ async function main() {
       const order: ('edge' | 'limit')[] = r % 2 === 0 ? ['edge', 'limit'] : ['limit', 'edge'];
       for (const which of order) {
         const out = `${which}-${r}`;
+        const before = { edge: treeCpuMs(which === 'edge' ? edge.pid : limit.pid), upstash: treeCpuMs(upstashPid) };
         await attack({
           vegeta: e.vegetaBin,
           targets: which === 'edge' ? edgeTargets : limitTargets,
@@ -150,6 +163,8 @@ async function main() {
           durationS: params.roundS,
         });
         files[which].push(out);
+        cpu[which].edge += treeCpuMs(which === 'edge' ? edge.pid : limit.pid) - before.edge;
+        cpu[which].upstash += treeCpuMs(upstashPid) - before.upstash;
       }
     }
     const missTargets: VegetaTarget[] = ids
@@ -172,6 +187,14 @@ async function main() {
       'limit-hit': await reportCase(e.vegetaBin, runDir, files.limit),
       'edge-miss': await reportCase(e.vegetaBin, runDir, ['miss']),
     };
+    for (const which of ['edge', 'limit'] as const) {
+      const c = cases[`${which}-hit`];
+      c.cpu_ms_per_req = Math.round((cpu[which].edge / c.n) * 1000) / 1000;
+      c.upstash_cpu_ms_per_req = Math.round((cpu[which].upstash / c.n) * 1000) / 1000;
+      console.log(
+        `${which}-hit: server CPU ${c.cpu_ms_per_req} ms/req, upstash-rest CPU ${c.upstash_cpu_ms_per_req} ms/req`,
+      );
+    }
     const rpsRatio = cases['edge-hit'].rps / cases['limit-hit'].rps;
     report({
       name: 'edge',
