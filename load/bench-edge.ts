@@ -2,8 +2,11 @@
  * `npm run bench:edge [-- --quick] [--allow-dirty] [--rate N] [--cpu-prof <dir>]`: the edge's hit path against its
  * limit and against its peer, in one run, over HTTP with vegeta, hits spread over many keys of several tenants:
  *   edge-hit  — the Node edge adapter serving cached persisted queries (JWT, rate limit, manifest, policy scope, cache)
- *   limit-hit — a bare Hono route doing one raw @upstash/redis GET of the same entries through the same endpoint
- *   yoga-hit  — stock graphql-yoga + @envelop/response-cache-redis on the same Redis, same JWT check, same answers
+ *   limit-baseline-hit — a bare Hono route doing one raw @upstash/redis GET of the same entries, same endpoint
+ *   yoga-baseline-hit  — stock graphql-yoga + @envelop/response-cache-redis (ioredis) on the same Redis, same JWT check,
+ *                        same answers
+ *   yoga-upstash-baseline-hit — the same yoga server with its response cache behind the same Upstash-REST endpoint
+ * (`baseline` in a name keeps a case out of `npm run cost:report`.)
  *   edge-miss — distinct queries at a constant arrival rate, each a miss that goes to the origin and Neo4j
  * Latencies come only from open-model runs (constant arrival rate, `-open` cases); the closed-loop runs (`-max`,
  * alternating rounds so each server sees the same machine) give only a separate max-throughput figure, in `throughput`.
@@ -55,7 +58,14 @@ const params = {
   openRate: Number(args.rate ?? (quick ? 200 : 600)),
 };
 
-type Server = 'edge' | 'limit' | 'yoga';
+type Server = 'edge' | 'limit' | 'yoga' | 'yogaUp';
+const servers: Server[] = ['edge', 'limit', 'yoga', 'yogaUp'];
+const caseName: Record<Server, string> = {
+  edge: 'edge-hit',
+  limit: 'limit-baseline-hit',
+  yoga: 'yoga-baseline-hit',
+  yogaUp: 'yoga-upstash-baseline-hit',
+};
 
 async function main() {
   if (gitDirty() && !args['allow-dirty']) {
@@ -92,7 +102,13 @@ async function main() {
     await buildPolicies();
 
     const keys = ensureDevKeys();
-    const ports = { origin: await freePort(), edge: await freePort(), limit: await freePort(), yoga: await freePort() };
+    const ports = {
+      origin: await freePort(),
+      edge: await freePort(),
+      limit: await freePort(),
+      yoga: await freePort(),
+      yogaUp: await freePort(),
+    };
     const origin = await startOrigin(runDir, e, keys, ports.origin);
     stops.unshift(() => origin.stop());
     // Limits far above what the bench offers: it measures the hit path, not throttling.
@@ -183,31 +199,35 @@ async function main() {
       timeoutMs: 30_000,
     });
     stops.unshift(() => limit.stop());
-    const yoga = await spawnComponent({
-      name: 'yoga + response-cache-redis',
-      command: process.execPath,
-      args: [
-        tsx,
-        join(repoRoot, 'load/yoga-baseline-server.ts'),
-        '--port',
-        String(ports.yoga),
-        '--redis',
-        e.redisUrl,
-        '--fixture',
-        fixtureFile,
-      ],
-      env: {
-        JWT_ISSUER: keys.jwt.issuer,
-        JWT_AUDIENCE: keys.jwt.audience,
-        JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
-      },
-      port: ports.yoga,
-      url: `http://127.0.0.1:${ports.yoga}/graphql`,
-      logFile: join(runDir, 'yoga.log'),
-      readyLine: /GRAPHGATE_YOGA_READY/,
-      timeoutMs: 60_000,
-    });
+    const startYoga = (name: string, port: number, store: string[], log: string) =>
+      spawnComponent({
+        name,
+        command: process.execPath,
+        args: [
+          tsx,
+          join(repoRoot, 'load/yoga-baseline-server.ts'),
+          '--port',
+          String(port),
+          ...store,
+          '--fixture',
+          fixtureFile,
+        ],
+        env: {
+          JWT_ISSUER: keys.jwt.issuer,
+          JWT_AUDIENCE: keys.jwt.audience,
+          JWT_JWKS: JSON.stringify({ keys: [keys.jwt.publicJwk] }),
+          UPSTASH_TOKEN: e.upstashToken,
+        },
+        port,
+        url: `http://127.0.0.1:${port}/graphql`,
+        logFile: join(runDir, log),
+        readyLine: /GRAPHGATE_YOGA_READY/,
+        timeoutMs: 60_000,
+      });
+    const yoga = await startYoga('yoga + response-cache-redis', ports.yoga, ['--redis', e.redisUrl], 'yoga.log');
     stops.unshift(() => yoga.stop());
+    const yogaUp = await startYoga('yoga + upstash cache', ports.yogaUp, ['--upstash', e.upstashUrl], 'yoga-up.log');
+    stops.unshift(() => yogaUp.stop());
 
     const yogaBody = (id: string) => JSON.stringify({ query: op.document, operationName: op.name, variables: { id } });
     // Each peer must give the edge's answer for every key before it is timed; yoga's first call per key fills its cache.
@@ -215,8 +235,8 @@ async function main() {
       const want = edgeBodies.get(h.key)!;
       const fromLimit = await (await post(limit.url, h.token, '{}', { 'x-bench-key': h.key })).text();
       if (fromLimit !== want) throw new Error(`limit server answers ${h.tenant}/${h.id} differently from the edge`);
-      for (let i = 0; i < 2; i++) {
-        const res = await post(yoga.url, h.token, yogaBody(h.id));
+      for (const url of [yoga.url, yoga.url, yogaUp.url, yogaUp.url]) {
+        const res = await post(url, h.token, yogaBody(h.id));
         const got = (await res.json()) as { data?: unknown };
         if (JSON.stringify(got.data) !== JSON.stringify((JSON.parse(want) as { data: unknown }).data))
           throw new Error(`yoga answers ${h.tenant}/${h.id} differently from the edge: ${JSON.stringify(got)}`);
@@ -238,8 +258,9 @@ async function main() {
         body: '{}',
       })),
       yoga: hits.map((h) => ({ method: 'POST', url: yoga.url, header: auth(h.token), body: yogaBody(h.id) })),
+      yogaUp: hits.map((h) => ({ method: 'POST', url: yogaUp.url, header: auth(h.token), body: yogaBody(h.id) })),
     };
-    const pids: Record<Server, RunningComponent> = { edge, limit, yoga };
+    const pids: Record<Server, RunningComponent> = { edge, limit, yoga, yogaUp };
     const upstashPid = twin.components.find((c) => c.name === 'upstash-rest')?.pid;
     const redisPid = twin.components.find((c) => c.name === 'redis')?.pid;
     const cpu = new Map<string, { server: number; store: number }>();
@@ -262,17 +283,17 @@ async function main() {
         store: prev.store + store() - before.store,
       });
     }
-    const order = (r: number): Server[] => (['edge', 'limit', 'yoga'] as Server[]).map((_, i, a) => a[(i + r) % 3]!);
-    for (const which of ['edge', 'limit', 'yoga'] as Server[]) await run(which, `warm-${which}`, 0, 2);
-    const maxFiles: Record<Server, string[]> = { edge: [], limit: [], yoga: [] };
+    const order = (r: number): Server[] => servers.map((_, i, a) => a[(i + r) % a.length]!);
+    for (const which of servers) await run(which, `warm-${which}`, 0, 2);
+    const maxFiles: Record<Server, string[]> = { edge: [], limit: [], yoga: [], yogaUp: [] };
     for (let r = 0; r < params.rounds; r++) {
       for (const which of order(r)) {
         await run(which, `${which}-max-${r}`, 0, params.roundS);
         maxFiles[which].push(`${which}-max-${r}`);
       }
     }
-    const openFiles: Record<Server, string[]> = { edge: [], limit: [], yoga: [] };
-    for (const which of ['edge', 'yoga', 'limit'] as Server[]) {
+    const openFiles: Record<Server, string[]> = { edge: [], limit: [], yoga: [], yogaUp: [] };
+    for (const which of servers) {
       await run(which, `${which}-open`, params.openRate, params.openS);
       openFiles[which].push(`${which}-open`);
     }
@@ -311,11 +332,11 @@ async function main() {
         model: string;
       }
     > = {};
-    for (const which of ['edge', 'limit', 'yoga'] as Server[]) {
+    for (const which of servers) {
       const rounds = await Promise.all(maxFiles[which].map((f) => reportCase(e.vegetaBin, runDir, [f])));
       const n = rounds.reduce((a, c) => a + c.n, 0);
       const seconds = rounds.reduce((a, c) => a + c.n / c.rps, 0);
-      throughput[`${which}-hit-max`] = {
+      throughput[`${caseName[which]}-max`] = {
         n,
         rps: Math.round((n / seconds) * 10) / 10,
         errors: rounds.reduce((a, c) => a + c.errors, 0),
@@ -330,8 +351,9 @@ async function main() {
     };
     const cases: Record<string, CaseResult> = {
       'edge-hit-open': await openCase('edge'),
-      'yoga-hit-open': await openCase('yoga'),
-      'limit-hit-open': await openCase('limit'),
+      'yoga-baseline-hit-open': await openCase('yoga'),
+      'yoga-upstash-baseline-hit-open': await openCase('yogaUp'),
+      'limit-baseline-hit-open': await openCase('limit'),
       'edge-miss-open': { ...(await reportCase(e.vegetaBin, runDir, ['miss'])), rate: params.missRate },
     };
     console.log('\nclosed loop (max throughput only; no latencies from these runs)');
@@ -341,11 +363,16 @@ async function main() {
       );
     const edgeMax = throughput['edge-hit-max']!;
     const ratios = {
-      'edge-hit/limit-hit rps (closed)': edgeMax.rps / throughput['limit-hit-max']!.rps,
-      'edge-hit/yoga-hit rps (closed)': edgeMax.rps / throughput['yoga-hit-max']!.rps,
-      'edge-hit/yoga-hit p95 (open)': cases['edge-hit-open']!.p95_ms / cases['yoga-hit-open']!.p95_ms,
+      'edge-hit/limit-hit rps (closed)': edgeMax.rps / throughput['limit-baseline-hit-max']!.rps,
+      'edge-hit/yoga-hit rps (closed)': edgeMax.rps / throughput['yoga-baseline-hit-max']!.rps,
+      'edge-hit/yoga-upstash-hit rps (closed)': edgeMax.rps / throughput['yoga-upstash-baseline-hit-max']!.rps,
+      'edge-hit/yoga-hit p95 (open)': cases['edge-hit-open']!.p95_ms / cases['yoga-baseline-hit-open']!.p95_ms,
+      'edge-hit/yoga-upstash-hit p95 (open)':
+        cases['edge-hit-open']!.p95_ms / cases['yoga-upstash-baseline-hit-open']!.p95_ms,
       'edge/yoga server CPU per hit (closed)':
-        edgeMax.server_cpu_ms_per_req / throughput['yoga-hit-max']!.server_cpu_ms_per_req,
+        edgeMax.server_cpu_ms_per_req / throughput['yoga-baseline-hit-max']!.server_cpu_ms_per_req,
+      'edge/yoga-upstash server CPU per hit (closed)':
+        edgeMax.server_cpu_ms_per_req / throughput['yoga-upstash-baseline-hit-max']!.server_cpu_ms_per_req,
     };
     report({
       name: 'edge',
@@ -364,12 +391,14 @@ async function main() {
         target('edge-hit/limit-hit rps (closed)', '>=', 0.8, ratios['edge-hit/limit-hit rps (closed)']),
         target('edge-hit/yoga-hit rps (closed)', '>=', 1.0, ratios['edge-hit/yoga-hit rps (closed)']),
         target('edge-hit/yoga-hit p95 (open)', '<=', 1.0, ratios['edge-hit/yoga-hit p95 (open)']),
+        target('edge-hit/yoga-upstash-hit rps (closed)', '>=', 1.0, ratios['edge-hit/yoga-upstash-hit rps (closed)']),
+        target('edge-hit/yoga-upstash-hit p95 (open)', '<=', 1.0, ratios['edge-hit/yoga-upstash-hit p95 (open)']),
         ...Object.entries(cases).map(([k, c]) => target(`${k} failed requests`, '<=', 0, c.errors)),
         ...Object.entries(throughput).map(([k, c]) => target(`${k} failed requests`, '<=', 0, c.errors)),
       ],
       notes: [
         '2 shared cores: load generator, twin and servers compete; compare ratios and CPU per request, not absolute rates',
-        'yoga-hit: stock graphql-yoga + @envelop/response-cache-redis via ioredis to the twin Redis (the one behind upstash-rest); edge and limit go through upstash-rest',
+        'yoga-baseline: stock graphql-yoga + @envelop/response-cache-redis via ioredis to the twin Redis (the one behind upstash-rest); yoga-upstash-baseline, edge and limit go through upstash-rest',
         ...(cpuProfDir ? ['the edge ran under --cpu-prof: its CPU per request includes the profiler'] : []),
       ],
       extra: { throughput },
