@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Redis } from '@upstash/redis';
 import { Hono } from 'hono';
-import { createVerifier, type Identity } from '../functions/core/auth/index.js';
+import { createVerifier, defaultVerifyMemo, type Identity } from '../functions/core/auth/index.js';
 import {
   applicationJson,
   contentTypeOf,
@@ -14,7 +14,7 @@ import {
 import type { Manifest } from '../functions/core/manifest/index.js';
 import { DocumentRecogniser } from '../functions/core/manifest/recognise.js';
 import type { CallerAttributes, PolicyEngine } from '../functions/core/policy/index.js';
-import { resolveScope } from '../functions/core/policy/index.js';
+import { createScopeResolver } from '../functions/core/policy/index.js';
 import { pickForwardedHeaders } from '../functions/core/signing/forwarded-headers.js';
 import { traceRequests } from '../functions/core/telemetry/http-span.js';
 import { throttledLog } from '../functions/core/throttled-log.js';
@@ -89,7 +89,10 @@ export function createEdgeApp(deps: EdgeDeps) {
   const { config, manifest } = deps;
   const metrics = deps.metrics ?? createEdgeMetrics();
   const now = deps.now ?? Date.now;
-  const verify = createVerifier(config.jwt);
+  // The hit path's two pure checks, memoised: a verified token until its exp (jwt.ts says why at most 5 minutes), and
+  // the scope per attribute set (the policy bundle is fixed for the life of the engine).
+  const verify = createVerifier(config.jwt, defaultVerifyMemo);
+  const resolveScope = createScopeResolver(deps.policy);
   const warnCacheDown = throttledLog(30_000);
   const rateLimit = createRateLimiter(deps.redis, config.rateLimits, (err) => {
     metrics.inc('cache_fail_open');
@@ -266,7 +269,7 @@ export function createEdgeApp(deps: EdgeDeps) {
       return withLimits(fromOrigin(result, 'BYPASS'));
     }
 
-    const scopeFingerprint = resolveScope(deps.policy, identity.attributes as CallerAttributes).fingerprint;
+    const scopeFingerprint = resolveScope(identity.attributes as CallerAttributes).fingerprint;
     const t = now();
     // The limit check and the cache read go out together: @upstash/redis auto-pipelines concurrent commands into one
     // HTTP round trip, so a hit costs one call to Upstash instead of two. lookup() rejects only variables that have

@@ -253,3 +253,36 @@ describe('edge rate limiting over the real Upstash endpoint', () => {
     ]);
   });
 });
+
+describe('edge rate limiting: tenant and subject limits in one script', () => {
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await realStack({
+      config: { rateLimits: { tenant: { requests: 5, windowS: 60 }, subject: { requests: 2, windowS: 60 } } },
+    });
+  });
+  afterAll(() => limited.close());
+
+  const call = async (tenant: string, sub: string) => {
+    const token = await limited.issuer.sign({ tenant }, { sub });
+    const res = await limited.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: apqBody('Search', { text: 'nothing' }),
+    });
+    return { status: res.status, message: res.status === 429 ? firstError(await res.json()).message : undefined };
+  };
+
+  it('refuses a subject past its own limit, then the tenant past its limit, and leaves other tenants alone', async () => {
+    const tenant = testTenant('rl-both');
+    const alice = [await call(tenant, 'alice'), await call(tenant, 'alice'), await call(tenant, 'alice')];
+    expect(alice.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(alice[2]!.message).toBe('rate limit exceeded for subject alice');
+    // alice's refused call did not spend the tenant's budget: bob gets 2, carol 1, then the tenant (5) is full.
+    const rest = [await call(tenant, 'bob'), await call(tenant, 'bob'), await call(tenant, 'carol')];
+    expect(rest.map((r) => r.status)).toEqual([200, 200, 200]);
+    const full = await call(tenant, 'dave');
+    expect(full).toEqual({ status: 429, message: `rate limit exceeded for tenant ${tenant}` });
+    expect((await call(testTenant('rl-other'), 'alice')).status).toBe(200);
+  });
+});

@@ -1,12 +1,11 @@
-import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
 import { HttpError } from '../functions/core/http/index.js';
 import { withTimeout } from '../functions/core/timeout.js';
 import type { EdgeConfig } from './config.js';
 
 /** The outcome headers of a rate-limit check (IETF RateLimit fields plus the common X- form). */
-function limitHeaders(limit: number, remaining: number, resetMs: number): Record<string, string> {
-  const resetS = Math.max(0, Math.ceil((resetMs - Date.now()) / 1000));
+function limitHeaders(limit: number, remaining: number, resetMs: number, now: number): Record<string, string> {
+  const resetS = Math.max(0, Math.ceil((resetMs - now) / 1000));
   return {
     'ratelimit-limit': String(limit),
     'ratelimit-remaining': String(Math.max(0, remaining)),
@@ -17,28 +16,64 @@ function limitHeaders(limit: number, remaining: number, resetMs: number): Record
 }
 
 /**
- * Sliding-window limits per tenant and per subject (within its tenant) on @upstash/ratelimit. Over the limit → 429
- * with Retry-After and the limit headers. If Redis is unreachable the check fails open (the cache-down counter
- * records it), because refusing every call when the limiter is down would turn a cache outage into an API outage.
+ * Both limits in ONE script run (one command per request instead of two): the sliding window of @upstash/ratelimit
+ * (this window's count plus the previous window's, weighted by how much of it still overlaps), for the tenant
+ * (KEYS 1–2) and for the subject within its tenant (KEYS 3–4). A request is admitted only when both have room, and
+ * then counts against both; a refused request counts against neither, so one subject hammering past its own limit
+ * does not spend its tenant's budget. Reply: `{admitted 0|1, tenant remaining, subject remaining}`.
  */
-export function createRateLimiter(redis: Redis, limits: EdgeConfig['rateLimits'], onError: (err: unknown) => void) {
-  const tenantLimiter = new Ratelimit({
-    redis,
-    limiter: Ratelimit.slidingWindow(limits.tenant.requests, `${limits.tenant.windowS} s`),
-    prefix: 'gg:rl:tenant',
-    analytics: false,
-  });
-  const subjectLimiter = new Ratelimit({
-    redis,
-    limiter: Ratelimit.slidingWindow(limits.subject.requests, `${limits.subject.windowS} s`),
-    prefix: 'gg:rl:subject',
-    analytics: false,
-  });
+const slidingWindowsScript = `
+local function used(current, previous, windowMs, now)
+  local c = tonumber(redis.call('GET', current) or '0')
+  local p = tonumber(redis.call('GET', previous) or '0')
+  return c + math.floor((1 - (now % windowMs) / windowMs) * p)
+end
+local now = tonumber(ARGV[5])
+local tLimit, tWindow, sLimit, sWindow = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local t = used(KEYS[1], KEYS[2], tWindow, now)
+local s = used(KEYS[3], KEYS[4], sWindow, now)
+if t >= tLimit or s >= sLimit then return { 0, tLimit - t, sLimit - s } end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], tWindow * 2 + 1000) end
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], sWindow * 2 + 1000) end
+return { 1, tLimit - t - 1, sLimit - s - 1 }`;
+
+/** Key prefixes: the tenant is in every limiter key, the subject's key is under its tenant's. */
+export const limiterKeys = {
+  tenant: (tenant: string, window: number) => `gg:rl:tenant:${tenant}:${window}`,
+  subject: (tenant: string, subject: string, window: number) => `gg:rl:subject:${tenant}:${subject}:${window}`,
+};
+
+/**
+ * Sliding-window limits per tenant and per subject (within its tenant), checked by one Redis script per request.
+ * Over a limit → 429 with Retry-After and the limit headers, naming which limit. If Redis is unreachable the check
+ * fails open (the cache-down counter records it), because refusing every call when the limiter is down would turn a
+ * cache outage into an API outage.
+ */
+export function createRateLimiter(
+  redis: Redis,
+  limits: EdgeConfig['rateLimits'],
+  onError: (err: unknown) => void,
+  now: () => number = Date.now,
+) {
+  const tWindowMs = limits.tenant.windowS * 1000;
+  const sWindowMs = limits.subject.windowS * 1000;
   return async function check(tenant: string, subject: string, timeoutMs: number): Promise<Record<string, string>> {
-    let results: Awaited<ReturnType<Ratelimit['limit']>>[];
+    const at = now();
+    const tw = Math.floor(at / tWindowMs);
+    const sw = Math.floor(at / sWindowMs);
+    let reply: unknown;
     try {
-      results = await withTimeout(
-        Promise.all([tenantLimiter.limit(tenant), subjectLimiter.limit(`${tenant}:${subject}`)]),
+      reply = await withTimeout(
+        redis.eval(
+          slidingWindowsScript,
+          [
+            limiterKeys.tenant(tenant, tw),
+            limiterKeys.tenant(tenant, tw - 1),
+            limiterKeys.subject(tenant, subject, sw),
+            limiterKeys.subject(tenant, subject, sw - 1),
+          ],
+          [limits.tenant.requests, tWindowMs, limits.subject.requests, sWindowMs, at],
+        ),
         timeoutMs,
         'rate limiter',
       );
@@ -46,18 +81,26 @@ export function createRateLimiter(redis: Redis, limits: EdgeConfig['rateLimits']
       onError(err);
       return {};
     }
-    const [t, s] = results as [(typeof results)[0], (typeof results)[0]];
-    const tightest = t.remaining <= s.remaining ? t : s;
-    const headers = limitHeaders(tightest.limit, tightest.remaining, tightest.reset);
-    const denied = [t, s].find((r) => !r.success);
-    if (denied) {
-      const retryAfter = String(Math.max(1, Math.ceil((denied.reset - Date.now()) / 1000)));
-      const who = denied === t ? `tenant ${tenant}` : `subject ${subject}`;
-      throw new HttpError(429, 'RATE_LIMITED', `rate limit exceeded for ${who}`, {
-        ...headers,
-        'retry-after': retryAfter,
-      });
+    const [admitted, tRemaining, sRemaining] = (Array.isArray(reply) ? reply : []).map(Number);
+    if (admitted === undefined || Number.isNaN(tRemaining) || Number.isNaN(sRemaining)) {
+      onError(new Error(`rate limiter: unexpected script reply ${JSON.stringify(reply)}`));
+      return {};
     }
-    return headers;
+    const tenantReset = (tw + 1) * tWindowMs;
+    const subjectReset = (sw + 1) * sWindowMs;
+    const tight =
+      tRemaining! <= sRemaining!
+        ? { limit: limits.tenant.requests, remaining: tRemaining!, reset: tenantReset }
+        : { limit: limits.subject.requests, remaining: sRemaining!, reset: subjectReset };
+    const headers = limitHeaders(tight.limit, tight.remaining, tight.reset, at);
+    if (admitted === 1) return headers;
+    const tenantDenied = tRemaining! <= 0;
+    const reset = tenantDenied ? tenantReset : subjectReset;
+    const retryAfter = String(Math.max(1, Math.ceil((reset - at) / 1000)));
+    const who = tenantDenied ? `tenant ${tenant}` : `subject ${subject}`;
+    throw new HttpError(429, 'RATE_LIMITED', `rate limit exceeded for ${who}`, {
+      ...headers,
+      'retry-after': retryAfter,
+    });
   };
 }

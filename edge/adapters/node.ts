@@ -11,6 +11,7 @@ import { loadWasmPolicyEngine } from '../../functions/core/policy/index.js';
 import { registerTracing } from '../../functions/core/telemetry/tracing.js';
 import { parseEdgeConfig } from '../config.js';
 import { buildEdge } from './runtime.js';
+import { undiciRequester } from './upstash-undici.js';
 
 // First: the SDK (OTLP to OTEL_EXPORTER_OTLP_ENDPOINT) must be in place before the app creates any span.
 const tracing = registerTracing('graphgate-edge');
@@ -19,9 +20,15 @@ const file = process.env.EDGE_CONFIG_FILE;
 if (!file) throw new Error('EDGE_CONFIG_FILE must point to the edge configuration JSON');
 const config = parseEdgeConfig(JSON.parse(readFileSync(file, 'utf8')));
 const policy = await loadWasmPolicyEngine(process.env.POLICY_BUNDLE_DIR);
-const { app, metrics } = buildEdge(config, policy, (work) => {
-  void work.catch(() => undefined);
-});
+const upstash = undiciRequester({ url: config.upstash.url, token: config.upstash.token });
+const { app, metrics } = buildEdge(
+  config,
+  policy,
+  (work) => {
+    void work.catch(() => undefined);
+  },
+  { upstash },
+);
 app.get('/healthz', (c) => c.json({ ok: true }));
 const metricsPort = metricsPortFromEnv();
 const metricsServer = metricsPort
@@ -32,9 +39,15 @@ const port = Number(values.port);
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
   console.log(`GRAPHGATE_EDGE_READY http://127.0.0.1:${port}/graphql`),
 );
+// Keep idle client connections longer than a load balancer or client pool would (Node's default of 5 s closes
+// sockets clients still count as open: resets under steady load); headers timeout must exceed it.
+if ('keepAliveTimeout' in server) {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
 const shutdown = () => {
   metricsServer?.close();
-  server.close(() => void tracing.shutdown().finally(() => process.exit(0)));
+  server.close(() => void Promise.all([tracing.shutdown(), upstash.close()]).finally(() => process.exit(0)));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -1,4 +1,4 @@
-import { Redis } from '@upstash/redis';
+import { Redis, type Requester } from '@upstash/redis';
 import { type Manifest, manifest } from '../../functions/core/manifest/index.js';
 import type { PolicyEngine } from '../../functions/core/policy/index.js';
 import { type Background, createEdgeApp } from '../app.js';
@@ -10,15 +10,22 @@ export function buildEdge(
   config: EdgeConfig,
   policy: PolicyEngine,
   background: Background,
-  /** Test seams: the hop to the origin, the clock, and a registry other than the bundled one. */
-  seams: { fetch?: typeof fetch; now?: () => number; manifest?: Manifest } = {},
+  /**
+   * Seams: the hop to the origin, the clock, a registry other than the bundled one, and the Upstash transport (the
+   * Node adapter brings a keep-alive undici pool; elsewhere @upstash/redis's fetch client).
+   */
+  seams: { fetch?: typeof fetch; now?: () => number; manifest?: Manifest; upstash?: Requester } = {},
 ) {
   // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.
-  const redis = new Redis({
-    url: config.upstash.url,
-    token: config.upstash.token,
-    retry: { retries: 1, backoff: () => 20 },
-  });
+  // UTF-8 replies: everything the edge reads is JSON text or numbers, and base64 costs a per-byte loop in JS.
+  const redis = seams.upstash
+    ? new Redis(seams.upstash)
+    : new Redis({
+        url: config.upstash.url,
+        token: config.upstash.token,
+        retry: { retries: 1, backoff: () => 20 },
+        responseEncoding: false,
+      });
   const callOrigin = createOriginClient({
     originUrl: config.originUrl,
     signingKey: config.signingKey,

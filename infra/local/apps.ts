@@ -81,11 +81,18 @@ function startTsxApp(
   app: TsxApp,
   port: number,
   env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningComponent> {
+  // With node flags (a benchmark's `--cpu-prof`), node itself runs the app with tsx as a loader, in ONE process, so
+  // the flags, the profile and the process's CPU time are the app's own (tsx's CLI would run it as a child).
+  const launcher =
+    nodeArgs.length > 0
+      ? [...nodeArgs, '--import', pathToFileURL(require.resolve('tsx/esm')).href]
+      : [require.resolve('tsx/cli')];
   return spawnComponent({
     name: app.name,
     command: process.execPath,
-    args: [require.resolve('tsx/cli'), join(repoRoot, app.entry), '--port', String(port)],
+    args: [...launcher, join(repoRoot, app.entry), '--port', String(port)],
     env,
     port,
     url: `http://${app.host ?? '127.0.0.1'}:${port}${app.path}`,
@@ -158,15 +165,23 @@ export function startEdge(
   keys: DevKeys,
   ports: { edge: number; origin: number; metrics?: number },
   overrides: Record<string, unknown> = {},
+  /** Node flags for the edge process (for example `--cpu-prof`); it then runs as one node process. */
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningComponent> {
   const configFile = join(runDir, 'edge-config.json');
   const config = edgeConfigFor(endpoints, keys, ports.origin, overrides);
   writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return startTsxApp(runDir, apps.edge, ports.edge, {
-    EDGE_CONFIG_FILE: configFile,
-    ...metricsEnv(ports.metrics),
-    ...otlpEnv(endpoints),
-  });
+  return startTsxApp(
+    runDir,
+    apps.edge,
+    ports.edge,
+    {
+      EDGE_CONFIG_FILE: configFile,
+      ...metricsEnv(ports.metrics),
+      ...otlpEnv(endpoints),
+    },
+    nodeArgs,
+  );
 }
 
 /** Environment of the intake API against the local twin (JWT trust = the local dev issuer, like the edge). */

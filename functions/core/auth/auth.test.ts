@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../config/env.js';
 import { HttpError } from '../http/errors.js';
 import { jwtOptionsFromEnv } from './env.js';
@@ -68,5 +68,57 @@ describe('JWT verifier', () => {
     expect(() => jwtOptionsFromEnv(base, 'intake API')).toThrow(/intake API .*JWT_JWKS_URL or JWT_JWKS/);
     expect(() => jwtOptionsFromEnv({ ...base, JWT_JWKS: '{' }, 'x')).toThrow(/JWT_JWKS is not JSON/);
     expect(() => jwtOptionsFromEnv({ ...base, JWT_JWKS: '[]' }, 'x')).toThrow(/JWT_JWKS is not a JWK set/);
+  });
+});
+
+describe('JWT verifier memo', () => {
+  afterEach(() => vi.useRealTimers());
+
+  const memo = { maxEntries: 2, maxAgeS: 300 };
+
+  it('answers a repeated token from the memo with the same identity', async () => {
+    const { sign, env } = await issuer();
+    const verify = createVerifier(jwtOptionsFromEnv(env, 'test'), memo);
+    const token = `Bearer ${await sign({ tenant: 'acme', roles: ['analyst'] })}`;
+    const first = await verify(token);
+    expect(await verify(token)).toBe(first);
+  });
+
+  it('refuses a memoised token once it is past its exp (and the skew), never serving it from the memo', async () => {
+    const { sign, env } = await issuer();
+    const verify = createVerifier({ ...jwtOptionsFromEnv(env, 'test'), clockSkewS: 0 }, memo);
+    const t0 = Date.now();
+    const token = `Bearer ${await sign({ tenant: 'acme' }, Math.floor(t0 / 1000) + 60)}`;
+    vi.useFakeTimers({ now: t0, toFake: ['Date'] });
+    expect((await verify(token)).tenant).toBe('acme');
+    vi.setSystemTime(t0 + 61_000);
+    await expect(verify(token)).rejects.toMatchObject({ status: 401, message: 'token expired' });
+  });
+
+  it('re-verifies a token after the memo age even when exp is later', async () => {
+    const { sign, env } = await issuer();
+    const verify = createVerifier(jwtOptionsFromEnv(env, 'test'), { maxEntries: 2, maxAgeS: 60 });
+    const token = `Bearer ${await sign({ tenant: 'acme' }, '2h')}`;
+    const t0 = Date.now();
+    vi.useFakeTimers({ now: t0, toFake: ['Date'] });
+    const first = await verify(token);
+    vi.setSystemTime(t0 + 61_000);
+    const again = await verify(token);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it('does not memoise a refusal, and a memoised tenant never answers for another token', async () => {
+    const { sign, env } = await issuer();
+    const verify = createVerifier(jwtOptionsFromEnv(env, 'test'), memo);
+    const good = await sign({ tenant: 'acme' });
+    const forged = `${good.slice(0, good.lastIndexOf('.'))}.${'A'.repeat(86)}`;
+    await verify(`Bearer ${good}`);
+    for (let i = 0; i < 2; i++) {
+      await expect(verify(`Bearer ${forged}`)).rejects.toMatchObject({ status: 401, message: 'token invalid' });
+    }
+    const other = await verify(`Bearer ${await sign({ tenant: 'beta' })}`);
+    expect(other.tenant).toBe('beta');
+    await expect(verify(undefined)).rejects.toMatchObject({ status: 401, message: 'missing bearer token' });
   });
 });

@@ -3,7 +3,9 @@
  * URL or a baked JWK set, every claim typed by a schema (./claims.ts), the tenant from a claim, failures as 401 with
  * a `WWW-Authenticate` challenge that says what was wrong.
  */
+import { createHash } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.js';
 import { ClaimError, checkClaims } from './claims.js';
@@ -39,6 +41,24 @@ export type JwtOptions = z.output<typeof jwtOptionsSchema>;
 /** Verifies an `Authorization` header value and returns the caller's identity; throws 401 {@link HttpError}s. */
 export type Verify = (authorization: string | undefined) => Promise<Identity>;
 
+/**
+ * Memo of verified tokens (a hot path verifies the same token on every call): at most `maxEntries` identities keyed
+ * by the token's sha256, each kept until the token's `exp` and never longer than `maxAgeS`. Only successes are kept,
+ * so a refused token is checked again every time.
+ */
+export interface VerifyMemo {
+  maxEntries: number;
+  /**
+   * Longest a verified token is trusted without checking its signature again. A key removed from a remote JWKS is
+   * still trusted by jose's JWKS cache for up to 10 minutes; keeping this below that means the memo never makes a
+   * revoked key live longer than it already does.
+   */
+  maxAgeS: number;
+}
+
+/** The edge's memo: enough distinct callers for one instance, five minutes at most. */
+export const defaultVerifyMemo: VerifyMemo = { maxEntries: 10_000, maxAgeS: 300 };
+
 function unauthenticated(message: string, error: string, description: string): HttpError {
   const quoted = description.replace(/["\\]/g, "'");
   return new HttpError(401, 'UNAUTHENTICATED', message, {
@@ -64,17 +84,42 @@ function describeJoseError(err: unknown): string {
  * valid tenant claim become 401 `UNAUTHENTICATED` with a `WWW-Authenticate` challenge naming the reason.
  * @example const verify = createVerifier(config.jwt); const identity = await verify(req.headers.get('authorization'));
  */
-export function createVerifier(jwt: JwtOptions): Verify {
+export function createVerifier(jwt: JwtOptions, memo?: VerifyMemo): Verify {
+  const verifyToken = createTokenVerifier(jwt);
+  if (!memo) {
+    return async (authorization) => (await verifyToken(bearerToken(authorization))).identity;
+  }
+  const verified = new LRUCache<string, { identity: Identity; untilMs: number }>({ max: memo.maxEntries });
+  // An entry serves only while Date.now() is before the token's exp (without the skew jose allows) and before its
+  // memo deadline; after that the token goes through the full check again, which refuses it once past exp + skew.
+  return async function verify(authorization) {
+    const token = bearerToken(authorization);
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = Date.now();
+    const hit = verified.get(key);
+    if (hit && now < hit.untilMs) return hit.identity;
+    if (hit) verified.delete(key);
+    const { identity, expS } = await verifyToken(token);
+    const untilMs = Math.min(expS * 1000, now + memo.maxAgeS * 1000);
+    if (untilMs > now) verified.set(key, { identity, untilMs });
+    return identity;
+  };
+}
+
+function bearerToken(authorization: string | undefined): string {
+  if (!authorization?.startsWith('Bearer ')) {
+    throw unauthenticated('missing bearer token', 'invalid_request', 'bearer token required');
+  }
+  return authorization.slice('Bearer '.length).trim();
+}
+
+function createTokenVerifier(jwt: JwtOptions): (token: string) => Promise<{ identity: Identity; expS: number }> {
   const keys: JWTVerifyGetKey = jwt.jwksUrl
     ? createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 })
     : createLocalJWKSet(jwt.jwks as Parameters<typeof createLocalJWKSet>[0]);
   const limits = { clockSkewS: jwt.clockSkewS, maxTokenLifetimeS: jwt.maxTokenLifetimeS };
 
-  return async function verify(authorization) {
-    if (!authorization?.startsWith('Bearer ')) {
-      throw unauthenticated('missing bearer token', 'invalid_request', 'bearer token required');
-    }
-    const token = authorization.slice('Bearer '.length).trim();
+  return async function verifyToken(token) {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -90,7 +135,9 @@ export function createVerifier(jwt: JwtOptions): Verify {
     const tenant = payload[jwt.tenantClaim];
     if (!isTenant(tenant)) throw unauthenticated('token has no valid tenant claim', 'invalid_token', 'no tenant');
     try {
-      return { tenant, ...checkClaims(payload, limits, Math.floor(Date.now() / 1000)) };
+      const identity = { tenant, ...checkClaims(payload, limits, Math.floor(Date.now() / 1000)) };
+      // requiredClaims makes jose refuse a token without exp, and checkClaims has typed it as a number.
+      return { identity, expS: payload.exp as number };
     } catch (err) {
       if (err instanceof ClaimError) throw invalidToken(err.message);
       throw err;

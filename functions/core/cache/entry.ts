@@ -75,18 +75,18 @@ export function storeTtlMs(entry: Pick<CacheEntry, 'ttlMs' | 'swrMs'>): number {
 }
 
 /** Fresh: younger than its TTL. A `storedAt` in the future (clock skew between hosts) counts as age 0. */
-export function isFresh(entry: CacheEntry, now: number): boolean {
+export function isFresh(entry: Pick<CacheEntry, 'storedAt' | 'ttlMs'>, now: number): boolean {
   return now - entry.storedAt < entry.ttlMs;
 }
 
 /** Past its TTL but inside the stale-while-revalidate window: servable as STALE while one refresh runs. */
-export function isStaleServable(entry: CacheEntry, now: number): boolean {
+export function isStaleServable(entry: Pick<CacheEntry, 'storedAt' | 'ttlMs' | 'swrMs'>, now: number): boolean {
   const age = now - entry.storedAt;
   return age >= entry.ttlMs && age < entry.ttlMs + entry.swrMs;
 }
 
 /** The HTTP `Age` value: whole seconds since stored, never negative. */
-export function ageSeconds(entry: CacheEntry, now: number): number {
+export function ageSeconds(entry: Pick<CacheEntry, 'storedAt'>, now: number): number {
   return Math.max(0, Math.floor((now - entry.storedAt) / 1000));
 }
 

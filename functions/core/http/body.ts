@@ -14,6 +14,14 @@ export async function readCappedBody(
   const tooLarge = () => new HttpError(413, 'PAYLOAD_TOO_LARGE', message);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge();
+  // A declared length within the cap bounds the body already (HTTP framing: the server reads no more than it), so it
+  // is read in one call: on Node (@hono/node-server) that reads the socket directly instead of building a web
+  // Request and stream per request. Without a declared length the stream is read chunk by chunk against the cap.
+  if (Number.isInteger(declared) && declared >= 0) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw tooLarge();
+    return bytes;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

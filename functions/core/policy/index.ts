@@ -10,7 +10,14 @@ export * from './errors.js';
 export { type ExportRecord, type ExportReport, type ExportRequest, transformExport } from './export-transform.js';
 export { generaliseRow, generaliseValue, groupRows, MASK, type QuasiIdentifier } from './generalise.js';
 export { anonymise, type KAnonReport, type KAnonRequest, type KAnonResult } from './kanonymity.js';
-export { type CallerAttributes, fingerprintScope, resolveScope, type Scope, scopeFingerprint } from './scope.js';
+export {
+  type CallerAttributes,
+  createScopeResolver,
+  fingerprintScope,
+  resolveScope,
+  type Scope,
+  scopeFingerprint,
+} from './scope.js';
 export { createStaticPolicyEngine, type StaticAnswers } from './static-engine.js';
 export {
   BUNDLE_FILES,

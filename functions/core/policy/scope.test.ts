@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintScope, scopeFingerprint } from './scope.js';
+import { createScopeResolver, fingerprintScope, scopeFingerprint } from './scope.js';
 import { createStaticPolicyEngine } from './static-engine.js';
 
 describe('fingerprintScope', () => {
@@ -35,5 +35,52 @@ describe('scopeFingerprint', () => {
     expect(scopeFingerprint(engine, { roles: ['viewer'] })).toBe(
       fingerprintScope({ classes: ['entity'], purposes: ['support'] }),
     );
+  });
+});
+
+describe('createScopeResolver', () => {
+  const countingEngine = () => {
+    const seen: unknown[] = [];
+    const engine = createStaticPolicyEngine({
+      'graphgate/scope/decision': (input) => {
+        seen.push(input);
+        const roles = ((input as { caller: { roles?: string[] } }).caller.roles ?? []).slice().sort();
+        const classes = roles.includes('analyst') ? ['entity', 'pii'] : ['entity'];
+        return {
+          allow: true,
+          reasons: [{ rule: 'scope.granted', message: 'granted', unlock: null }],
+          classes,
+          purposes: [],
+        };
+      },
+    });
+    return { engine, seen };
+  };
+
+  it('evaluates the policy once per attribute set and answers repeats from the memo', () => {
+    const { engine, seen } = countingEngine();
+    const resolve = createScopeResolver(engine);
+    const analyst = { roles: ['analyst'], clearances: [], purposes: [] };
+    const first = resolve(analyst);
+    for (let i = 0; i < 5; i++) expect(resolve({ ...analyst }).fingerprint).toBe(first.fingerprint);
+    expect(seen).toHaveLength(1);
+    expect(first.fingerprint).toBe(scopeFingerprint(engine, analyst));
+  });
+
+  it('never lets two different attribute sets share an entry', () => {
+    const { engine, seen } = countingEngine();
+    const resolve = createScopeResolver(engine);
+    const analyst = resolve({ roles: ['analyst'], clearances: [], purposes: [] });
+    const viewer = resolve({ roles: ['viewer'], clearances: [], purposes: [] });
+    expect(viewer.fingerprint).not.toBe(analyst.fingerprint);
+    expect(resolve({ roles: ['viewer'], clearances: ['secret'], purposes: [] }).fingerprint).toBe(viewer.fingerprint);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('keeps at most maxEntries attribute sets, evaluating an evicted one again', () => {
+    const { engine, seen } = countingEngine();
+    const resolve = createScopeResolver(engine, 2);
+    for (const role of ['a', 'b', 'c', 'a']) resolve({ roles: [role] });
+    expect(seen).toHaveLength(4);
   });
 });

@@ -2,6 +2,7 @@
  * Caller scope: the data classes and purposes a caller may see, and its fingerprint for the cache key.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { canonicalJson } from '../json/canonical.js';
 import type { PolicyEngine } from './engine.js';
 
@@ -46,4 +47,25 @@ export function resolveScope(engine: PolicyEngine, attributes: CallerAttributes)
  */
 export function scopeFingerprint(engine: PolicyEngine, attributes: CallerAttributes): string {
   return resolveScope(engine, attributes).fingerprint;
+}
+
+/**
+ * {@link resolveScope} memoised per attribute set: the scope depends only on the caller's attributes and the loaded
+ * policy bundle (fixed for the engine's life), so a hot path evaluates the policy once per distinct set of roles,
+ * clearances, purposes and kind instead of on every request. Bounded LRU; the key is the exact attribute JSON, so two
+ * sets that differ in any way never share an entry.
+ */
+export function createScopeResolver(
+  engine: PolicyEngine,
+  maxEntries = 1_000,
+): (attributes: CallerAttributes) => Scope & { fingerprint: string } {
+  const memo = new LRUCache<string, Scope & { fingerprint: string }>({ max: maxEntries });
+  return (attributes) => {
+    const key = JSON.stringify(attributes);
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const scope = Object.freeze(resolveScope(engine, attributes));
+    memo.set(key, scope);
+    return scope;
+  };
 }
