@@ -18,6 +18,7 @@ import { type Detail, DetailPane } from './detail.js';
 import { ConfirmDialog, HelpDialog, StepUpPanel } from './dialogs.js';
 import type { EdgeClient, StepUpChallenge } from './edge-client.js';
 import { type FilterForm, Filters, initialFilter } from './filters.js';
+import { countLabel } from './format.js';
 import {
   ReviewCandidateDocument,
   type ReviewDecision,
@@ -320,8 +321,10 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
       <header>
         <h1>Review queue</h1>
         <p className="counts" data-testid="counts">
-          {snap?.loading ? 'Loading…' : `${snap?.totalCount ?? 0} candidates`} · {items.length} loaded · {selected.size}{' '}
-          selected · signed in as {props.subject}
+          {snap?.loading
+            ? 'Loading…'
+            : `${countLabel(snap?.totalCount ?? 0, snap?.totalCountExact ?? true)} candidates`}{' '}
+          · {items.length} loaded · {selected.size} selected · signed in as {props.subject}
         </p>
         <button type="button" onClick={() => setHelp(true)}>
           Shortcuts <kbd>?</kbd>
@@ -395,6 +398,7 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
                 activeId={activeId}
                 selected={selected}
                 totalCount={snap?.totalCount ?? 0}
+                totalCountExact={snap?.totalCountExact ?? true}
                 onActivate={(id) => {
                   setActiveId(id);
                   list.current?.focus();
