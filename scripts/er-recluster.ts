@@ -14,6 +14,7 @@ import { dynamoClient } from '../functions/core/aws/dynamodb.js';
 import { createUpstashCache, entityInvalidator } from '../functions/core/cache/index.js';
 import { storedModels } from '../functions/core/er/model-store.js';
 import { applyRecluster, planRecluster } from '../functions/core/er/recluster.js';
+import { upstashReviewEventBus } from '../functions/core/er/review/events-upstash.js';
 import { readTenantSnapshot, snapshotOfKind } from '../functions/core/er/tenant-records.js';
 import { createDriver } from '../functions/core/graph/index.js';
 import { type EntityKind, entityKinds } from '../functions/core/graph/types.js';
@@ -74,7 +75,8 @@ try {
     const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
     // The response cache: merged and split entities must not keep serving their old reads.
     const token = process.env.UPSTASH_TOKEN ?? localUpstashToken;
-    const store = createUpstashCache(new Redis({ url: values['upstash-url']!, token }), {
+    const redis = new Redis({ url: values['upstash-url']!, token });
+    const store = createUpstashCache(redis, {
       onError: (r) => console.error(`cache ${r.op} failed: ${String(r.error)}`),
     });
     // The write journal: a restore from a backup taken before this run gets its merges and splits back by replay.
@@ -83,6 +85,9 @@ try {
       ledger,
       journal,
       invalidate: entityInvalidator(store),
+      // Open review pages hear about the candidates this run closes and opens.
+      reviewEvents: upstashReviewEventBus(redis),
+      onError: (what, err) => console.error(`${what} not published: ${String(err)}`),
       onProgress: (done, total) => console.log(`  ${done}/${total} actions`),
     });
     console.log(

@@ -160,7 +160,7 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     await expect.poll(() => page.getByTestId('help').count()).toBe(0);
   }, 120_000);
 
-  it('reviews ten candidates with the keyboard only (one step-up), and the graph follows', async () => {
+  it('reviews ten candidates with the keyboard only (one step-up, at the first accept), and the graph follows', async () => {
     const { page } = await reviewerPage('keyboard', 'ann');
     await waitForCount(page, 45);
     await rows(page).first().waitFor();
@@ -170,7 +170,8 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
       const id = (await activeId(page))!;
       const key = i % 5 === 4 ? 'd' : byId.get(id)!.label === 'same' ? 'a' : 'r';
       await page.keyboard.press(key);
-      if (i === 0) await stepUpWithKeyboard(page);
+      // Only an accept merges: rejects and defers before it need no step-up.
+      if (key === 'a' && !decided.some((d) => d.key === 'a')) await stepUpWithKeyboard(page);
       await waitForRuns(page, i + 1);
       decided.push({ id, key });
     }
@@ -284,8 +285,8 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     await rows(page).first().waitFor();
     const id = (await activeId(page))!;
 
+    // A reject needs no step-up: the write policy itself refuses the viewer.
     await page.keyboard.press('r');
-    await stepUpWithKeyboard(page);
     await waitForRuns(page, 1);
     const message = await text(page.getByTestId('message'));
     const row = page.locator(`[role="option"][data-id="${id}"]`);
@@ -295,6 +296,48 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     expect(await page.getByTestId('message').getAttribute('class')).toContain('bad');
     expect(await row.getAttribute('data-status')).toBe('OPEN');
     expect(await graphState(byId.get(id)!)).toEqual({ status: 'OPEN', mergedInto: null, notSame: 0 });
+  }, 120_000);
+
+  it("claims the current candidate with c (listed on ?), reports a second reviewer's claim as a conflict, and gives it back", async () => {
+    const cy = await reviewerPage('claim', 'cy');
+    const dee = await reviewerPage('claim-other', 'dee');
+    await rows(cy.page).first().waitFor();
+    await rows(dee.page).first().waitFor();
+    const id = (await activeId(cy.page))!;
+    const row = (page: Page) => page.locator(`[role="option"][data-id="${id}"]`);
+    const assignee = async () => {
+      const { records } = await driver.executeQuery(
+        'MATCH (r:ReviewCandidate {tenant: $tenant, id: $id}) RETURN r.assignee AS a',
+        { tenant, id },
+      );
+      return (records[0]?.get('a') as string | null) ?? null;
+    };
+
+    await cy.page.getByTestId('queue').focus();
+    await cy.page.keyboard.press('c');
+    await waitForRuns(cy.page, 1);
+    const claimed = await text(cy.page.getByTestId('message'));
+    await expect.poll(() => text(row(cy.page))).toContain('cy');
+    const held = await assignee();
+    await expectAccessible(cy.page, 'claimed row');
+    await screenshot(cy.page, 'claim');
+    await dee.page.getByTestId('queue').focus();
+    expect(await activeId(dee.page)).toBe(id);
+    await dee.page.keyboard.press('c');
+    await waitForRuns(dee.page, 1);
+    const conflict = await text(dee.page.getByTestId('message'));
+    await cy.page.keyboard.press('c');
+    await waitForRuns(cy.page, 2);
+    const released = await text(cy.page.getByTestId('message'));
+    await cy.page.keyboard.press('?');
+    const help = await text(cy.page.getByTestId('help'));
+
+    expect(claimed).toBe('Claimed 1 candidate.');
+    expect(held).toBe('cy');
+    expect(conflict).toMatch(new RegExp(`^Claimed 0 of 1\\. Not done, rolled back: ${id}: CONFLICT`));
+    expect(released).toBe('Released 1 candidate.');
+    expect(await assignee()).toBeNull();
+    expect(help).toContain('Claim the current candidate');
   }, 120_000);
 
   it('shows a reviewer of another tenant nothing', async () => {

@@ -3,7 +3,7 @@ import { MemoryAuditLedger } from '../core/audit/memory-ledger.js';
 import { memoryReviewEventBus } from '../core/er/review/events-memory.js';
 import type { ReviewChange, ReviewDetail, ReviewStore } from '../core/er/review/types.js';
 import type { OriginContext } from './context.js';
-import { reviewSubscriptions } from './review-events.js';
+import { reviewSubscriptionLimits, reviewSubscriptions } from './review-events.js';
 import { reviewResolvers } from './reviews.js';
 
 const change: ReviewChange = {
@@ -69,7 +69,7 @@ describe('live review queue events', () => {
     } as unknown as ReviewStore;
     const client = new AbortController();
     const ctx = ctxWith({ reviews, reviewEvents: bus, signal: client.signal });
-    const stream = reviewSubscriptions.reviewQueueChanged.subscribe({}, {}, ctx);
+    const stream = await reviewSubscriptions.reviewQueueChanged.subscribe({}, {}, ctx);
 
     const first = stream.next();
     const event = (reviewId: string) => ({
@@ -87,16 +87,94 @@ describe('live review queue events', () => {
     client.abort();
     const after = await stream.next();
 
-    expect(got.value?.reviewQueueChanged).toMatchObject({ reviewId: 'rv-seen', cursor: '2', review: shown });
+    expect(got.value?.reviewQueueChanged).toMatchObject({ reviewId: 'rv-seen', cursor: '2-0', review: shown });
     expect(asked).toHaveLength(2); // rv-hidden and rv-seen of t-1; t-2's event never reached this subscriber
     expect(asked[0]).not.toHaveLength(0);
     expect(after.done).toBe(true);
   });
 
-  it('refuses a cursor it could not have handed out with INVALID_INPUT', () => {
+  it('refuses a cursor it could not have handed out with INVALID_INPUT', async () => {
     const ctx = ctxWith({ reviews: {} as ReviewStore, reviewEvents: memoryReviewEventBus() });
-    expect(() => reviewSubscriptions.reviewQueueChanged.subscribe({}, { after: 'x; FLUSHALL' }, ctx)).toThrow(
+    await expect(reviewSubscriptions.reviewQueueChanged.subscribe({}, { after: 'x; FLUSHALL' }, ctx)).rejects.toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
+  });
+
+  it('refuses to replay more than its cap with REPLAY_TOO_LONG and a snapshot hint; a short resume replays', async () => {
+    const bus = memoryReviewEventBus();
+    const { maxReplay } = reviewSubscriptionLimits;
+    await bus.publish(
+      Array.from({ length: maxReplay + 1 }, (_, i) => ({
+        tenant: 't-1',
+        kind: 'CREATED' as const,
+        reviewId: `rv-${i}`,
+        status: 'OPEN' as const,
+        committedAt: 0,
+      })),
+    );
+    const reviews = { detail: async (_t: string, id: string) => ({ id, status: 'OPEN' }) } as unknown as ReviewStore;
+    const client = new AbortController();
+    const ctx = ctxWith({ reviews, reviewEvents: bus, signal: client.signal });
+
+    const refused = reviewSubscriptions.reviewQueueChanged.subscribe({}, { after: '0-0' }, ctx);
+    const resumed = await reviewSubscriptions.reviewQueueChanged.subscribe({}, { after: '1-0' }, ctx);
+    const next = await resumed.next();
+    client.abort();
+
+    await expect(refused).rejects.toMatchObject({ extensions: { code: 'REPLAY_TOO_LONG', snapshot: 'reviewQueue' } });
+    expect(next.value?.reviewQueueChanged.reviewId).toBe('rv-1');
+  });
+
+  it('holds each subject to its cap of open streams, and frees a slot when a stream ends', async () => {
+    const bus = memoryReviewEventBus();
+    const reviews = { detail: async () => null } as unknown as ReviewStore;
+    const clients = Array.from({ length: reviewSubscriptionLimits.perSubject }, () => new AbortController());
+    const open = (signal: AbortSignal, subject = 'ann') =>
+      reviewSubscriptions.reviewQueueChanged.subscribe(
+        {},
+        {},
+        ctxWith({ reviews, reviewEvents: bus, signal, subject }),
+      );
+
+    const streams = await Promise.all(clients.map((c) => open(c.signal)));
+    const extra = open(new AbortController().signal);
+    const otherPerson = await open(new AbortController().signal, 'bob');
+    await expect(extra).rejects.toMatchObject({ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+    // Ending one stream (its client went away) gives its slot back.
+    const ended = streams[0]!.next();
+    clients[0]!.abort();
+    await ended;
+    const again = await open(new AbortController().signal);
+
+    expect(otherPerson).toBeDefined();
+    expect(again).toBeDefined();
+  });
+
+  it('ends a stream at its lifetime cap, and with POLICY_DENIED once a recheck finds the caller sees no reviews', async () => {
+    const saved = { ...reviewSubscriptionLimits };
+    Object.assign(reviewSubscriptionLimits, { maxLifetimeMs: 30, recheckMs: 10 });
+    try {
+      const bus = memoryReviewEventBus(1);
+      const reviews = { detail: async () => null } as unknown as ReviewStore;
+      const seesAll = { evaluate: () => ({ classes: ['entity'], purposes: [] }) };
+      const seesNothing = { evaluate: () => ({ classes: [], purposes: [] }) };
+      const policy = (engine: object) => ({ policy: engine }) as unknown as Partial<OriginContext>;
+
+      const lived = await reviewSubscriptions.reviewQueueChanged.subscribe(
+        {},
+        {},
+        ctxWith({ reviews, reviewEvents: bus, ...policy(seesAll) }),
+      );
+      const revoked = await reviewSubscriptions.reviewQueueChanged.subscribe(
+        {},
+        {},
+        ctxWith({ reviews, reviewEvents: bus, subject: 'bob', ...policy(seesNothing) }),
+      );
+
+      expect((await lived.next()).done).toBe(true);
+      await expect(revoked.next()).rejects.toMatchObject({ extensions: { code: 'POLICY_DENIED' } });
+    } finally {
+      Object.assign(reviewSubscriptionLimits, saved);
+    }
   });
 });

@@ -283,6 +283,34 @@ describe('review queue API (edge, step-up on dynalite, OPA wasm, Neo4j, ledger)'
     ]);
   });
 
+  it('asks a step-up only of calls that merge or unmerge: REJECT and DEFER go without a grant, ACCEPT and its undo not', async () => {
+    const tenant = testTenant('rq-stepup');
+    const [p1, p2, p3] = await seedPairs(driver, tenant, ['Mary Smith', 'John Carter', 'Ada Byrne']);
+    const ann = await reviewer(tenant, 'ann');
+    const decide = (ids: string[], decision: string, grant?: string) =>
+      ann.call('DecideReviews', { ids, decision, reason: 'checked the registry' }, grant);
+
+    const rejected = await decide([p1!.reviewId], 'REJECT');
+    const deferred = await decide([p2!.reviewId], 'DEFER');
+    const undoReject = await ann.call('UndoDecision', { id: p1!.reviewId });
+    const accept = await decide([p3!.reviewId], 'ACCEPT');
+    const grant = await ann.stepUp(['mutate:merge']);
+    const accepted = await decide([p3!.reviewId], 'ACCEPT', grant);
+    const undoAccept = await ann.call('UndoDecision', { id: p3!.reviewId });
+
+    expect(outcomesOf(rejected.json, 'decideReviews')).toEqual([[p1!.reviewId, 'DONE']]);
+    expect(outcomesOf(deferred.json, 'decideReviews')).toEqual([[p2!.reviewId, 'DONE']]);
+    for (const refused of [accept, undoAccept, undoReject]) {
+      expect(refused.status).toBe(401);
+      expect(refused.json.errors![0].extensions).toMatchObject({ code: 'STEP_UP_REQUIRED' });
+    }
+    expect(accept.json.errors![0].extensions.stepUp.scopes).toEqual(['mutate:merge']);
+    expect(undoAccept.json.errors![0].extensions.stepUp.scopes).toEqual(['mutate:unmerge']);
+    expect(outcomesOf(accepted.json, 'decideReviews')).toEqual([[p3!.reviewId, 'DONE']]);
+    expect(await mergedInto(tenant, p3!.entityId)).toBe(p3!.candidateId);
+    expect(await notSameCount(tenant)).toBe(1);
+  });
+
   it('parks a candidate with DEFER (out of the default queue, decidable later) and refuses bad input with stable codes', async () => {
     const tenant = testTenant('rq-defer');
     const [p1] = await seedPairs(driver, tenant, ['Mary Smith']);

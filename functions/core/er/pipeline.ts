@@ -99,17 +99,15 @@ export function graphEffect(
     if (settled.status === 'rejected') throw settled.reason;
     const { applied, outcome } = settled.value;
     const committedAt = Date.now();
-    if (outcome.touched.length > 0) await options.invalidate?.(envelope.tenant, outcome.touched);
-    if (applied && outcome.reviewId) {
-      const opened: ReviewEvent = {
-        tenant: envelope.tenant,
-        kind: 'CREATED',
-        reviewId: outcome.reviewId,
-        status: 'OPEN',
-        committedAt,
-      };
-      await publishQuietly(options.reviewEvents, [opened], (err) => options.onError?.('review event', err));
-    }
+    const opened: ReviewEvent[] =
+      applied && outcome.reviewId
+        ? [{ tenant: envelope.tenant, kind: 'CREATED', reviewId: outcome.reviewId, status: 'OPEN', committedAt }]
+        : [];
+    // Side by side: the live queue's event does not wait for the cache invalidation (the queue is never cached).
+    await Promise.all([
+      outcome.touched.length > 0 ? options.invalidate?.(envelope.tenant, outcome.touched) : undefined,
+      publishQuietly(options.reviewEvents, opened, (err) => options.onError?.('review event', err)),
+    ]);
     // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
     // it; if another receive holds a fresh claim, this one retries later instead of doing the same append beside it.
     const redelivered = outcome.ledgerSeq == null && !applied;

@@ -22,6 +22,7 @@ import { blockingQuery } from './blocking.js';
 import { closeReviewCypher, upsertReclusterReviewCypher } from './cypher.js';
 import { type FsScore, type MatchModel, score } from './model/model.js';
 import { comparableOfStored } from './records.js';
+import { publishQuietly, type ReviewEventBus } from './review/events.js';
 import { apartTest } from './review/not-same.js';
 import type { TenantSnapshot } from './tenant-records.js';
 
@@ -282,6 +283,10 @@ export async function applyRecluster(
     /** Evicts cached reads of the entities each merge and split changed (the response cache's entity invalidator). */
     invalidate?: (tenant: string, entityIds: string[]) => Promise<void>;
     onProgress?: (done: number, total: number) => void;
+    /** Live review queues: each candidate this run closes (CLOSED) or opens (CREATED) is announced after its commit. */
+    reviewEvents?: ReviewEventBus;
+    /** A failed announcement (never fails the run: the write has committed). */
+    onError?: (what: string, err: unknown) => void;
   } = {},
 ): Promise<ReclusterResult> {
   const t = parseTenant(tenant);
@@ -300,6 +305,10 @@ export async function applyRecluster(
       await session.close();
     }
   };
+  const announce = (kind: 'CLOSED' | 'CREATED', reviewId: string, status: 'OPEN' | 'MERGED' | 'SUPERSEDED') =>
+    publishQuietly(options.reviewEvents, [{ tenant: t, kind, reviewId, status, committedAt: Date.now() }], (err) =>
+      options.onError?.('review event', err),
+    );
   const audit = async (action: string, data: Record<string, unknown>) => {
     await options.ledger?.append(t, {
       kind: 'er.recluster',
@@ -351,8 +360,14 @@ export async function applyRecluster(
   }
   for (const c of plan.closes) {
     const close = { id: c.id, status: c.status, actor: erActor, modelVersion: plan.modelVersion, at: Date.now() };
-    await write((tx) => tx.run(closeReviewCypher.cypher, reclusterReviewParams(t, close)));
+    // The close matches only an OPEN candidate: a reviewer's decision since the plan leaves it as it is (no event).
+    const closed = await write<number>(
+      async (tx) =>
+        (await tx.run(closeReviewCypher.cypher, reclusterReviewParams(t, close))).summary.counters.updates()
+          .propertiesSet,
+    );
     await options.journal?.append(t, [{ kind: 'graphql', operation: 'closeReclusterReview', input: { ...close } }]);
+    if (closed > 0) await announce('CLOSED', c.id, c.status);
     result.reviewsClosed++;
     progress();
   }
@@ -367,8 +382,13 @@ export async function applyRecluster(
       modelVersion: plan.modelVersion,
       at: Date.now(),
     };
-    await write((tx) => tx.run(upsertReclusterReviewCypher.cypher, reclusterReviewParams(t, open)));
+    const created = await write<number>(
+      async (tx) =>
+        (await tx.run(upsertReclusterReviewCypher.cypher, reclusterReviewParams(t, open))).summary.counters.updates()
+          .nodesCreated,
+    );
     await options.journal?.append(t, [{ kind: 'graphql', operation: 'openReclusterReview', input: { ...open } }]);
+    if (created > 0) await announce('CREATED', id, 'OPEN');
     result.reviewsOpened++;
     progress();
   }

@@ -118,6 +118,7 @@ export function compileDocument(
 
   const rootFields: string[] = [];
   const stepUpScopes = new Set<string>();
+  let mayStepUp = false;
   const cost: CostHint = { weight: 0, maxHops: 0, maxRows: 0 };
   let minAge = Number.POSITIVE_INFINITY;
   let scope: CacheScope = 'PUBLIC';
@@ -128,7 +129,9 @@ export function compileDocument(
     if (!field) throw new Error(`unknown root field ${rootType.name}.${sel.name.value}`);
     rootFields.push(`${rootType.name}.${field.name}`);
     const sensitive = directiveArgs(field, 'sensitive');
-    if (sensitive) stepUpScopes.add(String(sensitive.scope));
+    // A field sensitive only for some argument values (`whenArgument`) is decided per call by the origin's guard.
+    if (sensitive && sensitive.whenArgument == null) stepUpScopes.add(String(sensitive.scope));
+    if (sensitive) mayStepUp = true;
     const c = directiveArgs(field, 'cost');
     cost.weight += Number(c?.weight ?? 1);
     cost.maxHops = Math.max(cost.maxHops, Number(c?.maxHops ?? 0));
@@ -156,7 +159,7 @@ export function compileDocument(
     id,
     name: op.name!.value,
     kind,
-    sensitive: stepUpScopes.size > 0,
+    sensitive: mayStepUp,
     stepUpScopes: [...stepUpScopes].sort(),
     cacheTtlMs: kind !== 'read' || !Number.isFinite(minAge) ? 0 : minAge * 1000,
     scope,

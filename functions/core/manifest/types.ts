@@ -17,9 +17,12 @@ export interface ManifestEntry {
   id: string;
   name: string;
   kind: OperationKind;
-  /** True when any root field carries `@sensitive`; the origin then requires a step-up grant. */
+  /** True when any root field carries `@sensitive`: the origin may require a step-up grant. */
   sensitive: boolean;
-  /** Step-up scopes the grant must carry (from `@sensitive(scope:)`). */
+  /**
+   * Step-up scopes every call's grant must carry (from `@sensitive(scope:)`); a field sensitive only for some argument
+   * values (`whenArgument`) is not listed: the origin decides it per call from the schema.
+   */
   stepUpScopes: string[];
   /** Cache TTL in ms: the shortest `@cacheControl(maxAge)` of the fields it touches; 0 for writes and subscriptions. */
   cacheTtlMs: number;

@@ -32,11 +32,11 @@ export function useStepUp(options: StepUpGuardOptions & { policy: PolicyEngine }
     async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as OriginContext & YogaInitialContext;
       const fromManifest = ctx.operation?.sensitive ? ctx.operation.stepUpScopes : [];
-      // The schema is checked too, so an arbitrary document (local stage) cannot slip a sensitive field past the gate.
-      const scopes = [
-        ...new Set([...fromManifest, ...sensitiveScopes(args.schema, args.document, args.operationName)]),
-      ].sort();
-      if (scopes.length === 0 && !ctx.operation?.sensitive) return;
+      // The schema is checked too, so an arbitrary document (local stage) cannot slip a sensitive field past the gate;
+      // it also decides the fields sensitive only for some argument values (decideReviews: ACCEPT merges).
+      const fromSchema = sensitiveScopes(args.schema, args.document, args.operationName, args.variableValues ?? {});
+      const scopes = [...new Set([...fromManifest, ...fromSchema])].sort();
+      if (scopes.length === 0) return;
       const operation = ctx.operation?.name ?? args.operationName ?? 'anonymous';
       try {
         const allowed = await gateSensitiveCall(options, {

@@ -4,6 +4,7 @@
  */
 import { type EdgeClient, type StepUpChallenge, StepUpRequired } from './edge-client.js';
 import {
+  ClaimReviewsDocument,
   DecideReviewsDocument,
   type ReviewDecision,
   type ReviewOutcomeCode,
@@ -94,6 +95,25 @@ export async function decide(
     const left = ids.filter((id) => !done.has(id));
     apply(deps, left, () => null, false);
     for (const id of left) outcomes.push({ id, outcome: 'FAILED', message: (err as Error).message });
+  }
+  return outcomes;
+}
+
+/**
+ * Claims `ids` for the reviewer (release: gives them back), up to 100 a call; returns every id's outcome (CONFLICT when
+ * another reviewer holds one). No optimistic row: the assignee shown is the one the origin answers with.
+ */
+export async function claim(deps: ActionDeps, ids: string[], release: boolean): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  try {
+    for (let i = 0; i < ids.length; i += 100) {
+      const data = await deps.client.request(ClaimReviewsDocument, { ids: ids.slice(i, i + 100), release });
+      outcomes.push(...data.claimReviews.outcomes);
+    }
+  } catch (err) {
+    const done = new Set(outcomes.map((o) => o.id));
+    for (const id of ids.filter((x) => !done.has(x)))
+      outcomes.push({ id, outcome: 'FAILED', message: (err as Error).message });
   }
   return outcomes;
 }

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   type ActionDeps,
+  claim,
   decide,
   decisionStatus,
   defaultReason,
@@ -18,6 +19,7 @@ import { type Detail, DetailPane } from './detail.js';
 import { ConfirmDialog, HelpDialog, StepUpPanel } from './dialogs.js';
 import type { EdgeClient, StepUpChallenge } from './edge-client.js';
 import { type FilterForm, Filters, initialFilter } from './filters.js';
+import { countLabel } from './format.js';
 import {
   ReviewCandidateDocument,
   type ReviewDecision,
@@ -30,8 +32,10 @@ import { actionOf, rangeIds } from './shortcuts.js';
 import { type Grant, stepUp as runStepUp } from './stepup.js';
 
 interface Pending {
-  kind: 'decide' | 'undo';
+  kind: 'decide' | 'undo' | 'claim';
   decision?: ReviewDecision;
+  /** claim: give the candidates back instead. */
+  release?: boolean;
   ids: string[];
   reason: string;
 }
@@ -159,6 +163,8 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
         if (done.length) undoStack.current.push({ ids: done, before });
         report({ ACCEPT: 'Accepted', REJECT: 'Rejected', DEFER: 'Deferred' }[p.decision], outcomes);
         setSelected((s) => new Set([...s].filter((id) => !done.includes(id))));
+      } else if (p.kind === 'claim') {
+        report(p.release ? 'Released' : 'Claimed', await claim(deps, p.ids, p.release ?? false));
       } else {
         const outcomes = await undo(deps, p.ids, statusOf);
         report('Undid', outcomes);
@@ -188,6 +194,20 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
     const at = ids.indexOf(id);
     if (at >= 0 && at < ids.length - 1) move(1);
     void run({ kind: 'decide', decision, ids: [id], reason: defaultReason[decision] });
+  }
+
+  /** c: claims the current row (gives it back when it is the reviewer's own), or the selection after a confirmation. */
+  function requestClaim() {
+    if (busy || stepUpState) return;
+    const assigneeOf = (id: string) => items.find((i) => i.id === id)?.assignee ?? null;
+    if (selected.size > 0) {
+      const chosen = ids.filter((id) => selected.has(id));
+      const release = chosen.every((id) => assigneeOf(id) === props.subject);
+      setConfirm({ kind: 'claim', release, ids: chosen, reason: '' });
+      return;
+    }
+    if (!activeId) return;
+    void run({ kind: 'claim', release: assigneeOf(activeId) === props.subject, ids: [activeId], reason: '' });
   }
 
   function requestUndo(idsToUndo?: string[]) {
@@ -244,6 +264,8 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
         return requestDecision('REJECT');
       case 'defer':
         return requestDecision('DEFER');
+      case 'claim':
+        return requestClaim();
       case 'toggleSelect':
         return activeId && toggle(activeId);
       case 'rangeSelect':
@@ -296,21 +318,30 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
   }
 
   const selectedIds = ids.filter((id) => selected.has(id));
+  const claimVerb = (p: Pending) => (p.release ? 'Give back' : 'Claim');
   const confirmText = (p: Pending) =>
-    p.kind === 'undo'
+    p.kind === 'claim'
       ? {
-          title: `Undo ${p.ids.length} decisions?`,
-          body: 'Each accept is unmerged and each reject lifted; the candidates reopen.',
-          label: `Undo ${p.ids.length}`,
+          title: `${claimVerb(p)} ${p.ids.length} candidates?`,
+          body: p.release
+            ? 'Other reviewers can claim them again.'
+            : 'They are assigned to you; another reviewer holding one keeps it (reported as a conflict).',
+          label: `${claimVerb(p)} ${p.ids.length}`,
         }
-      : {
-          title: `${{ ACCEPT: 'Accept', REJECT: 'Reject', DEFER: 'Defer' }[p.decision!]} ${p.ids.length} candidates?`,
-          body:
-            p.decision === 'ACCEPT'
-              ? `Merges each pair (reversible with undo). ${p.ids.length} candidates are selected.`
-              : `${p.ids.length} candidates are selected; they become ${decisionStatus[p.decision!].toLowerCase()}.`,
-          label: `${{ ACCEPT: 'Accept', REJECT: 'Reject', DEFER: 'Defer' }[p.decision!]} ${p.ids.length}`,
-        };
+      : p.kind === 'undo'
+        ? {
+            title: `Undo ${p.ids.length} decisions?`,
+            body: 'Each accept is unmerged and each reject lifted; the candidates reopen.',
+            label: `Undo ${p.ids.length}`,
+          }
+        : {
+            title: `${{ ACCEPT: 'Accept', REJECT: 'Reject', DEFER: 'Defer' }[p.decision!]} ${p.ids.length} candidates?`,
+            body:
+              p.decision === 'ACCEPT'
+                ? `Merges each pair (reversible with undo). ${p.ids.length} candidates are selected.`
+                : `${p.ids.length} candidates are selected; they become ${decisionStatus[p.decision!].toLowerCase()}.`,
+            label: `${{ ACCEPT: 'Accept', REJECT: 'Reject', DEFER: 'Defer' }[p.decision!]} ${p.ids.length}`,
+          };
 
   return (
     <>
@@ -320,8 +351,10 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
       <header>
         <h1>Review queue</h1>
         <p className="counts" data-testid="counts">
-          {snap?.loading ? 'Loading…' : `${snap?.totalCount ?? 0} candidates`} · {items.length} loaded · {selected.size}{' '}
-          selected · signed in as {props.subject}
+          {snap?.loading
+            ? 'Loading…'
+            : `${countLabel(snap?.totalCount ?? 0, snap?.totalCountExact ?? true)} candidates`}{' '}
+          · {items.length} loaded · {selected.size} selected · signed in as {props.subject}
         </p>
         <button type="button" onClick={() => setHelp(true)}>
           Shortcuts <kbd>?</kbd>
@@ -380,6 +413,13 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
                     {{ ACCEPT: 'Accept', REJECT: 'Reject', DEFER: 'Defer' }[d]} selected
                   </button>
                 ))}
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => setConfirm({ kind: 'claim', release: false, ids: selectedIds, reason: '' })}
+                >
+                  Claim selected
+                </button>
                 <button type="button" onClick={() => setSelected(new Set())}>
                   Clear selection
                 </button>
@@ -395,6 +435,7 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
                 activeId={activeId}
                 selected={selected}
                 totalCount={snap?.totalCount ?? 0}
+                totalCountExact={snap?.totalCountExact ?? true}
                 onActivate={(id) => {
                   setActiveId(id);
                   list.current?.focus();

@@ -3,6 +3,9 @@ import type { ReviewStatus } from './generated/graphql.js';
 
 export const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 
+/** A queue total as the page shows it: "1,000", or "≥ 1,000" when the edge stopped counting there. */
+export const countLabel = (total: number, exact: boolean) => `${exact ? '' : '≥ '}${total.toLocaleString('en')}`;
+
 /** "3 min", "5 h", "2 d": how long ago an ISO instant was, relative to `now`. */
 export function age(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));

@@ -5,7 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { RowOverride } from './actions.js';
-import { age, pct, statusLabel } from './format.js';
+import { age, countLabel, pct, statusLabel } from './format.js';
 import type { QueueItem } from './queue-source.js';
 
 export interface QueueListHandle {
@@ -23,6 +23,7 @@ export const QueueList = forwardRef<
     activeId: string | null;
     selected: Set<string>;
     totalCount: number;
+    totalCountExact: boolean;
     onActivate: (id: string) => void;
     onNearEnd: () => void;
   }
@@ -61,7 +62,7 @@ export const QueueList = forwardRef<
         ref={scroller}
         className="queue-scroll"
         role="listbox"
-        aria-label={`Review candidates, ${props.totalCount} in the queue`}
+        aria-label={`Review candidates, ${countLabel(props.totalCount, props.totalCountExact)} in the queue`}
         aria-multiselectable="true"
         aria-activedescendant={props.activeId ? `row-${props.activeId}` : undefined}
         tabIndex={0}
@@ -83,7 +84,8 @@ export const QueueList = forwardRef<
                 role="option"
                 aria-selected={selected}
                 aria-posinset={v.index + 1}
-                aria-setsize={props.totalCount}
+                // -1: the set's size is unknown (ARIA), when the total is only a lower bound.
+                aria-setsize={props.totalCountExact ? props.totalCount : -1}
                 data-id={item.id}
                 data-status={status}
                 className={`row${active ? ' active' : ''}${selected ? ' selected' : ''}${o?.pending ? ' pending' : ''}`}

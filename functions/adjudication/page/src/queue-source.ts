@@ -20,6 +20,8 @@ export interface QueueQuery {
 export interface QueueSnapshot {
   items: QueueItem[];
   totalCount: number;
+  /** False when the edge stopped counting: `totalCount` is then a lower bound. */
+  totalCountExact: boolean;
   hasNextPage: boolean;
   loading: boolean;
   error: string | null;
@@ -71,6 +73,7 @@ export function pollingQueueSource(client: EdgeClient, intervalMs = 4_000): Queu
       emit({
         items: [...page.items, ...tail],
         totalCount: page.totalCount,
+        totalCountExact: page.totalCountExact,
         hasNextPage: snap.items.length <= pageSize ? page.hasNextPage : snap.hasNextPage,
         loading: false,
         error: null,
@@ -118,6 +121,7 @@ export function pollingQueueSource(client: EdgeClient, intervalMs = 4_000): Queu
           emit({
             items: [...snap.items, ...page.items.filter((i) => !have.has(i.id))],
             totalCount: page.totalCount,
+            totalCountExact: page.totalCountExact,
             hasNextPage: page.hasNextPage,
           });
         } catch (err) {
@@ -130,5 +134,13 @@ export function pollingQueueSource(client: EdgeClient, intervalMs = 4_000): Queu
 }
 
 function emptySnapshot(): QueueSnapshot {
-  return { items: [], totalCount: 0, hasNextPage: false, loading: false, error: null, refreshedAt: null };
+  return {
+    items: [],
+    totalCount: 0,
+    totalCountExact: true,
+    hasNextPage: false,
+    loading: false,
+    error: null,
+    refreshedAt: null,
+  };
 }

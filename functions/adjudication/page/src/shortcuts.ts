@@ -7,6 +7,7 @@ export type Action =
   | 'accept'
   | 'reject'
   | 'defer'
+  | 'claim'
   | 'toggleSelect'
   | 'rangeSelect'
   | 'undo'
@@ -34,6 +35,12 @@ export const shortcuts: Shortcut[] = [
   },
   { action: 'reject', keys: ['r'], label: 'Reject (not the same) — or the selection, after a confirmation' },
   { action: 'defer', keys: ['d'], label: 'Defer (park) — or the selection, after a confirmation' },
+  {
+    action: 'claim',
+    keys: ['c'],
+    label:
+      'Claim the current candidate for yourself, or give it back if it is yours — or the selection, after a confirmation',
+  },
   { action: 'toggleSelect', keys: ['x'], label: 'Select or unselect the current candidate' },
   {
     action: 'rangeSelect',

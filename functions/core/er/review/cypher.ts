@@ -27,45 +27,102 @@ export const reviewSchemaCypher = [
   // Blocking looks a candidate up by either side (er/cypher.ts blockingCandidatesCypher).
   ddl('er_not_same_tenant_a', 'CREATE INDEX er_not_same_tenant_a IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.a)'),
   ddl('er_not_same_tenant_b', 'CREATE INDEX er_not_same_tenant_b IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.b)'),
+  // The queue reads candidates by (tenant, status) in the order of one sortable property (reviewQueuePageCypher).
+  ddl(
+    'review_candidate_status_created',
+    'CREATE INDEX review_candidate_status_created IF NOT EXISTS FOR (r:ReviewCandidate) ON (r.tenant, r.status, r.createdAt)',
+  ),
+  ddl(
+    'review_candidate_status_score',
+    'CREATE INDEX review_candidate_status_score IF NOT EXISTS FOR (r:ReviewCandidate) ON (r.tenant, r.status, r.score)',
+  ),
 ] as const;
 
 /**
- * The queue's filter, shared by the page and the count: status, probability range, age, assignee, and on the two
- * entities (both must exist, be unexpired and be of a class the caller may see) kind, source system and name text.
- * `$sortKey` orders the page: a number per `$order` (probability or creation time, either direction).
+ * The candidate-level half of the queue's filter (status, probability, age, assignee): answered from a candidate's own
+ * properties, so it runs before any entity is looked up. `$minScore`..`$maxScore` and `$createdFrom`..`$createdTo`
+ * are always set (the store narrows them to the cursor), so the index seeks on the sort property.
  */
-const queueFilter = `MATCH (r:ReviewCandidate {tenant: $tenant})
-WHERE ($statuses IS NULL OR r.status IN $statuses)
-  AND r.score >= $minProbability AND r.score <= $maxProbability
-  AND ($createdBefore IS NULL OR r.createdAt <= $createdBefore)
-  AND ($createdAfter IS NULL OR r.createdAt >= $createdAfter)
-  AND ($assignee IS NULL OR r.assignee = $assignee)
-  AND (NOT $unassigned OR r.assignee IS NULL)
-MATCH (a:Entity {tenant: $tenant, id: r.entityId})
-MATCH (b:Entity {tenant: $tenant, id: r.candidateId})
-WHERE a.dataClass IN $dataClasses AND b.dataClass IN $dataClasses
+const candidateFilter = (hint = '') => `MATCH (r:ReviewCandidate {tenant: $tenant, status: status})${hint}
+  WHERE r.score >= $minScore AND r.score <= $maxScore
+    AND r.createdAt >= $createdFrom AND r.createdAt <= $createdTo
+    AND ($assignee IS NULL OR r.assignee = $assignee)
+    AND (NOT $unassigned OR r.assignee IS NULL)`;
+
+/**
+ * The entity-level half (both entities exist, are unexpired and of a class the caller may see; kind, source system,
+ * name text): `visible` for a candidate `r` with its entities `a` and `b` (either may be null).
+ */
+const entityFilter = `a IS NOT NULL AND b IS NOT NULL
+  AND a.dataClass IN $dataClasses AND b.dataClass IN $dataClasses
   AND (a.expiresAt IS NULL OR a.expiresAt > $now) AND (b.expiresAt IS NULL OR b.expiresAt > $now)
   AND ($kinds IS NULL OR a.kind IN $kinds)
   AND ($sourceNeedle IS NULL OR a.sources CONTAINS $sourceNeedle OR b.sources CONTAINS $sourceNeedle)
-  AND ($text IS NULL OR any(t IN $text WHERE t IN a.nameTokens OR t IN b.nameTokens))
-WITH r, a, b, CASE $order
-    WHEN 'PROBABILITY_DESC' THEN -toFloat(r.score)
-    WHEN 'PROBABILITY_ASC' THEN toFloat(r.score)
-    WHEN 'NEWEST' THEN -toFloat(r.createdAt)
-    ELSE toFloat(r.createdAt) END AS sortKey`;
+  AND ($text IS NULL OR any(t IN $text WHERE t IN a.nameTokens OR t IN b.nameTokens))`;
 
-/** One page of the queue after the cursor (`$afterKey`, `$afterId`; null for the first page), `$limit` rows. */
-export const reviewQueuePageCypher = read(
-  'reviewQueuePage',
-  `${queueFilter}
-WHERE $afterKey IS NULL OR sortKey > $afterKey OR (sortKey = $afterKey AND r.id > $afterId)
-RETURN properties(r) AS review, properties(a) AS entity, properties(b) AS candidate, sortKey
-ORDER BY sortKey, r.id
-LIMIT $limit`,
+const orders = {
+  OLDEST: { property: 'createdAt', direction: 'ASC' },
+  NEWEST: { property: 'createdAt', direction: 'DESC' },
+  PROBABILITY_DESC: { property: 'score', direction: 'DESC' },
+  PROBABILITY_ASC: { property: 'score', direction: 'ASC' },
+} as const;
+
+/**
+ * The next `$scan` candidates after the cursor in one order, each with whether it is `visible` (entity-level filter)
+ * and, when it is, both entities. Per status, the index of the sort property hands candidates over in order
+ * (named by a hint: the planner would pick either; ORDER BY its whole key, so the planner uses the index's order
+ * instead of sorting), and the LIMIT stops the seek:
+ * the first page reads `$scan` candidates per status, not the tenant's whole queue. The store calls again after the
+ * last row when too few were visible. The cursor is the sort value and id of the last row read (`$afterKey`,
+ * `$afterId`); the store has already narrowed the range bound to it.
+ */
+function queuePage(name: string, o: (typeof orders)[keyof typeof orders]) {
+  const p = `r.${o.property}`;
+  const d = o.direction;
+  return read(
+    name,
+    `UNWIND $statuses AS status
+CALL (status) {
+  ${candidateFilter(`\n  USING INDEX r:ReviewCandidate(tenant, status, ${o.property})`)}
+    AND ($afterKey IS NULL OR ${p} <> $afterKey OR r.id > $afterId)
+  RETURN r ORDER BY r.tenant, r.status, ${p} ${d}, r.id LIMIT $scan
+}
+WITH r ORDER BY ${p} ${d}, r.id LIMIT $scan
+OPTIONAL MATCH (a:Entity {tenant: $tenant, id: r.entityId})
+OPTIONAL MATCH (b:Entity {tenant: $tenant, id: r.candidateId})
+WITH r, a, b, ${entityFilter} AS visible
+RETURN r.id AS id, ${p} AS sortKey, visible, CASE WHEN visible THEN properties(r) END AS review,
+  CASE WHEN visible THEN properties(a) END AS entity, CASE WHEN visible THEN properties(b) END AS candidate`,
+  );
+}
+
+/** One scan of the queue per order (`reviewQueuePageCypher[orderBy]`); rows come in the page's order. */
+export const reviewQueuePageCypher = {
+  OLDEST: queuePage('reviewQueuePageOldest', orders.OLDEST),
+  NEWEST: queuePage('reviewQueuePageNewest', orders.NEWEST),
+  PROBABILITY_DESC: queuePage('reviewQueuePageProbabilityDesc', orders.PROBABILITY_DESC),
+  PROBABILITY_ASC: queuePage('reviewQueuePageProbabilityAsc', orders.PROBABILITY_ASC),
+} as const;
+
+/**
+ * How many candidates the queue's filter holds, looking at `$cap` candidates at most: `examined` candidates passed
+ * the candidate-level filter and `total` of them are visible. When `examined` is below `$cap` every candidate was looked
+ * at and `total` is exact; otherwise `total` is a lower bound ("≥ total"). Capped so a first page never pays for the
+ * whole backlog: an exact count of a tenant's queue means reading both entities of every candidate (policy and
+ * expiry live on the entities), which is what made the first page slow.
+ */
+export const reviewQueueCountCypher = read(
+  'reviewQueueCount',
+  `UNWIND $statuses AS status
+CALL (status) {
+  ${candidateFilter()}
+  RETURN r LIMIT $cap
+}
+WITH r LIMIT $cap
+OPTIONAL MATCH (a:Entity {tenant: $tenant, id: r.entityId})
+OPTIONAL MATCH (b:Entity {tenant: $tenant, id: r.candidateId})
+RETURN count(r) AS examined, count(CASE WHEN ${entityFilter} THEN 1 END) AS total`,
 );
-
-/** How many candidates the queue's filter holds (the page's total). */
-export const reviewQueueCountCypher = read('reviewQueueCount', `${queueFilter}\nRETURN count(r) AS total`);
 
 /** One review candidate with both entities (null when gone) and its decisions, oldest first. */
 export const reviewDetailCypher = read(

@@ -35,6 +35,15 @@ export interface ReviewEventBus {
    * A cursor older than the stream's retained window resumes at the oldest event still held.
    */
   subscribe(tenant: string, options: { after?: string | null; signal: AbortSignal }): AsyncIterable<SeenReviewEvent>;
+  /** How many events of the tenant follow `after`, counted up to `limit + 1` at most (more than `limit`: too many). */
+  countAfter(tenant: string, after: string, limit: number): Promise<number>;
+  /**
+   * Takes (or renews) one of a subject's `cap` live-subscription slots for `ttlMs`: false when all are held. Slots
+   * live in the shared store, so the cap holds across origin instances, and a slot whose holder died runs out.
+   */
+  lease(tenant: string, subject: string, id: string, options: { cap: number; ttlMs: number }): Promise<boolean>;
+  /** Gives a slot back (the subscription ended). */
+  release(tenant: string, subject: string, id: string): Promise<void>;
 }
 
 /** Publishes and reports a failure instead of throwing: the graph write it follows has already committed. */

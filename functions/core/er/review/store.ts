@@ -25,6 +25,8 @@ import {
   type ReviewDecisionKind,
   type ReviewDetail,
   type Reviewer,
+  type ReviewItem,
+  type ReviewOrder,
   type ReviewQueuePage,
   type ReviewQueueQuery,
   type ReviewStore,
@@ -51,7 +53,7 @@ const filterSchema = z
   })
   .nullish();
 
-/** The cursor is the last row's sort key and id, opaque to clients. */
+/** The cursor is the last row's sort value (creation time or probability, by the order) and id, opaque to clients. */
 const cursorSchema = z.tuple([z.number(), idSchema]);
 const encodeCursor = (key: number, id: string) => Buffer.from(JSON.stringify([key, id])).toString('base64url');
 function decodeCursor(after: string | null | undefined): [number, string] | null {
@@ -63,7 +65,15 @@ function decodeCursor(after: string | null | undefined): [number, string] | null
   }
 }
 
-/** The queue's Cypher parameters from a query (validated; ages become creation-time bounds). */
+/**
+ * Candidates the total looks at, at most: below it the total is exact, at it the total is a lower bound
+ * (`totalCountExact: false`, shown as "≥ N"). 1,000 is more than a reviewer can work through in a sitting and bounds a
+ * first page's count to about as much work as 40 pages of rows.
+ */
+export const reviewCountCap = 1_000;
+const maxEpochMs = 8_640_000_000_000_000;
+
+/** The queue's Cypher parameters from a query (validated; ages become creation-time bounds, the cursor a range bound). */
 function queueParams(tenant: string, q: ReviewQueueQuery, now: number) {
   const f = parseInput(filterSchema, q.filter, 'review filter') ?? {};
   const first = q.first ?? 25;
@@ -72,16 +82,17 @@ function queueParams(tenant: string, q: ReviewQueueQuery, now: number) {
   }
   const order = parseInput(z.enum(reviewOrders), q.orderBy ?? 'OLDEST', 'review order');
   const text = f.text ? nameTokens([f.text]).slice(0, maxTextTokens) : [];
-  const cursor = decodeCursor(q.after);
   return {
     first,
+    order,
+    cursor: decodeCursor(q.after),
     params: {
       tenant: parseTenant(tenant),
-      statuses: f.statuses ?? ['OPEN'],
-      minProbability: f.minProbability ?? 0,
-      maxProbability: f.maxProbability ?? 1,
-      createdBefore: f.minAgeS == null ? null : epochMs(now - f.minAgeS * 1000),
-      createdAfter: f.maxAgeS == null ? null : epochMs(now - f.maxAgeS * 1000),
+      statuses: [...new Set(f.statuses ?? ['OPEN'])],
+      minScore: f.minProbability ?? 0,
+      maxScore: f.maxProbability ?? 1,
+      createdFrom: f.maxAgeS == null ? int(0) : epochMs(now - f.maxAgeS * 1000),
+      createdTo: f.minAgeS == null ? int(maxEpochMs) : epochMs(now - f.minAgeS * 1000),
       assignee: f.assignee ?? null,
       unassigned: f.unassigned ?? false,
       dataClasses: [...q.dataClasses],
@@ -90,12 +101,27 @@ function queueParams(tenant: string, q: ReviewQueueQuery, now: number) {
       // Sources are stored as JSON text; the system's own key/value pair is an exact match of one source's system.
       sourceNeedle: f.sourceSystem ? `"system":${JSON.stringify(f.sourceSystem)}` : null,
       text: text.length > 0 ? text : null,
-      order,
-      afterKey: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
-      limit: int(first + 1),
     },
   };
+}
+
+type QueueParams = ReturnType<typeof queueParams>['params'];
+
+/** The parameters of one scan after `cursor`: the sort property's range bound moved up to it (the index seeks there). */
+function scanParams(p: QueueParams, order: ReviewOrder, cursor: [number, string] | null, scan: number) {
+  const out = { ...p, afterKey: cursor?.[0] ?? null, afterId: cursor?.[1] ?? null, scan: int(scan) };
+  if (!cursor) return out;
+  const [key] = cursor;
+  switch (order) {
+    case 'OLDEST':
+      return { ...out, createdFrom: int(Math.max(toNumber(p.createdFrom), key)) };
+    case 'NEWEST':
+      return { ...out, createdTo: int(Math.min(toNumber(p.createdTo), key)) };
+    case 'PROBABILITY_ASC':
+      return { ...out, minScore: Math.max(p.minScore, key) };
+    case 'PROBABILITY_DESC':
+      return { ...out, maxScore: Math.min(p.maxScore, key) };
+  }
 }
 
 /** ReviewStore over Neo4j. One short-lived session per call. */
@@ -124,18 +150,42 @@ export class Neo4jReviewStore implements ReviewStore {
     }
   }
 
+  /**
+   * A page: candidates are read in order from the index in scans of a few pages' worth, and each scan's entities
+   * checked; a scan that leaves the page short (rows the caller may not see, or entity-level filters) is followed by
+   * the next from its last row. The total is capped ({@link reviewCountCap}).
+   */
   async queue(tenant: string, query: ReviewQueueQuery): Promise<ReviewQueuePage> {
-    const { first, params } = queueParams(tenant, query, (this.options.clock ?? Date.now)());
+    const { first, order, cursor, params } = queueParams(tenant, query, (this.options.clock ?? Date.now)());
+    const scan = Math.max(2 * (first + 1), 20);
+    const template = reviewQueuePageCypher[order];
     return this.read(async (tx) => {
-      const rows = (await tx.run(reviewQueuePageCypher.cypher, params)).records;
-      const total = (await tx.run(reviewQueueCountCypher.cypher, params)).records[0]?.get('total');
-      const page = rows.slice(0, first);
-      const last = page.at(-1);
+      const items: { item: ReviewItem; key: number }[] = [];
+      let from = cursor;
+      for (;;) {
+        const rows = (await tx.run(template.cypher, scanParams(params, order, from, scan))).records;
+        for (const r of rows) {
+          if (r.get('visible') === true && items.length <= first) {
+            items.push({
+              item: toReviewItem(r.get('review') as Props, r.get('entity'), r.get('candidate')),
+              key: toNumber(r.get('sortKey')),
+            });
+          }
+        }
+        const last = rows.at(-1);
+        if (items.length > first || rows.length < scan || !last) break;
+        from = [toNumber(last.get('sortKey')), String(last.get('id'))];
+      }
+      const counted = (await tx.run(reviewQueueCountCypher.cypher, { ...params, cap: int(reviewCountCap) })).records[0];
+      const examined = toNumber(counted?.get('examined') ?? 0);
+      const page = items.slice(0, first);
+      const end = page.at(-1);
       return {
-        items: page.map((r) => toReviewItem(r.get('review') as Props, r.get('entity'), r.get('candidate'))),
-        totalCount: toNumber(total ?? 0),
-        endCursor: last ? encodeCursor(Number(last.get('sortKey')), String((last.get('review') as Props).id)) : null,
-        hasNextPage: rows.length > first,
+        items: page.map((p) => p.item),
+        totalCount: toNumber(counted?.get('total') ?? 0),
+        totalCountExact: examined < reviewCountCap,
+        endCursor: end ? encodeCursor(end.key, end.item.id) : null,
+        hasNextPage: items.length > first,
       };
     });
   }

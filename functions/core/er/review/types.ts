@@ -57,7 +57,9 @@ export interface ReviewItem {
 
 export interface ReviewQueuePage {
   items: ReviewItem[];
+  /** Visible candidates matching the filter; a lower bound when `totalCountExact` is false (too many to count). */
   totalCount: number;
+  totalCountExact: boolean;
   endCursor: string | null;
   hasNextPage: boolean;
 }
