@@ -1,5 +1,5 @@
 /**
- * `npm run load -- --profile 2x|peak|gate [--duration S] [--warmup S] [--scale X] [--fault-origin-delay-ms N]
+ * `npm run load -- --profile 2x|peak|gate [--duration S] [--warmup S] [--drain S] [--scale X] [--fault-origin-delay-ms N]
  *  [--allow-dirty]`
  *
  * Every scenario of load/profiles.ts at once, each at its constant rate (open model), on a scratch twin started by
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string', default: '2x' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    /** Seconds the ER worker may take after the load to process the last accepted events. */
+    drain: { type: 'string' },
     /** Multiplies every rate of the profile (a smaller or larger run of the same mix). */
     scale: { type: 'string' },
     'fault-origin-delay-ms': { type: 'string' },
@@ -48,6 +50,7 @@ function chosenProfile(): Profile {
     factor: base.factor * num('--scale', args.scale, 1),
     durationS: num('--duration', args.duration, base.durationS),
     warmupS: num('--warmup', args.warmup, base.warmupS),
+    drainTimeoutS: num('--drain', args.drain, base.drainTimeoutS),
   };
 }
 
