@@ -100,7 +100,8 @@ export function table(run: LoadRun): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-function writeEvidence(profile: Profile, run: LoadRun, command: string, startedAt: string): void {
+/** `dirty` is taken before the run: the files written here would otherwise make every tree look dirty. */
+function writeEvidence(profile: Profile, run: LoadRun, command: string, startedAt: string, dirty: boolean): void {
   const dir = join(repoRoot, 'evidence', 'perf');
   mkdirSync(dir, { recursive: true });
   const stamp = startedAt.replace(/[-:]/g, '');
@@ -141,7 +142,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
     name: base,
     at: startedAt,
     commit: gitCommit(),
-    dirty: gitDirty(),
+    dirty,
     command,
     machine: { cpus: cpus().length, node: process.version, note: '2 cores shared by system and load generator' },
     params: run.params,
@@ -172,7 +173,8 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
 async function main(): Promise<number> {
   const profile = chosenProfile();
   const writes = profile.name !== 'gate';
-  if (writes && gitDirty() && !args['allow-dirty']) {
+  const dirty = gitDirty();
+  if (writes && dirty && !args['allow-dirty']) {
     console.error('load: the work tree has uncommitted changes; commit first or pass --allow-dirty');
     return 2;
   }
@@ -195,7 +197,7 @@ async function main(): Promise<number> {
     console.log(table(run));
     for (const [s, r] of Object.entries(run.readings)) if (r.missing) console.log(`missing: ${s}: ${r.missing}`);
     console.log('note: 2 cores shared by system and load generator; figures are noisy');
-    if (writes) writeEvidence(profile, run, command, startedAt);
+    if (writes) writeEvidence(profile, run, command, startedAt, dirty);
     const code = exitCodeOf(run.verdicts);
     log(`${code === 0 ? 'every threshold held' : `${run.verdicts.filter((v) => !v.pass).length} threshold(s) missed`}`);
     return code;
