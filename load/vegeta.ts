@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CaseResult } from './evidence.js';
 
 export interface VegetaTarget {
@@ -39,6 +40,10 @@ export async function attack(args: {
   rate: number;
   workers?: number;
   durationS: number;
+  /** Attack name recorded with every result. */
+  name?: string;
+  /** Bytes of each response body to keep (vegeta's -max-body; default: all). */
+  maxBody?: number;
 }): Promise<void> {
   const targetsFile = join(args.dir, `${args.out}.targets.jsonl`);
   writeFileSync(
@@ -59,8 +64,11 @@ export async function attack(args: {
     '-timeout=10s',
     '-keepalive=true',
   ];
+  if (args.name) flags.push(`-name=${args.name}`);
+  if (args.maxBody !== undefined) flags.push(`-max-body=${args.maxBody}`);
   if (args.rate === 0) flags.push('-rate=0', `-max-workers=${args.workers ?? 16}`, `-workers=${args.workers ?? 16}`);
-  else flags.push(`-rate=${args.rate}/s`);
+  // A fractional rate as requests per 10 s (vegeta paces them evenly).
+  else flags.push(Number.isInteger(args.rate) ? `-rate=${args.rate}/s` : `-rate=${Math.round(args.rate * 10)}/10s`);
   await run(args.vegeta, flags);
 }
 
@@ -83,4 +91,68 @@ export async function reportCase(vegeta: string, dir: string, files: string[]): 
     mean_ms: ms(json.latencies.mean),
     errors: json.requests - Math.round(json.success * json.requests),
   };
+}
+
+/** One request of an attack, decoded from vegeta's CSV encoding. */
+export interface VegetaResult {
+  /** When the request was sent (ms since the epoch) and how long it took (ms). */
+  sentMs: number;
+  latencyMs: number;
+  code: number;
+  error: string;
+  /** Index of the request in the attack (= index of its target, targets are used in order). */
+  seq: number;
+  /** Response body and headers as vegeta kept them (empty with -max-body=0). */
+  body: string;
+  headers: string;
+}
+
+/** Splits one CSV line (RFC 4180 quoting, as Go's encoding/csv writes it). */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
+
+/** Every result of a vegeta results file, in the order vegeta wrote them (`vegeta encode --to csv`, streamed). */
+export async function readResults(vegeta: string, file: string): Promise<VegetaResult[]> {
+  const child = spawn(vegeta, ['encode', '--to', 'csv', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const results: VegetaResult[] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (!line) continue;
+    const f = csvFields(line);
+    results.push({
+      sentMs: Number(f[0]) / 1e6,
+      code: Number(f[1]),
+      latencyMs: Number(f[2]) / 1e6,
+      error: f[5] ?? '',
+      seq: Number(f[8]),
+      body: Buffer.from(f[6] ?? '', 'base64').toString('utf8'),
+      headers: Buffer.from(f[11] ?? '', 'base64').toString('utf8'),
+    });
+  }
+  const code = await closed;
+  if (code !== 0) throw new Error(`vegeta encode ${file}: exit ${code}: ${err}`);
+  return results;
 }

@@ -37,6 +37,12 @@ export const testSteps: Step[] = [
   { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
   { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
+  // The load gate (load/profiles.ts `gate`): every scenario at a constant rate on its own twin; fails on a threshold.
+  {
+    name: 'load gate (npm run load -- --profile gate)',
+    command: 'npx',
+    args: ['tsx', 'load/load.ts', '--profile', 'gate'],
+  },
 ];
 
 function runStep(step: Step): Promise<number> {

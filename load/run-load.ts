@@ -1,0 +1,401 @@
+/**
+ * One load run against a running twin: starts the origin, edge and intake API as their own processes (the same
+ * entry points as `npm start`) and an ER worker on a private queue pair, seeds the graph, offers every scenario at
+ * once at its profile's constant rate (one vegeta attack each, open model) and measures; then waits for the worker
+ * to drain and reads ER lag and the DLQ. Returns readings, verdicts and the time series of the plots.
+ */
+import { join } from 'node:path';
+import { importJWK, SignJWT } from 'jose';
+import { sqsClient } from '../functions/core/aws/sqs.js';
+import { createDriver } from '../functions/core/graph/index.js';
+import { queues } from '../functions/core/resources/index.js';
+import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
+import { startWorker } from '../functions/er-intake/local-worker.js';
+import { erConsumerEnv, startEdge, startIntakeApi, startOrigin } from '../infra/local/apps.js';
+import { type DevKeys, ensureDevKeys } from '../infra/local/dev-keys.js';
+import { buildPolicies } from '../infra/local/policies/build.js';
+import { freePort } from '../infra/local/process.js';
+import { createQueuePair, queueCount } from '../infra/local/queues.js';
+import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
+import type { TwinEndpoints } from '../infra/local/types.js';
+import { MissingReadingError, percentile, requireReadings } from './evidence.js';
+import { startDelayProxy } from './fault-proxy.js';
+import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
+import { buildScenarios, type ScenarioPlan } from './scenarios.js';
+import { evaluate, type ScenarioReadings, type Verdict } from './thresholds.js';
+import { attack, readResults, type VegetaResult } from './vegeta.js';
+
+export interface LoadOptions {
+  endpoints: TwinEndpoints;
+  runDir: string;
+  profile: Profile;
+  /** Injected faults, for proving the gate fires. */
+  faults?: { originDelayMs?: number };
+  log?: (line: string) => void;
+}
+
+/** Per-bucket points of the plots: x = seconds since the load started. */
+export interface RunSeries {
+  bucketS: number;
+  latencyP95: Record<string, [number, number | null][]>;
+  throughput: Record<string, [number, number | null][]>;
+  erLagMaxS: [number, number | null][];
+}
+
+export interface LoadRun {
+  readings: Record<
+    ScenarioName,
+    ScenarioReadings & { keys?: number; tenants?: number; statuses?: Record<string, number> }
+  >;
+  verdicts: Verdict[];
+  series: RunSeries;
+  params: Record<string, unknown>;
+}
+
+const SEED = 17;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const generousLimits = {
+  rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
+};
+
+async function mint(keys: DevKeys, tenant: string, claims: Record<string, unknown>): Promise<string> {
+  const key = await importJWK(keys.jwt.privateJwk as Parameters<typeof importJWK>[0], 'ES256');
+  return new SignJWT({ tenant, ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: keys.jwt.kid })
+    .setIssuer(keys.jwt.issuer)
+    .setAudience(keys.jwt.audience)
+    .setSubject(`load-${tenant}`)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(key);
+}
+
+/** Readings of one attack's measured requests (sequence ≥ the plan's warm-up). */
+function readingsOf(
+  name: ScenarioName,
+  rate: number,
+  plan: ScenarioPlan,
+  all: VegetaResult[],
+): ScenarioReadings & { statuses: Record<string, number>; keys: number; tenants: number } {
+  // The attack starts after the warm-up's targets, so every result it wrote is measured.
+  const measured = all;
+  const statuses: Record<string, number> = {};
+  for (const r of measured) statuses[r.code || 'error'] = (statuses[r.code || 'error'] ?? 0) + 1;
+  const base = { rate, keys: plan.keys, tenants: plan.tenants, statuses };
+  if (measured.length < 2) return { ...base, n: measured.length, missing: `${name}: no measured requests` };
+  const sent = measured.map((r) => r.sentMs).sort((a, b) => a - b);
+  const lat = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
+  const ok = (r: VegetaResult) => r.code >= 200 && r.code < 300 && !r.error;
+  const readings: ScenarioReadings & typeof base = {
+    ...base,
+    achieved: r3((measured.length - 1) / ((sent.at(-1)! - sent[0]!) / 1000)),
+    n: measured.length,
+    p50_ms: r3(percentile(lat, 50)),
+    p95_ms: r3(percentile(lat, 95)),
+    p99_ms: r3(percentile(lat, 99)),
+    error_rate: r3(measured.filter((r) => !ok(r)).length / measured.length),
+  };
+  if (plan.possibleHits !== undefined && name === 'reads') {
+    const hits = measured.filter((r) => /^x-cache:\s*(HIT|STALE)\s*$/im.test(r.headers)).length;
+    readings.hit_ratio_share = plan.possibleHits > 0 ? r3(hits / plan.possibleHits) : undefined;
+    Object.assign(readings, { hits, possible_hits: plan.possibleHits });
+  }
+  return readings;
+}
+
+/**
+ * Sends each scenario's warm-up targets one after another (scenarios side by side) until done or `capMs`; counts the
+ * events the intake accepted. Serial on purpose: fresh processes answer their first requests slowly (module loading,
+ * JIT, Neo4j plan compilation), and an open-model burst onto a cold origin queues work the edge has already given
+ * up on, which the run would then never catch up with.
+ */
+async function warmUp<N extends string>(
+  names: readonly N[],
+  plans: Record<N, ScenarioPlan>,
+  counts: Record<N, { warmup: number }>,
+  capMs: number,
+): Promise<number> {
+  const deadline = Date.now() + capMs;
+  let acceptedEvents = 0;
+  const lanes = 1;
+  await Promise.all(
+    names.flatMap((n) =>
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let i = lane; i < counts[n].warmup && Date.now() < deadline; i += lanes) {
+          const t = plans[n].targets[i]!;
+          const headers = Object.fromEntries(Object.entries(t.header ?? {}).map(([k, v]) => [k, v.join(', ')]));
+          const res = await fetch(t.url, {
+            method: t.method,
+            headers,
+            body: t.body,
+            signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+          }).catch(() => undefined);
+          const text = await res?.text().catch(() => '');
+          if (n === 'intake' && res?.status === 202)
+            acceptedEvents += (JSON.parse(text ?? '{}') as { accepted?: unknown[] }).accepted?.length ?? 0;
+        }
+      }),
+    ),
+  );
+  return acceptedEvents;
+}
+
+/** p95 latency and completions per second in `bucketS` buckets since `t0`; an empty bucket is null, not zero. */
+function bucketed(results: VegetaResult[], t0: number, bucketS: number, spanS: number) {
+  const buckets = Math.ceil(spanS / bucketS);
+  const lat: number[][] = Array.from({ length: buckets }, () => []);
+  const done = new Array<number>(buckets).fill(0);
+  for (const r of results) {
+    const b = Math.floor((r.sentMs - t0) / 1000 / bucketS);
+    if (b >= 0 && b < buckets) lat[b]!.push(r.latencyMs);
+    const c = Math.floor((r.sentMs + r.latencyMs - t0) / 1000 / bucketS);
+    if (c >= 0 && c < buckets) done[c]!++;
+  }
+  const x = (b: number) => r3((b + 0.5) * bucketS);
+  return {
+    p95: lat.map((l, b): [number, number | null] => [
+      x(b),
+      l.length
+        ? percentile(
+            l.sort((p, q) => p - q),
+            95,
+          )
+        : null,
+    ]),
+    rps: done.map((n, b): [number, number | null] => [x(b), n / bucketS]),
+  };
+}
+
+/** Runs `options.profile` once; everything it started is stopped before it returns or throws. */
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
+  const { endpoints: base, runDir, profile } = options;
+  const log = options.log ?? (() => {});
+  const stops: (() => Promise<unknown>)[] = [];
+  const sqs = sqsClient({ region: base.region, endpoint: base.sqsEndpoint });
+  const driver = createDriver(base.neo4jUri);
+  try {
+    const pair = await createQueuePair(sqs, `load-${profile.name}-${Date.now()}`, {
+      visibilityTimeoutS: queues.intake.visibilityTimeoutS,
+      maxReceiveCount: queues.intake.maxReceiveCount,
+    });
+    const endpoints = { ...base, intakeQueueUrl: pair.queueUrl, dlqUrl: pair.dlqUrl };
+    const keys = ensureDevKeys(join(runDir, 'dev-keys.json'));
+    const [originPort, edgePort, intakePort, proxyPort] = await Promise.all([1, 2, 3, 4].map(() => freePort()));
+    const d = profile.data;
+    log(
+      `seeding ${d.tenants} tenants × ${d.entitiesPerTenant} entities / ${d.edgesPerTenant} edges; building policies`,
+    );
+    await Promise.all([
+      seedGraph(driver, {
+        tenants: d.tenants,
+        entities: d.tenants * d.entitiesPerTenant,
+        edges: d.tenants * d.edgesPerTenant,
+        seed: SEED,
+      }),
+      buildPolicies(),
+    ]);
+    let edgeOrigin = originPort!;
+    if (options.faults?.originDelayMs) {
+      const proxy = await startDelayProxy({
+        targetPort: originPort!,
+        delayMs: options.faults.originDelayMs,
+        port: proxyPort,
+      });
+      stops.push(() => proxy.stop());
+      edgeOrigin = proxy.port;
+      log(`fault: every edge → origin call delayed by ${options.faults.originDelayMs} ms`);
+    }
+    const apps = await Promise.allSettled([
+      startOrigin(runDir, endpoints, keys, originPort!),
+      startEdge(runDir, endpoints, keys, { edge: edgePort!, origin: edgeOrigin }, generousLimits),
+      startIntakeApi(runDir, endpoints, keys, intakePort!),
+    ]);
+    for (const a of apps) if (a.status === 'fulfilled') stops.push(() => a.value.stop());
+    const failed = apps.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    const lags = new Map<string, { atMs: number; lagMs: number | undefined }>();
+    let failedAttempts = 0;
+    const worker = await startWorker(
+      loadConsumerConfig(erConsumerEnv(endpoints)),
+      loadWorkerConfig({
+        INTAKE_QUEUE_URL: pair.queueUrl,
+        DLQ_URL: pair.dlqUrl,
+        SQS_ENDPOINT: endpoints.sqsEndpoint,
+        WORKER_WAIT_S: '1',
+      }),
+      {
+        log: () => {},
+        onResults: (rs) => {
+          const now = Date.now();
+          for (const r of rs) {
+            if (!r.ok) failedAttempts++;
+            else if (!lags.has(r.messageId)) lags.set(r.messageId, { atMs: now, lagMs: r.lagMs });
+          }
+        },
+      },
+    );
+    stops.push(() => worker.stop());
+
+    const graphTenants = Array.from({ length: d.tenants }, (_, i) => seedTenant(SEED, i));
+    const run = Date.now().toString(36);
+    const tenants = await Promise.all(
+      graphTenants.map(async (tenant) => ({
+        tenant,
+        token: await mint(keys, tenant, {
+          roles: ['investigator'],
+          clearances: ['pii', 'financial'],
+          purposes: ['investigation'],
+        }),
+        graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant),
+      })),
+    );
+    const producers = await Promise.all(
+      Array.from({ length: d.erTenants }, async (_, i) => {
+        const tenant = `load-er-${run}-${i}`;
+        return { tenant, token: await mint(keys, tenant, { roles: ['producer'] }) };
+      }),
+    );
+    const names = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake'] as const;
+    const totalS = profile.warmupS + profile.durationS;
+    // Targets for the warm-up (rate × warmupS) and the measured attack (rate × durationS), each used once.
+    const counts = Object.fromEntries(
+      names.map((n) => [
+        n,
+        { total: Math.ceil(rateOf(profile, n) * totalS) + 1, warmup: Math.ceil(rateOf(profile, n) * profile.warmupS) },
+      ]),
+    ) as Record<(typeof names)[number], { total: number; warmup: number }>;
+    const plans = buildScenarios({
+      edgeUrl: `http://127.0.0.1:${edgePort}`,
+      intakeUrl: `http://127.0.0.1:${intakePort}`,
+      tenants,
+      producers,
+      counts,
+      seed: SEED,
+    });
+
+    // Warm-up: each scenario's first requests, one at a time, so fresh processes compile and fill their pools before
+    // the clock starts; capped at warmupS. Then the measured attack offers the rest at the constant rate.
+    const warmStart = Date.now();
+    const warmAccepted = await warmUp(names, plans, counts, profile.warmupS * 1000);
+    log(`warm-up done in ${((Date.now() - warmStart) / 1000).toFixed(0)} s`);
+    log(`offering for ${profile.durationS} s: ${names.map((n) => `${n} ${rateOf(profile, n)}/s`).join(', ')}`);
+    const t0 = Date.now();
+    await Promise.all(
+      names.map((n) =>
+        attack({
+          vegeta: endpoints.vegetaBin,
+          targets: plans[n].targets.slice(counts[n].warmup),
+          dir: runDir,
+          out: `load-${n}.bin`,
+          rate: rateOf(profile, n),
+          durationS: profile.durationS,
+          name: n,
+          // Intake answers list the accepted events, which the lag check counts; other bodies are not needed.
+          maxBody: n === 'intake' ? -1 : 0,
+        }),
+      ),
+    );
+    const attackEnd = Date.now();
+    log(`load done in ${((attackEnd - t0) / 1000).toFixed(0)} s; reading results`);
+
+    const results = Object.fromEntries(
+      await Promise.all(
+        names.map(async (n) => {
+          const rs = await readResults(endpoints.vegetaBin, join(runDir, `load-${n}.bin`));
+          return [n, rs] as const;
+        }),
+      ),
+    ) as Record<(typeof names)[number], VegetaResult[]>;
+    const readings = {} as LoadRun['readings'];
+    for (const n of names) readings[n] = readingsOf(n, rateOf(profile, n), plans[n], results[n]);
+
+    // Every event the intake API accepted must come back processed with a lag: wait (bounded) for the worker.
+    const accepted = results.intake.reduce((sum, r) => {
+      if (r.code !== 202) return sum;
+      try {
+        return sum + (JSON.parse(r.body) as { accepted: unknown[] }).accepted.length;
+      } catch {
+        return sum;
+      }
+    }, warmAccepted);
+    const drainDeadline = Date.now() + profile.drainTimeoutS * 1000;
+    while (lags.size < accepted && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 500));
+    const drainedS = (Date.now() - attackEnd) / 1000;
+    log(`ER: ${lags.size} of ${accepted} accepted events processed (${drainedS.toFixed(0)} s after the load)`);
+    const erRate = rateOf(profile, 'er-lag');
+    const er: LoadRun['readings']['er-lag'] = { rate: erRate, n: lags.size, tenants: producers.length };
+    try {
+      const lagMs = requireReadings(
+        `ER lag at ${erRate} events/s`,
+        [...lags.values()].map((l) => l.lagMs),
+        accepted,
+      ).sort((a, b) => a - b);
+      if (accepted === 0) throw new MissingReadingError('ER lag: the intake API accepted no event');
+      const times = [...lags.values()].map((l) => l.atMs).sort((a, b) => a - b);
+      Object.assign(er, {
+        achieved: r3((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
+        p50_ms: lagMs.length ? r3(percentile(lagMs, 50)) : undefined,
+        p95_ms: lagMs.length ? r3(percentile(lagMs, 95)) : undefined,
+        p99_ms: lagMs.length ? r3(percentile(lagMs, 99)) : undefined,
+        max_ms: lagMs.length ? r3(lagMs.at(-1)!) : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof MissingReadingError)) throw error;
+      er.missing = error.message;
+    }
+    er.error_rate = accepted > 0 ? r3(failedAttempts / accepted) : undefined;
+    try {
+      const dlq = await queueCount(sqs, pair.dlqUrl);
+      er.dlq_rate = accepted > 0 ? r3((dlq.visible + dlq.inFlight) / accepted) : undefined;
+    } catch (error) {
+      er.missing = `${er.missing ? `${er.missing}; ` : ''}DLQ depth unreadable: ${String(error)}`;
+    }
+    Object.assign(er, { accepted_events: accepted, drained_after_s: r3(drainedS), offered_events_per_s: erRate });
+    readings['er-lag'] = er;
+
+    const spanS = (attackEnd - t0) / 1000 + (lags.size ? Math.max(0, drainedS) : 0);
+    const bucketS = Math.max(1, Math.round(spanS / 90));
+    const series: RunSeries = { bucketS, latencyP95: {}, throughput: {}, erLagMaxS: [] };
+    for (const n of names) {
+      const b = bucketed(results[n], t0, bucketS, spanS);
+      series.latencyP95[n] = b.p95;
+      series.throughput[n] = b.rps;
+    }
+    const lagBuckets: number[][] = Array.from({ length: Math.ceil(spanS / bucketS) }, () => []);
+    const processed = new Array<number>(lagBuckets.length).fill(0);
+    for (const l of lags.values()) {
+      const b = Math.floor((l.atMs - t0) / 1000 / bucketS);
+      if (b >= 0 && b < lagBuckets.length && l.lagMs !== undefined) {
+        lagBuckets[b]!.push(l.lagMs);
+        processed[b]!++;
+      }
+    }
+    series.erLagMaxS = lagBuckets.map((l, b) => [r3((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
+    series.throughput['er events processed'] = processed.map((n, b) => [r3((b + 0.5) * bucketS), n / bucketS]);
+
+    return {
+      readings,
+      verdicts: evaluate(readings, profile.thresholds),
+      series,
+      params: {
+        profile: profile.name,
+        factor: profile.factor,
+        durationS: profile.durationS,
+        warmupS: profile.warmupS,
+        drainTimeoutS: profile.drainTimeoutS,
+        data: profile.data,
+        ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
+        eventsPerIntakeRequest,
+        faults: options.faults ?? {},
+        model: 'open: one vegeta attack per scenario at a constant arrival rate, all scenarios at once',
+        loadgen: 'vegeta 12.13.0',
+      },
+    };
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await driver.close();
+    sqs.destroy();
+  }
+}
