@@ -186,7 +186,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     log(
       `seeding ${d.tenants} tenants × ${d.entitiesPerTenant} entities / ${d.edgesPerTenant} edges; building policies`,
     );
-    await Promise.all([
+    const [seeded] = await Promise.all([
       seedGraph(driver, {
         tenants: d.tenants,
         entities: d.tenants * d.entitiesPerTenant,
@@ -241,14 +241,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const graphTenants = Array.from({ length: d.tenants }, (_, i) => seedTenant(SEED, i));
     const run = Date.now().toString(36);
     const tenants = await Promise.all(
-      graphTenants.map(async (tenant) => ({
+      graphTenants.map(async (tenant, i) => ({
         tenant,
         token: await mint(keys, tenant, {
           roles: ['investigator'],
           clearances: ['pii', 'financial'],
           purposes: ['investigation'],
         }),
-        graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant),
+        graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant, seeded.asOfPerTenant[i]!),
       })),
     );
     const producers = await Promise.all(
