@@ -69,7 +69,13 @@ export function toQuery(f: FilterForm): QueueQuery {
 const isEditable = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-export function App(props: { client: EdgeClient; source: QueueSource; token: () => string; subject: string }) {
+export function App(props: {
+  client: EdgeClient;
+  source: QueueSource;
+  token: () => string;
+  subject: string;
+  tenant?: string;
+}) {
   const { client, source } = props;
   const [form, setForm] = useState<FilterForm>(initialFilter);
   const [snap, setSnap] = useState<QueueSnapshot | null>(null);
@@ -355,6 +361,7 @@ export function App(props: { client: EdgeClient; source: QueueSource; token: () 
             ? 'Loading…'
             : `${countLabel(snap?.totalCount ?? 0, snap?.totalCountExact ?? true)} candidates`}{' '}
           · {items.length} loaded · {selected.size} selected · signed in as {props.subject}
+          {props.tenant ? ` (tenant ${props.tenant})` : ''}
         </p>
         <button type="button" onClick={() => setHelp(true)}>
           Shortcuts <kbd>?</kbd>

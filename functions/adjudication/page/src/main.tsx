@@ -19,16 +19,19 @@ function tokenFromHash(): string | null {
   return t;
 }
 
-/** The token's subject, for display only (the edge verifies the token; the page never trusts it). */
-function subjectOf(token: string): string {
+/**
+ * The token's subject and tenant, to show who is signed in and to tell the reviewer's own claims from others' (the
+ * edge verifies the token; the page never trusts it for anything else).
+ */
+function subjectOf(token: string): { subject: string; tenant: string } {
   try {
     const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
       sub?: string;
       tenant?: string;
     };
-    return `${payload.sub ?? '?'} (tenant ${payload.tenant ?? '?'})`;
+    return { subject: payload.sub ?? '?', tenant: payload.tenant ?? '?' };
   } catch {
-    return 'unknown';
+    return { subject: 'unknown', tenant: '?' };
   }
 }
 
@@ -62,7 +65,8 @@ function Root() {
       </main>
     );
   }
-  return <App client={client} source={source} token={() => token} subject={subjectOf(token)} />;
+  const who = subjectOf(token);
+  return <App client={client} source={source} token={() => token} subject={who.subject} tenant={who.tenant} />;
 }
 
 createRoot(document.getElementById('root')!).render(
