@@ -8,7 +8,7 @@ import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
 import { backupGraph } from '../core/backup/graph-backup.js';
 import { restoreGraph } from '../core/backup/graph-restore.js';
-import { graphSnapshot, wipe } from '../core/backup/test-support/snapshot.js';
+import { graphSnapshot, loseRestoreReplayTwice, wipe } from '../core/backup/test-support/snapshot.js';
 import { defaultErConfig } from '../core/er/config.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { createDriver, Neo4jGraphRepository } from '../core/graph/index.js';
@@ -109,13 +109,9 @@ describe('origin writes are journaled ahead of the graph transaction (intent, th
     const upserted = await gql(tenant, 'UpsertEntity', person('c'));
     const linked = await gql(tenant, 'LinkEntities', { input: { from: 'a', to: 'c', type: 'KNOWS' } });
     faults.outcomes = false;
-    const before = await graphSnapshot(driver, tenant);
-    await wipe(driver, tenant);
-    await restoreGraph(driver, { file });
-    const restored = await graphSnapshot(driver, tenant);
-    const first = await replayJournal(deps(), tenant, since);
-    const afterFirst = await graphSnapshot(driver, tenant);
-    const second = await replayJournal(deps(), tenant, since);
+    const { before, restored, first, afterFirst, second } = await loseRestoreReplayTwice(driver, tenant, file, () =>
+      replayJournal(deps(), tenant, since),
+    );
 
     // The client heard of both writes: their intents already held them.
     expect(merged.json.errors).toBeUndefined();
@@ -182,13 +178,9 @@ describe('origin writes are journaled ahead of the graph transaction (intent, th
 
     const claimed = await gql(tenant, 'ClaimReviews', { ids: [p1!.reviewId], release: false });
     const released = await gql(tenant, 'ClaimReviews', { ids: [p2!.reviewId], release: true });
-    const before = await graphSnapshot(driver, tenant);
-    await wipe(driver, tenant);
-    await restoreGraph(driver, { file });
-    const restored = await graphSnapshot(driver, tenant);
-    const first = await replayJournal(deps(), tenant, since);
-    const afterFirst = await graphSnapshot(driver, tenant);
-    const second = await replayJournal(deps(), tenant, since);
+    const { before, restored, first, afterFirst, second } = await loseRestoreReplayTwice(driver, tenant, file, () =>
+      replayJournal(deps(), tenant, since),
+    );
 
     expect([claimed, released].map((r) => r.json.data?.claimReviews.succeeded)).toEqual([1, 1]);
     expect(restored).not.toEqual(before);

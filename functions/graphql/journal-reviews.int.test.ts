@@ -8,8 +8,7 @@ import { DynamoDbAuditLedger } from '../core/audit/dynamodb-ledger.js';
 import { verifyLedger } from '../core/audit/verify.js';
 import { dynamoClient } from '../core/aws/dynamodb.js';
 import { backupGraph } from '../core/backup/graph-backup.js';
-import { restoreGraph } from '../core/backup/graph-restore.js';
-import { graphSnapshot, wipe } from '../core/backup/test-support/snapshot.js';
+import { graphSnapshot, loseRestoreReplayTwice } from '../core/backup/test-support/snapshot.js';
 import { defaultErConfig } from '../core/er/config.js';
 import { migrateEr } from '../core/er/migrations.js';
 import { createDriver, Neo4jGraphRepository } from '../core/graph/index.js';
@@ -76,15 +75,10 @@ describe('review decisions and undos are journaled by the origin and replayed af
     const undone = await undo(tenant, p3!.reviewId);
     await decide(tenant, p4!.reviewId, 'REJECT');
     const lifted = await undo(tenant, p4!.reviewId);
-    const before = await graphSnapshot(driver, tenant);
-
-    await wipe(driver, tenant);
-    await restoreGraph(driver, { file });
-    const restored = await graphSnapshot(driver, tenant);
     const deps = { driver, repo: new Neo4jGraphRepository(driver), ledger, journal, erConfig: defaultErConfig };
-    const first = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
-    const afterFirst = await graphSnapshot(driver, tenant);
-    const second = await replayJournal(deps, tenant, Date.parse(manifest.startedAt));
+    const { before, restored, first, afterFirst, second } = await loseRestoreReplayTwice(driver, tenant, file, () =>
+      replayJournal(deps, tenant, Date.parse(manifest.startedAt)),
+    );
 
     expect([early.outcome, accepted.outcome, rejected.outcome, undone.outcome, lifted.outcome]).toEqual(
       Array(5).fill('DONE'),

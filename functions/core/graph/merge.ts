@@ -23,7 +23,7 @@ import {
 import { ConflictError, NotFoundError } from './errors.js';
 import { mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
 import { decodeProps, encodeProps, epochMs, type Props, type TaggedPairs, toEntity, toNumber } from './model.js';
-import type { DataClass, MergeResult, RelType, UnmergeResult, WriteGuard } from './types.js';
+import type { DataClass, MergeEntityInput, MergeResult, RelType, UnmergeResult, WriteGuard } from './types.js';
 import { mergeInputSchema, parseInput, parseTenant, unmergeInputSchema } from './validation.js';
 
 /** A relationship as a snapshot keeps it: type, original endpoints, tagged properties. */
@@ -85,7 +85,7 @@ async function createRels(tx: ManagedTransaction, tenant: string, rels: Snapshot
 export async function mergeEntitiesTx(
   tx: ManagedTransaction,
   tenant: string,
-  input: { survivorId: string; mergedId: string; reason?: string | null; actor: string; mergeId?: string; at?: number },
+  input: MergeEntityInput,
   guard?: WriteGuard,
 ): Promise<WithTouched<MergeResult>> {
   const t = parseTenant(tenant);

@@ -38,6 +38,7 @@ import {
   entityKinds,
   type GraphRepository,
   type LinkInput,
+  type MergeEntityInput,
   type MergeResult,
   type Neighborhood,
   type NeighborsQuery,
@@ -285,18 +286,7 @@ export class Neo4jGraphRepository implements GraphRepository {
     return { value, touched: [value.from, value.to], bookmarks };
   }
 
-  async mergeEntity(
-    tenant: string,
-    input: {
-      survivorId: string;
-      mergedId: string;
-      reason?: string | null;
-      actor: string;
-      mergeId?: string;
-      at?: number;
-    },
-    guard?: WriteGuard,
-  ): Promise<WriteResult<MergeResult>> {
+  async mergeEntity(tenant: string, input: MergeEntityInput, guard?: WriteGuard): Promise<WriteResult<MergeResult>> {
     const { value, bookmarks } = await this.write('mergeEntity', (tx) => mergeEntitiesTx(tx, tenant, input, guard));
     const { touched, ...result } = value;
     return { value: result, touched, bookmarks };

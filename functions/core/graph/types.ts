@@ -211,6 +211,20 @@ export interface WriteResult<T> {
  * The graph port. Writes take an optional {@link WriteGuard}: the origin, acting for a caller, always passes one; trusted
  * services inside the platform (entity resolution, replay) write without one.
  */
+/** What a merge of two entities is given. */
+export interface MergeEntityInput {
+  survivorId: string;
+  mergedId: string;
+  reason?: string | null;
+  actor: string;
+  /**
+   * The id and epoch ms the merge is stamped with (the caller journals them ahead, so a replay writes the same); a
+   * fresh id and the current time when absent.
+   */
+  mergeId?: string;
+  at?: number;
+}
+
 export interface GraphRepository {
   getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null>;
   neighbors(tenant: string, query: NeighborsQuery, options?: ReadOptions): Promise<Neighborhood | null>;
@@ -225,22 +239,7 @@ export interface GraphRepository {
     guard?: WriteGuard,
     pinned?: { relId?: string; at?: number },
   ): Promise<WriteResult<Relationship>>;
-  mergeEntity(
-    tenant: string,
-    /**
-     * `mergeId` and `at`: the id and epoch ms the merge is stamped with (the caller journals them ahead, so a replay
-     * writes the same); a fresh id when absent.
-     */
-    input: {
-      survivorId: string;
-      mergedId: string;
-      reason?: string | null;
-      actor: string;
-      mergeId?: string;
-      at?: number;
-    },
-    guard?: WriteGuard,
-  ): Promise<WriteResult<MergeResult>>;
+  mergeEntity(tenant: string, input: MergeEntityInput, guard?: WriteGuard): Promise<WriteResult<MergeResult>>;
   unmergeEntity(
     tenant: string,
     input: { mergeId: string; actor: string; at?: number },

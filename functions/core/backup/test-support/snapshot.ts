@@ -5,6 +5,7 @@
  * snapshots are equal only when every node, relationship and property is (INTEGER vs FLOAT included).
  */
 import type { Driver } from 'neo4j-driver';
+import { restoreGraph } from '../graph-restore.js';
 
 export interface GraphSnapshot {
   nodes: string[];
@@ -47,4 +48,24 @@ export async function graphSnapshot(driver: Driver, tenant: string | null): Prom
 /** Removes a tenant's (or, with null, every) node and relationship. */
 export async function wipe(driver: Driver, tenant: string | null): Promise<void> {
   await driver.executeQuery('MATCH (n) WHERE $tenant IS NULL OR n.tenant = $tenant DETACH DELETE n', { tenant });
+}
+
+/**
+ * The loss of a replay test: snapshots the tenant, wipes it, restores the backup `file`, snapshots again, then runs
+ * `replay` twice with a snapshot after the first run (the second must change nothing).
+ */
+export async function loseRestoreReplayTwice<R>(
+  driver: Driver,
+  tenant: string,
+  file: string,
+  replay: () => Promise<R>,
+): Promise<{ before: GraphSnapshot; restored: GraphSnapshot; first: R; afterFirst: GraphSnapshot; second: R }> {
+  const before = await graphSnapshot(driver, tenant);
+  await wipe(driver, tenant);
+  await restoreGraph(driver, { file });
+  const restored = await graphSnapshot(driver, tenant);
+  const first = await replay();
+  const afterFirst = await graphSnapshot(driver, tenant);
+  const second = await replay();
+  return { before, restored, first, afterFirst, second };
 }
