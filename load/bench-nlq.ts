@@ -8,7 +8,6 @@
  * Rate: 2× the NLQ peak of one origin process ({@link nlqPeakPerS}).
  */
 import neo4j from 'neo4j-driver';
-import { defaultWorkload } from '../functions/core/cost/workload.js';
 import { parseQuestion } from '../functions/core/nlq/grammar.js';
 import { signature, slots } from '../functions/core/nlq/intent.js';
 import { bindPlan, planFor } from '../functions/core/nlq/plan.js';
@@ -16,17 +15,17 @@ import { createNlqService } from '../functions/core/nlq/service.js';
 import { gitDirty, report, summarise, target } from './evidence.js';
 import { startNlqHarness } from './nlq-eval/harness.js';
 import { evalQuestions } from './nlq-eval/questions.js';
+import { peakPerS } from './profiles.js';
 
 const quick = process.argv.includes('--quick');
 const allowDirty = process.argv.includes('--allow-dirty');
 /**
- * The NLQ peak of one origin process, derived as issue 17's load profile derives its `nlq` scenario (load/profiles.ts
- * `peakPerS.nlq`; import it from there once both are merged): the plan's GA sizing in the cost model (300M GraphQL
- * calls a month), the busiest hour at 2× the average, NLQ questions 5% of calls, one process taking 1/8 of the peak
- * → 1.5 questions/s. Neither DESIGN.md nor the issue states an NLQ rate of its own.
+ * The NLQ peak of one origin process: the load profile's `nlq` scenario (load/profiles.ts `peakPerS.nlq`), derived from
+ * the plan's GA sizing in the cost model (300M GraphQL calls a month), the busiest hour at 2× the average, NLQ questions
+ * 5% of calls, one process taking 1/8 of the peak → 1.5 questions/s. Neither DESIGN.md nor the issue states an NLQ rate
+ * of its own.
  */
-const gaCallsPerS = defaultWorkload.graphqlCallsPerMonth / (30 * 86_400);
-const nlqPeakPerS = Math.max(0.5, Math.round(gaCallsPerS * 2 * 0.05 * (1 / 8) * 2) / 2);
+const nlqPeakPerS = peakPerS.nlq;
 const params = {
   peakRps: nlqPeakPerS,
   factor: 2,
