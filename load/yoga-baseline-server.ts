@@ -112,4 +112,8 @@ server.keepAliveTimeout = 65_000;
 server.listen(Number(values.port), '127.0.0.1', () =>
   console.log(`GRAPHGATE_YOGA_READY http://127.0.0.1:${values.port}/graphql`),
 );
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Keep-alive connections (the bench's, vegeta's) would hold a plain close open for ever: close them too.
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

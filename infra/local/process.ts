@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ComponentFailedError, PortInUseError } from './errors.js';
@@ -148,7 +148,10 @@ export async function spawnComponent(spec: SpawnSpec): Promise<RunningComponent>
           child.kill('SIGTERM');
           const killed = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
           if (!killed) {
+            // A launcher (npx, tsx) killed outright leaves its child running, orphaned: kill the whole tree.
+            const tree = child.pid === undefined ? [] : descendants(child.pid);
             child.kill('SIGKILL');
+            for (const pid of tree) killQuietly(pid);
             await exitPromise;
           }
         }
@@ -159,4 +162,41 @@ export async function spawnComponent(spec: SpawnSpec): Promise<RunningComponent>
       return stopped;
     },
   };
+}
+
+/** Every descendant process of `pid` (children first found, then theirs), from /proc; empty where /proc is absent. */
+function descendants(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const d of entries) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.pop()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
