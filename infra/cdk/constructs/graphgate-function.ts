@@ -100,12 +100,18 @@ export class GraphgateFunction extends Construct {
   readonly canary: CanaryDeployment;
   readonly logGroup: LogGroup;
   readonly memoryMb: number;
+  /** Entry file relative to the repository root (what the release builds this function from). */
+  readonly entry: string;
+  /** Whether the OPA wasm bundle is packaged with the function (the release must package it too). */
+  readonly policyBundle: boolean;
 
   constructor(scope: Construct, id: string, props: GraphgateFunctionProps) {
     super(scope, id);
     const entry = resolve(repoRoot, props.entry);
     if (!existsSync(entry)) throw new Error(`${id}: function entry ${props.entry} does not exist`);
     this.memoryMb = props.memoryMb ?? 512;
+    this.entry = props.entry;
+    this.policyBundle = props.policyBundle ?? false;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.stage.logRetentionDays as RetentionDays,
       removalPolicy: props.stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
