@@ -43,7 +43,8 @@ export const CONSUMER_TIMEOUT_S = Math.floor(queues.intake.visibilityTimeoutS / 
  *
  * The API route, the queue, the schedule and operators all invoke the functions' `live` aliases, so each new version
  * takes traffic through its CodeDeploy canary: the intake rolls back on the ingest availability SLO (the API stage's
- * 5xx ratio), the consumer on the ER lag objective (the queue's oldest message), every function on its own `Errors`.
+ * 5xx ratio), the consumer on its failed events (the queue mapping's counts) and the ER lag objective (the queue's
+ * oldest message), every function on its own `Errors`.
  */
 export class IngestStack extends Stack {
   readonly queue: Queue;
