@@ -1,20 +1,25 @@
 /**
- * `npm run release:rules -- [--release <id>] [--now <ISO>] [--override <file>] [--budget <file>] [--rules <file>]
+ * `npm run release:rules -- [--release <id>] [--now <ISO>] [--override <file>] [--rules <file>]
+ * [--budget <file> | --budget-source cloudwatch --origin-function <name> [--region <region>]]
  * [--trust-policy <bundle> --policy-root <pem>]`:
  * may this release deploy now? Freeze windows (infra/release/release-rules.json), a signed override, and the month's
- * API error budget (a file locally: infra/release/error-budget.local.json). Prints the decision, appends used overrides
- * to evidence/release/override-audit.jsonl, writes $GITHUB_OUTPUT when set. Exit 0 allowed, 10 freeze, 11 budget.
+ * API error budget — from a file locally (infra/release/error-budget.local.json), from CloudWatch when deployed (the
+ * origin function's Url5xxCount / UrlRequestCount this month; region from --region or AWS_REGION). Prints the decision,
+ * appends used overrides to evidence/release/override-audit.jsonl, writes $GITHUB_OUTPUT when set. Exit 0 allowed,
+ * 10 freeze, 11 budget; 2 for bad usage.
  *
  * `npm run release:rules -- sign-override --who <name> --why <text> --until <ISO> --release <id|*> --key <pem> --out <file>`
  * signs an approval with an approver key (listed under `approvers` in the trust policy).
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { repoRoot } from '../infra/local/paths.js';
 import { gitState } from '../infra/release/git.js';
 import { openLocalKeys, sourceRepository } from '../infra/release/keystore.js';
 import { latestPointer } from '../infra/release/release.js';
-import { FileErrorBudget } from '../infra/release/rules/budget.js';
+import { type ErrorBudgetSource, FileErrorBudget } from '../infra/release/rules/budget.js';
+import { CloudWatchErrorBudget } from '../infra/release/rules/cloudwatch-budget.js';
 import { evaluateRelease, exitCodeOf, githubOutput } from '../infra/release/rules/evaluate.js';
 import { signOverride } from '../infra/release/rules/override.js';
 import { loadReleaseRules } from '../infra/release/rules/windows.js';
@@ -50,6 +55,23 @@ const policy = trustPolicy
         rootPublicKeyPem: keys.rootPublicKeyPem,
       }),
     );
+/** The budget port's adapter: the file (default) or CloudWatch, chosen by `--budget-source`. */
+function budgetSource(): ErrorBudgetSource {
+  const source = flag('--budget-source') ?? 'file';
+  if (source === 'file') {
+    return new FileErrorBudget(flag('--budget') ?? join(repoRoot, 'infra', 'release', 'error-budget.local.json'));
+  }
+  const functionName = flag('--origin-function') ?? process.env.GRAPHGATE_ORIGIN_FUNCTION;
+  const region = flag('--region') ?? process.env.AWS_REGION;
+  if (source !== 'cloudwatch' || !functionName || !region) {
+    console.error(
+      '--budget-source is file (with --budget <file>) or cloudwatch (with --origin-function <name> or GRAPHGATE_ORIGIN_FUNCTION, and --region or AWS_REGION)',
+    );
+    process.exit(2);
+  }
+  return new CloudWatchErrorBudget({ client: new CloudWatchClient({ region }), resource: functionName });
+}
+
 const overridePath = flag('--override');
 const releaseId =
   flag('--release') ?? (existsSync(latestPointer) ? readFileSync(latestPointer, 'utf8').trim() : 'unreleased');
@@ -57,9 +79,13 @@ const decision = evaluateRelease({
   rules: loadReleaseRules(flag('--rules') ?? join(repoRoot, 'infra', 'release', 'release-rules.json')),
   now: new Date(flag('--now') ?? Date.now()),
   releaseId,
-  budget: await new FileErrorBudget(
-    flag('--budget') ?? join(repoRoot, 'infra', 'release', 'error-budget.local.json'),
-  ).read(),
+  budget: await budgetSource()
+    .read()
+    .catch((error: Error) => {
+      // No reading, no judgement: the deploy job does not run (CI fails on any exit but 0).
+      console.error(`error budget unreadable (${error.name}): ${error.message}`);
+      process.exit(1);
+    }),
   policy,
   override: overridePath ? JSON.parse(readFileSync(overridePath, 'utf8')) : undefined,
   auditLog: join(repoRoot, 'evidence', 'release', 'override-audit.jsonl'),

@@ -73,6 +73,12 @@ export function addGraphgateStage(
     entries: options.ingestEntries,
     description: 'graphgate ingest: intake API, SQS + DLQ, ER consumer, replay',
   });
+  // Lambda@Edge has no weighted alias: its new version is promoted only after the regional canaries passed.
+  // CloudFormation waits for each CodeDeploy canary of the api and ingest stacks and fails them on a rollback, so with
+  // these dependencies `cdk deploy` never reaches the edge stack (and CloudFront never sees the new edge version)
+  // unless every request-path canary of the release succeeded.
+  for (const canaried of [api, ingest])
+    edge.addStackDependency(canaried, 'the edge is promoted only after this canary');
   const observability = new ObservabilityStack(app, name('observability'), {
     env: home,
     stage,

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GraphgateFunction } from '../cdk/constructs/graphgate-function.js';
+import { synthStage } from '../cdk/test-support/synth.js';
 import { repoRoot } from '../local/paths.js';
-import { edgeEntry, functionEntries } from './deployables.js';
+import { artefactOfEntry, edgeEntry, functionEntries } from './deployables.js';
 
 describe('release deployables', () => {
   it('lists every Lambda entry the CDK stacks deploy', () => {
@@ -16,4 +18,19 @@ describe('release deployables', () => {
     expect(literalEntries.length).toBeGreaterThan(0);
     for (const entry of literalEntries) expect(released).toContain(entry);
   });
+
+  it('packages the policy bundle with exactly the functions the stacks deploy with one', () => {
+    const { stacks } = synthStage('prod', { bundle: false });
+    const deployed = Object.values(stacks)
+      .flatMap((stack) => stack.node.findAll())
+      .filter((c): c is GraphgateFunction => c instanceof GraphgateFunction)
+      .map((fn) => [fn.entry, fn.policyBundle] as const);
+    const released = deployed.map(([entry]) => {
+      const artefact = artefactOfEntry(entry)?.replace(/^functions\//, '');
+      return [entry, artefact ? functionEntries[artefact]?.policies : undefined] as const;
+    });
+
+    expect(deployed).toHaveLength(Object.keys(functionEntries).length);
+    expect(released).toEqual(deployed);
+  }, 120_000);
 });

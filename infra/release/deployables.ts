@@ -18,7 +18,7 @@ export const functionEntries: Record<string, { entry: string; policies: boolean 
   'er-intake-consumer': { entry: ingestEntries.consumer, policies: false },
   'er-replay': { entry: ingestEntries.replay, policies: false },
   'er-review-backlog': { entry: ingestEntries.backlog, policies: false },
-  retention: { entry: 'functions/retention/handler.ts', policies: false },
+  retention: { entry: 'functions/retention/handler.ts', policies: true },
   backup: { entry: 'functions/backup/handler.ts', policies: false },
 };
 

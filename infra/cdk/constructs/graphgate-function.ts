@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import type { LambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
+  type Alias,
   Architecture,
   Code,
   Function as LambdaFunction,
@@ -21,6 +23,7 @@ import { Construct } from 'constructs';
 import type { NlqModelStage, StageConfig } from '../config/stages.js';
 import { releasedFunctionCode } from '../release-gate.js';
 import { assertPolicyBundleBuilt, nodejsBundling, policyBundle, repoRoot } from './bundling.js';
+import { CanaryDeployment } from './canary.js';
 import { acknowledgeLambdaDefaults } from './nag.js';
 
 /** How a function uses a table; each maps to the smallest action set that use needs. */
@@ -48,8 +51,13 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
 /** Suffix of an env var that holds a secret reference (`arn[#jsonField]`); see functions/core/config/secrets.ts. */
 export const SECRET_ENV_SUFFIX = '_SECRET_REF';
 
+/** The alias every caller invokes (URL, API route, queue, schedule, operator); versions reach it only by canary. */
+export const LIVE_ALIAS = 'live';
+
 export interface GraphgateFunctionProps {
   readonly stage: StageConfig;
+  /** What alarms call the function, e.g. `GraphQL origin`. */
+  readonly label: string;
   /** Entry file relative to the repository root, e.g. `functions/graphql/handler.ts`. */
   readonly entry: string;
   readonly description: string;
@@ -62,6 +70,10 @@ export interface GraphgateFunctionProps {
   readonly ephemeralStorageMb?: number;
   /** Copy the OPA wasm bundle into the package and set POLICY_BUNDLE_DIR. @default false */
   readonly policyBundle?: boolean;
+  /** Provisioned concurrency of the `live` alias. @default none */
+  readonly provisionedConcurrency?: number;
+  /** How CodeDeploy moves the `live` alias to a new version. @default 10% for 5 minutes, then all */
+  readonly deployment?: LambdaDeploymentConfig;
 }
 
 /**
@@ -69,24 +81,37 @@ export interface GraphgateFunctionProps {
  * its own log group with the stage's retention, ESM bundle with source maps built by the local esbuild (synth never needs
  * Docker), the AWS Parameters and Secrets extension for secret env vars, and `GRAPHGATE_STAGE` set.
  *
+ * Callers invoke the `live` alias, never the function itself: every new version reaches it through a CodeDeploy
+ * canary (`canary`) that rolls back on `Errors` of the alias; each stack adds the function's SLO alarms to it.
+ *
  * Every env var goes through `addEnv` (or its typed helpers), which grants the IAM the variable implies in the same
  * call — a function can only reach what its configuration names.
  *
  * @example
- * new GraphgateFunction(this, 'Consumer', { stage, entry: 'functions/er-intake/handler.ts', description: 'ER' })
+ * new GraphgateFunction(this, 'Consumer', { stage, label: 'ER consumer', entry: 'functions/er-intake/handler.ts', description: 'ER' })
  *   .useTable('IDEMPOTENCY_TABLE', idempotency, 'idempotency')
  *   .useNeo4j(stage, neo4jSecret);
  */
 export class GraphgateFunction extends Construct {
   readonly fn: LambdaFunction;
+  /** The alias callers invoke (`live`). */
+  readonly live: Alias;
+  /** CodeDeploy canary of `live`, with its rollback alarms. */
+  readonly canary: CanaryDeployment;
   readonly logGroup: LogGroup;
   readonly memoryMb: number;
+  /** Entry file relative to the repository root (what the release builds this function from). */
+  readonly entry: string;
+  /** Whether the OPA wasm bundle is packaged with the function (the release must package it too). */
+  readonly policyBundle: boolean;
 
   constructor(scope: Construct, id: string, props: GraphgateFunctionProps) {
     super(scope, id);
     const entry = resolve(repoRoot, props.entry);
     if (!existsSync(entry)) throw new Error(`${id}: function entry ${props.entry} does not exist`);
     this.memoryMb = props.memoryMb ?? 512;
+    this.entry = props.entry;
+    this.policyBundle = props.policyBundle ?? false;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.stage.logRetentionDays as RetentionDays,
       removalPolicy: props.stage.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -127,6 +152,13 @@ export class GraphgateFunction extends Construct {
     if (props.policyBundle) this.addEnv('POLICY_BUNDLE_DIR', `/var/task/${policyBundle.packageDir}`);
     // The bundled OpenTelemetry SDK (functions/core/telemetry) exports to the stage's gateway collector.
     if (props.stage.otlpEndpoint) this.addEnv('OTEL_EXPORTER_OTLP_ENDPOINT', props.stage.otlpEndpoint);
+    // The version is published from the function's final configuration (CDK hashes it at synth, after every addEnv).
+    this.live = this.fn.addAlias(LIVE_ALIAS, { provisionedConcurrentExecutions: props.provisionedConcurrency });
+    this.canary = new CanaryDeployment(this, 'Canary', {
+      alias: this.live,
+      label: props.label,
+      config: props.deployment,
+    });
   }
 
   /** Sets `name=value` and, if given, grants what that value lets the function reach. */

@@ -46,7 +46,7 @@ export class BurnRateAlarms extends Construct {
               `${slo.id} error ratio over ${window.label} > ${threshold} (${policy.factor}× budget)`,
               runbookSections.sloBurn(slo.id),
             ),
-            metric: errorRatio(slo, props.sources, Duration.seconds(window.seconds)),
+            metric: errorRatio(slo, props.sources[slo.cloudwatch.source], Duration.seconds(window.seconds)),
             threshold,
             comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluationPeriods: 1,
@@ -69,10 +69,9 @@ export class BurnRateAlarms extends Construct {
   }
 }
 
-/** The SLI's bad-event ratio (0..1) over `period`, as metric math. */
-export function errorRatio(slo: Slo, sources: Record<SliSource, SourceMetric>, period: Duration): MathExpression {
+/** The SLI's bad-event ratio (0..1) over `period`, as metric math on the metrics `metric` builds. */
+export function errorRatio(slo: Slo, metric: SourceMetric, period: Duration): MathExpression {
   const sli = slo.cloudwatch;
-  const metric = sources[sli.source];
   if (sli.kind === 'ratio') {
     return new MathExpression({
       expression: 'FILL(bad, 0) / total',

@@ -26,6 +26,13 @@ export const burnRatePolicies: readonly BurnRatePolicy[] = [
   { name: 'slow', severity: 'ticket', factor: 6, long: w('6h', 21_600), short: w('1h', 3600) },
 ];
 
+/** The burn-rate policy named `name`. */
+export function burnRatePolicy(name: BurnRatePolicy['name']): BurnRatePolicy {
+  const policy = burnRatePolicies.find((p) => p.name === name);
+  if (!policy) throw new Error(`no ${name} burn-rate policy`);
+  return policy;
+}
+
 /** Error-ratio threshold of a policy for an SLO's budget, capped at 1 (a ratio cannot exceed it). */
 export function burnThreshold(policy: BurnRatePolicy, budget: number): number {
   return Math.min(1, Number((policy.factor * budget).toFixed(10)));

@@ -77,5 +77,18 @@ export const slos: readonly Slo[] = [
   },
 ];
 
+/** The SLO with this id; throws naming it when the SLO file has none. */
+export function sloById(id: string): Slo {
+  const slo = slos.find((s) => s.id === id);
+  if (!slo) throw new Error(`SLO ${id} not found (infra/cdk/slo/slos.ts)`);
+  return slo;
+}
+
+/**
+ * ER lag objective (DESIGN › Service levels: ER lag < 60 s): the oldest intake message is younger than this. Not a ratio
+ * SLO: the observability stack pages on it and the ER consumer's canary rolls back on it.
+ */
+export const ER_LAG_LIMIT_S = 60;
+
 /** The error budget of an SLO (share of events allowed to be bad). */
 export const errorBudget = (slo: Slo): number => Number((1 - slo.objective).toFixed(10));

@@ -79,6 +79,7 @@ export class BackupStack extends Stack {
 
     this.fn = new GraphgateFunction(this, 'GraphBackup', {
       stage,
+      label: 'Graph backup',
       entry: 'functions/backup/handler.ts',
       description: 'Daily logical backup of the graph (every tenant) to the backup bucket',
       memoryMb: 1024,
@@ -104,7 +105,7 @@ export class BackupStack extends Stack {
     this.rule = new Rule(this, 'Schedule', {
       description: 'Daily graph backup',
       schedule: Schedule.cron(BACKUP_SCHEDULE),
-      targets: [new LambdaFunction(this.fn.fn, { retryAttempts: 2 })],
+      targets: [new LambdaFunction(this.fn.live, { retryAttempts: 2 })],
     });
 
     const day = Duration.days(1);

@@ -1,10 +1,12 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { MetricType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -12,8 +14,11 @@ import type { Construct } from 'constructs';
 import { queues } from '../../../functions/core/resources/index.js';
 import { ingestEntries as releaseIngestEntries } from '../../release/deployables.js';
 import type { StageConfig } from '../config/stages.js';
+import { CANARY_ALARM_PERIOD } from '../constructs/canary.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';
+import { burnRatePolicy, burnThreshold } from '../slo/burn-rate.js';
+import { ER_LAG_LIMIT_S, errorBudget, sloById } from '../slo/slos.js';
 import type { DataStack } from './data-stack.js';
 
 /** Function entries of the ingest path (one list with the release: infra/release/deployables.ts). */
@@ -35,6 +40,11 @@ export const CONSUMER_TIMEOUT_S = Math.floor(queues.intake.visibilityTimeoutS / 
 /**
  * Ingest: producers `POST /intake` (HTTP API, SigV4/IAM auth) → SQS intake queue → ER consumer (batches with partial
  * failures, concurrency capped to protect Neo4j) → after `maxReceiveCount` receives, the DLQ → replay Lambda.
+ *
+ * The API route, the queue, the schedule and operators all invoke the functions' `live` aliases, so each new version
+ * takes traffic through its CodeDeploy canary: the intake rolls back on the ingest availability SLO (the API stage's
+ * 5xx ratio), the consumer on its failed events (the queue mapping's counts) and the ER lag objective (the queue's
+ * oldest message), every function on its own `Errors`.
  */
 export class IngestStack extends Stack {
   readonly queue: Queue;
@@ -74,6 +84,7 @@ export class IngestStack extends Stack {
 
     this.intake = new GraphgateFunction(this, 'Intake', {
       stage,
+      label: 'Intake API',
       entry: entries.intake,
       description: 'Intake API: validates producer events and enqueues them',
       memoryMb: 256,
@@ -86,6 +97,7 @@ export class IngestStack extends Stack {
 
     this.consumer = new GraphgateFunction(this, 'Consumer', {
       stage,
+      label: 'ER consumer',
       entry: entries.consumer,
       description: 'ER consumer: block, score, band, write once per event id, audit',
       memoryMb: stage.ingest.consumerMemoryMb,
@@ -95,19 +107,21 @@ export class IngestStack extends Stack {
       .useTable('AUDIT_TABLE', data.tables.auditLedger, 'append')
       .useNeo4j(stage, data.secrets.neo4j)
       .useUpstash(data.secrets.upstash);
-    this.consumer.fn.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: stage.ingest.batchSize,
-        maxBatchingWindow: Duration.seconds(stage.ingest.maxBatchingWindowS),
-        reportBatchItemFailures: true,
-        maxConcurrency: stage.ingest.consumerMaxConcurrency,
-      }),
-    );
+    const intakeSource = new SqsEventSource(this.queue, {
+      batchSize: stage.ingest.batchSize,
+      maxBatchingWindow: Duration.seconds(stage.ingest.maxBatchingWindowS),
+      reportBatchItemFailures: true,
+      maxConcurrency: stage.ingest.consumerMaxConcurrency,
+      // Lambda's event-count metrics of the mapping (polled, failed, deleted): the consumer canary's failure ratio.
+      metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
+    });
+    this.consumer.live.addEventSource(intakeSource);
 
     // The review backlog metrics even when no event arrives and nobody reads the queue (the backlog-age alarm's
     // input): every tenant's backlog from Neo4j, as EMF, on a schedule well inside the alarm's 15-minute period.
     this.reviewBacklog = new GraphgateFunction(this, 'ReviewBacklog', {
       stage,
+      label: 'Review backlog reporter',
       entry: entries.backlog,
       description: 'Review backlog metrics: open candidates and oldest age of every tenant, on a schedule',
       memoryMb: 256,
@@ -117,11 +131,12 @@ export class IngestStack extends Stack {
     this.reviewBacklogRule = new Rule(this, 'ReviewBacklogSchedule', {
       description: 'Review backlog metrics every 5 minutes',
       schedule: Schedule.rate(Duration.minutes(REVIEW_BACKLOG_EVERY_MIN)),
-      targets: [new LambdaFunction(this.reviewBacklog.fn, { retryAttempts: 1 })],
+      targets: [new LambdaFunction(this.reviewBacklog.live, { retryAttempts: 1 })],
     });
 
     this.replay = new GraphgateFunction(this, 'Replay', {
       stage,
+      label: 'DLQ replay',
       entry: entries.replay,
       description: 'DLQ replay: SQS message-move task or filtered re-send to the intake queue',
       memoryMb: 256,
@@ -161,7 +176,65 @@ export class IngestStack extends Stack {
     this.httpApi.addRoutes({
       path: '/intake',
       methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('IntakeIntegration', this.intake.fn),
+      integration: new HttpLambdaIntegration('IntakeIntegration', this.intake.live),
+    });
+
+    // The stage's 5xx ratio mixes both versions: a broken canary taking its 10% shows as ~10% 5xx, far above the
+    // fast-burn threshold (14.4 × 0.5% = 7.2%). API Gateway answers 5xx for a crashed or timed-out function too.
+    this.intake.canary.rollbackOnSlo(
+      sloById('ingest-availability'),
+      (metricName, statistic, period) =>
+        new Metric({
+          namespace: 'AWS/ApiGateway',
+          metricName,
+          dimensionsMap: { ApiId: this.httpApi.apiId, Stage: this.httpStage.stageName },
+          statistic,
+          period,
+        }),
+      'the intake API stage (both versions)',
+    );
+    // A consumer version that fails its events reports them as partial batch failures, not as Lambda Errors: the
+    // mapping counts them (FailedInvokeEventCount, against PolledEventCount). Both versions share the mapping, so a
+    // broken canary taking its 10% shows as ~10% failed events, above the ingest budget's fast-burn threshold.
+    const ingestBudget = errorBudget(sloById('ingest-availability'));
+    const fast = burnRatePolicy('fast');
+    const mappingMetric = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: { EventSourceMappingUUID: intakeSource.eventSourceMappingId },
+        statistic: Stats.SUM,
+        period: CANARY_ALARM_PERIOD,
+      });
+    this.consumer.canary.rollbackOn('FailedEvents', {
+      description: `ER consumer: failed events above ${fast.factor}× the ingest error budget (${ingestBudget * 100}%) of events polled`,
+      metric: new MathExpression({
+        expression: 'IF(polled > 0, FILL(failed, 0) / polled, 0)',
+        usingMetrics: {
+          failed: mappingMetric('FailedInvokeEventCount'),
+          polled: mappingMetric('PolledEventCount'),
+        },
+        period: CANARY_ALARM_PERIOD,
+        label: 'failed / polled events of the intake mapping',
+      }),
+      threshold: burnThreshold(fast, ingestBudget),
+    });
+    // A slow or stuck version lets the queue age past the ER lag objective.
+    this.consumer.canary.rollbackOn('ErLag', {
+      description: `ER consumer: oldest intake message older than ${ER_LAG_LIMIT_S} s (ER lag objective)`,
+      metric: new Metric({
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensionsMap: { QueueName: this.queue.queueName },
+        statistic: Stats.MAXIMUM,
+        period: CANARY_ALARM_PERIOD,
+      }),
+      threshold: ER_LAG_LIMIT_S,
+    });
+    // Operators invoke the alias (the function's $LATEST still holds a rolled-back version's code).
+    new CfnOutput(this, 'ReplayFunction', {
+      value: this.replay.live.functionArn,
+      description: 'DLQ replay: aws lambda invoke --function-name <this ARN> (the live alias)',
     });
   }
 }

@@ -14,11 +14,12 @@ import { erQueueDashboard, gatewayDashboard, nlqDashboard, reviewBacklogMetric }
 import { runbookSections, withRunbook } from '../observability/runbooks.js';
 import { metricsOf, type ObservedStacks, sliSources } from '../observability/sources.js';
 import { AlarmTopics } from '../observability/topics.js';
+import { ER_LAG_LIMIT_S } from '../slo/slos.js';
 
 export interface ObservabilityStackProps extends StackProps, ObservedStacks {}
 
 /** ER lag objective (DESIGN › Service levels): the oldest intake message is younger than this. */
-export const QUEUE_LAG_LIMIT_S = 60;
+export const QUEUE_LAG_LIMIT_S = ER_LAG_LIMIT_S;
 /** DLQ objective: fewer than 0.1% of accepted events dead-letter. */
 export const DLQ_RATE_LIMIT = 0.001;
 

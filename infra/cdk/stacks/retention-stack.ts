@@ -28,6 +28,7 @@ export class RetentionStack extends Stack {
     const { stage, data } = props;
     this.sweep = new GraphgateFunction(this, 'Sweep', {
       stage,
+      label: 'Retention sweep',
       entry: 'functions/retention/handler.ts',
       description: 'Retention sweep: tombstone expired entities per tier, skip legal holds, audit',
       memoryMb: 512,
@@ -42,7 +43,7 @@ export class RetentionStack extends Stack {
     this.rule = new Rule(this, 'Schedule', {
       description: 'Daily retention sweep',
       schedule: Schedule.cron(RETENTION_SCHEDULE),
-      targets: [new LambdaFunction(this.sweep.fn, { retryAttempts: 2 })],
+      targets: [new LambdaFunction(this.sweep.live, { retryAttempts: 2 })],
     });
   }
 }

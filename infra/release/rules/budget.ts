@@ -1,6 +1,6 @@
 /**
- * The month's API error budget: a port with a file adapter (local, CI rehearsals). The deployed adapter reads the same
- * two sums (requests, 5xx) for the calendar month from CloudWatch; it is not written yet (see the issue's notes).
+ * The month's API error budget: a port with a file adapter (local, CI rehearsals) here and the deployed adapter, which
+ * reads the same two sums (requests, 5xx) for the calendar month from CloudWatch, in ./cloudwatch-budget.ts.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
