@@ -18,7 +18,7 @@ import {
 import { type Detail, DetailPane } from './detail.js';
 import { ConfirmDialog, HelpDialog, StepUpPanel } from './dialogs.js';
 import type { EdgeClient, StepUpChallenge } from './edge-client.js';
-import { type FilterForm, Filters, initialFilter } from './filters.js';
+import { type FilterForm, Filters, initialFilter, statuses } from './filters.js';
 import { countLabel, liveLabel } from './format.js';
 import {
   ReviewCandidateDocument,
@@ -52,7 +52,8 @@ interface StepUpState {
 export function toQuery(f: FilterForm): QueueQuery {
   const num = (s: string) => (s.trim() === '' || Number.isNaN(Number(s)) ? undefined : Number(s) / 100);
   const filter: ReviewFilter = {
-    statuses: f.status === 'ANY' ? undefined : [f.status],
+    // Every status for "any" (no statuses at all means OPEN to the API).
+    statuses: f.status === 'ANY' ? statuses : [f.status],
     minProbability: num(f.minProbability),
     maxProbability: num(f.maxProbability),
     kinds: f.kind === 'ANY' ? undefined : [f.kind],

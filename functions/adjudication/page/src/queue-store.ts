@@ -161,12 +161,15 @@ export function createQueueStore(client: EdgeClient) {
   /** Reads where an event's new row may sort: the head, and the end when every row is loaded. */
   function reconcileSoon() {
     if (reconcileTimer) return;
-    reconcileTimer = setTimeout(() => {
-      reconcileTimer = undefined;
-      void once(async () => {
+    const reconcile = () =>
+      once(async () => {
         await refreshHead();
         if (!snap.hasNextPage && cursor) await readAfterEnd();
       });
+    reconcileTimer = setTimeout(() => {
+      reconcileTimer = undefined;
+      // After a read already on its way (a page being loaded), not instead of it.
+      void (inFlight ? inFlight.then(reconcile) : reconcile());
     }, reconcileDelayMs);
   }
 
