@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EdgeClient } from './edge-client.js';
 import type { ReviewQueueQuery, ReviewStatus } from './generated/graphql.js';
+import { liveQueueSource } from './queue-source.js';
 import { createQueueStore, pageSize, type QueueItem, type QueueSnapshot } from './queue-store.js';
 import { followReviewStream, type LiveState, type QueueEvent } from './review-stream.js';
 
@@ -198,5 +199,44 @@ describe('the live review stream', () => {
     expect(unavailable.seen.states).toEqual(['connecting', 'off']);
     expect(tooMany.seen.states.slice(0, 4)).toEqual(['connecting', 'live', 'off', 'live']);
     expect(tooMany.seen.events).toEqual(['1-0']);
+  });
+});
+
+describe('the live queue source', () => {
+  it('polls the head, saying why, while the deployment cannot stream; applies events while it can', async () => {
+    const cannot = queueClient(() => page([item('rv-1')]));
+    let rejected = false; // rv-2 is rejected elsewhere once the first read is answered; its event follows
+    const can = queueClient(() => {
+      const rows = rejected ? [item('rv-1')] : [item('rv-1'), item('rv-2')];
+      rejected = true;
+      return page(rows);
+    });
+    const unavailable = () =>
+      Response.json(
+        { errors: [{ message: 'no streaming', extensions: { code: 'STREAMING_UNAVAILABLE' } }] },
+        { status: 400 },
+      );
+    const off = liveQueueSource(cannot.client, { token: () => 't', fetch: scriptedFetch([unavailable]).fetch }, 20);
+    const live = liveQueueSource(
+      can.client,
+      {
+        token: () => 't',
+        fetch: scriptedFetch([
+          () => sse(next({ data: { reviewQueueChanged: event('1-0', item('rv-2', 'REJECTED')) } })),
+        ]).fetch,
+      },
+      20,
+    );
+    let offSnap: QueueSnapshot | null = null;
+    let liveSnap: QueueSnapshot | null = null;
+    const query = { filter: {}, orderBy: 'OLDEST' } as const;
+    stops.push(off.follow(query, (s) => (offSnap = s)));
+    stops.push(live.follow(query, (s) => (liveSnap = s)));
+    await tick(150);
+
+    expect(offSnap!.live).toEqual({ mode: 'polling', everyS: 0.02, reason: 'STREAMING_UNAVAILABLE: no streaming' });
+    expect(cannot.reads.length).toBeGreaterThan(3);
+    expect(liveSnap!.items.map((i) => i.id)).toEqual(['rv-1']);
+    expect(liveSnap!.live.mode).toBe('reconnecting'); // the scripted stream closed after its event
   });
 });
