@@ -71,7 +71,8 @@ describe('queue rows kept current by review events', () => {
     q.store.apply(event('1-0', item('rv-2'), 'CREATED'));
     q.store.apply(event('2-0', item('rv-3'), 'CREATED'));
     q.store.apply(event('3-0', item('rv-9', 'ACCEPTED')));
-    await tick(400);
+    await expect.poll(() => q.reads.length).toBe(3);
+    await tick(300); // and no more
 
     expect(q.reads).toEqual([null, null, 'c-rv-3']);
     expect(q.ids()).toEqual(['rv-1', 'rv-2', 'rv-3']);
@@ -168,7 +169,7 @@ describe('the live review stream', () => {
       () => sse(changed('3-0'), 'event: complete\ndata:\n\n'),
       () => sse(),
     ]);
-    await tick(100);
+    await expect.poll(() => s.afters.length).toBe(4);
 
     expect(s.seen.events).toEqual(['1-0', '2-0', '3-0']);
     expect(s.afters.slice(0, 4)).toEqual([undefined, '2-0', '3-0', '3-0']);
@@ -178,7 +179,7 @@ describe('the live review stream', () => {
 
   it('reopens without a cursor and asks for a fresh snapshot when the origin refuses to replay', async () => {
     const s = follow([() => sse(changed('1-0')), () => sse(refused('REPLAY_TOO_LONG')), () => sse()]);
-    await tick(50);
+    await expect.poll(() => s.seen.fresh.length).toBe(2);
 
     expect(s.afters.slice(0, 3)).toEqual([undefined, '1-0', undefined]);
     expect(s.seen.fresh).toEqual([false, true]);
@@ -193,7 +194,9 @@ describe('the live review stream', () => {
         ),
     ]);
     const tooMany = follow([() => sse(refused('TOO_MANY_SUBSCRIPTIONS')), () => sse(changed('1-0'))]);
-    await tick(50);
+    await expect.poll(() => tooMany.seen.events.length).toBe(1);
+    await expect.poll(() => unavailable.seen.states.length).toBe(2);
+    await tick(50); // and no second try
 
     expect(unavailable.afters).toHaveLength(1);
     expect(unavailable.seen.states).toEqual(['connecting', 'off']);
@@ -232,10 +235,10 @@ describe('the live queue source', () => {
     const query = { filter: {}, orderBy: 'OLDEST' } as const;
     stops.push(off.follow(query, (s) => (offSnap = s)));
     stops.push(live.follow(query, (s) => (liveSnap = s)));
-    await tick(150);
+    // Polling every 20 ms: more than three reads of the head show it polls.
+    await expect.poll(() => cannot.reads.length).toBeGreaterThan(3);
 
     expect(offSnap!.live).toEqual({ mode: 'polling', everyS: 0.02, reason: 'STREAMING_UNAVAILABLE: no streaming' });
-    expect(cannot.reads.length).toBeGreaterThan(3);
     expect(liveSnap!.items.map((i) => i.id)).toEqual(['rv-1']);
     expect(liveSnap!.live.mode).toBe('reconnecting'); // the scripted stream closed after its event
   });

@@ -112,10 +112,11 @@ export function createQueueStore(client: EdgeClient) {
     readPage(null, (page) => {
       const head = new Set(page.items.map((i) => i.id));
       const old = snap.items;
+      const oldAt = new Map(old.map((i, at) => [i.id, at]));
       let from = pageSize; // no row of the new head was loaded: keep what lay past the old head
       for (let k = page.items.length - 1; k >= 0; k--) {
-        const at = old.findIndex((i) => i.id === page.items[k]!.id);
-        if (at >= 0) {
+        const at = oldAt.get(page.items[k]!.id);
+        if (at !== undefined) {
           from = at + 1;
           break;
         }
