@@ -1,7 +1,7 @@
 /**
  * `npm run evidence:review-5k [-- --allow-dirty]`: runs the 5,000-candidate browser check of the review page
- * (functions/adjudication/queue-5k.browser.int.test.ts: the test twin, Chromium, every row loaded, 400 j/k presses
- * and 120 wheel steps) and writes what the browser measured to evidence/er/review-5k-*.json: frame intervals
+ * (functions/adjudication/queue-5k.browser.int.test.ts: the test twin, Chromium, every row loaded, 480 j/k presses
+ * and 120 wheel steps after a baseline of 80 keys over the first 100 rows) and writes what the browser measured to evidence/er/review-5k-*.json: frame intervals
  * (requestAnimationFrame), long tasks (≥ 50 ms), keydowns slower than a frame (Event Timing), and the most rows the DOM
  * held. The machine is 2 shared cores: figures are noisy.
  */
