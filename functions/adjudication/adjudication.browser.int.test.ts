@@ -7,6 +7,8 @@
 import type { Driver } from 'neo4j-driver';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { apqBody } from '../../edge/test-support/fixtures.js';
+import { edgePerson } from '../../infra/local/test-support/edge-person.js';
 import { type GoldenCandidate, goldenPairs, ingestGoldenPairs } from '../../infra/local/test-support/golden-reviews.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { migrateEr } from '../core/er/migrations.js';
@@ -43,8 +45,9 @@ async function reviewerPage(
   subject: string,
   of = tenant,
   claims: Record<string, unknown> = investigator,
+  search?: string,
 ) {
-  const r = await env.reviewer(of, subject, claims);
+  const r = await env.reviewer(of, subject, claims, search);
   let failed = false;
   onTestFailed(() => {
     failed = true;
@@ -338,6 +341,81 @@ describe('adjudication page in Chromium (golden fixtures through the real intake
     expect(released).toBe('Released 1 candidate.');
     expect(await assignee()).toBeNull();
     expect(help).toContain('Claim the current candidate');
+  }, 120_000);
+
+  it("shows another reviewer's claim and decision, made through the API, without a reload (the live stream)", async () => {
+    // Polling every 10 minutes, were the stream off: only live events can bring the changes within the test.
+    const { page } = await reviewerPage('live', 'liv', tenant, investigator, 'poll=600');
+    await rows(page).first().waitFor();
+    await page.waitForSelector('[data-testid="live"][data-live="live"]');
+    const [claimId, rejectId] = (await rowIds(page)).slice(1, 3) as [string, string];
+    const row = (id: string) => page.locator(`[role="option"][data-id="${id}"]`);
+    const loadedBefore = await rowIds(page);
+    await page.evaluate(() => {
+      (window as { sameDocument?: boolean }).sameDocument = true;
+    });
+    const zed = await edgePerson(env.stack, env.origin, tenant, 'zed', investigator);
+
+    const claim = await zed.call('ClaimReviews', { ids: [claimId] });
+    await expect.poll(() => text(row(claimId)), { timeout: 15_000 }).toContain('zed');
+    const reject = await zed.call('DecideReviews', {
+      ids: [rejectId],
+      decision: 'REJECT',
+      reason: 'live: not the same',
+    });
+    await row(rejectId).waitFor({ state: 'detached', timeout: 15_000 });
+    await expectAccessible(page, 'live queue');
+    await screenshot(page, 'live');
+
+    expect(claim.json.data.claimReviews.succeeded).toBe(1);
+    expect(reject.json.data.decideReviews.succeeded).toBe(1);
+    expect(await rowIds(page)).toEqual(loadedBefore.filter((id) => id !== rejectId));
+    expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await text(page.getByTestId('live'))).toBe('Live updates on');
+    expect(await graphState(byId.get(rejectId)!)).toMatchObject({ status: 'REJECTED', notSame: 1 });
+  }, 120_000);
+
+  it('says live updates are off, and why, and polls instead when the reviewer already holds every stream', async () => {
+    const token = await env.stack.issuer.sign({ tenant, sid: 'sess-max', ...investigator }, { sub: 'max' });
+    const held = new AbortController();
+    const streams = await Promise.all(
+      // The origin's cap of streams per person (reviewSubscriptionLimits.perSubject in functions/graphql).
+      Array.from({ length: 5 }, () =>
+        env.stack.edge.request('/graphql', {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+          },
+          body: apqBody('ReviewQueueChanged', {}),
+          signal: held.signal,
+        }),
+      ),
+    );
+    try {
+      const { page } = await reviewerPage('live-off', 'max');
+      await page.waitForSelector('[data-testid="live"][data-live="polling"]');
+      await rows(page).first().waitFor();
+      const label = await text(page.getByTestId('live'));
+      await expectAccessible(page, 'live updates off');
+      await screenshot(page, 'live-off');
+      // Polling still brings other reviewers' changes: zed claims a row nobody holds.
+      const free = await page
+        .locator('[role="option"]')
+        .evaluateAll((rs) => rs.find((r) => r.textContent?.endsWith('—'))?.getAttribute('data-id'));
+      const zed = await edgePerson(env.stack, env.origin, tenant, 'zed', investigator);
+      await zed.call('ClaimReviews', { ids: [free] });
+      await expect
+        .poll(() => text(page.locator(`[role="option"][data-id="${free}"]`)), { timeout: 15_000 })
+        .toContain('zed');
+
+      expect(streams.map((s) => s.status)).toEqual(streams.map(() => 200));
+      expect(free).toBeTruthy();
+      expect(label).toMatch(/^Live updates off \(TOO_MANY_SUBSCRIPTIONS: .+\): the queue is re-read every 1 s$/);
+    } finally {
+      held.abort();
+    }
   }, 120_000);
 
   it('shows a reviewer of another tenant nothing', async () => {

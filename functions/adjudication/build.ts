@@ -11,7 +11,14 @@ export const reviewBasePath = '/review/';
 export const pageRoot = fileURLToPath(new URL('./page/', import.meta.url));
 
 /** The registered review operations the page may call. */
-export const reviewOperations = ['ReviewQueue', 'ReviewCandidate', 'ClaimReviews', 'DecideReviews', 'UndoDecision'];
+export const reviewOperations = [
+  'ReviewQueue',
+  'ReviewCandidate',
+  'ClaimReviews',
+  'DecideReviews',
+  'UndoDecision',
+  'ReviewQueueChanged',
+];
 
 /** Name → persisted id of every review operation (fails loudly when one is not registered). */
 export function reviewOperationIds(): Record<string, string> {

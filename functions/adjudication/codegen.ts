@@ -11,6 +11,7 @@ export const reviewDocuments = [
   'schema/operations/claim-reviews.graphql',
   'schema/operations/decide-reviews.graphql',
   'schema/operations/undo-decision.graphql',
+  'schema/operations/review-queue-changed.graphql',
   'schema/fragments/review-fields.graphql',
   'schema/fragments/review-outcome-fields.graphql',
   'schema/fragments/entity-fields.graphql',

@@ -20,14 +20,18 @@ const edgeUrl = need('EDGE_URL');
 const stepUpUrl = need('STEPUP_URL').replace(/\/$/, '');
 const distDir = need('REVIEW_DIST_DIR');
 
-/** Passes a request on to `target`, streamed (the edge reads it under its own cap), with only the headers it needs. */
+/**
+ * Passes a request on to `target`, streamed both ways (the edge reads the body under its own cap; a live review
+ * stream comes back as it is written), with only the headers it needs.
+ */
 async function pass(req: Request, target: string): Promise<Response> {
   const headers = new Headers();
   for (const h of ['authorization', 'content-type', 'accept', ...forwardedHeaders]) {
     const v = req.headers.get(h);
     if (v) headers.set(h, v);
   }
-  const init = { method: req.method, headers, body: req.body, duplex: 'half' };
+  // The client's signal goes along: a live review stream the page closed ends at the edge and frees its slot.
+  const init = { method: req.method, headers, body: req.body, duplex: 'half', signal: req.signal };
   const res = await fetch(target, init as RequestInit);
   return new Response(res.body, { status: res.status, headers: res.headers });
 }

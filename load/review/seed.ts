@@ -6,6 +6,7 @@ import type { Driver } from 'neo4j-driver';
 import { applyEvents } from '../../functions/core/er/apply.js';
 import { defaultErConfig } from '../../functions/core/er/config.js';
 import { defaultModel } from '../../functions/core/er/model/defaults.js';
+import type { FsScore } from '../../functions/core/er/model/model.js';
 import { seedReviewPairsCypher } from '../../functions/core/er/review/cypher.js';
 import { Neo4jReviewStore } from '../../functions/core/er/review/store.js';
 import type { Envelope, SourceRecord } from '../../functions/core/er/schemas.js';
@@ -106,9 +107,36 @@ function entityProps(id: string, name: string, recordId: string, extra: Record<s
 }
 
 /**
+ * A MID-band probability as real queues hold them: most candidates just above the band's floor (a name and one weak
+ * agreement), fewer towards the merge threshold (density falling with the probability, `x ** 1.8` of a uniform x).
+ */
+export function midProbability(rng: Rng, bands = defaultModel.bands): number {
+  return bands.mid + (bands.high - bands.mid) * rng() ** 1.8;
+}
+
+/**
+ * The explanation of an ER-made candidate re-priced to `probability`: what tells real MID pairs apart is mostly how
+ * common the agreeing name is, so the name step's term-frequency u carries the difference and the waterfall still sums
+ * to the match weight.
+ */
+export function repriced(explanation: FsScore, probability: number): FsScore {
+  const matchWeight = Math.log2(probability / (1 - probability));
+  const delta = matchWeight - explanation.matchWeight;
+  const named = explanation.waterfall.findIndex((s) => s.comparison === 'name' && s.m !== null);
+  if (named < 0) throw new Error(`the model candidate's explanation has no name step to re-price`);
+  const waterfall = explanation.waterfall.map((s, i) => {
+    if (i !== named) return s;
+    const log2bf = s.log2bf + delta;
+    return { ...s, log2bf, bayesFactor: 2 ** log2bf, termFrequencyU: s.m! / 2 ** log2bf };
+  });
+  return { ...explanation, probability, matchWeight, waterfall };
+}
+
+/**
  * Seeds `perTenant` open candidates in each tenant: `viaEr` pairs through the real ER effect (block → score → band →
- * candidate), the rest written directly in the same shape, with the explanation, probability and model version of a
- * real one (scoring 5,000 pairs one by one would take most of the run on this machine). Returns review ids per tenant.
+ * candidate), the rest written directly in the same shape, with the model version of a real one and its explanation
+ * re-priced to a probability spread over the MID band (so ordering by probability has something to order; scoring
+ * 5,000 pairs one by one would take most of the run on this machine). Returns review ids per tenant.
  */
 export async function seedCandidates(
   driver: Driver,
@@ -124,11 +152,15 @@ export async function seedCandidates(
     const real = await erPairs(driver, tenant, mine.slice(0, viaEr));
     const model = await store.detail(tenant, real[0]!, ['ENTITY']);
     if (!model) throw new Error(`no ER-made candidate to model the seed on in ${tenant}`);
+    if (!model.explanation) throw new Error(`the ER-made candidate ${real[0]} has no explanation`);
+    const explanation = model.explanation;
     const rest = mine.slice(viaEr, viaEr + perTenant - real.length);
+    const rng = mulberry32(31 + ti);
     const now = Date.now();
     const rows = rest.map((name, i) => {
       const key = `${tenant}-seed-${i}`;
       const at = now - (rest.length - i) * 1000; // one a second, oldest first
+      const probability = midProbability(rng);
       return {
         entity: entityProps(`e-${key}-b`, name, `${key}-b`, { dates: [{ type: 'birth', value: '1970-01-01' }] }, at),
         candidate: entityProps(`e-${key}-a`, name, `${key}-a`, {}, at),
@@ -137,8 +169,8 @@ export async function seedCandidates(
           eventId: `ev-${key}-b`,
           entityId: `e-${key}-b`,
           candidateId: `e-${key}-a`,
-          score: model.probability,
-          explanation: JSON.stringify(model.explanation),
+          score: probability,
+          explanation: JSON.stringify(repriced(explanation, probability)),
           modelVersion: model.modelVersion,
           status: 'OPEN',
           createdAt: epochMs(at),

@@ -47,14 +47,17 @@ export async function reviewBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
 
-  /** A reviewer's browser context: a token in the URL fragment, a virtual passkey authenticator, a trace. */
-  async function reviewer(tenant: string, subject: string, claims: Record<string, unknown>) {
+  /**
+   * A reviewer's browser context: a token in the URL fragment, a virtual passkey authenticator, a trace. `search`:
+   * the page's query string (by default, poll every second while live updates are off).
+   */
+  async function reviewer(tenant: string, subject: string, claims: Record<string, unknown>, search = 'poll=1') {
     const token = await stack.issuer.sign({ tenant, sid: `sess-${subject}`, ...claims }, { sub: subject });
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.tracing.start({ screenshots: true, snapshots: true });
     const page = await context.newPage();
     await addVirtualAuthenticator(context, page);
-    await page.goto(`${origin}/review/?poll=1#token=${token}`);
+    await page.goto(`${origin}/review/?${search}#token=${token}`);
     await page.waitForSelector('body[data-ready="true"]');
     return { page, context, subject, sessionId: `sess-${subject}` };
   }

@@ -1,7 +1,7 @@
 /**
  * The adjudication page: filters, the virtualised queue, the detail pane, keyboard shortcuts, bulk actions with a
- * confirmation, optimistic decisions with rollback, and the inline step-up. Rows come from a QueueSource (polling
- * now; a subscription later).
+ * confirmation, optimistic decisions with rollback, and the inline step-up. Rows come from a QueueSource (the live
+ * review-queue stream, polling while it is off); the header says which.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -18,8 +18,8 @@ import {
 import { type Detail, DetailPane } from './detail.js';
 import { ConfirmDialog, HelpDialog, StepUpPanel } from './dialogs.js';
 import type { EdgeClient, StepUpChallenge } from './edge-client.js';
-import { type FilterForm, Filters, initialFilter } from './filters.js';
-import { countLabel } from './format.js';
+import { type FilterForm, Filters, initialFilter, statuses } from './filters.js';
+import { countLabel, liveLabel } from './format.js';
 import {
   ReviewCandidateDocument,
   type ReviewDecision,
@@ -52,7 +52,8 @@ interface StepUpState {
 export function toQuery(f: FilterForm): QueueQuery {
   const num = (s: string) => (s.trim() === '' || Number.isNaN(Number(s)) ? undefined : Number(s) / 100);
   const filter: ReviewFilter = {
-    statuses: f.status === 'ANY' ? undefined : [f.status],
+    // Every status for "any" (no statuses at all means OPEN to the API).
+    statuses: f.status === 'ANY' ? statuses : [f.status],
     minProbability: num(f.minProbability),
     maxProbability: num(f.maxProbability),
     kinds: f.kind === 'ANY' ? undefined : [f.kind],
@@ -363,6 +364,17 @@ export function App(props: {
           · {items.length} loaded · {selected.size} selected · signed in as {props.subject}
           {props.tenant ? ` (tenant ${props.tenant})` : ''}
         </p>
+        {snap && (
+          <p
+            className={`live ${snap.live.mode}`}
+            role="status"
+            data-testid="live"
+            data-live={snap.live.mode}
+            title={'reason' in snap.live && snap.live.reason ? snap.live.reason : undefined}
+          >
+            {liveLabel(snap.live)}
+          </p>
+        )}
         <button type="button" onClick={() => setHelp(true)}>
           Shortcuts <kbd>?</kbd>
         </button>

@@ -43,6 +43,18 @@ function operationName(doc: TypedDocumentNode<unknown, unknown>): string {
   throw new Error('document has no named operation');
 }
 
+/** The JSON body naming a registered operation by its persisted id (refused here when it is not registered). */
+export function persistedBody<R, V>(doc: TypedDocumentNode<R, V>, variables: V): string {
+  const name = operationName(doc as TypedDocumentNode<unknown, unknown>);
+  const id = __GG_OPERATION_IDS__[name];
+  if (!id) throw new EdgeError('PERSISTED_QUERY_NOT_IN_LIST', `${name} is not a registered operation`, 400);
+  return JSON.stringify({
+    operationName: name,
+    variables,
+    extensions: { persistedQuery: { version: 1, sha256Hash: id } },
+  });
+}
+
 export interface EdgeClient {
   request<R, V>(doc: TypedDocumentNode<R, V>, variables: V, grant?: string): Promise<R>;
 }
@@ -51,9 +63,7 @@ export interface EdgeClient {
 export function edgeClient(token: () => string, endpoint = '/graphql'): EdgeClient {
   return {
     async request<R, V>(doc: TypedDocumentNode<R, V>, variables: V, grant?: string): Promise<R> {
-      const name = operationName(doc as TypedDocumentNode<unknown, unknown>);
-      const id = __GG_OPERATION_IDS__[name];
-      if (!id) throw new EdgeError('PERSISTED_QUERY_NOT_IN_LIST', `${name} is not a registered operation`, 400);
+      const body = persistedBody(doc, variables);
       const res = await fetch(endpoint, {
         method: 'POST',
         headers: {
@@ -62,11 +72,7 @@ export function edgeClient(token: () => string, endpoint = '/graphql'): EdgeClie
           accept: 'application/graphql-response+json, application/json',
           ...(grant ? { [grantHeader]: grant } : {}),
         },
-        body: JSON.stringify({
-          operationName: name,
-          variables,
-          extensions: { persistedQuery: { version: 1, sha256Hash: id } },
-        }),
+        body,
       });
       const json = (await res.json().catch(() => ({}))) as {
         data?: R;

@@ -31,7 +31,7 @@ export const initialFilter: FilterForm = {
   orderBy: 'OLDEST',
 };
 
-const statuses: ReviewStatus[] = ['OPEN', 'DEFERRED', 'ACCEPTED', 'REJECTED', 'MERGED', 'SUPERSEDED'];
+export const statuses: ReviewStatus[] = ['OPEN', 'DEFERRED', 'ACCEPTED', 'REJECTED', 'MERGED', 'SUPERSEDED'];
 const kinds: EntityKind[] = ['PERSON', 'ORGANISATION', 'LOCATION', 'EVENT', 'DOCUMENT', 'ACCOUNT', 'VEHICLE'];
 /** Age choices: `min:<s>` is older than, `max:<s>` newer than (the API's minAgeS / maxAgeS). */
 const ages = [

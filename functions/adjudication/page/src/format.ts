@@ -1,5 +1,6 @@
 /** Small display helpers shared by the page's components. */
 import type { ReviewStatus } from './generated/graphql.js';
+import type { QueueSnapshot } from './queue-store.js';
 
 export const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
 
@@ -23,3 +24,17 @@ export const statusLabel: Record<ReviewStatus, string> = {
   MERGED: 'merged',
   SUPERSEDED: 'superseded',
 };
+
+/** What the header says about live updates (the reason of an interruption or of polling included). */
+export function liveLabel(live: QueueSnapshot['live']): string {
+  switch (live.mode) {
+    case 'live':
+      return 'Live updates on';
+    case 'connecting':
+      return 'Connecting live updates…';
+    case 'reconnecting':
+      return `Live updates interrupted (${live.reason}): reconnecting in ${live.retryInS} s`;
+    case 'polling':
+      return `Live updates off${live.reason ? ` (${live.reason})` : ''}: the queue is re-read every ${live.everyS} s`;
+  }
+}

@@ -6,7 +6,7 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
 import { edgeClient } from './edge-client.js';
-import { pollingQueueSource } from './queue-source.js';
+import { liveQueueSource, pollingQueueSource } from './queue-source.js';
 import './styles.css';
 
 const storageKey = 'graphgate-review-token';
@@ -39,11 +39,14 @@ function Root() {
   const [token, setToken] = useState(() => tokenFromHash() ?? sessionStorage.getItem(storageKey));
   const [draft, setDraft] = useState('');
   const [{ client, source }] = useState(() => {
-    const c = edgeClient(() => sessionStorage.getItem(storageKey) ?? '');
-    // Polling until the live subscription (SSE) lands: the same QueueSource interface, another implementation.
-    // `?poll=<seconds>` (at least 1) changes the period; the tests poll every second.
-    const pollS = Math.max(1, Number(new URLSearchParams(location.search).get('poll') ?? 4) || 4);
-    return { client: c, source: pollingQueueSource(c, pollS * 1000) };
+    const token = () => sessionStorage.getItem(storageKey) ?? '';
+    const c = edgeClient(token);
+    // Live updates from the ReviewQueueChanged stream; the head is polled only while the stream is off.
+    // `?poll=<seconds>` (at least 1) is that period (the tests poll every second); `?live=off` polls always.
+    const params = new URLSearchParams(location.search);
+    const pollMs = Math.max(1, Number(params.get('poll') ?? 4) || 4) * 1000;
+    const source = params.get('live') === 'off' ? pollingQueueSource(c, pollMs) : liveQueueSource(c, { token }, pollMs);
+    return { client: c, source };
   });
   if (!token) {
     return (

@@ -1,33 +1,13 @@
 /**
- * Where the queue's rows come from. The page talks to a QueueSource only: today a polling source (re-reads the head
- * of the queue every few seconds), later a GraphQL subscription source can replace it without touching the page.
+ * Where the queue's rows come from. The page talks to a QueueSource only: the live source (rows kept current by the
+ * `ReviewQueueChanged` stream, polling only while the stream is off) or a polling one (re-reads the head every few
+ * seconds; `?live=off`).
  */
 import type { EdgeClient } from './edge-client.js';
-import {
-  type ReviewFilter,
-  type ReviewOrder,
-  ReviewQueueDocument,
-  type ReviewQueueQuery,
-} from './generated/graphql.js';
+import { createQueueStore, type QueueQuery, type QueueSnapshot, type QueueStore } from './queue-store.js';
+import { followReviewStream, type StreamOptions } from './review-stream.js';
 
-export type QueueItem = ReviewQueueQuery['reviewQueue']['items'][number];
-
-export interface QueueQuery {
-  filter: ReviewFilter;
-  orderBy: ReviewOrder;
-}
-
-export interface QueueSnapshot {
-  items: QueueItem[];
-  totalCount: number;
-  /** False when the edge stopped counting: `totalCount` is then a lower bound. */
-  totalCountExact: boolean;
-  hasNextPage: boolean;
-  loading: boolean;
-  error: string | null;
-  /** When the rows were last read from the edge (ms). */
-  refreshedAt: number | null;
-}
+export type { QueueItem, QueueQuery, QueueSnapshot } from './queue-store.js';
 
 export interface QueueSource {
   /** Starts following `query`; `listener` gets every new snapshot. Returns the stop function. */
@@ -38,109 +18,82 @@ export interface QueueSource {
   refresh(): Promise<void>;
 }
 
-const pageSize = 100;
+/** Re-reads the head of `store` every `intervalMs` until the returned function is called. */
+function poll(store: QueueStore, intervalMs: number): () => void {
+  const timer = setInterval(() => void store.refreshHead(), intervalMs);
+  return () => clearInterval(timer);
+}
 
 /** Polls the head of the queue every `intervalMs` and pages on demand (cursor pagination, 100 a page). */
 export function pollingQueueSource(client: EdgeClient, intervalMs = 4_000): QueueSource {
-  let query: QueueQuery | null = null;
-  let listener: ((s: QueueSnapshot) => void) | null = null;
-  let snap: QueueSnapshot = emptySnapshot();
-  let cursor: string | null = null;
-  let generation = 0;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let inFlight: Promise<void> | null = null;
-
-  const emit = (next: Partial<QueueSnapshot>) => {
-    snap = { ...snap, ...next };
-    listener?.(snap);
-  };
-
-  async function read(after: string | null, first: number) {
-    const q = query!;
-    const data = await client.request(ReviewQueueDocument, { filter: q.filter, orderBy: q.orderBy, first, after });
-    return data.reviewQueue;
-  }
-
-  /** Re-reads the first page, keeping rows loaded past it (a subscription will keep every row current). */
-  async function refreshHead() {
-    const gen = generation;
-    try {
-      const page = await read(null, pageSize);
-      if (gen !== generation) return;
-      const head = new Set(page.items.map((i) => i.id));
-      const tail = snap.items.slice(pageSize).filter((i) => !head.has(i.id));
-      if (snap.items.length <= pageSize) cursor = page.endCursor;
-      emit({
-        items: [...page.items, ...tail],
-        totalCount: page.totalCount,
-        totalCountExact: page.totalCountExact,
-        hasNextPage: snap.items.length <= pageSize ? page.hasNextPage : snap.hasNextPage,
-        loading: false,
-        error: null,
-        refreshedAt: Date.now(),
-      });
-    } catch (err) {
-      if (gen === generation) emit({ loading: false, error: (err as Error).message });
-    }
-  }
-
-  const once = (fn: () => Promise<void>) => {
-    inFlight ??= fn().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  };
-
+  const store = createQueueStore(client);
+  const polling = { mode: 'polling', everyS: intervalMs / 1000, reason: 'live updates are turned off' } as const;
   return {
     follow(q, l) {
-      query = q;
-      listener = l;
-      generation++;
-      cursor = null;
-      snap = { ...emptySnapshot(), loading: true };
-      l(snap);
-      inFlight = null;
-      void once(refreshHead);
-      clearInterval(timer);
-      timer = setInterval(() => void once(refreshHead), intervalMs);
+      store.setLive(polling);
+      const unfollow = store.follow(q, l);
+      const stopPolling = poll(store, intervalMs);
       return () => {
-        clearInterval(timer);
-        generation++;
-        listener = null;
+        stopPolling();
+        unfollow();
       };
     },
-    async loadMore() {
-      if (!query || !snap.hasNextPage || !cursor) return;
-      const gen = generation;
-      await once(async () => {
-        try {
-          const page = await read(cursor, pageSize);
-          if (gen !== generation) return;
-          cursor = page.endCursor;
-          const have = new Set(snap.items.map((i) => i.id));
-          emit({
-            items: [...snap.items, ...page.items.filter((i) => !have.has(i.id))],
-            totalCount: page.totalCount,
-            totalCountExact: page.totalCountExact,
-            hasNextPage: page.hasNextPage,
-          });
-        } catch (err) {
-          emit({ error: (err as Error).message });
-        }
-      });
-    },
-    refresh: () => once(refreshHead),
+    loadMore: () => store.loadMore(),
+    refresh: () => store.refreshHead(),
   };
 }
 
-function emptySnapshot(): QueueSnapshot {
+/**
+ * Rows kept current by the live stream, opened once for the page's life (a change of filter re-reads the rows, not
+ * the stream). While the stream is off, the head is polled every `pollMs` instead, and the snapshot says why.
+ */
+export function liveQueueSource(client: EdgeClient, stream: StreamOptions, pollMs = 4_000): QueueSource {
+  const store = createQueueStore(client);
+  let stopStream: (() => void) | null = null;
+  let stopPolling: (() => void) | null = null;
+  let followers = 0;
+
+  function start() {
+    stopStream = followReviewStream(stream, {
+      event: (e) => store.apply(e),
+      state(s) {
+        const wasOff = store.snapshot.live.mode === 'polling';
+        if (s.mode === 'off') {
+          stopPolling ??= poll(store, pollMs);
+          store.setLive({ mode: 'polling', everyS: pollMs / 1000, reason: s.reason });
+          return;
+        }
+        stopPolling?.();
+        stopPolling = null;
+        store.setLive(s);
+        // Live again after being off: what changed meanwhile came with no event.
+        if (s.mode === 'live' && wasOff) void store.refreshHead();
+      },
+      // The stream starts at the newest event when it first reads (just after it opens): read the queue a little
+      // later, so that a change committed in between is in the rows or in the stream.
+      openedFresh: (replayRefused) =>
+        void setTimeout(() => void (replayRefused ? store.reload() : store.refreshHead()), 300),
+    });
+  }
+
   return {
-    items: [],
-    totalCount: 0,
-    totalCountExact: true,
-    hasNextPage: false,
-    loading: false,
-    error: null,
-    refreshedAt: null,
+    follow(q, l) {
+      const unfollow = store.follow(q, l);
+      followers++;
+      if (!stopStream) start();
+      return () => {
+        unfollow();
+        followers--;
+        // A new filter unfollows and follows again in one go: the stream stays open across it.
+        queueMicrotask(() => {
+          if (followers > 0) return;
+          stopStream?.();
+          stopPolling?.();
+          [stopStream, stopPolling] = [null, null];
+        });
+      };
+    },
+    loadMore: () => store.loadMore(),
+    refresh: () => store.refreshHead(),
   };
 }
