@@ -1,41 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import { decideInDoubt, planReplay } from './plan.js';
-import type { JournalEntry, JournalPayload } from './types.js';
+import type { JournalEntry, JournaledOperation, JournalPayload } from './types.js';
 
 const none = { decisions: new Set<string>(), undos: new Set<string>() };
+/** Evidence with the given ledger entries and nothing in the journal. */
+const evidence = (decisions: string[], undos: string[] = []) => ({
+  decisions: new Set(decisions),
+  undos: new Set(undos),
+  undone: new Set<string>(),
+  unmerged: new Set<string>(),
+});
 const decision = (decisionId: string) => ({ reviewId: 'rv-1', decisionId, decision: 'ACCEPT', at: 1 });
 
 /** Entries at 1000, 1001, … in the order given. */
 function journal(...payloads: JournalPayload[]): JournalEntry[] {
   return payloads.map((payload, i) => ({ tenant: 't-1', at: 1000 + i, id: String(i), payload }));
 }
-const intent = (key: string, operation: 'upsertEntity' | 'decideReview' | 'undoReviewDecision', input = {}) =>
+const intent = (key: string, operation: JournaledOperation, input = {}) =>
   ({ kind: 'graphql', operation, input, intent: key }) as const;
 const outcome = (key: string, value: 'committed' | 'aborted' | 'unchanged') =>
   ({ kind: 'outcome', intent: key, outcome: value }) as const;
 
 describe('decideInDoubt', () => {
   it('takes a review decision as committed when the ledger holds its entry by decision id', () => {
-    const audited = { decisions: new Set(['d-1']), undos: new Set<string>() };
+    const audited = evidence(['d-1']);
 
     expect(decideInDoubt('decideReview', decision('d-1'), audited)).toBe('committed');
     expect(decideInDoubt('decideReview', decision('d-2'), audited)).toBe('not-acknowledged');
   });
 
   it('takes an undo as committed only by its own undo entry, not by the entry of the decision it undid', () => {
-    const decided = { decisions: new Set(['d-1']), undos: new Set<string>() };
-    const undone = { decisions: new Set(['d-1']), undos: new Set(['d-1']) };
+    const decided = evidence(['d-1']);
+    const undone = evidence(['d-1'], ['d-1']);
     const undo = { reviewId: 'rv-1', decisionId: 'd-1', actor: 'ann', at: 1 };
 
     expect(decideInDoubt('undoReviewDecision', undo, decided)).toBe('not-acknowledged');
     expect(decideInDoubt('undoReviewDecision', undo, undone)).toBe('committed');
   });
 
-  it('leaves out writes with no effect recorded outside the graph, whatever ids they carry', () => {
-    const audited = { decisions: new Set(['d-1']), undos: new Set(['d-1']) };
+  it('takes a decision or a merge as committed when a committed undo or unmerge needed it', () => {
+    const later = { ...evidence([]), undone: new Set(['d-1']), unmerged: new Set(['m-1']) };
 
-    for (const operation of ['upsertEntity', 'linkEntities', 'mergeEntity', 'claimReview'] as const) {
-      expect(decideInDoubt(operation, { id: 'e-1', decisionId: 'd-1' }, audited)).toBe('not-acknowledged');
+    expect(decideInDoubt('decideReview', decision('d-1'), later)).toBe('committed');
+    expect(decideInDoubt('mergeEntity', { mergeId: 'm-1' }, later)).toBe('committed');
+    expect(decideInDoubt('mergeEntity', { mergeId: 'm-2' }, later)).toBe('not-acknowledged');
+    expect(decideInDoubt('unmergeEntity', { mergeId: 'm-1' }, later)).toBe('not-acknowledged');
+  });
+
+  it('leaves out writes with no effect recorded outside the graph, whatever ids they carry', () => {
+    const all = { ...evidence(['d-1'], ['d-1']), undone: new Set(['d-1']), unmerged: new Set(['m-1']) };
+
+    for (const operation of ['upsertEntity', 'linkEntities', 'reclassifyEntity', 'claimReview'] as const) {
+      expect(decideInDoubt(operation, { id: 'e-1', decisionId: 'd-1', mergeId: 'm-1' }, all)).toBe('not-acknowledged');
     }
   });
 });
@@ -71,7 +87,7 @@ describe('planReplay', () => {
       { kind: 'graphql', operation: 'upsertEntity', input: { id: 'no-intent' } },
     );
 
-    const plan = planReplay(entries, 0, { decisions: new Set(['d-1']), undos: new Set() });
+    const plan = planReplay(entries, 0, evidence(['d-1']));
 
     expect(plan.planned.map((p) => [p.entry.id, p.replayAt, p.inDoubt])).toEqual([
       ['0', 1000, true],
@@ -82,6 +98,32 @@ describe('planReplay', () => {
       { intent: 'k-up', operation: 'upsertEntity', at: new Date(1001).toISOString() },
       { intent: 'k-lost', operation: 'decideReview', at: new Date(1002).toISOString() },
     ]);
+  });
+
+  it('replays an in-doubt merge and decision that a committed unmerge and undo needed, but not one an aborted undo named', () => {
+    const entries = journal(
+      intent('merge', 'mergeEntity', { mergeId: 'm-1' }),
+      intent('dec', 'decideReview', decision('d-1')),
+      intent('dec-2', 'decideReview', decision('d-2')),
+      intent('unmerge', 'unmergeEntity', { mergeId: 'm-1' }),
+      intent('undo', 'undoReviewDecision', { reviewId: 'rv-1', decisionId: 'd-1', actor: 'ann', at: 2 }),
+      intent('undo-2', 'undoReviewDecision', { reviewId: 'rv-2', decisionId: 'd-2', actor: 'ann', at: 2 }),
+      outcome('unmerge', 'committed'),
+      outcome('undo', 'committed'),
+      outcome('undo-2', 'aborted'),
+    );
+
+    const plan = planReplay(entries, 0, none);
+
+    // The two in doubt at their own time, before the unmerge and the undo at their outcomes'.
+    expect(plan.planned.map((p) => (p.entry.payload as { intent: string }).intent)).toEqual([
+      'merge',
+      'dec',
+      'unmerge',
+      'undo',
+    ]);
+    expect(plan.inDoubtSkipped.map((x) => x.intent)).toEqual(['dec-2']);
+    expect(plan).toMatchObject({ inDoubt: 3, aborted: 1 });
   });
 
   it('counts nothing before the backup began, though it still plans what the caller drops', () => {

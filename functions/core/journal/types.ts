@@ -7,8 +7,9 @@
  * graph transaction, then its outcome after it (`committed`, `aborted`, or `unchanged` for a retry that found its
  * change made). The origin answers "ok" only once the `committed` outcome is appended. A write whose outcome never
  * arrived (the process or the graph died mid-write, or the outcome's append failed) is in doubt, and replay decides it
- * (plan.ts): committed when a store that survives the graph's loss records its effect (the audit ledger's entry of a
- * review decision or undo, by decision id), otherwise not replayed — its caller was never told it succeeded.
+ * (plan.ts): committed when a store that survives the graph's loss shows its effect (the audit ledger's entry of a
+ * review decision or undo, by decision id; a later committed undo or unmerge that needed it), otherwise not
+ * replayed — its caller was never told it succeeded.
  * Entries without an intent key (a re-cluster's writes, events, entries written before intents existed) are appended
  * after the write and before the caller hears so. Replay is idempotent either way (upserts and links by id, merges by
  * merge id, review decisions by decision id, events exactly once by event id).
