@@ -56,14 +56,8 @@ interface Locked {
 }
 
 /** Locks the candidate; NOT_FOUND when it, or either entity, is missing or hidden from the guard. */
-async function lockVisible(
-  tx: ManagedTransaction,
-  tenant: string,
-  id: string,
-  guard: WriteGuard,
-  now = Date.now(),
-): Promise<Locked> {
-  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id, now: epochMs(now) })).records[0];
+async function lockVisible(tx: ManagedTransaction, tenant: string, id: string, guard: WriteGuard): Promise<Locked> {
+  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id })).records[0];
   const review = row?.get('review') as Props | undefined;
   const entity = row?.get('entity') as Props | null | undefined;
   const candidate = row?.get('candidate') as Props | null | undefined;
@@ -136,7 +130,7 @@ export async function decideReviewTx(
 ): Promise<{ change: ReviewChange; touched: string[] }> {
   const pinned = isReplay(stamp) ? stamp : undefined;
   const now = stamp?.at ?? Date.now();
-  const locked = await lockVisible(tx, tenant, id, guard, now);
+  const locked = await lockVisible(tx, tenant, id, guard);
   if (!pinned) checkClaim(locked, input.reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
@@ -217,7 +211,7 @@ export async function undoReviewTx(
 ): Promise<{ change: ReviewChange; touched: string[] }> {
   const pinned = isReplay(stamp) ? stamp : undefined;
   const now = stamp?.at ?? Date.now();
-  const locked = await lockVisible(tx, tenant, id, guard, now);
+  const locked = await lockVisible(tx, tenant, id, guard);
   if (!pinned) checkClaim(locked, reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
@@ -281,7 +275,7 @@ export async function claimReviewTx(
   release: boolean,
   at = Date.now(),
 ): Promise<ReviewChange> {
-  const locked = await lockVisible(tx, tenant, id, guard, at);
+  const locked = await lockVisible(tx, tenant, id, guard);
   authorizePair(guard, locked);
   checkClaim(locked, reviewer);
   const status = String(locked.review.status);
