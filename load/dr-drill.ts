@@ -159,6 +159,16 @@ try {
   });
   mark(`tenant ${late} created after the backup: writes and events go to it from now on`);
   await sleep(phases.afterBackupS * 1000);
+  // On a loaded machine most answers can outlast the client's timeout: the kill waits (bounded) until the new tenant
+  // has at least one acknowledged write and event, or the check below has nothing to prove.
+  await waitFor(
+    `an acknowledged write and event for ${late}`,
+    async () =>
+      traffic.writes.some((w) => w.tenant === late) && traffic.events.some((ev) => ev.tenant === late)
+        ? true
+        : undefined,
+    60_000,
+  );
 
   // 3. The disaster.
   const neo = twin.components.find((c) => c.name === 'neo4j')!;
