@@ -77,7 +77,7 @@ function journalEvidence(
 export interface Planned {
   entry: JournalEntry;
   replayAt: number;
-  /** An intent without an outcome, decided committed by the ledger. */
+  /** An intent without an outcome that the evidence showed committed. */
   inDoubt: boolean;
 }
 
