@@ -41,6 +41,7 @@ const exposedCodes = new Set([
   'POLICY_DENIED',
   'BOOKMARK_NOT_REACHED',
   'JOURNAL_UNAVAILABLE',
+  'WRITE_IN_DOUBT',
 ]);
 
 /** Exposed codes that answer with their own HTTP status (and headers) rather than yoga's 200 for execution errors. */
@@ -49,6 +50,8 @@ const httpOfExposed: Record<string, { status: number; headers?: Record<string, s
   BOOKMARK_NOT_REACHED: { status: 409, headers: { 'retry-after': '1' } },
   // Nothing was written (the intent could not be journaled ahead): the same call may be sent again.
   JOURNAL_UNAVAILABLE: { status: 503, headers: { 'retry-after': '1' } },
+  // The write committed but was not confirmed in the journal, so it is not acknowledged: send it again.
+  WRITE_IN_DOUBT: { status: 503, headers: { 'retry-after': '1' } },
 };
 
 /**

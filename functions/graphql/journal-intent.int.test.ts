@@ -99,46 +99,46 @@ async function backup(tenant: string) {
 }
 
 describe('origin writes are journaled ahead of the graph transaction (intent, then outcome)', () => {
-  it('recovers a merge and an upsert whose commit-side append failed, exactly once, and a second replay changes nothing', async () => {
+  it('leaves out in-doubt writes whose caller was told WRITE_IN_DOUBT, and brings back the resend that was acknowledged', async () => {
     const tenant = testTenant('journal-intent');
     for (const id of ['a', 'b']) expect((await gql(tenant, 'UpsertEntity', person(id))).json.errors).toBeUndefined();
     const { file, since } = await backup(tenant);
 
+    // The graph commits each write, then the journal refuses its outcome: the caller is not told "ok".
     faults.outcomes = true;
     const merged = await gql(tenant, 'MergeEntity', { survivorId: 'a', mergedId: 'b', reason: 'same' });
     const upserted = await gql(tenant, 'UpsertEntity', person('c'));
     const linked = await gql(tenant, 'LinkEntities', { input: { from: 'a', to: 'c', type: 'KNOWS' } });
     faults.outcomes = false;
-    const { before, restored, first, afterFirst, second } = await loseRestoreReplayTwice(driver, tenant, file, () =>
+    // The client sends the upsert again, as told; this one is acknowledged.
+    const resent = await gql(tenant, 'UpsertEntity', person('c'));
+    const { restored, first, afterFirst, second } = await loseRestoreReplayTwice(driver, tenant, file, () =>
       replayJournal(deps(), tenant, since),
     );
 
-    // The client heard of both writes: their intents already held them.
-    expect(merged.json.errors).toBeUndefined();
-    expect(upserted.json.errors).toBeUndefined();
-    expect(linked.json.errors).toBeUndefined();
-    const mergeId = merged.json.data!.mergeEntity.mergeId as string;
+    for (const res of [merged, upserted, linked]) {
+      expect(res.status).toBe(503);
+      expect(res.json.errors?.[0]?.extensions.code).toBe('WRITE_IN_DOUBT');
+    }
+    expect(resent.json.errors).toBeUndefined();
     const payloads = await journaled(tenant);
-    const intents = payloads.filter((p) => p.kind === 'graphql' && p.operation !== 'upsertEntity');
-    expect(intents).toEqual([
-      expect.objectContaining({ operation: 'mergeEntity', input: expect.objectContaining({ mergeId }) }),
-      expect.objectContaining({
-        operation: 'linkEntities',
-        input: expect.objectContaining({ relId: expect.any(String) }),
-      }),
-    ]);
-    // Two outcomes for the two writes before the backup, none for the two after it.
-    expect(payloads.filter((p) => p.kind === 'outcome')).toHaveLength(2);
-    expect(restored).not.toEqual(before);
-    expect(first).toMatchObject({ graphqlInDoubt: 3, graphqlWrites: 3, graphqlAlreadyApplied: 0, graphqlRefused: 0 });
-    expect(afterFirst).toEqual(before);
-    // The merge is found by its id; the upsert and the link (by its relationship id) write the same values again.
-    expect(second).toMatchObject({ graphqlInDoubt: 3, graphqlWrites: 2, graphqlAlreadyApplied: 1, graphqlRefused: 0 });
-    expect(await graphSnapshot(driver, tenant)).toEqual(before);
+    // Two outcomes before the backup, one for the resend; none for the three in doubt.
+    expect(payloads.filter((p) => p.kind === 'outcome')).toHaveLength(3);
+    const skipped = { graphqlInDoubt: 3, graphqlWrites: 1, graphqlAlreadyApplied: 0, graphqlRefused: 0 };
+    expect(first).toMatchObject(skipped);
+    expect(first.inDoubtSkipped.map((s) => s.operation)).toEqual(['mergeEntity', 'upsertEntity', 'linkEntities']);
+    expect(second).toMatchObject(skipped);
+    expect(await graphSnapshot(driver, tenant)).toEqual(afterFirst);
+    // The restore lacked c; the replay brought the acknowledged resend, and none of the writes in doubt.
+    const repo = new Neo4jGraphRepository(driver);
+    expect(restored.nodes.some((n) => n.includes('Person c'))).toBe(false);
+    expect(await repo.getEntity(tenant, 'c')).toMatchObject({ names: ['Person c'] });
+    expect(await repo.getEntity(tenant, 'b')).toMatchObject({ id: 'b' });
+    expect(afterFirst.relationships.some((r) => r.includes('KNOWS'))).toBe(false);
     const records = await driver.executeQuery('MATCH (m:MergeRecord {tenant: $tenant}) RETURN m.id AS id', {
       tenant,
     });
-    expect(records.records.map((r) => r.get('id'))).toEqual([mergeId]);
+    expect(records.records).toEqual([]);
   });
 
   it('does not replay a write the policy refused (its intent is aborted), though replay decides nothing again', async () => {
@@ -153,7 +153,7 @@ describe('origin writes are journaled ahead of the graph transaction (intent, th
 
     expect(refused.json.errors?.[0]?.extensions.code).toBe('POLICY_DENIED');
     expect(await journaled(tenant)).toContainEqual(expect.objectContaining({ kind: 'outcome', outcome: 'aborted' }));
-    expect(report).toMatchObject({ graphqlAborted: 1, graphqlWrites: 0, graphqlInDoubt: 0 });
+    expect(report).toMatchObject({ graphqlAborted: 1, graphqlWrites: 0, graphqlInDoubt: 0, inDoubtSkipped: [] });
     expect(await new Neo4jGraphRepository(driver).getEntity(tenant, 'by-viewer')).toBeNull();
   });
 

@@ -3,9 +3,11 @@
  * Bulk writes run one transaction per id under the caller's write guard and report every id (all-or-report): one
  * failing id never undoes or hides another. Every decision and every undo is appended to the audit ledger with band,
  * probability, reviewer, session and step-up challenge; a retry that finds the decision in force appends only an entry
- * the first call still owed. Each committed decision and undo is journaled (core/journal) before it is announced or
- * audited, so a graph restored from a backup gets it back by replay.
+ * the first call still owed. Each decision and undo is journaled ahead (core/journal/intent.ts) — its intent, with the
+ * decision id, merge id and time fixed before the transaction, then its outcome — so a graph restored from a backup
+ * gets it back by replay, exactly once.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LedgerUnavailableError } from '../core/audit/errors.js';
 import type { AuditLedger } from '../core/audit/types.js';
@@ -17,14 +19,15 @@ import type {
   ReviewFilter,
   ReviewItem,
   ReviewOrder,
+  ReviewStamp,
   ReviewStore,
 } from '../core/er/review/types.js';
 import { InvalidInputError } from '../core/graph/errors.js';
-import type { WriteResult } from '../core/graph/types.js';
+import type { WriteGuard, WriteResult } from '../core/graph/types.js';
 import type { JournaledClaim, JournaledDecision, JournaledUndo } from '../core/journal/types.js';
 import type { OriginContext } from './context.js';
 import { clientError } from './errors.js';
-import { journalCommitted, journaled } from './journal.js';
+import { journaled } from './journal.js';
 import { announce, changeEvent } from './review-events.js';
 import { visibleClasses } from './visibility.js';
 import { guardedWrite } from './write-guard.js';
@@ -73,14 +76,19 @@ function reviewerOf(ctx: OriginContext): Reviewer {
   };
 }
 
-/** A failed id as its outcome: coded domain errors as they are, anything else masked as FAILED (retry is safe). */
+/**
+ * A failed id as its outcome: coded domain errors as they are, anything else masked as FAILED (retry is safe). A
+ * write that committed but could not be journaled as such (WRITE_IN_DOUBT) is FAILED with its own message: a retry
+ * finds it made.
+ */
 function failed(id: string, err: unknown): ReviewOutcome {
   const code = (err as { code?: unknown }).code;
   const known = typeof code === 'string' && reportedCodes.has(code);
+  const inDoubt = code === 'WRITE_IN_DOUBT';
   return {
     id,
     outcome: known ? (code as Outcome) : 'FAILED',
-    message: known ? (err as Error).message : 'not written because of an unexpected error; retrying is safe',
+    message: known || inDoubt ? (err as Error).message : 'not written because of an unexpected error; retrying is safe',
     review: null,
     decisionId: null,
     mergeId: null,
@@ -131,31 +139,7 @@ async function audit(ctx: OriginContext, kind: 'decision' | 'undo', c: ReviewCha
   await storeOf(ctx).markAudited(ctx.tenant, d.id, kind === 'decision' ? 'audited' : 'undoAudited');
 }
 
-/**
- * Journals a committed decision (or undo) under its decision id, with the merge id and time it was made at; a retry
- * that still owes the ledger entry journals it again (replay skips a decision the graph holds, so twice is harmless).
- */
-async function journalChange(ctx: OriginContext, kind: 'decision' | 'undo', c: ReviewChange): Promise<void> {
-  const d = c.decision;
-  if (!d || !(c.changed || d.auditOwed)) return;
-  if (kind === 'decision') {
-    await journalCommitted(ctx, 'decideReview', {
-      reviewId: c.review.id,
-      decisionId: d.id,
-      decision: d.decision,
-      reason: d.reason,
-      reviewer: { subject: d.reviewer, sessionId: d.sessionId, stepUpChallengeId: d.stepUpChallengeId },
-      mergeId: d.mergeId,
-      at: Date.parse(d.at),
-    } satisfies JournaledDecision);
-  } else if (d.undoneAt) {
-    const actor = d.undoneBy ?? ctx.subject;
-    const undo: JournaledUndo = { reviewId: c.review.id, decisionId: d.id, actor, at: Date.parse(d.undoneAt) };
-    await journalCommitted(ctx, 'undoReviewDecision', undo);
-  }
-}
-
-/** Runs one id's write under a fresh guard, journals and audits it, and reports it; never throws for that id. */
+/** Runs one id's (journaled) write under a fresh guard, announces and audits it, and reports it; never throws for that id. */
 async function oneWrite(
   ctx: OriginContext,
   id: string,
@@ -168,15 +152,26 @@ async function oneWrite(
   } catch (err) {
     return failed(id, err);
   }
-  // After the commit, the journal first, as every acknowledged write; then live queues (a retry finds the change made
-  // and would announce nothing); then the ledger: a failed append leaves the entry owed, and a retry appends it.
-  await journalChange(ctx, kind, change);
+  // After the commit (and its journaled outcome): live queues first (a retry finds the change made and would announce
+  // nothing); then the ledger: a failed append leaves the entry owed, and a retry appends it.
   await announce(ctx, [changeEvent(ctx, kind, change)]);
   await audit(ctx, kind, change);
   return succeeded(id, change);
 }
 
 const asWrite = (r: ReviewChange): WriteResult<ReviewChange> => ({ value: r, touched: [], bookmarks: [] });
+const changed = (r: WriteResult<ReviewChange>) => r.value.changed;
+
+/**
+ * The decision in force an undo of candidate `id` must find: read before its intent is journaled, since the intent
+ * names it; the transaction refuses (CONFLICT) if another is in force by then. Null when there is none (a retry of an
+ * undo, or nothing to undo): the call then cannot change anything and is not journaled.
+ */
+async function decisionInForce(ctx: OriginContext, id: string): Promise<string | null> {
+  const detail = await storeOf(ctx).detail(ctx.tenant, id, visibleClasses(ctx));
+  const last = detail?.decisions.at(-1);
+  return detail && detail.status !== 'OPEN' && last && last.undoneAt == null ? last.id : null;
+}
 
 export const reviewResolvers = {
   Query: {
@@ -229,7 +224,14 @@ export const reviewResolvers = {
       // One at a time, in the order given: a merge moves relationships, and two at once on one entity would conflict.
       const outcomes: ReviewOutcome[] = [];
       for (const id of ids) {
-        outcomes.push(await oneWrite(ctx, id, 'decision', (guard) => store.decide(ctx.tenant, id, input, guard)));
+        // The ids and time the transaction writes, fixed in the intent so a replay writes the same. A retry that finds
+        // the decision in force writes none of them (its outcome is `unchanged`).
+        const mergeId = args.decision === 'ACCEPT' ? randomUUID() : null;
+        const stamp = { decisionId: randomUUID(), mergeId, at: Date.now() } satisfies ReviewStamp;
+        const intent: JournaledDecision = { reviewId: id, ...input, ...stamp };
+        const write = (guard: WriteGuard) =>
+          journaled(ctx, 'decideReview', intent, () => store.decide(ctx.tenant, id, input, guard, stamp), changed);
+        outcomes.push(await oneWrite(ctx, id, 'decision', write));
       }
       return batch(outcomes);
     },
@@ -237,7 +239,19 @@ export const reviewResolvers = {
       const store = storeOf(ctx);
       ledgerOf(ctx);
       const [id] = parseIds([args.id]);
-      return oneWrite(ctx, id!, 'undo', (guard) => store.undo(ctx.tenant, id!, reviewerOf(ctx), guard));
+      const reviewer = reviewerOf(ctx);
+      return oneWrite(ctx, id!, 'undo', async (guard) => {
+        const stamp = { decisionId: await decisionInForce(ctx, id!), mergeId: null, at: Date.now() };
+        const undo = () => store.undo(ctx.tenant, id!, reviewer, guard, stamp);
+        if (stamp.decisionId === null) return undo();
+        const intent: JournaledUndo = {
+          reviewId: id!,
+          decisionId: stamp.decisionId,
+          actor: reviewer.subject,
+          at: stamp.at,
+        };
+        return journaled(ctx, 'undoReviewDecision', intent, undo, changed);
+      });
     },
   },
   ReviewCandidate: {

@@ -1,8 +1,8 @@
 /**
  * Steady traffic of the DR drill, on 127.0.0.1 only, at a fixed rate (open model: a slow answer does not lower what
  * is offered) and bounded (a hard stop after `maxS`, at most `maxInFlight` requests in flight; a tick that finds the
- * cap full is counted, never queued). Per tick: one GraphQL upsert through the edge, one intake event, reads of
- * entities the edge has cached, and an uncached probe read that only the origin can answer.
+ * cap full is counted, never queued). Per tick, for one tenant in turn: one GraphQL upsert through the edge, one
+ * intake event, reads of entities the edge has cached, and an uncached probe read that only the origin can answer.
  *
  * What the platform acknowledged is kept — writes answered 200 without errors, events listed as accepted — because
  * that is what the RPO is measured against.
@@ -72,10 +72,26 @@ export class Traffic {
   #hardStop: NodeJS.Timeout | undefined;
   readonly #pending = new Set<Promise<void>>();
 
+  readonly #tenants: string[];
+  readonly #cachedIds: Record<string, readonly string[]>;
+
   constructor(
     private readonly t: TrafficTargets,
     private readonly runId: string,
-  ) {}
+  ) {
+    this.#tenants = [...t.tenants];
+    this.#cachedIds = { ...t.cachedIds };
+  }
+
+  /**
+   * Sends load to one more tenant from the next tick on (writes, events and probes; no cached reads, since the edge
+   * holds nothing of it): the drill's tenant created after the backup.
+   */
+  addTenant(tenant: string, tokens: { analyst: string; producer: string }): void {
+    this.t.tokens[tenant] = tokens;
+    this.#cachedIds[tenant] = [];
+    this.#tenants.push(tenant);
+  }
 
   start(): void {
     this.#timer = setInterval(() => this.#tick(), 1000 / this.t.ticksPerSecond);
@@ -96,13 +112,19 @@ export class Traffic {
 
   #tick(): void {
     const n = this.#n++;
-    const tenant = this.t.tenants[n % this.t.tenants.length]!;
-    const ids = this.t.cachedIds[tenant]!;
-    const calls: [Sample['kind'], () => Promise<Omit<Sample, 'at' | 'doneAt' | 'kind'>>][] = [
+    const tenant = this.#tenants[n % this.#tenants.length]!;
+    const ids = this.#cachedIds[tenant]!;
+    type Call = [Sample['kind'], () => Promise<Omit<Sample, 'at' | 'doneAt' | 'kind'>>];
+    const cachedReads: Call[] = ids.length
+      ? [
+          ['cached-read', () => this.#read(tenant, ids[n % ids.length]!, true)],
+          ['cached-read', () => this.#read(tenant, ids[(n + 1) % ids.length]!, true)],
+        ]
+      : [];
+    const calls: Call[] = [
       ['write', () => this.#write(tenant, n)],
       ['event', () => this.#event(tenant, n)],
-      ['cached-read', () => this.#read(tenant, ids[n % ids.length]!, true)],
-      ['cached-read', () => this.#read(tenant, ids[(n + 1) % ids.length]!, true)],
+      ...cachedReads,
       ['probe', () => this.#read(tenant, `probe-${this.runId}-${n}`, false)],
     ];
     for (const [kind, call] of calls) {

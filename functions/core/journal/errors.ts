@@ -1,7 +1,7 @@
 /** Errors of the write journal. */
 import { DomainError, type DomainErrorOptions } from '../errors.js';
 
-export type JournalErrorCode = 'JOURNAL_UNAVAILABLE';
+export type JournalErrorCode = 'JOURNAL_UNAVAILABLE' | 'WRITE_IN_DOUBT';
 
 export class JournalError extends DomainError<JournalErrorCode> {}
 
@@ -12,5 +12,20 @@ export class JournalUnavailableError extends JournalError {
       ...options,
       context: { operation, ...options.context },
     });
+  }
+}
+
+/**
+ * The write committed but its outcome could not be journaled, so it is not acknowledged: a replay after a graph loss
+ * would not bring it back (core/journal/plan.ts). The caller is told so, and sends it again (a retry finds the change
+ * made, or makes it under a new intent).
+ */
+export class WriteInDoubtError extends JournalError {
+  constructor(operation: string, intent: string, options: DomainErrorOptions = {}) {
+    super(
+      'WRITE_IN_DOUBT',
+      `${operation} may have been applied but could not be confirmed (the write journal is unavailable); send it again`,
+      { ...options, context: { operation, intent, ...options.context } },
+    );
   }
 }

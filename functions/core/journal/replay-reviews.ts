@@ -104,6 +104,7 @@ export async function replayReviewWrite(
           mergeId: d.mergeId,
           at: d.at,
           audited: audited.decisions.has(d.decisionId),
+          replay: true as const,
         };
         await decideReviewTx(tx, tenant, d.reviewId, d, decided, pinned);
         return 'applied';
@@ -115,7 +116,8 @@ export async function replayReviewWrite(
       if (!found) throw new NotFoundError('review decision', u.decisionId);
       if (found.undoneAt != null) return 'already';
       const reviewer = { subject: u.actor, sessionId: null, stepUpChallengeId: null };
-      const pinned = { decisionId: u.decisionId, mergeId: null, at: u.at, audited: audited.undos.has(u.decisionId) };
+      const audit = audited.undos.has(u.decisionId);
+      const pinned = { decisionId: u.decisionId, mergeId: null, at: u.at, audited: audit, replay: true as const };
       await undoReviewTx(tx, tenant, u.reviewId, reviewer, decided, pinned);
       return 'applied';
     });

@@ -1,10 +1,12 @@
 /**
  * Brings a restored graph forward: applies, in journal order, every write acknowledged since the backup began.
  *
- * - Order and outcome: an intent journaled ahead of its write (intent.ts) replays at its `committed` outcome's time
- *   (the commit order), is skipped when `aborted`, and replays at its own time when in doubt (no outcome: the process
- *   died after the commit, or the outcome's append failed) — its input holds every id it wrote, so the checks below
- *   find it in the graph or apply it once. Entries without an intent were appended after their commit.
+ * - Order and outcome (plan.ts): an intent journaled ahead of its write (intent.ts) replays at its `committed`
+ *   outcome's time (the commit order) and is skipped when `aborted` or `unchanged`. One without an outcome is in
+ *   doubt and decided by evidence that survives the graph: replayed at its own time when the audit ledger holds its
+ *   review decision's (or undo's) entry, otherwise left out and listed in `inDoubtSkipped` — the origin answers "ok"
+ *   only after the `committed` outcome is appended, so its caller was told it failed. Entries without an intent were
+ *   appended after their commit.
  * - GraphQL upserts and links run again through the repository (idempotent by id; the policy already decided them
  *   when they were accepted, so they are not decided again). A reclassify sets the class again (idempotent too).
  * - A merge runs again with the mergeId it was acknowledged with, unless the restored graph already holds that merge
@@ -34,6 +36,7 @@ import { lockMergeRecordCypher } from '../graph/cypher/writes.js';
 import { ConflictError, NotFoundError } from '../graph/errors.js';
 import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import type { GraphRepository } from '../graph/types.js';
+import { type Planned, planReplay, type SkippedIntent } from './plan.js';
 import {
   type AuditedReviews,
   inWriteTx,
@@ -65,8 +68,15 @@ export interface ReplayReport {
   graphqlRefused: number;
   /** Intents whose write was refused before its commit (their `aborted` outcome): skipped. */
   graphqlAborted: number;
-  /** Intents without an outcome, replayed as committed (each also counted as applied, already applied or refused). */
+  /** Intents whose write changed nothing (a retry that found its change made: `unchanged`): skipped. */
+  graphqlUnchanged: number;
+  /**
+   * Intents without an outcome. Those the ledger shows committed are replayed (and counted as applied, already applied
+   * or refused); the others are left out and listed in `inDoubtSkipped` (plan.ts).
+   */
   graphqlInDoubt: number;
+  /** In-doubt intents left out: their callers were not told they succeeded. */
+  inDoubtSkipped: SkippedIntent[];
   eventsApplied: number;
   /** Events already in the restored graph (they were in the backup). */
   eventsAlreadyApplied: number;
@@ -109,72 +119,56 @@ async function replayGraphqlWrite(
     return replayReclusterReview(deps.driver, tenant, operation, input);
   }
   if (operation === 'claimReview') return replayClaim(deps.driver, tenant, input);
+  if (operation === 'mergeEntity' || operation === 'unmergeEntity')
+    return replayMerge(deps.driver, tenant, operation, input);
   // Upserts and reclassifications journaled ahead carry their time (`at`): the replay stamps the same.
   // Links journaled ahead carry their relationship id too: a replayed link finds itself instead of adding a second.
   const { at, relId, ...rest } = input;
   const stamped = typeof at === 'number' ? at : undefined;
-  if (operation === 'upsertEntity') await repo.upsertEntity(tenant, rest as never, undefined, stamped);
-  else if (operation === 'linkEntities') {
-    await repo.linkEntities(tenant, rest as never, undefined, { relId: relId as string | undefined, at: stamped });
-  } else if (operation === 'reclassifyEntity') await repo.reclassifyEntity(tenant, rest as never, undefined, stamped);
-  else {
-    const mergeId = String(input.mergeId);
-    try {
-      return await inWriteTx(deps.driver, async (tx) => {
-        const found = await tx.run(lockMergeRecordCypher.cypher, { tenant, mergeId });
-        const record = found.records[0]?.get('record') as { undoneAt?: unknown } | undefined;
-        if (operation === 'mergeEntity') {
-          if (record) return 'already';
-          await mergeEntitiesTx(tx, tenant, input as never);
-        } else {
-          if (record?.undoneAt != null) return 'already';
-          await unmergeTx(tx, tenant, input as never);
-        }
-        return 'applied';
-      });
-    } catch (err) {
-      if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
-      throw err;
-    }
+  try {
+    if (operation === 'upsertEntity') await repo.upsertEntity(tenant, rest as never, undefined, stamped);
+    else if (operation === 'linkEntities') {
+      await repo.linkEntities(tenant, rest as never, undefined, { relId: relId as string | undefined, at: stamped });
+    } else await repo.reclassifyEntity(tenant, rest as never, undefined, stamped);
+  } catch (err) {
+    // A link or reclassify of an entity the restored graph lacks (say its upsert was an in-doubt intent left out).
+    if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
+    throw err;
   }
   return 'applied';
 }
 
-/** A journal entry with the time it replays at (its outcome's for a committed intent). */
-interface Planned {
-  entry: JournalEntry;
-  replayAt: number;
-  inDoubt: boolean;
+/** A merge under its own id unless the graph holds its record; an unmerge unless that record is already undone. */
+async function replayMerge(
+  driver: Driver,
+  tenant: string,
+  operation: 'mergeEntity' | 'unmergeEntity',
+  input: Record<string, unknown>,
+): Promise<ReplayOutcome> {
+  const mergeId = String(input.mergeId);
+  try {
+    return await inWriteTx(driver, async (tx) => {
+      const found = await tx.run(lockMergeRecordCypher.cypher, { tenant, mergeId });
+      const record = found.records[0]?.get('record') as { undoneAt?: unknown } | undefined;
+      if (operation === 'mergeEntity') {
+        if (record) return 'already';
+        await mergeEntitiesTx(tx, tenant, input as never);
+      } else {
+        if (record?.undoneAt != null) return 'already';
+        await unmergeTx(tx, tenant, input as never);
+      }
+      return 'applied';
+    });
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
+    throw err;
+  }
 }
 
-/**
- * The tenant's entries in replay order: intents at their outcome (aborted ones left out and counted), outcomes
- * themselves dropped, everything else at its own time; ties keep journal order.
- */
-async function plan(journal: WriteJournal, tenant: string, fromMs: number, report: ReplayReport): Promise<Planned[]> {
-  const entries: JournalEntry[] = [];
-  const outcomes = new Map<string, { outcome: string; at: number }>();
-  for await (const entry of journal.read(tenant, fromMs)) {
-    if (entry.payload.kind === 'outcome') outcomes.set(entry.payload.intent, { ...entry.payload, at: entry.at });
-    else entries.push(entry);
-  }
-  const planned: Planned[] = [];
-  for (const entry of entries) {
-    const intent = entry.payload.kind === 'graphql' ? entry.payload.intent : undefined;
-    const outcome = intent === undefined ? undefined : outcomes.get(intent);
-    const replayAt = outcome?.at ?? entry.at;
-    if (outcome?.outcome === 'aborted') {
-      if (replayAt >= report.sinceMs) report.graphqlAborted++;
-      continue;
-    }
-    planned.push({ entry, replayAt, inDoubt: intent !== undefined && !outcome });
-  }
-  return planned.sort((a, b) => a.replayAt - b.replayAt);
-}
-
+/** Applies one planned entry and counts what it did. */
 async function replayEntry(
   deps: ReplayDeps,
-  { entry, replayAt, inDoubt }: Planned,
+  { entry, replayAt }: Planned,
   report: ReplayReport,
   { bands, reviews }: Awaited<ReturnType<typeof ledgerIndex>>,
 ) {
@@ -182,7 +176,6 @@ async function replayEntry(
   if (payload.kind === 'outcome') return;
   if (payload.kind === 'graphql') {
     if (replayAt < report.sinceMs) return;
-    if (inDoubt) report.graphqlInDoubt++;
     const outcome = await replayGraphqlWrite(deps, tenant, payload.operation, payload.input, reviews);
     if (outcome === 'applied') report.graphqlWrites++;
     else if (outcome === 'already') report.graphqlAlreadyApplied++;
@@ -227,7 +220,9 @@ export async function replayJournal(
     graphqlAlreadyApplied: 0,
     graphqlRefused: 0,
     graphqlAborted: 0,
+    graphqlUnchanged: 0,
     graphqlInDoubt: 0,
+    inDoubtSkipped: [],
     eventsApplied: 0,
     eventsAlreadyApplied: 0,
     eventsLeftToQueue: 0,
@@ -235,9 +230,14 @@ export async function replayJournal(
     eventsOutsideWindow: 0,
   };
   const index = await ledgerIndex(deps.ledger, tenant);
-  for (const planned of await plan(deps.journal, tenant, sinceMs - eventLookbackMs, report)) {
-    await replayEntry(deps, planned, report, index);
-  }
+  const entries: JournalEntry[] = [];
+  for await (const entry of deps.journal.read(tenant, sinceMs - eventLookbackMs)) entries.push(entry);
+  const plan = planReplay(entries, sinceMs, index.reviews);
+  report.graphqlAborted = plan.aborted;
+  report.graphqlUnchanged = plan.unchanged;
+  report.graphqlInDoubt = plan.inDoubt;
+  report.inDoubtSkipped = plan.inDoubtSkipped;
+  for (const planned of plan.planned) await replayEntry(deps, planned, report, index);
   for (const left of index.bands.values()) if (left.at >= sinceMs) report.eventsOutsideWindow++;
   return report;
 }

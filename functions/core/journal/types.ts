@@ -4,12 +4,15 @@
  * again (runbooks/neo4j-failover.md).
  *
  * The origin's GraphQL writes are journaled ahead (intent.ts): an intent, under a fresh idempotency key, before the
- * graph transaction, then its outcome (`committed` or `aborted`) after it. A write whose outcome never arrived (the
- * process died after the commit, or the outcome's append failed) is in doubt and replayed as committed: it carries
- * every id it wrote (merge id, decision id, time), so replay finds it in the graph by those, or applies it once.
- * Entries without an intent key (a re-cluster's writes, events) are appended after the write and before the caller
- * hears so. Replay is idempotent either way (upserts and links by id, merges by merge id, review decisions by
- * decision id, events exactly once by event id).
+ * graph transaction, then its outcome after it (`committed`, `aborted`, or `unchanged` for a retry that found its
+ * change made). The origin answers "ok" only once the `committed` outcome is appended. A write whose outcome never
+ * arrived (the process or the graph died mid-write, or the outcome's append failed) is in doubt, and replay decides it
+ * (plan.ts): committed when a store that survives the graph's loss shows its effect (the audit ledger's entry of a
+ * review decision or undo, by decision id; a later committed undo or unmerge that needed it), otherwise not
+ * replayed — its caller was never told it succeeded.
+ * Entries without an intent key (a re-cluster's writes, events, entries written before intents existed) are appended
+ * after the write and before the caller hears so. Replay is idempotent either way (upserts and links by id, merges by
+ * merge id, review decisions by decision id, events exactly once by event id).
  */
 
 /**
@@ -59,8 +62,11 @@ export interface JournaledClaim {
   at: number;
 }
 
-/** What a write ended as: replay skips an `aborted` intent; a `committed` one replays in its outcome's order. */
-export type IntentOutcome = 'committed' | 'aborted';
+/**
+ * What a write ended as: a `committed` intent replays in its outcome's order; replay skips an `aborted` one (refused
+ * before its commit) and an `unchanged` one (it committed nothing: a retry that found its change already made).
+ */
+export type IntentOutcome = 'committed' | 'aborted' | 'unchanged';
 
 /** What a writer journals. */
 export type JournalPayload =

@@ -136,11 +136,16 @@ RETURN properties(r) AS review, properties(a) AS entity, properties(b) AS candid
   [x IN collect(properties(d)) WHERE x IS NOT NULL] AS decisions`,
 );
 
-/** Write-locks a review candidate and returns it with both entities' classes (the caller decides visibility). */
+/**
+ * Write-locks a review candidate and returns it with both entities' classes (the caller decides visibility). The lock
+ * leaves no property behind: a call that then changes nothing (a retry) writes nothing a journal replay would have to
+ * reproduce.
+ */
 export const lockReviewCypher = write(
   'lockReview',
   `MATCH (r:ReviewCandidate {tenant: $tenant, id: $id})
-SET r.lockedAt = $now
+SET r._lock = true
+REMOVE r._lock
 WITH r
 OPTIONAL MATCH (a:Entity {tenant: $tenant, id: r.entityId})
 OPTIONAL MATCH (b:Entity {tenant: $tenant, id: r.candidateId})

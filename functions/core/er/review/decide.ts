@@ -26,7 +26,7 @@ import {
   setReviewStatusCypher,
 } from './cypher.js';
 import { toDecisionRecord, toReviewDetail } from './mapping.js';
-import type { ReviewChange, ReviewDecisionKind, Reviewer, ReviewStatus } from './types.js';
+import type { ReviewChange, ReviewDecisionKind, Reviewer, ReviewStamp, ReviewStatus } from './types.js';
 
 const statusOf: Record<ReviewDecisionKind, ReviewStatus> = {
   ACCEPT: 'ACCEPTED',
@@ -37,16 +37,17 @@ const statusOf: Record<ReviewDecisionKind, ReviewStatus> = {
 const closedByEr = new Set(['MERGED', 'SUPERSEDED']);
 
 /**
- * What a journal replay (core/journal) pins: the decision id, merge id and time the decision (or its undo) was
- * acknowledged with, and whether its ledger entry exists. A pinned call skips the claim check (claims are not
- * journaled) and the retry answer: the replay itself tells an applied decision from a missing one by its id.
+ * What a journal replay pins: a stamp whose decision id is known, and whether its ledger entry exists. A replay
+ * skips the claim check (a claim is replayed on its own) and the retry answer: the replay itself tells an applied
+ * decision from a missing one by its id.
  */
-export interface Pinned {
+export interface Pinned extends ReviewStamp {
   decisionId: string;
-  mergeId: string | null;
-  at: number;
   audited: boolean;
+  replay: true;
 }
+
+const isReplay = (stamp: ReviewStamp | Pinned | undefined): stamp is Pinned => !!stamp && 'replay' in stamp;
 
 interface Locked {
   review: Props;
@@ -55,14 +56,8 @@ interface Locked {
 }
 
 /** Locks the candidate; NOT_FOUND when it, or either entity, is missing or hidden from the guard. */
-async function lockVisible(
-  tx: ManagedTransaction,
-  tenant: string,
-  id: string,
-  guard: WriteGuard,
-  now = Date.now(),
-): Promise<Locked> {
-  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id, now: epochMs(now) })).records[0];
+async function lockVisible(tx: ManagedTransaction, tenant: string, id: string, guard: WriteGuard): Promise<Locked> {
+  const row = (await tx.run(lockReviewCypher.cypher, { tenant, id })).records[0];
   const review = row?.get('review') as Props | undefined;
   const entity = row?.get('entity') as Props | null | undefined;
   const candidate = row?.get('candidate') as Props | null | undefined;
@@ -131,10 +126,11 @@ export async function decideReviewTx(
   id: string,
   input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
   guard: WriteGuard,
-  pinned?: Pinned,
+  stamp?: ReviewStamp | Pinned,
 ): Promise<{ change: ReviewChange; touched: string[] }> {
-  const now = pinned?.at ?? Date.now();
-  const locked = await lockVisible(tx, tenant, id, guard, now);
+  const pinned = isReplay(stamp) ? stamp : undefined;
+  const now = stamp?.at ?? Date.now();
+  const locked = await lockVisible(tx, tenant, id, guard);
   if (!pinned) checkClaim(locked, input.reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
@@ -158,7 +154,7 @@ export async function decideReviewTx(
         mergedId: String(locked.review.entityId),
         reason: `review ${id}: ${input.reason}`,
         actor: input.reviewer.subject,
-        ...(pinned?.mergeId ? { mergeId: pinned.mergeId } : {}),
+        ...(stamp?.mergeId ? { mergeId: stamp.mergeId } : {}),
         at: now,
       },
       guard,
@@ -171,7 +167,7 @@ export async function decideReviewTx(
       await tx.run(createNotSameCypher.cypher, { tenant, ...notSamePair(locked), reviewId: id, now: epochMs(now) });
     }
   }
-  const decisionId = pinned?.decisionId ?? randomUUID();
+  const decisionId = stamp?.decisionId ?? randomUUID();
   const { subject, sessionId, stepUpChallengeId } = input.reviewer;
   await tx.run(createReviewDecisionCypher.cypher, {
     tenant,
@@ -211,16 +207,20 @@ export async function undoReviewTx(
   id: string,
   reviewer: Reviewer,
   guard: WriteGuard,
-  pinned?: Pinned,
+  stamp?: ReviewStamp | Pinned,
 ): Promise<{ change: ReviewChange; touched: string[] }> {
-  const now = pinned?.at ?? Date.now();
-  const locked = await lockVisible(tx, tenant, id, guard, now);
+  const pinned = isReplay(stamp) ? stamp : undefined;
+  const now = stamp?.at ?? Date.now();
+  const locked = await lockVisible(tx, tenant, id, guard);
   if (!pinned) checkClaim(locked, reviewer);
   const status = String(locked.review.status);
   if (closedByEr.has(status)) throw new ConflictError(`review ${id} was settled by entity resolution (${status})`);
   const d = await currentDecision(tx, tenant, id);
-  if (pinned && String(d?.id) !== pinned.decisionId) {
-    throw new ConflictError(`review ${id}: decision ${pinned.decisionId} is not the one in force`);
+  const inForce = d ? String(d.id) : null;
+  // A replay undoes exactly its decision. A stamped call undoes only the one its journaled intent names; with none in
+  // force it gets the retry answer below.
+  if (stamp && (pinned || d) && inForce !== stamp.decisionId) {
+    throw new ConflictError(`review ${id}: decision ${stamp.decisionId} is not the one in force; reload and retry`);
   }
   if (status === 'OPEN' || !d) {
     // A retry of an undo that committed: the last decision is undone already; its undo entry may still be owed.
@@ -275,7 +275,7 @@ export async function claimReviewTx(
   release: boolean,
   at = Date.now(),
 ): Promise<ReviewChange> {
-  const locked = await lockVisible(tx, tenant, id, guard, at);
+  const locked = await lockVisible(tx, tenant, id, guard);
   authorizePair(guard, locked);
   checkClaim(locked, reviewer);
   const status = String(locked.review.status);

@@ -29,6 +29,7 @@ import {
   type ReviewOrder,
   type ReviewQueuePage,
   type ReviewQueueQuery,
+  type ReviewStamp,
   type ReviewStore,
   reviewOrders,
   reviewStatuses,
@@ -211,17 +212,24 @@ export class Neo4jReviewStore implements ReviewStore {
     id: string,
     input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
     guard: WriteGuard,
+    stamp?: ReviewStamp,
   ): Promise<WriteResult<ReviewChange>> {
     const t = parseTenant(tenant);
     const reviewId = parseInput(idSchema, id, 'review id');
-    const { value, bookmarks } = await this.write((tx) => decideReviewTx(tx, t, reviewId, input, guard));
+    const { value, bookmarks } = await this.write((tx) => decideReviewTx(tx, t, reviewId, input, guard, stamp));
     return { value: value.change, touched: value.touched, bookmarks };
   }
 
-  async undo(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard): Promise<WriteResult<ReviewChange>> {
+  async undo(
+    tenant: string,
+    id: string,
+    reviewer: Reviewer,
+    guard: WriteGuard,
+    stamp?: ReviewStamp,
+  ): Promise<WriteResult<ReviewChange>> {
     const t = parseTenant(tenant);
     const reviewId = parseInput(idSchema, id, 'review id');
-    const { value, bookmarks } = await this.write((tx) => undoReviewTx(tx, t, reviewId, reviewer, guard));
+    const { value, bookmarks } = await this.write((tx) => undoReviewTx(tx, t, reviewId, reviewer, guard, stamp));
     return { value: value.change, touched: value.touched, bookmarks };
   }
 

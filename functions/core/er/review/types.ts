@@ -101,6 +101,17 @@ export interface ReviewChange {
   modelVersion: string | null;
 }
 
+/**
+ * The ids and time the origin fixes before it journals a decision's (or an undo's) intent (core/journal), so a replay
+ * writes the same: the new decision's id and merge id, or — for an undo — the id of the decision in force it undoes
+ * (null: it saw none; a decision in force other than that one is a CONFLICT, since the intent does not name it).
+ */
+export interface ReviewStamp {
+  decisionId: string | null;
+  mergeId: string | null;
+  at: number;
+}
+
 /** The review-queue port. Writes take the caller's write guard (policy inside the transaction). */
 export interface ReviewStore {
   queue(tenant: string, query: ReviewQueueQuery): Promise<ReviewQueuePage>;
@@ -114,13 +125,22 @@ export interface ReviewStore {
     release: boolean,
     at?: number,
   ): Promise<ReviewChange>;
+  /** `stamp`: the decision id, merge id and time to write with (the origin journals them first). */
   decide(
     tenant: string,
     id: string,
     input: { decision: ReviewDecisionKind; reason: string; reviewer: Reviewer },
     guard: WriteGuard,
+    stamp?: ReviewStamp,
   ): Promise<WriteResult<ReviewChange>>;
-  undo(tenant: string, id: string, reviewer: Reviewer, guard: WriteGuard): Promise<WriteResult<ReviewChange>>;
+  /** `stamp`: the decision in force it must undo (null: none) and the time. */
+  undo(
+    tenant: string,
+    id: string,
+    reviewer: Reviewer,
+    guard: WriteGuard,
+    stamp?: ReviewStamp,
+  ): Promise<WriteResult<ReviewChange>>;
   /** Marks a decision's (or its undo's) ledger entry appended. */
   markAudited(tenant: string, decisionId: string, field: 'audited' | 'undoAudited'): Promise<void>;
   backlog(tenant: string): Promise<{ open: number; oldestCreatedAt: string | null }>;

@@ -88,6 +88,8 @@ export type ReviewOutcomeCode =
   | 'CONFLICT'
   /** Written now. */
   | 'DONE'
+  /** Not confirmed (an unexpected error, or written but not journaled as such: WRITE_IN_DOUBT, see message); sending it again is safe. */
+  | 'FAILED'
   | 'INVALID_INPUT'
   /** No such candidate in the caller's scope. */
   | 'NOT_FOUND'
