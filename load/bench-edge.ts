@@ -128,7 +128,7 @@ async function main() {
     const op = operationByName('GetEntity');
     const scope = resolveScope(policy, { roles: ['analyst'], clearances: [], purposes: [] }).fingerprint;
     const hits: { tenant: string; id: string; token: string; key: string }[] = [];
-    const misses: { tenant: string; id: string; token: string }[] = [];
+    const missesOf = new Map(tenants.map((t) => [t, [] as { tenant: string; id: string; token: string }[]]));
     for (const tenant of tenants) {
       const tokens = await Promise.all(
         Array.from({ length: params.subjectsPerTenant }, (_, s) =>
@@ -136,12 +136,12 @@ async function main() {
         ),
       );
       const ids = idsOf.get(tenant)!;
-      if (ids.length < params.idsPerTenant + params.missRate * params.missS)
-        throw new Error(`tenant ${tenant}: ${ids.length} entities, need ${params.idsPerTenant} hits + misses`);
+      if (ids.length <= params.idsPerTenant)
+        throw new Error(`tenant ${tenant}: ${ids.length} entities, need ${params.idsPerTenant} hits and some misses`);
       for (const [i, id] of ids.entries()) {
         const token = tokens[i % tokens.length]!;
         if (i >= params.idsPerTenant) {
-          misses.push({ tenant, id, token });
+          missesOf.get(tenant)!.push({ tenant, id, token });
           continue;
         }
         const key = cacheKey({
@@ -156,6 +156,14 @@ async function main() {
         hits.push({ tenant, id, token, key });
       }
     }
+    // Misses: distinct keys, taken from the tenants in turn (every tenant misses, none twice on one key).
+    const misses = Array.from({ length: Math.max(...[...missesOf.values()].map((m) => m.length)) }, (_, i) =>
+      tenants.flatMap((t) => missesOf.get(t)![i] ?? []),
+    ).flat();
+    if (misses.length < params.missRate * params.missS)
+      throw new Error(
+        `${misses.length} miss keys over ${tenants.length} tenants, need ${params.missRate * params.missS}`,
+      );
 
     // Warm every hit key through the edge (a miss each), then check each answers HIT with the same body.
     const fixture: Record<string, Record<string, unknown>> = {};
