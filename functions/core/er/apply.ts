@@ -1,11 +1,12 @@
 /**
- * The per-event graph effect, exactly once: one `executeWrite` that first records (tenant, eventId) as applied and
- * then blocks, scores, bands and writes. A redelivery after a crash finds the marker and changes nothing, because the
- * marker commits or rolls back together with the effect.
+ * The per-event graph effect, exactly once: one `executeWrite` (shared by a group of events) that locks the events'
+ * blocking stripes, reads their candidates, then per event records (tenant, eventId) as applied and scores, bands and
+ * writes. A redelivery after a crash finds the marker and changes nothing, because the marker commits or rolls back
+ * together with the effect.
  */
 import { createHash } from 'node:crypto';
 import { doubleMetaphone } from 'double-metaphone';
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
@@ -13,7 +14,13 @@ import { sourceKey } from '../graph/merge-props.js';
 import { epochMs, int, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
 import { markEventAppliedTx } from './applied-marker.js';
-import { type BlockingQuery, blockingCandidatesTx, blockingQuery } from './blocking.js';
+import {
+  type BlockingCandidate,
+  type BlockingQuery,
+  blockingCandidatesTx,
+  blockingQuery,
+  liveCandidatesTx,
+} from './blocking.js';
 import type { Band, ErConfig } from './config.js';
 import { createDecisionCypher, createReviewCandidateCypher, getDecisionCypher, lockStripesCypher } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
@@ -22,7 +29,7 @@ import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
 import { storedRecordOf } from './records.js';
 import type { Envelope } from './schemas.js';
-import { comparableOfRecord, type Decision, decide } from './score.js';
+import { type Candidate, comparableOfRecord, type Decision, decide } from './score.js';
 
 /** Who the graph records as the actor of automatic merges. */
 export const erActor = 'er-intake';
@@ -225,54 +232,162 @@ function prepare(envelope: Envelope): PreparedEvent {
 }
 
 /**
- * The effect as a transaction function: marker first; if the event was applied before, returns the stored decision
- * with `applied: false` and writes nothing.
+ * The blocking candidates of a group's events, read from committed data in one read transaction of its own, once the
+ * group's write transaction holds every stripe of the group (so any transaction writing an entity these events would
+ * block on has committed, and is seen). Not inside the write transaction: there, a full-text query after the
+ * transaction's first write first rebuilds an in-memory index of everything the transaction changed, and that
+ * rebuild was most of an event's Neo4j time. What the group itself writes is added by {@link GroupChanges}.
  */
-export async function applyEventTx(
-  tx: ManagedTransaction,
-  envelope: Envelope,
+async function readCandidates(
+  driver: Driver,
+  events: readonly PreparedEvent[],
   config: ErConfig,
-  model: MatchModel,
-  remainingMs = 5_000,
-): Promise<{ applied: boolean; outcome: EffectOutcome }> {
-  const event = prepare(envelope);
-  // Stripes before the marker, as a group takes them (so the two paths take locks in one order); and before looking:
-  // an event writing an entity this one would block on holds a stripe until it commits.
-  await lockStripesTx(tx, envelope.tenant, event.stripes);
-  return applyPreparedTx(tx, event, config, model, remainingMs);
+): Promise<BlockingCandidate[][]> {
+  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+  try {
+    // One transaction, its queries pipelined (sent without waiting for each other's answers).
+    return await session.executeRead((tx) =>
+      Promise.all(
+        events.map(({ envelope, blocking }) =>
+          blockingCandidatesTx(tx, envelope.tenant, {
+            ...blocking,
+            limit: config.candidateLimit,
+            sourceKey: sourceKey(envelope.record.source),
+          }),
+        ),
+      ),
+    );
+  } finally {
+    await session.close();
+  }
 }
 
-/** {@link applyEventTx} once the transaction holds the event's stripes. */
-async function applyPreparedTx(
-  tx: ManagedTransaction,
-  { envelope, n, blocking }: PreparedEvent,
-  config: ErConfig,
-  model: MatchModel,
-  remainingMs: number,
-): Promise<{ applied: boolean; outcome: EffectOutcome }> {
-  const { tenant, eventId } = envelope;
-  if (!(await markEventAppliedTx(tx, tenant, eventId))) {
-    const stored = await readDecision(tx, tenant, eventId);
-    if (!stored) throw new DependencyFailedError(`decision of applied event ${eventId} is missing`);
-    return { applied: false, outcome: stored };
-  }
-  // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
-  const candidates = await blockingCandidatesTx(tx, tenant, {
-    ...blocking,
-    limit: config.candidateLimit,
-    sourceKey: sourceKey(envelope.record.source),
-  });
-  const decision = decide(
-    comparableOfRecord(n, envelope.record.attributes),
-    n.kind,
-    candidates.map((c) => c.entity),
-    model,
-  );
-  return { applied: true, outcome: await writeEffect(tx, envelope, n, blocking, decision, remainingMs) };
+/** The full-text terms of a blocking query or of an entity ER wrote, as `field:value` (the index's keyword analyzer). */
+function blockingTerms(tokens: readonly string[], identifiers: readonly string[], keys: readonly string[]): string[] {
+  return [
+    ...tokens.map((t) => `nameTokens:${t}`),
+    ...identifiers.map((i) => `identifiers:${i}`),
+    ...keys.map((k) => `blockKeys:${k}`),
+  ];
 }
 
 /**
- * Runs {@link applyEventTx} in one write transaction. A merge that loses a race with a concurrent merge of the same
+ * What a group's earlier events wrote, so a later event of the group blocks as if its candidates were read inside the
+ * group's transaction: the entities the group created (matched on the terms the full-text index holds for them),
+ * merges it made (a candidate merged away stands for its survivor), and which entities it changed (read again inside
+ * the transaction; the others are as the group's read found them).
+ */
+class GroupChanges {
+  private readonly created: { tenant: string; id: string; terms: ReadonlySet<string> }[] = [];
+  private readonly survivorOf = new Map<string, string>();
+  private readonly changed = new Set<string>();
+
+  /** The candidates of `event`: the group's own matching entities first, then the read's, at most the limit. */
+  async candidates(
+    tx: ManagedTransaction,
+    { envelope, blocking }: PreparedEvent,
+    read: readonly BlockingCandidate[],
+    limit: number,
+  ): Promise<Candidate[]> {
+    const { tenant } = envelope;
+    if (this.created.length === 0 && this.changed.size === 0) return read.map((c) => c.entity);
+    const terms = blockingTerms(blocking.tokens, blocking.identifiers, blocking.keys);
+    const ids: string[] = [];
+    const add = (id: string) => {
+      const live = this.liveOf(tenant, id);
+      if (!ids.includes(live)) ids.push(live);
+    };
+    for (const c of this.created) if (c.tenant === tenant && terms.some((t) => c.terms.has(t))) add(c.id);
+    for (const c of read) add(c.entity.id);
+    const chosen = ids.slice(0, limit);
+    const stale = chosen.filter((id) => this.changed.has(`${tenant}|${id}`));
+    const fresh = new Map(
+      (await liveCandidatesTx(tx, tenant, stale, sourceKey(envelope.record.source))).map((c) => [c.id, c]),
+    );
+    const asRead = new Map(read.map((c) => [c.entity.id, c.entity]));
+    return chosen.flatMap((id) => {
+      const c = this.changed.has(`${tenant}|${id}`) ? fresh.get(id) : asRead.get(id);
+      return c ? [c] : [];
+    });
+  }
+
+  /** Records what an applied event wrote. */
+  record({ envelope, n, blocking }: PreparedEvent, outcome: EffectOutcome): void {
+    const { tenant } = envelope;
+    this.created.push({
+      tenant,
+      id: outcome.entityId,
+      terms: new Set(blockingTerms(n.tokens, n.identifiers, blocking.keys)),
+    });
+    this.changed.add(`${tenant}|${outcome.entityId}`);
+    if (outcome.mergeId && outcome.candidateId) {
+      this.changed.add(`${tenant}|${outcome.candidateId}`);
+      for (const id of outcome.touched) {
+        if (id !== outcome.candidateId) this.survivorOf.set(`${tenant}|${id}`, outcome.candidateId);
+      }
+    }
+  }
+
+  /** The entity an id now stands for: itself, or the survivor the group merged it into (followed to the end). */
+  private liveOf(tenant: string, id: string): string {
+    let live = id;
+    for (let hops = 0; hops <= this.survivorOf.size; hops++) {
+      const next = this.survivorOf.get(`${tenant}|${live}`);
+      if (next === undefined) return live;
+      live = next;
+    }
+    return live;
+  }
+}
+
+/**
+ * The effect of a group of events (one or more) as a transaction function: every stripe of the group first, tenant by
+ * tenant in sorted order (a transaction that took some stripes never waits for another that waits for it); then the
+ * group's candidates read from committed data ({@link readCandidates}); then each event in order, its marker first:
+ * if it was applied before, its stored decision comes back with `applied: false` and nothing is written. Events see
+ * each other's writes ({@link GroupChanges}): a duplicate inside the group is blocked like one committed before it.
+ */
+async function applyGroupTx(
+  tx: ManagedTransaction,
+  driver: Driver,
+  events: readonly { prepared: PreparedEvent; model: MatchModel; remainingMs: number }[],
+  config: ErConfig,
+): Promise<{ applied: boolean; outcome: EffectOutcome }[]> {
+  for (const tenant of [...new Set(events.map((e) => e.prepared.envelope.tenant))].sort()) {
+    const stripes = events.filter((e) => e.prepared.envelope.tenant === tenant).flatMap((e) => e.prepared.stripes);
+    await lockStripesTx(
+      tx,
+      tenant,
+      [...new Set(stripes)].sort((a, b) => a - b),
+    );
+  }
+  const read = await readCandidates(
+    driver,
+    events.map((e) => e.prepared),
+    config,
+  );
+  const changes = new GroupChanges();
+  const out: { applied: boolean; outcome: EffectOutcome }[] = [];
+  for (const [i, { prepared, model, remainingMs }] of events.entries()) {
+    const { envelope, n } = prepared;
+    if (!(await markEventAppliedTx(tx, envelope.tenant, envelope.eventId))) {
+      const stored = await readDecision(tx, envelope.tenant, envelope.eventId);
+      if (!stored) throw new DependencyFailedError(`decision of applied event ${envelope.eventId} is missing`);
+      out.push({ applied: false, outcome: stored });
+      continue;
+    }
+    // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
+    const candidates = await changes.candidates(tx, prepared, read[i]!, config.candidateLimit);
+    const decision = decide(comparableOfRecord(n, envelope.record.attributes), n.kind, candidates, model);
+    const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision, remainingMs);
+    changes.record(prepared, outcome);
+    out.push({ applied: true, outcome });
+  }
+  return out;
+}
+
+/**
+ * Applies one event in one write transaction. A merge that loses a race with a concurrent merge of the same
  * candidate (graph CONFLICT) is decided again from fresh candidates, up to `attempts` times.
  */
 export async function applyEvent(
@@ -283,10 +398,14 @@ export async function applyEvent(
   remainingMs = 5_000,
   attempts = 3,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }> {
+  const prepared = prepare(envelope);
   for (let attempt = 1; ; attempt++) {
     const session = driver.session();
     try {
-      return await session.executeWrite((tx) => applyEventTx(tx, envelope, config, model, remainingMs));
+      const [result] = await session.executeWrite((tx) =>
+        applyGroupTx(tx, driver, [{ prepared, model, remainingMs }], config),
+      );
+      return result!;
     } catch (err) {
       const conflict = err instanceof GraphError && err.code === 'CONFLICT';
       if (conflict && attempt < attempts) continue;
@@ -307,10 +426,9 @@ export interface EventWork {
 }
 
 /**
- * Applies several events in one write transaction, each exactly as {@link applyEventTx} (its marker commits with its
- * effect), so the group pays one commit. Events are applied in order and see each other's writes: a duplicate inside
- * the group is blocked like one committed before it. If the group fails (a merge CONFLICT, an invalid record), the
- * events are applied again one by one in order with {@link applyEvent}, so one bad event fails only itself.
+ * Applies several events in one write transaction, each exactly as {@link applyEvent} (its marker commits with its
+ * effect), so the group pays one commit. If the group fails (a merge CONFLICT, an invalid record), the events are
+ * applied again one by one in order with {@link applyEvent}, so one bad event fails only itself.
  */
 export async function applyEvents(
   driver: Driver,
@@ -318,7 +436,6 @@ export async function applyEvents(
   config: ErConfig,
   models: ModelSource,
 ): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
-  const tenants = [...new Set(work.map((w) => w.envelope.tenant))].sort();
   const keyOf = (w: EventWork) => `${w.envelope.tenant}|${w.envelope.record.kind}`;
   const modelOf = new Map(
     await Promise.all(
@@ -331,24 +448,8 @@ export async function applyEvents(
   if (work.length > 1) {
     const session = driver.session();
     try {
-      const prepared = work.map((w) => prepare(w.envelope));
-      const results = await session.executeWrite(async (tx) => {
-        // Every stripe of the group up front, tenant by tenant in sorted order: a transaction that took some stripes
-        // never waits for another that waits for it (so the events below need not lock again).
-        for (const tenant of tenants) {
-          const stripes = prepared.filter((p) => p.envelope.tenant === tenant).flatMap((p) => p.stripes);
-          await lockStripesTx(
-            tx,
-            tenant,
-            [...new Set(stripes)].sort((a, b) => a - b),
-          );
-        }
-        const out: { applied: boolean; outcome: EffectOutcome }[] = [];
-        for (const [i, w] of work.entries()) {
-          out.push(await applyPreparedTx(tx, prepared[i]!, config, model(w), w.remainingMs));
-        }
-        return out;
-      });
+      const events = work.map((w) => ({ prepared: prepare(w.envelope), model: model(w), remainingMs: w.remainingMs }));
+      const results = await session.executeWrite((tx) => applyGroupTx(tx, driver, events, config));
       return results.map((value) => ({ status: 'fulfilled', value }));
     } catch {
       // Fall through: the group rolled back as a whole; each event now gets its own transaction and its own error.

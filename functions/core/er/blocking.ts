@@ -14,7 +14,7 @@ import { luceneTerm } from '../graph/lucene.js';
 import { epochMs, int, type Props, parseJson } from '../graph/model.js';
 import type { Source } from '../graph/types.js';
 import { parseTenant } from '../graph/validation.js';
-import { blockingCandidatesCypher } from './cypher.js';
+import { blockingCandidatesCypher, liveCandidatesByIdCypher } from './cypher.js';
 import { addressOf } from './model/comparisons.js';
 import type { NormalisedRecord } from './normalise.js';
 import type { Candidate } from './score.js';
@@ -106,16 +106,36 @@ export async function blockingCandidatesTx(
     sourceKey: query.sourceKey ?? null,
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
-  return result.records.map((r) => {
-    const p = r.get('entity') as Props;
-    const entity: Candidate = {
-      id: String(p.id),
-      kind: p.kind as Candidate['kind'],
-      names: (p.names as string[] | null) ?? [],
-      identifiers: (p.identifiers as string[] | null) ?? [],
-      attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
-      sources: parseJson<Source[]>(p.sources, []),
-    };
-    return { entity, score: Number(r.get('score')) };
+  return result.records.map((r) => ({ entity: candidateOf(r.get('entity') as Props), score: Number(r.get('score')) }));
+}
+
+/**
+ * The live entities among `ids` (in no particular order), as the transaction sees them (merged, expired and rejected ones left
+ * out, as {@link blockingCandidatesTx} leaves them out).
+ */
+export async function liveCandidatesTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  ids: readonly string[],
+  sourceKey: string | null,
+): Promise<Candidate[]> {
+  if (ids.length === 0) return [];
+  const result = await tx.run(liveCandidatesByIdCypher.cypher, {
+    tenant: parseTenant(tenant),
+    ids: [...ids],
+    now: epochMs(),
+    sourceKey,
   });
+  return result.records.map((r) => candidateOf(r.get('entity') as Props));
+}
+
+function candidateOf(p: Props): Candidate {
+  return {
+    id: String(p.id),
+    kind: p.kind as Candidate['kind'],
+    names: (p.names as string[] | null) ?? [],
+    identifiers: (p.identifiers as string[] | null) ?? [],
+    attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
+    sources: parseJson<Source[]>(p.sources, []),
+  };
 }

@@ -69,6 +69,21 @@ RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity,
 LIMIT $limit`,
 );
 
+/**
+ * {@link blockingCandidatesCypher}'s candidates by id, as the transaction sees them: the entities an event group
+ * created or changed itself, which a read outside the group's transaction cannot see.
+ */
+export const liveCandidatesByIdCypher = read(
+  'liveCandidatesById',
+  `UNWIND $ids AS id
+MATCH (node:Entity {tenant: $tenant, id: id})
+WHERE node.mergedInto IS NULL AND (node.expiresAt IS NULL OR node.expiresAt > $now)
+  AND ($sourceKey IS NULL OR (
+    NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, a: node.id}) WHERE $sourceKey IN n.bSources }
+    AND NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, b: node.id}) WHERE $sourceKey IN n.aSources }))
+RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity`,
+);
+
 export const createDecisionCypher = write(
   'createDecision',
   `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,

@@ -4,7 +4,7 @@
  */
 
 export { markEventAppliedTx } from './applied-marker.js';
-export { applyEvent, applyEvents, applyEventTx, type EffectOutcome, entityIdFor, erActor } from './apply.js';
+export { applyEvent, applyEvents, type EffectOutcome, entityIdFor, erActor } from './apply.js';
 export { type BlockingCandidate, blockingCandidatesTx } from './blocking.js';
 export * from './config.js';
 export * from './errors.js';

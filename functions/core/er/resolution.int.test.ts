@@ -107,6 +107,43 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(await liveIds(tenant)).toEqual([outcome.candidateId!, repaired].sort());
   });
 
+  it('decides a group in one transaction as it would one event at a time: later events see the group’s entities, merges and repairs', async () => {
+    // Prepare: the repair story above, plus a record that shares keys only with the entity the repair merged away.
+    const passport = [{ scheme: 'passport', value: 'P-5821-07' }];
+    const birth = [{ type: 'birth' as const, value: '1961-07-30' }];
+    const records = [
+      personRecord({ names: ['Grace Hopper'], identifiers: passport }),
+      personRecord({ names: ['Grace Hopper'], dates: birth }),
+      personRecord({ names: ['Grace Hopper'], identifiers: passport, dates: birth }),
+      personRecord({ names: ['Grace B. Hopper'], dates: birth }),
+      personRecord({ names: ['Alan Kay'], dates: [{ type: 'birth', value: '1940-05-17' }] }),
+    ];
+    const grouped = testTenant('er-group-view');
+    const oneByOne = testTenant('er-group-view-seq');
+    const models = storedModels(driver);
+    const work = (tenant: string) =>
+      records.map((r, i) => ({ envelope: envelopeFor(tenant, `k${i + 1}`, r), remainingMs: 5000 }));
+
+    // Act
+    const inGroup = await applyEvents(driver, work(grouped), defaultErConfig, models);
+    const alone = [];
+    for (const w of work(oneByOne)) alone.push(...(await applyEvents(driver, [w], defaultErConfig, models)));
+
+    // Assess: the same decisions (entity ids derive from event ids, so they are equal across the two tenants).
+    const decided = (results: typeof inGroup) =>
+      results.map((r) => {
+        if (r.status !== 'fulfilled') throw r.reason;
+        const { band, candidateId, entityId, repairMergeIds } = r.value.outcome;
+        return { band, candidateId, entityId, repairs: repairMergeIds.length };
+      });
+    expect(decided(inGroup)).toEqual(decided(alone));
+    const [, , third, fourth] = decided(inGroup);
+    expect(third).toMatchObject({ band: 'HIGH', repairs: 1 });
+    // The fourth shares its date only with the second record's entity, which the third merged away: it meets the survivor.
+    expect(fourth?.candidateId).toBe(third?.candidateId);
+    expect(await liveIds(grouped)).toEqual(await liveIds(oneByOne));
+  });
+
   it('matches a record without a name on its identifier and birth date (HIGH)', async () => {
     const tenant = testTenant('er-nameless');
     const nid = [{ scheme: 'nid', value: '8812-4471' }];
