@@ -30,6 +30,10 @@ export interface Profile {
   factor: number;
   /** Seconds of measured load (every scenario at once, after `warmupS`). */
   durationS: number;
+  /**
+   * Seconds of warm-up at the same constant rates right before the measured window, in the same attacks (after a few
+   * requests per scenario one at a time): not measured, so the window starts on processes at their steady state.
+   */
   warmupS: number;
   /** How long the ER worker may take to drain the last events before their lag readings count as missing. */
   drainTimeoutS: number;
@@ -121,18 +125,41 @@ const twoX: Record<ScenarioName, Threshold[]> = {
 };
 
 /**
- * The gate: at half the expected peak, 20 s after a capped warm-up, small data, so it fits `npm test` (≤ 2 min with the twin's start) on 2
- * shared cores. Its thresholds are chosen to hold on a healthy build under a loaded machine and to fire on a real
- * regression: medians (not tails) for latency, so a noisy neighbour does not fail it, while an origin 10× slower
- * (every miss pays it) or a cache that no longer answers (hit ratio → 0) does.
+ * The gate: half the expected peak, small data, 20 s of warm-up at the same rates (not measured), then 40 s measured,
+ * so `npm test` spends about a minute of load on it (plus its scratch twin's start, seeding and the ER drain: 3–4 min
+ * in all on 2 cores). A regression gate, not the SLO proof (that is `2x`): medians (not tails) for latency, which a
+ * noisy neighbour moves less, and bounds far enough above a healthy build to hold on a shared 2-core CI machine, yet
+ * under what a real regression gives.
+ *
+ * How the bounds were derived (`npm run load -- --profile gate`, 2 cores):
+ * - Quiet machine (nothing else running; 942ddb5, the earlier harness: a serial warm-up capped at 10 s, then every
+ *   attack at once, 20 s measured): p50 reads 84 ms (hit share 0.85), writes 298, NLQ 854, Cypher 1-hop 197, 2–3 hops
+ *   286. The same paths alone (bench:graph, bench:edge) have medians of 11–40 ms: the gap is the mix sharing 2 cores,
+ *   chiefly the ER worker's 20 events/s at 22–38 ms of Neo4j CPU each.
+ * - Shared machine, 2026-12-06 03:30–04:00 UTC: 5 runs of this harness (4 at 0.5×, 1 at 0.25×) and 1 of the earlier
+ *   one, beside 3 other sessions' twins, integration tests and a browser (load average 14–30, machine 100% busy; the
+ *   run's own processes got 0.7–1.2 cores). Every run collapsed the same way: the scenarios that reach the origin had
+ *   medians at vegeta's 10 s timeout and 50–100% errors (Neo4j transactions over their 2 s timeout, its pool
+ *   exhausted), the ER worker processed 5–34% of the accepted events, intake (no origin) kept p50 231–678 ms. No bound
+ *   passes such a run and still means anything, nor should it: the open model offered more than the CPU the run was
+ *   given. The gate needs a machine not running other twins, so it is `npm test`'s last step (vitest's twin stopped).
+ *   These runs say nothing about a healthy build's medians under this harness; the quiet readings above are the base.
+ * - Bounds, about 3× the quiet medians where that still catches a 1 s origin delay: Cypher 1-hop 600 ms (3.0×),
+ *   2–3 hops 800 (2.8×), writes 800 (2.7×), reads 250 (3.0×; a hit never reaches the origin), intake 250; NLQ 2,000
+ *   (2.3×, its SLO p95: at 854 quiet no bound under 1 s would hold); hit share ≥ 0.5 (0.85 quiet); errors ≤ 1%; rates
+ *   kept ≥ 95%; ER lag p95 ≤ 30 s (SLO 60 s) and DLQ ≤ 0.1%.
+ * - Why a real regression still fails it: load/gate.int.test.ts holds every edge → origin call 1 s; every write and
+ *   Cypher read pays it, so those medians are ≥ 1,000 ms, over their 600–800 (NLQ's, ≥ 1,854, alone would not fail).
+ *   A cache that stops answering fails the hit share (→ ~0), crashes or refusals fail the error rate, a stalled worker
+ *   leaves lag readings missing, which fail.
  */
 const gate: Record<ScenarioName, Threshold[]> = {
-  reads: [...common(0.01), t('p50_ms', '<=', 100, 'gate'), t('hit_ratio_share', '>=', 0.7, 'gate')],
-  writes: [...common(0.01), t('p50_ms', '<=', 250, 'gate')],
-  nlq: [...common(0.01), t('p50_ms', '<=', 1000, 'gate')],
-  'cypher-1hop': [...common(0.01), t('p50_ms', '<=', 120, 'gate')],
-  'cypher-2-3hop': [...common(0.01), t('p50_ms', '<=', 200, 'gate')],
-  intake: [...common(0.01), t('p50_ms', '<=', 100, 'gate')],
+  reads: [...common(0.01), t('p50_ms', '<=', 250, 'gate'), t('hit_ratio_share', '>=', 0.5, 'gate')],
+  writes: [...common(0.01), t('p50_ms', '<=', 800, 'gate')],
+  nlq: [...common(0.01), t('p50_ms', '<=', 2000, 'gate')],
+  'cypher-1hop': [...common(0.01), t('p50_ms', '<=', 600, 'gate')],
+  'cypher-2-3hop': [...common(0.01), t('p50_ms', '<=', 800, 'gate')],
+  intake: [...common(0.01), t('p50_ms', '<=', 250, 'gate')],
   'er-lag': [t('error_rate', '<=', 0.005, 'SLO'), t('dlq_rate', '<=', 0.001, 'SLO'), t('p95_ms', '<=', 30_000, 'gate')],
 };
 
@@ -159,9 +186,9 @@ export const profiles: Record<ProfileName, Profile> = {
   gate: {
     name: 'gate',
     factor: 0.5,
-    durationS: 20,
-    warmupS: 10,
-    drainTimeoutS: 15,
+    durationS: 40,
+    warmupS: 20,
+    drainTimeoutS: 20,
     data: { tenants: 4, entitiesPerTenant: 400, edgesPerTenant: 800, erTenants: 2 },
     thresholds: gate,
   },
