@@ -37,8 +37,8 @@ export const testSteps: Step[] = [
   { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
   { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
-  // The load gate (load/profiles.ts `gate`): every scenario at its constant rate on its own scratch twin, 20 s of
-  // warm-up and 40 s measured; exits non-zero on a missed threshold or a missing reading, which fails this step. Last,
+  // The load gate (load/profiles.ts `gate`): every scenario at its constant rate on its own scratch twin, 30 s of
+  // warm-up and 60 s measured; exits non-zero on a missed threshold or a missing reading, which fails this step. Last,
   // so no other twin shares the cores with it (vitest's has stopped).
   {
     name: 'load gate (npm run load -- --profile gate)',
