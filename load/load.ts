@@ -100,6 +100,15 @@ export function table(run: LoadRun): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+/** Where the CPU went over the measured window: each process in % of one core, and the machine's busy share. */
+function cpuLine(cpu: NonNullable<LoadRun['cpu']>): string {
+  const each = Object.entries(cpu.processes)
+    .sort(([, a], [, b]) => (b ?? -1) - (a ?? -1))
+    .map(([name, pct]) => `${name} ${pct === null ? '—' : pct}`)
+    .join(', ');
+  return `cpu over the ${cpu.seconds} s measured (% of one core): ${each}; machine ${cpu.machineBusyPct}% busy of ${cpu.cores} cores (every process on it)`;
+}
+
 /** `dirty` is taken before the run: the files written here would otherwise make every tree look dirty. */
 function writeEvidence(profile: Profile, run: LoadRun, command: string, startedAt: string, dirty: boolean): void {
   const dir = join(repoRoot, 'evidence', 'perf');
@@ -111,7 +120,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
     throughput: `${base}-${stamp}-throughput.svg`,
     erLag: `${base}-${stamp}-er-lag.svg`,
   };
-  const x = `seconds since the load started (${run.series.bucketS} s buckets)`;
+  const x = `seconds since the load started (warm-up until ${profile.warmupS} s; ${run.series.bucketS} s buckets)`;
   const svgs: Record<keyof typeof plots, string> = {
     latency: lineChart({
       title: `p95 latency over time, profile ${profile.name}`,
@@ -146,6 +155,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
     command,
     machine: { cpus: cpus().length, node: process.version, note: '2 cores shared by system and load generator' },
     params: run.params,
+    cpu: run.cpu,
     cases: run.readings,
     targets: run.verdicts.map((v) => ({
       what: `${v.scenario} ${v.metric} (${v.source})`,
@@ -191,11 +201,13 @@ async function main(): Promise<number> {
       runDir: twin.runDir,
       profile,
       faults: delay ? { originDelayMs: delay } : undefined,
+      watch: twin.components.map((c) => ({ name: c.name, pid: c.pid })),
       log,
     });
     console.log(`\nload profile ${profile.name} (${profile.durationS} s measured) @ ${startedAt}`);
     console.log(table(run));
     for (const [s, r] of Object.entries(run.readings)) if (r.missing) console.log(`missing: ${s}: ${r.missing}`);
+    if (run.cpu) console.log(cpuLine(run.cpu));
     console.log('note: 2 cores shared by system and load generator; figures are noisy');
     if (writes) writeEvidence(profile, run, command, startedAt, dirty);
     const code = exitCodeOf(run.verdicts);

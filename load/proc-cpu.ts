@@ -42,3 +42,65 @@ export function treeCpuMs(pid: number | undefined): number {
   }
   return total;
 }
+
+/** Busy and total clock ticks of the whole machine so far (/proc/stat's first line; idle and iowait are not busy). */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3]! - cpu[4]!, total };
+}
+
+/** A process to watch: its name in the output and its pid (descendants included). */
+export interface CpuWatch {
+  name: string;
+  pid: number | undefined;
+}
+
+/** CPU over one window: each watched process's share of ONE core (%), and the machine's busy share of all cores (%). */
+export interface CpuWindow {
+  seconds: number;
+  /** Per process, % of one core; null when the process could not be read at both ends (gone or never started). */
+  processes: Record<string, number | null>;
+  /** Every process on the machine, watched or not (other users of a shared machine included). */
+  machineBusyPct: number;
+  cores: number;
+}
+
+/**
+ * Starts a CPU window over `watch` and the machine; `end()` reads it. Shows where a run's time went (which process
+ * saturates the cores, how busy the shared machine was) beside its latencies.
+ * @example const cpu = cpuWindow([{ name: 'neo4j', pid }]); await load(); console.log(cpu.end());
+ */
+export function cpuWindow(watch: readonly CpuWatch[]): { end(): CpuWindow } {
+  const read = (pid: number | undefined) => {
+    try {
+      return treeCpuMs(pid);
+    } catch {
+      return undefined;
+    }
+  };
+  const t0 = Date.now();
+  const m0 = machineTicks();
+  const start = watch.map((w) => read(w.pid));
+  return {
+    end() {
+      const ms = Date.now() - t0;
+      const m1 = machineTicks();
+      const processes: Record<string, number | null> = {};
+      watch.forEach((w, i) => {
+        const a = start[i];
+        const b = read(w.pid);
+        processes[w.name] = a === undefined || b === undefined ? null : Math.round(((b - a) / ms) * 1000) / 10;
+      });
+      const cores = readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .filter((l) => /^cpu\d+ /.test(l)).length;
+      return {
+        seconds: Math.round(ms / 100) / 10,
+        processes,
+        machineBusyPct: Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 1000) / 10,
+        cores,
+      };
+    },
+  };
+}

@@ -30,6 +30,10 @@ export interface Profile {
   factor: number;
   /** Seconds of measured load (every scenario at once, after `warmupS`). */
   durationS: number;
+  /**
+   * Seconds of warm-up at the same constant rates right before the measured window, in the same attacks (after a few
+   * requests per scenario one at a time): not measured, so the window starts on processes at their steady state.
+   */
   warmupS: number;
   /** How long the ER worker may take to drain the last events before their lag readings count as missing. */
   drainTimeoutS: number;
@@ -121,18 +125,44 @@ const twoX: Record<ScenarioName, Threshold[]> = {
 };
 
 /**
- * The gate: at half the expected peak, 20 s after a capped warm-up, small data, so it fits `npm test` (≤ 2 min with the twin's start) on 2
- * shared cores. Its thresholds are chosen to hold on a healthy build under a loaded machine and to fire on a real
- * regression: medians (not tails) for latency, so a noisy neighbour does not fail it, while an origin 10× slower
- * (every miss pays it) or a cache that no longer answers (hit ratio → 0) does.
+ * The gate: a quarter of the expected peak, small data, 30 s of warm-up at the same rates (not measured), then 60 s
+ * measured: 1.5 min of load, plus its scratch twin's start, seeding and the ER drain (about 2.5 min in all on a quiet
+ * 2-core machine). A regression gate, not the SLO proof (that is `2x`): medians (not tails) for latency, which a noisy
+ * neighbour moves less, with bounds far enough above a healthy build to hold on a shared 2-core CI machine, yet under
+ * what a real regression gives.
+ *
+ * How it was derived (`npm run load -- --profile gate`, 2 cores, 2026-12-06, this harness unless said otherwise):
+ * - At half the peak the gate loads the machine itself to saturation: on a machine otherwise idle (04:03 UTC) its own
+ *   processes used 1.57 cores (Neo4j 0.78; machine 99.9% busy; mostly the ER worker's 20 events/s at 22–38 ms of Neo4j CPU each), the ER
+ *   worker kept up with 852 of 1,240 events, and medians were queueing (writes 2.3 s, Cypher 1.5–1.6 s, NLQ 4.2 s);
+ *   even the quiet run of the earlier harness (942ddb5) had writes 298 ms, Cypher 197 / 286, NLQ 854. The latency
+ *   over time also showed the cold start: a hump over the first 30–45 s (JIT, plans, ER backlog) before steady state.
+ *   Hence a quarter of the peak (the machine ~60–85% busy, the worker keeping up) and a 30 s warm-up.
+ * - Quarter peak, 3 runs on a quieting machine (04:05–04:12 UTC; machine 85, 73, 61% busy; the first with a 20 s
+ *   warm-up), p50 in ms: reads 46.5 / 35.1 / 27.5 (hit share 1.0 each), writes 149 / 105 / 84, NLQ 425 / 278 / 149,
+ *   Cypher 1-hop 89 / 53 / 48, 2–3 hops 81 / 66 / 61, intake 72 / 56 / 47; ER lag p95 7.4 / 5.2 / 3.4 s; no error;
+ *   every rate kept. All pass the bounds below.
+ * - Shared machine (03:30–04:00 UTC, load average 14–30: 3 other sessions' twins, tests and a browser): 5 runs of this
+ *   harness (4 at half, 1 at a quarter of the peak) and 1 of the earlier one all collapsed — origin scenarios at
+ *   vegeta's 10 s timeout with 50–100% errors (Neo4j transactions over their 2 s timeout, its pool exhausted), the
+ *   worker at 5–34% of the events. No bound passes that and still means anything: the open model offered more than
+ *   the CPU the run was given. So the gate is `npm test`'s last step, when vitest's twin has stopped.
+ * - Bounds, 4–5× the worst healthy median (headroom for a CI machine at half the CPU share those runs had, where the
+ *   queueing grows faster than linearly): Cypher 1-hop 400 ms, 2–3 hops 400, writes 600, reads 200, intake 300; NLQ
+ *   1,500 (3.5×; it varies most); hit share ≥ 0.7; errors ≤ 1%; rates kept ≥ 95%; ER lag p95 ≤ 30 s (SLO 60 s), DLQ
+ *   ≤ 0.1%.
+ * - Why a real regression still fails it: load/gate.int.test.ts holds every edge → origin call 1 s; every write and
+ *   Cypher read pays it, so those medians are ≥ 1,000 ms, over their 400–600 (NLQ's, ≥ 1,150, alone might not fail).
+ *   A cache that stops answering fails the hit share (→ ~0), crashes or refusals fail the error rate, a stalled worker
+ *   leaves lag readings missing, which fail.
  */
 const gate: Record<ScenarioName, Threshold[]> = {
-  reads: [...common(0.01), t('p50_ms', '<=', 100, 'gate'), t('hit_ratio_share', '>=', 0.7, 'gate')],
-  writes: [...common(0.01), t('p50_ms', '<=', 250, 'gate')],
-  nlq: [...common(0.01), t('p50_ms', '<=', 1000, 'gate')],
-  'cypher-1hop': [...common(0.01), t('p50_ms', '<=', 120, 'gate')],
-  'cypher-2-3hop': [...common(0.01), t('p50_ms', '<=', 200, 'gate')],
-  intake: [...common(0.01), t('p50_ms', '<=', 100, 'gate')],
+  reads: [...common(0.01), t('p50_ms', '<=', 200, 'gate'), t('hit_ratio_share', '>=', 0.7, 'gate')],
+  writes: [...common(0.01), t('p50_ms', '<=', 600, 'gate')],
+  nlq: [...common(0.01), t('p50_ms', '<=', 1500, 'gate')],
+  'cypher-1hop': [...common(0.01), t('p50_ms', '<=', 400, 'gate')],
+  'cypher-2-3hop': [...common(0.01), t('p50_ms', '<=', 400, 'gate')],
+  intake: [...common(0.01), t('p50_ms', '<=', 300, 'gate')],
   'er-lag': [t('error_rate', '<=', 0.005, 'SLO'), t('dlq_rate', '<=', 0.001, 'SLO'), t('p95_ms', '<=', 30_000, 'gate')],
 };
 
@@ -158,10 +188,10 @@ export const profiles: Record<ProfileName, Profile> = {
   },
   gate: {
     name: 'gate',
-    factor: 0.5,
-    durationS: 20,
-    warmupS: 10,
-    drainTimeoutS: 15,
+    factor: 0.25,
+    durationS: 60,
+    warmupS: 30,
+    drainTimeoutS: 20,
     data: { tenants: 4, entitiesPerTenant: 400, edgesPerTenant: 800, erTenants: 2 },
     thresholds: gate,
   },

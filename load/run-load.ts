@@ -20,7 +20,9 @@ import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js
 import type { TwinEndpoints } from '../infra/local/types.js';
 import { MissingReadingError, percentile, requireReadings } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
+import { type CpuWatch, type CpuWindow, cpuWindow } from './proc-cpu.js';
 import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
+import { measuredReadings } from './readings.js';
 import { buildScenarios, type ScenarioPlan } from './scenarios.js';
 import { evaluate, type ScenarioReadings, type Verdict } from './thresholds.js';
 import { attack, readResults, type VegetaResult } from './vegeta.js';
@@ -31,10 +33,12 @@ export interface LoadOptions {
   profile: Profile;
   /** Injected faults, for proving the gate fires. */
   faults?: { originDelayMs?: number };
+  /** Processes of the twin whose CPU is read over the measured window (the run adds its own apps and itself). */
+  watch?: readonly CpuWatch[];
   log?: (line: string) => void;
 }
 
-/** Per-bucket points of the plots: x = seconds since the load started. */
+/** Per-bucket points of the plots: x = seconds since the load started (the warm-up is its first `warmupS`). */
 export interface RunSeries {
   bucketS: number;
   latencyP95: Record<string, [number, number | null][]>;
@@ -49,6 +53,8 @@ export interface LoadRun {
   >;
   verdicts: Verdict[];
   series: RunSeries;
+  /** Where the CPU went over the measured window (diagnosis, never judged); absent if the window never opened. */
+  cpu?: CpuWindow;
   params: Record<string, unknown>;
 }
 
@@ -71,72 +77,42 @@ async function mint(keys: DevKeys, tenant: string, claims: Record<string, unknow
     .sign(key);
 }
 
-/** Readings of one attack's measured requests (sequence ≥ the plan's warm-up). */
-function readingsOf(
-  name: ScenarioName,
-  rate: number,
-  plan: ScenarioPlan,
-  all: VegetaResult[],
-): ScenarioReadings & { statuses: Record<string, number>; keys: number; tenants: number } {
-  // The attack starts after the warm-up's targets, so every result it wrote is measured.
-  const measured = all;
-  const statuses: Record<string, number> = {};
-  for (const r of measured) statuses[r.code || 'error'] = (statuses[r.code || 'error'] ?? 0) + 1;
-  const base = { rate, keys: plan.keys, tenants: plan.tenants, statuses };
-  if (measured.length < 2) return { ...base, n: measured.length, missing: `${name}: no measured requests` };
-  const sent = measured.map((r) => r.sentMs).sort((a, b) => a - b);
-  const lat = measured.map((r) => r.latencyMs).sort((a, b) => a - b);
-  const ok = (r: VegetaResult) => r.code >= 200 && r.code < 300 && !r.error;
-  const readings: ScenarioReadings & typeof base = {
-    ...base,
-    achieved: r3((measured.length - 1) / ((sent.at(-1)! - sent[0]!) / 1000)),
-    n: measured.length,
-    p50_ms: r3(percentile(lat, 50)),
-    p95_ms: r3(percentile(lat, 95)),
-    p99_ms: r3(percentile(lat, 99)),
-    error_rate: r3(measured.filter((r) => !ok(r)).length / measured.length),
-  };
-  if (plan.possibleHits !== undefined && name === 'reads') {
-    const hits = measured.filter((r) => /^x-cache:\s*(HIT|STALE)\s*$/im.test(r.headers)).length;
-    readings.hit_ratio_share = plan.possibleHits > 0 ? r3(hits / plan.possibleHits) : undefined;
-    Object.assign(readings, { hits, possible_hits: plan.possibleHits });
-  }
-  return readings;
-}
+/** Requests each scenario sends one at a time before its attack (see {@link prime}). */
+const primeRequests = 4;
+/** Upper bound of the priming, so a cold or broken origin cannot hold the run (the warm-up then absorbs the rest). */
+const primeCapMs = 20_000;
 
 /**
- * Sends each scenario's warm-up targets one after another (scenarios side by side) until done or `capMs`; counts the
- * events the intake accepted. Serial on purpose: fresh processes answer their first requests slowly (module loading,
- * JIT, Neo4j plan compilation), and an open-model burst onto a cold origin queues work the edge has already given
- * up on, which the run would then never catch up with.
+ * Sends each scenario's first `primeRequests` targets one after another (scenarios side by side), until done or
+ * `capMs`; counts the events the intake accepted. Serial on purpose: fresh processes answer their first requests
+ * slowly (module loading, pools, Neo4j plan compilation of each query text), and an open-model burst onto a cold
+ * origin queues work the edge has already given up on. The JIT needs volume, not these few requests: that is the
+ * attack's at-rate warm-up.
  */
-async function warmUp<N extends string>(
+async function prime<N extends string>(
   names: readonly N[],
   plans: Record<N, ScenarioPlan>,
-  counts: Record<N, { warmup: number }>,
+  counts: Record<N, { prime: number }>,
   capMs: number,
 ): Promise<number> {
   const deadline = Date.now() + capMs;
   let acceptedEvents = 0;
-  const lanes = 1;
   await Promise.all(
-    names.flatMap((n) =>
-      Array.from({ length: lanes }, async (_, lane) => {
-        for (let i = lane; i < counts[n].warmup && Date.now() < deadline; i += lanes) {
-          const t = plans[n].targets[i]!;
-          const headers = Object.fromEntries(Object.entries(t.header ?? {}).map(([k, v]) => [k, v.join(', ')]));
-          const res = await fetch(t.url, {
-            method: t.method,
-            headers,
-            body: t.body,
-            signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-          }).catch(() => undefined);
-          const text = await res?.text().catch(() => '');
-          if (n === 'intake' && res?.status === 202)
-            acceptedEvents += (JSON.parse(text ?? '{}') as { accepted?: unknown[] }).accepted?.length ?? 0;
-        }
-      }),
-    ),
+    names.map(async (n) => {
+      for (let i = 0; i < counts[n].prime && Date.now() < deadline; i++) {
+        const t = plans[n].targets[i]!;
+        const headers = Object.fromEntries(Object.entries(t.header ?? {}).map(([k, v]) => [k, v.join(', ')]));
+        const res = await fetch(t.url, {
+          method: t.method,
+          headers,
+          body: t.body,
+          signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        }).catch(() => undefined);
+        const text = await res?.text().catch(() => '');
+        if (n === 'intake' && res?.status === 202)
+          acceptedEvents += (JSON.parse(text ?? '{}') as { accepted?: unknown[] }).accepted?.length ?? 0;
+      }
+    }),
   );
   return acceptedEvents;
 }
@@ -211,7 +187,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       startEdge(runDir, endpoints, keys, { edge: edgePort!, origin: edgeOrigin }, generousLimits),
       startIntakeApi(runDir, endpoints, keys, intakePort!),
     ]);
-    for (const a of apps) if (a.status === 'fulfilled') stops.push(() => a.value.stop());
+    const appComponents = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    for (const a of appComponents) stops.push(() => a.stop());
     const failed = apps.find((a): a is PromiseRejectedResult => a.status === 'rejected');
     if (failed) throw failed.reason;
 
@@ -258,14 +235,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       }),
     );
     const names = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake'] as const;
-    const totalS = profile.warmupS + profile.durationS;
-    // Targets for the warm-up (rate × warmupS) and the measured attack (rate × durationS), each used once.
+    // Per scenario, targets in the order they are sent, each used once: the priming's few, then one attack at the
+    // constant rate for warmupS + durationS whose first rate × warmupS requests are the warm-up and the rest measured.
     const counts = Object.fromEntries(
-      names.map((n) => [
-        n,
-        { total: Math.ceil(rateOf(profile, n) * totalS) + 1, warmup: Math.ceil(rateOf(profile, n) * profile.warmupS) },
-      ]),
-    ) as Record<(typeof names)[number], { total: number; warmup: number }>;
+      names.map((n) => {
+        const rate = rateOf(profile, n);
+        const atRateWarmup = Math.ceil(rate * profile.warmupS);
+        const total = primeRequests + Math.ceil(rate * (profile.warmupS + profile.durationS)) + 1;
+        return [n, { prime: primeRequests, atRateWarmup, warmup: primeRequests + atRateWarmup, total }];
+      }),
+    ) as Record<(typeof names)[number], { prime: number; atRateWarmup: number; warmup: number; total: number }>;
     const plans = buildScenarios({
       edgeUrl: `http://127.0.0.1:${edgePort}`,
       intakeUrl: `http://127.0.0.1:${intakePort}`,
@@ -275,30 +254,52 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       seed: SEED,
     });
 
-    // Warm-up: each scenario's first requests, one at a time, so fresh processes compile and fill their pools before
-    // the clock starts; capped at warmupS. Then the measured attack offers the rest at the constant rate.
-    const warmStart = Date.now();
-    const warmAccepted = await warmUp(names, plans, counts, profile.warmupS * 1000);
-    log(`warm-up done in ${((Date.now() - warmStart) / 1000).toFixed(0)} s`);
-    log(`offering for ${profile.durationS} s: ${names.map((n) => `${n} ${rateOf(profile, n)}/s`).join(', ')}`);
-    const t0 = Date.now();
+    const primeStart = Date.now();
+    const primeAccepted = await prime(names, plans, counts, primeCapMs);
+    log(
+      `primed (${primeRequests} requests per scenario, one at a time) in ${((Date.now() - primeStart) / 1000).toFixed(0)} s`,
+    );
+    log(
+      `offering ${profile.warmupS} s warm-up + ${profile.durationS} s measured: ${names.map((n) => `${n} ${rateOf(profile, n)}/s`).join(', ')}`,
+    );
+    // The attacks start a fraction of a second apart: vegeta sends an attack's first request at once and paces the
+    // rest from there, so attacks started in one instant would send their requests in lockstep (every scenario's
+    // 1 s tick at the same moment) — bursts no real mix of clients makes. The warm-up runs at the constant rate in
+    // the same attack, so the measured window starts on processes already at their steady state (JIT-compiled code,
+    // plans cached, worker caught up), without a gap or a burst at its start.
+    const staggerMs = 1000 / names.length;
+    const attackStart = Date.now();
+    const t0 = attackStart + profile.warmupS * 1000;
+    let cpu: ReturnType<typeof cpuWindow> | undefined;
+    let runnerCpu0 = process.cpuUsage();
+    const cpuTimer = setTimeout(
+      () => {
+        cpu = cpuWindow([...(options.watch ?? []), ...appComponents.map((c) => ({ name: c.name, pid: c.pid }))]);
+        runnerCpu0 = process.cpuUsage();
+      },
+      Math.max(0, t0 - Date.now()),
+    );
     await Promise.all(
-      names.map((n) =>
-        attack({
+      names.map(async (n, i) => {
+        await new Promise((r) => setTimeout(r, i * staggerMs));
+        await attack({
           vegeta: endpoints.vegetaBin,
-          targets: plans[n].targets.slice(counts[n].warmup),
+          targets: plans[n].targets.slice(counts[n].prime),
           dir: runDir,
           out: `load-${n}.bin`,
           rate: rateOf(profile, n),
-          durationS: profile.durationS,
+          durationS: profile.warmupS + profile.durationS,
           name: n,
           // Intake answers list the accepted events, which the lag check counts; other bodies are not needed.
           maxBody: n === 'intake' ? -1 : 0,
-        }),
-      ),
+        });
+      }),
     );
+    clearTimeout(cpuTimer);
     const attackEnd = Date.now();
-    log(`load done in ${((attackEnd - t0) / 1000).toFixed(0)} s; reading results`);
+    const cpuUsed = cpu?.end();
+    const runnerCpu = process.cpuUsage(runnerCpu0);
+    log(`load done in ${((attackEnd - attackStart) / 1000).toFixed(0)} s; reading results`);
 
     const results = Object.fromEntries(
       await Promise.all(
@@ -309,7 +310,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       ),
     ) as Record<(typeof names)[number], VegetaResult[]>;
     const readings = {} as LoadRun['readings'];
-    for (const n of names) readings[n] = readingsOf(n, rateOf(profile, n), plans[n], results[n]);
+    for (const n of names)
+      readings[n] = measuredReadings(n, rateOf(profile, n), plans[n], results[n], counts[n].atRateWarmup);
 
     // Every event the intake API accepted must come back processed with a lag: wait (bounded) for the worker.
     const accepted = results.intake.reduce((sum, r) => {
@@ -319,7 +321,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       } catch {
         return sum;
       }
-    }, warmAccepted);
+    }, primeAccepted);
     const drainDeadline = Date.now() + profile.drainTimeoutS * 1000;
     while (lags.size < accepted && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 500));
     const drainedS = (Date.now() - attackEnd) / 1000;
@@ -355,18 +357,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     Object.assign(er, { accepted_events: accepted, drained_after_s: r3(drainedS), offered_events_per_s: erRate });
     readings['er-lag'] = er;
 
-    const spanS = (attackEnd - t0) / 1000 + (lags.size ? Math.max(0, drainedS) : 0);
+    // The plots start with the warm-up, so they show the processes settling before the measured window.
+    const spanS = (attackEnd - attackStart) / 1000 + (lags.size ? Math.max(0, drainedS) : 0);
     const bucketS = Math.max(1, Math.round(spanS / 90));
     const series: RunSeries = { bucketS, latencyP95: {}, throughput: {}, erLagMaxS: [] };
     for (const n of names) {
-      const b = bucketed(results[n], t0, bucketS, spanS);
+      const b = bucketed(results[n], attackStart, bucketS, spanS);
       series.latencyP95[n] = b.p95;
       series.throughput[n] = b.rps;
     }
     const lagBuckets: number[][] = Array.from({ length: Math.ceil(spanS / bucketS) }, () => []);
     const processed = new Array<number>(lagBuckets.length).fill(0);
     for (const l of lags.values()) {
-      const b = Math.floor((l.atMs - t0) / 1000 / bucketS);
+      const b = Math.floor((l.atMs - attackStart) / 1000 / bucketS);
       if (b >= 0 && b < lagBuckets.length && l.lagMs !== undefined) {
         lagBuckets[b]!.push(l.lagMs);
         processed[b]!++;
@@ -375,21 +378,31 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     series.erLagMaxS = lagBuckets.map((l, b) => [r3((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
     series.throughput['er events processed'] = processed.map((n, b) => [r3((b + 0.5) * bucketS), n / bucketS]);
 
+    if (cpuUsed) {
+      const ms = cpuUsed.seconds * 1000;
+      // This process: the harness and the ER worker (vegeta and the apps are children, read on their own above).
+      cpuUsed.processes['load runner + er worker'] =
+        Math.round(((runnerCpu.user + runnerCpu.system) / 1000 / ms) * 1000) / 10;
+    }
     return {
       readings,
       verdicts: evaluate(readings, profile.thresholds),
       series,
+      cpu: cpuUsed,
       params: {
         profile: profile.name,
         factor: profile.factor,
         durationS: profile.durationS,
         warmupS: profile.warmupS,
+        primeRequests,
+        staggerMs: Math.round(1000 / names.length),
         drainTimeoutS: profile.drainTimeoutS,
         data: profile.data,
         ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
         eventsPerIntakeRequest,
         faults: options.faults ?? {},
-        model: 'open: one vegeta attack per scenario at a constant arrival rate, all scenarios at once',
+        model:
+          'open: one vegeta attack per scenario at a constant arrival rate (warm-up, then measured), all scenarios at once, started a fraction of a second apart',
         loadgen: 'vegeta 12.13.0',
       },
     };

@@ -24,12 +24,29 @@ describe('load thresholds', () => {
     expect(exitCodeOf(verdicts)).toBe(0);
   });
 
-  it('fails the gate when the origin is 10× slower (every Cypher read a miss that pays it)', () => {
+  it('fails the gate when every origin call is 1 s slower (every Cypher read a miss that pays it)', () => {
     const run = healthyRun();
-    run['cypher-1hop'] = { ...healthy, p50_ms: 10 * 20, p95_ms: 10 * 45 };
+    run['cypher-1hop'] = { ...healthy, p50_ms: 1_000 + 12, p95_ms: 1_000 + 40 };
     const failed = evaluate(run, profiles.gate.thresholds).filter((v) => !v.pass);
     expect(failed.map((v) => `${v.scenario} ${v.metric}`)).toEqual(['cypher-1hop p50_ms']);
     expect(exitCodeOf(failed)).toBe(1);
+  });
+
+  it('keeps the gate medians of writes and Cypher reads (each one an origin call) under the 1 s its self-check adds', () => {
+    // load/gate.int.test.ts holds every edge → origin call 1 s: a median bound at or over 1 s could not catch it.
+    for (const s of ['writes', 'cypher-1hop', 'cypher-2-3hop'] as const) {
+      const p50 = profiles.gate.thresholds[s].filter((x) => x.metric === 'p50_ms');
+      expect(p50.length, s).toBe(1);
+      expect(p50[0]!.value, s).toBeLessThan(1_000);
+    }
+  });
+
+  it('fails the gate on every origin scenario but NLQ when each origin call takes 1 s more', () => {
+    const run = healthyRun();
+    for (const s of ['writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop'] as const)
+      run[s] = { ...healthy, p50_ms: healthy.p50_ms! + 1_000 };
+    const failed = evaluate(run, profiles.gate.thresholds).filter((v) => !v.pass);
+    expect(failed.map((v) => v.scenario)).toEqual(['writes', 'cypher-1hop', 'cypher-2-3hop']);
   });
 
   it('fails the gate when the edge cache stops answering', () => {

@@ -67,8 +67,9 @@ export async function attack(args: {
   if (args.name) flags.push(`-name=${args.name}`);
   if (args.maxBody !== undefined) flags.push(`-max-body=${args.maxBody}`);
   if (args.rate === 0) flags.push('-rate=0', `-max-workers=${args.workers ?? 16}`, `-workers=${args.workers ?? 16}`);
-  // A fractional rate as requests per 10 s (vegeta paces them evenly).
-  else flags.push(Number.isInteger(args.rate) ? `-rate=${args.rate}/s` : `-rate=${Math.round(args.rate * 10)}/10s`);
+  // A fractional rate as requests per 100 s (vegeta paces them evenly): exact to 0.01/s, so 1.25/s is 1.25/s and
+  // not 1.3/s, and a caller that sized its targets as rate × duration does not run out (vegeta would repeat them).
+  else flags.push(Number.isInteger(args.rate) ? `-rate=${args.rate}/s` : `-rate=${Math.round(args.rate * 100)}/100s`);
   await run(args.vegeta, flags);
 }
 

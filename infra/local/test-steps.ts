@@ -37,8 +37,14 @@ export const testSteps: Step[] = [
   { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
   { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
-  // The load gate (`npm run load -- --profile gate`) is not a step yet: on a quiet 2-core machine a healthy build
-  // still missed its writes and Cypher medians (298 ms vs 250, 197 vs 120, 286 vs 200), so it would fail every run.
+  // The load gate (load/profiles.ts `gate`): every scenario at its constant rate on its own scratch twin, 30 s of
+  // warm-up and 60 s measured; exits non-zero on a missed threshold or a missing reading, which fails this step. Last,
+  // so no other twin shares the cores with it (vitest's has stopped).
+  {
+    name: 'load gate (npm run load -- --profile gate)',
+    command: 'npx',
+    args: ['tsx', 'load/load.ts', '--profile', 'gate'],
+  },
 ];
 
 function runStep(step: Step): Promise<number> {
