@@ -19,6 +19,7 @@ import {
   type BlockingQuery,
   blockingCandidatesTx,
   blockingQuery,
+  blockingTerms,
   liveCandidatesTx,
 } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
@@ -262,14 +263,8 @@ async function readCandidates(
   }
 }
 
-/** The full-text terms of a blocking query or of an entity ER wrote, as `field:value` (the index's keyword analyzer). */
-function blockingTerms(tokens: readonly string[], identifiers: readonly string[], keys: readonly string[]): string[] {
-  return [
-    ...tokens.map((t) => `nameTokens:${t}`),
-    ...identifiers.map((i) => `identifiers:${i}`),
-    ...keys.map((k) => `blockKeys:${k}`),
-  ];
-}
+/** The full-text terms of a blocking query or of an entity ER wrote, as `field:value`. */
+const termsOf = (query: Partial<BlockingQuery>) => blockingTerms(query).map(([field, value]) => `${field}:${value}`);
 
 /**
  * What a group's earlier events wrote, so a later event of the group blocks as if its candidates were read inside the
@@ -291,7 +286,7 @@ class GroupChanges {
   ): Promise<Candidate[]> {
     const { tenant } = envelope;
     if (this.created.length === 0 && this.changed.size === 0) return read.map((c) => c.entity);
-    const terms = blockingTerms(blocking.tokens, blocking.identifiers, blocking.keys);
+    const terms = termsOf(blocking);
     const ids: string[] = [];
     const add = (id: string) => {
       const live = this.liveOf(tenant, id);
@@ -317,7 +312,7 @@ class GroupChanges {
     this.created.push({
       tenant,
       id: outcome.entityId,
-      terms: new Set(blockingTerms(n.tokens, n.identifiers, blocking.keys)),
+      terms: new Set(termsOf({ tokens: n.tokens, identifiers: n.identifiers, keys: blocking.keys })),
     });
     this.changed.add(`${tenant}|${outcome.entityId}`);
     if (outcome.mergeId && outcome.candidateId) {

@@ -82,6 +82,18 @@ export function blockingQuery(record: NormalisedRecord, attributes: Readonly<Rec
 }
 
 /**
+ * Each blocking key with the index field it is matched on (`entity_blocking_v3`, keyword analyzer: exact values), for
+ * a record's query or for the entity ER writes from that record.
+ */
+export function blockingTerms(query: Partial<BlockingQuery>): [field: string, value: string][] {
+  return [
+    ...(query.tokens ?? []).map((t): [string, string] => ['nameTokens', t]),
+    ...(query.identifiers ?? []).map((i): [string, string] => ['identifiers', i]),
+    ...(query.keys ?? []).map((k): [string, string] => ['blockKeys', k]),
+  ];
+}
+
+/**
  * Live entities of the tenant that share any blocking key with a record, best-ranked first (Lucene scores rare keys
  * above common ones), at most `limit`. With `sourceKey` (the record's `system/recordId`), none a reviewer rejected
  * against an entity holding that source.
@@ -91,11 +103,7 @@ export async function blockingCandidatesTx(
   tenant: string,
   query: Partial<BlockingQuery> & { limit: number; sourceKey?: string },
 ): Promise<BlockingCandidate[]> {
-  const terms = [
-    ...(query.tokens ?? []).map((t) => `nameTokens:${luceneTerm(t)}`),
-    ...(query.identifiers ?? []).map((i) => `identifiers:${luceneTerm(i)}`),
-    ...(query.keys ?? []).map((k) => `blockKeys:${luceneTerm(k)}`),
-  ];
+  const terms = blockingTerms(query).map(([field, value]) => `${field}:${luceneTerm(value)}`);
   if (terms.length === 0) return [];
   const t = parseTenant(tenant);
   const result = await tx.run(blockingCandidatesCypher.cypher, {
