@@ -306,11 +306,7 @@ async function main() {
         maxFiles[which].push(`${which}-max-${r}`);
       }
     }
-    const openFiles: Record<Server, string[]> = { edge: [], limit: [], yoga: [], yogaUp: [] };
-    for (const which of servers) {
-      await run(which, `${which}-open`, params.openRate, params.openS);
-      openFiles[which].push(`${which}-open`);
-    }
+    for (const which of servers) await run(which, `${which}-open`, params.openRate, params.openS);
     const missTargets: VegetaTarget[] = misses.map((m) => ({
       method: 'POST',
       url: edgeUrl,
@@ -360,8 +356,8 @@ async function main() {
     }
     const spread = { keys: hits.length, tenants: params.tenants, subjects: params.tenants * params.subjectsPerTenant };
     const openCase = async (which: Server): Promise<CaseResult> => {
-      const c = await reportCase(e.vegetaBin, runDir, openFiles[which]);
-      return { ...c, ...cpuPerReq(openFiles[which], c.n), rate: params.openRate, ...spread };
+      const c = await reportCase(e.vegetaBin, runDir, [`${which}-open`]);
+      return { ...c, ...cpuPerReq([`${which}-open`], c.n), rate: params.openRate, ...spread };
     };
     const cases: Record<string, CaseResult> = {
       'edge-hit-open': await openCase('edge'),

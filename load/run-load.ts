@@ -329,19 +329,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const erRate = rateOf(profile, 'er-lag');
     const er: LoadRun['readings']['er-lag'] = { rate: erRate, n: lags.size, tenants: producers.length };
     try {
+      if (accepted === 0) throw new MissingReadingError('ER lag: the intake API accepted no event');
+      // At least `accepted` (> 0) readings, or it throws: the percentiles below always have data.
       const lagMs = requireReadings(
         `ER lag at ${erRate} events/s`,
         [...lags.values()].map((l) => l.lagMs),
         accepted,
       ).sort((a, b) => a - b);
-      if (accepted === 0) throw new MissingReadingError('ER lag: the intake API accepted no event');
       const times = [...lags.values()].map((l) => l.atMs).sort((a, b) => a - b);
       Object.assign(er, {
         achieved: r3((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
-        p50_ms: lagMs.length ? r3(percentile(lagMs, 50)) : undefined,
-        p95_ms: lagMs.length ? r3(percentile(lagMs, 95)) : undefined,
-        p99_ms: lagMs.length ? r3(percentile(lagMs, 99)) : undefined,
-        max_ms: lagMs.length ? r3(lagMs.at(-1)!) : undefined,
+        p50_ms: r3(percentile(lagMs, 50)),
+        p95_ms: r3(percentile(lagMs, 95)),
+        p99_ms: r3(percentile(lagMs, 99)),
+        max_ms: r3(lagMs.at(-1)!),
       });
     } catch (error) {
       if (!(error instanceof MissingReadingError)) throw error;
