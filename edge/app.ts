@@ -94,10 +94,15 @@ export function createEdgeApp(deps: EdgeDeps) {
   const verify = createVerifier(config.jwt, defaultVerifyMemo);
   const resolveScope = createScopeResolver(deps.policy);
   const warnCacheDown = throttledLog(30_000);
-  const rateLimit = createRateLimiter(deps.redis, config.rateLimits, (err) => {
-    metrics.inc('cache_fail_open');
-    warnCacheDown(`edge: rate limiter unavailable, failing open: ${(err as Error).message}`);
-  });
+  const rateLimit = createRateLimiter(
+    deps.redis,
+    config.rateLimits,
+    (err) => {
+      metrics.inc('cache_fail_open');
+      warnCacheDown(`edge: rate limiter unavailable, failing open: ${(err as Error).message}`);
+    },
+    now,
+  );
   const refreshing = new Set<string>();
   const recogniser = new DocumentRecogniser(manifest);
 
