@@ -6,6 +6,7 @@ import {
   CacheKeyError,
   CacheUnavailableError,
   cacheKey,
+  ENTRY_VERSION,
   isFresh,
   isStaleServable,
 } from '../functions/core/cache/reader.js';
@@ -26,14 +27,14 @@ export type CacheLookup =
  *
  * The body comes back behind a `#`: @upstash/redis with automatic deserialisation (its default) tries `JSON.parse`
  * on every string of an array reply, which would parse the body; `#…` is not JSON, so it arrives as the stored text
- * whatever the client's options. An entry that is not version 1 with the fields below is a miss (`0`), like
+ * whatever the client's options. An entry not of the current version (`ENTRY_VERSION`) with the fields below is a miss (`0`), like
  * `parseEntry` decides for the origin's reads.
  */
 const readScript = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local ok, e = pcall(cjson.decode, raw)
-if not ok or type(e) ~= 'table' or e.v ~= 1 or type(e.body) ~= 'string' or type(e.etag) ~= 'string'
+if not ok or type(e) ~= 'table' or e.v ~= ${ENTRY_VERSION} or type(e.body) ~= 'string' or type(e.etag) ~= 'string'
   or type(e.storedAt) ~= 'number' or type(e.ttlMs) ~= 'number' or type(e.swrMs) ~= 'number' then return 0 end
 return { e.storedAt, e.ttlMs, e.swrMs, '#' .. e.etag, '#' .. e.body }`;
 

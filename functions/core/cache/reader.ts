@@ -4,7 +4,7 @@
  * `cacheKeyAsync`, or `cacheKey` with `nodejs_compat`; `entry.ts` hashes with `node:crypto` only in `etagOf`, which
  * the edge never calls).
  */
-export { ageSeconds, type CacheEntry, isFresh, isStaleServable, parseEntry } from './entry.js';
+export { ageSeconds, type CacheEntry, ENTRY_VERSION, isFresh, isStaleServable, parseEntry } from './entry.js';
 export { CacheKeyError, CacheUnavailableError } from './errors.js';
 export { assertTenant, type CacheKeyInput, cacheKey, cacheKeyAsync } from './key.js';
 export { readEntry, type UpstashClient } from './upstash-cache.js';
