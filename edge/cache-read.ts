@@ -27,8 +27,8 @@ export type CacheLookup =
  *
  * The body comes back behind a `#`: @upstash/redis with automatic deserialisation (its default) tries `JSON.parse`
  * on every string of an array reply, which would parse the body; `#…` is not JSON, so it arrives as the stored text
- * whatever the client's options. An entry not of the current version (`ENTRY_VERSION`) with the fields below is a miss (`0`), like
- * `parseEntry` decides for the origin's reads.
+ * whatever the client's options. An entry not of the current version (`ENTRY_VERSION`) with the fields below is a
+ * miss (`0`), like `parseEntry` decides for the origin's reads.
  */
 const readScript = `
 local raw = redis.call('GET', KEYS[1])
