@@ -21,6 +21,7 @@ import {
   blockingQuery,
   blockingTerms,
   liveCandidatesTx,
+  rejectedForSourcesTx,
 } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
 import { createDecisionCypher, createReviewCandidateCypher, getDecisionCypher, lockStripesCypher } from './cypher.js';
@@ -243,24 +244,49 @@ async function readCandidates(
   driver: Driver,
   events: readonly PreparedEvent[],
   config: ErConfig,
-): Promise<BlockingCandidate[][]> {
+): Promise<GroupRead[]> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });
   try {
-    // One transaction, its queries pipelined (sent without waiting for each other's answers).
-    return await session.executeRead((tx) =>
-      Promise.all(
-        events.map(({ envelope, blocking }) =>
-          blockingCandidatesTx(tx, envelope.tenant, {
+    // One transaction, its queries pipelined (sent without waiting for each other's answers): first which entities
+    // reviewers rejected against the events' sources (one lookup per tenant), then every event's candidates.
+    return await session.executeRead(async (tx) => {
+      const tenants = [...new Set(events.map((e) => e.envelope.tenant))];
+      const rejectedBy = new Map(
+        await Promise.all(
+          tenants.map(
+            async (tenant) =>
+              [
+                tenant,
+                await rejectedForSourcesTx(
+                  tx,
+                  tenant,
+                  events.filter((e) => e.envelope.tenant === tenant).map((e) => sourceKey(e.envelope.record.source)),
+                ),
+              ] as const,
+          ),
+        ),
+      );
+      return Promise.all(
+        events.map(async ({ envelope, blocking }) => {
+          const rejected = rejectedBy.get(envelope.tenant)?.get(sourceKey(envelope.record.source)) ?? [];
+          const candidates = await blockingCandidatesTx(tx, envelope.tenant, {
             ...blocking,
             limit: config.candidateLimit,
-            sourceKey: sourceKey(envelope.record.source),
-          }),
-        ),
-      ),
-    );
+            rejected,
+          });
+          return { candidates, rejected };
+        }),
+      );
+    });
   } finally {
     await session.close();
   }
+}
+
+/** An event's blocking candidates as read from committed data, and the entities rejected against its source. */
+interface GroupRead {
+  candidates: BlockingCandidate[];
+  rejected: string[];
 }
 
 /** The full-text terms of a blocking query or of an entity ER wrote, as `field:value`. */
@@ -281,7 +307,7 @@ class GroupChanges {
   async candidates(
     tx: ManagedTransaction,
     { envelope, blocking }: PreparedEvent,
-    read: readonly BlockingCandidate[],
+    { candidates: read, rejected }: GroupRead,
     limit: number,
   ): Promise<Candidate[]> {
     const { tenant } = envelope;
@@ -292,13 +318,13 @@ class GroupChanges {
       const live = this.liveOf(tenant, id);
       if (!ids.includes(live)) ids.push(live);
     };
-    for (const c of this.created) if (c.tenant === tenant && terms.some((t) => c.terms.has(t))) add(c.id);
+    for (const c of this.created) {
+      if (c.tenant === tenant && !rejected.includes(c.id) && terms.some((t) => c.terms.has(t))) add(c.id);
+    }
     for (const c of read) add(c.entity.id);
     const chosen = ids.slice(0, limit);
     const stale = chosen.filter((id) => this.changed.has(`${tenant}|${id}`));
-    const fresh = new Map(
-      (await liveCandidatesTx(tx, tenant, stale, sourceKey(envelope.record.source))).map((c) => [c.id, c]),
-    );
+    const fresh = new Map((await liveCandidatesTx(tx, tenant, stale, rejected)).map((c) => [c.id, c]));
     const asRead = new Map(read.map((c) => [c.entity.id, c.entity]));
     return chosen.flatMap((id) => {
       const c = this.changed.has(`${tenant}|${id}`) ? fresh.get(id) : asRead.get(id);

@@ -14,7 +14,7 @@ import { luceneTerm } from '../graph/lucene.js';
 import { epochMs, int, type Props, parseJson } from '../graph/model.js';
 import type { Source } from '../graph/types.js';
 import { parseTenant } from '../graph/validation.js';
-import { blockingCandidatesCypher, liveCandidatesByIdCypher } from './cypher.js';
+import { blockingCandidatesCypher, liveCandidatesByIdCypher, rejectedForSourcesCypher } from './cypher.js';
 import { addressOf } from './model/comparisons.js';
 import type { NormalisedRecord } from './normalise.js';
 import type { Candidate } from './score.js';
@@ -95,13 +95,13 @@ export function blockingTerms(query: Partial<BlockingQuery>): [field: string, va
 
 /**
  * Live entities of the tenant that share any blocking key with a record, best-ranked first (Lucene scores rare keys
- * above common ones), at most `limit`. With `sourceKey` (the record's `system/recordId`), none a reviewer rejected
- * against an entity holding that source.
+ * above common ones), at most `limit`, none of `rejected` (the entities a reviewer said are not the same as the
+ * record's source: {@link rejectedForSourcesTx}).
  */
 export async function blockingCandidatesTx(
   tx: ManagedTransaction,
   tenant: string,
-  query: Partial<BlockingQuery> & { limit: number; sourceKey?: string },
+  query: Partial<BlockingQuery> & { limit: number; rejected?: readonly string[] },
 ): Promise<BlockingCandidate[]> {
   const terms = blockingTerms(query).map(([field, value]) => `${field}:${luceneTerm(value)}`);
   if (terms.length === 0) return [];
@@ -111,28 +111,28 @@ export async function blockingCandidatesTx(
     // The tenant is a required clause: only its entities are scored (the WHERE below still checks it on every node).
     query: `+tenant:${luceneTerm(t)} +(${terms.join(' OR ')})`,
     now: epochMs(),
-    sourceKey: query.sourceKey ?? null,
+    rejected: [...(query.rejected ?? [])],
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
   return result.records.map((r) => ({ entity: candidateOf(r.get('entity') as Props), score: Number(r.get('score')) }));
 }
 
 /**
- * The live entities among `ids` (in no particular order), as the transaction sees them (merged, expired and rejected ones left
- * out, as {@link blockingCandidatesTx} leaves them out).
+ * The live entities among `ids` (in no particular order), as the transaction sees them (merged, expired and `rejected`
+ * ones left out, as {@link blockingCandidatesTx} leaves them out).
  */
 export async function liveCandidatesTx(
   tx: ManagedTransaction,
   tenant: string,
   ids: readonly string[],
-  sourceKey: string | null,
+  rejected: readonly string[],
 ): Promise<Candidate[]> {
   if (ids.length === 0) return [];
   const result = await tx.run(liveCandidatesByIdCypher.cypher, {
     tenant: parseTenant(tenant),
     ids: [...ids],
     now: epochMs(),
-    sourceKey,
+    rejected: [...rejected],
   });
   return result.records.map((r) => candidateOf(r.get('entity') as Props));
 }
@@ -146,4 +146,44 @@ function candidateOf(p: Props): Candidate {
     attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
     sources: parseJson<Source[]>(p.sources, []),
   };
+}
+
+/**
+ * Per source key (`system/recordId`), the entities a reviewer said are not the same as an entity holding that source:
+ * the other side of every not-same pair that names the source. One full-text lookup for all of `sourceKeys`.
+ *
+ * @example
+ * (await rejectedForSourcesTx(tx, 't1', ['crm/42'])).get('crm/42') // ['e-17'] after a reviewer rejected e-17 vs crm/42's entity
+ */
+export async function rejectedForSourcesTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  sourceKeys: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const keys = [...new Set(sourceKeys)];
+  if (keys.length === 0) return out;
+  const t = parseTenant(tenant);
+  const terms = keys.flatMap((k) => [`aSources:${luceneTerm(k)}`, `bSources:${luceneTerm(k)}`]);
+  const result = await tx.run(rejectedForSourcesCypher.cypher, {
+    tenant: t,
+    query: `+tenant:${luceneTerm(t)} +(${terms.join(' OR ')})`,
+  });
+  const add = (key: string, id: string) => {
+    const list = out.get(key) ?? [];
+    if (!list.includes(id)) list.push(id);
+    out.set(key, list);
+  };
+  for (const r of result.records) {
+    const [a, b] = [String(r.get('a')), String(r.get('b'))];
+    const [aSources, bSources] = [
+      (r.get('aSources') as string[] | null) ?? [],
+      (r.get('bSources') as string[] | null) ?? [],
+    ];
+    for (const key of keys) {
+      if (bSources.includes(key)) add(key, a);
+      if (aSources.includes(key)) add(key, b);
+    }
+  }
+  return out;
 }

@@ -13,7 +13,8 @@
  *   (:ErBlockLock {tenant, stripe, at})   — write-locked by an event's transaction on each of its blocking keys' stripes
  */
 import { blockingIndex } from '../graph/cypher/reads.js';
-import { type CypherTemplate, ddl, read, write } from '../graph/cypher/template.js';
+import { type CypherTemplate, ddl, keepPlan, read, write } from '../graph/cypher/template.js';
+import { notSameSourcesIndex } from './review/cypher.js';
 
 /** Schema of the nodes above (idempotent; run next to the graph's `migrate`). */
 export const erSchemaCypher: readonly CypherTemplate[] = [
@@ -45,26 +46,23 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
  */
 export const markEventAppliedCypher = write(
   'markEventApplied',
-  `MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
+  `${keepPlan}MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
 ON CREATE SET a.appliedAt = $now, a.token = $token
 RETURN a.token = $token AS fresh`,
 );
 
 /**
- * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first. With a
- * `$sourceKey` (the incoming record's `system/recordId`), an entity a reviewer already said is not the same as an
- * entity holding that source (review/cypher.ts, ErNotSame) is no candidate: it is never merged with or proposed again.
- * Both in one statement, so an event pays one round trip for its candidates; and only what scoring reads (score.ts
+ * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first, without
+ * `$rejected` (the entities a reviewer already said are not the same as the incoming record's source:
+ * {@link rejectedForSourcesCypher}): they are never merged with or proposed again. Only what scoring reads (score.ts
  * Candidate), not the entity's stored ER record, blocking keys or tokens.
  */
 export const blockingCandidatesCypher = read(
   'blockingCandidates',
-  `CALL db.index.fulltext.queryNodes('${blockingIndex}', $query) YIELD node, score
+  `${keepPlan}CALL db.index.fulltext.queryNodes('${blockingIndex}', $query) YIELD node, score
 WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
   AND (node.expiresAt IS NULL OR node.expiresAt > $now)
-  AND ($sourceKey IS NULL OR (
-    NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, a: node.id}) WHERE $sourceKey IN n.bSources }
-    AND NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, b: node.id}) WHERE $sourceKey IN n.aSources }))
+  AND NOT node.id IN $rejected
 RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity, score
 LIMIT $limit`,
 );
@@ -75,18 +73,27 @@ LIMIT $limit`,
  */
 export const liveCandidatesByIdCypher = read(
   'liveCandidatesById',
-  `UNWIND $ids AS id
+  `${keepPlan}UNWIND $ids AS id
 MATCH (node:Entity {tenant: $tenant, id: id})
-WHERE node.mergedInto IS NULL AND (node.expiresAt IS NULL OR node.expiresAt > $now)
-  AND ($sourceKey IS NULL OR (
-    NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, a: node.id}) WHERE $sourceKey IN n.bSources }
-    AND NOT EXISTS { MATCH (n:ErNotSame {tenant: $tenant, b: node.id}) WHERE $sourceKey IN n.aSources }))
+WHERE node.mergedInto IS NULL AND (node.expiresAt IS NULL OR node.expiresAt > $now) AND NOT node.id IN $rejected
 RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity`,
+);
+
+/**
+ * The not-same pairs (review/cypher.ts ErNotSame) that name any of `$sources` (source keys `system/recordId`) on
+ * either side, found by the sources' full-text index ({@link notSameSourcesIndex}): one index lookup per group of
+ * events, where a check per candidate cost two index seeks for each of up to 50 candidates of every event.
+ */
+export const rejectedForSourcesCypher = read(
+  'rejectedForSources',
+  `${keepPlan}CALL db.index.fulltext.queryNodes('${notSameSourcesIndex}', $query) YIELD node
+WHERE node:ErNotSame AND node.tenant = $tenant
+RETURN node.a AS a, node.b AS b, node.aSources AS aSources, node.bSources AS bSources`,
 );
 
 export const createDecisionCypher = write(
   'createDecision',
-  `CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
+  `${keepPlan}CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
   entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId,
   repairMergeIds: $repairMergeIds, explanation: $explanation, modelVersion: $modelVersion, decidedAt: $now,
   ledgerClaimUntil: $claimUntil})`,
@@ -151,7 +158,7 @@ ON CREATE SET r.eventId = null, r.entityId = $entityId, r.candidateId = $candida
  */
 export const lockStripesCypher = write(
   'lockStripes',
-  `UNWIND $stripes AS stripe
+  `${keepPlan}UNWIND $stripes AS stripe
 MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
 ON CREATE SET l.at = $now
 SET l.at = l.at`,
@@ -202,7 +209,7 @@ ORDER BY m.createdAt DESC`,
 
 export const getDecisionCypher = read(
   'getDecision',
-  `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+  `${keepPlan}MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
 RETURN properties(d) AS decision`,
 );
 
@@ -215,7 +222,7 @@ SET d.ledgerSeq = $seq`,
 /** {@link setDecisionLedgerSeqCypher} for many decisions of one tenant in one statement: `$rows` of `{eventId, seq}`. */
 export const setDecisionLedgerSeqsCypher = write(
   'setDecisionLedgerSeqs',
-  `UNWIND $rows AS row
+  `${keepPlan}UNWIND $rows AS row
 MATCH (d:ErDecision {tenant: $tenant, eventId: row.eventId})
 SET d.ledgerSeq = row.seq`,
 );
@@ -234,7 +241,7 @@ RETURN d.ledgerClaim = $token AS claimed`,
 
 export const createReviewCandidateCypher = write(
   'createReviewCandidate',
-  `CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
+  `${keepPlan}CREATE (r:ReviewCandidate {tenant: $tenant, id: $id, eventId: $eventId,
   entityId: $entityId, candidateId: $candidateId, score: $score, explanation: $explanation, status: 'OPEN',
   createdAt: $now})`,
 );

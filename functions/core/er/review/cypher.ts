@@ -10,6 +10,9 @@
  */
 import { ddl, read, tenantListing, write } from '../../graph/cypher/template.js';
 
+/** Full-text (keyword) index of not-same pairs by the source keys of either side (er/cypher.ts rejectedForSources). */
+export const notSameSourcesIndex = 'er_not_same_sources';
+
 /** Schema of the nodes above (idempotent; run by migrateEr). */
 export const reviewSchemaCypher = [
   ddl(
@@ -24,9 +27,12 @@ export const reviewSchemaCypher = [
     'er_not_same_tenant_pair',
     'CREATE CONSTRAINT er_not_same_tenant_pair IF NOT EXISTS FOR (n:ErNotSame) REQUIRE (n.tenant, n.a, n.b) IS UNIQUE',
   ),
-  // Blocking looks a candidate up by either side (er/cypher.ts blockingCandidatesCypher).
-  ddl('er_not_same_tenant_a', 'CREATE INDEX er_not_same_tenant_a IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.a)'),
-  ddl('er_not_same_tenant_b', 'CREATE INDEX er_not_same_tenant_b IF NOT EXISTS FOR (n:ErNotSame) ON (n.tenant, n.b)'),
+  // Blocking asks once per group which pairs name the incoming records' sources (er/cypher.ts rejectedForSources).
+  ddl(
+    notSameSourcesIndex,
+    `CREATE FULLTEXT INDEX ${notSameSourcesIndex} IF NOT EXISTS FOR (n:ErNotSame) ON EACH [n.tenant, n.aSources, n.bSources]
+   OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'keyword'}}`,
+  ),
   // The queue reads candidates by (tenant, status) in the order of one sortable property (reviewQueuePageCypher).
   ddl(
     'review_candidate_status_created',

@@ -5,7 +5,7 @@
  * selected by the validated enum value.
  */
 import { type RelType, relTypes } from '../types.js';
-import { type CypherTemplate, read, write } from './template.js';
+import { type CypherTemplate, keepPlan, read, write } from './template.js';
 
 /** Tagged property pairs of `n` (integers as `{int: '…'}`), so snapshots can restore INTEGER vs FLOAT exactly. */
 const tagged = (v: string) =>
@@ -42,7 +42,7 @@ RETURN e IS NOT NULL AS exists, e.dataClass AS dataClass, e.createdAt AS created
  */
 export const upsertEntityCypher = write(
   'upsertEntity',
-  `OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
+  `${keepPlan}OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
 WITH old
 WHERE old IS NULL OR old.mergedInto IS NULL
 WITH old, coalesce($fresh, old IS NULL OR old.tombstonedAt IS NOT NULL
@@ -118,7 +118,7 @@ RETURN count(r) AS created`,
  */
 export const lockEntitiesCypher = write(
   'lockEntities',
-  `MATCH (n:Entity {tenant: $tenant})
+  `${keepPlan}MATCH (n:Entity {tenant: $tenant})
 WHERE n.id IN $ids
 WITH n ORDER BY n.id
 SET n.__lock = true
@@ -129,7 +129,7 @@ RETURN count(n) AS locked`,
 /** Both entities of a merge as tagged property pairs (null when absent). */
 export const mergeSubjectsCypher = read(
   'mergeSubjects',
-  `OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
+  `${keepPlan}OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
 OPTIONAL MATCH (m:Entity {tenant: $tenant, id: $mergedId})
 RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
   CASE WHEN m IS NULL THEN null ELSE ${tagged('m')} END AS merged`,
@@ -138,7 +138,7 @@ RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
 /** Every in-tenant relationship of an entity, with its element id, type, endpoints and tagged properties. */
 export const entityRelsCypher = read(
   'entityRels',
-  `MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
+  `${keepPlan}MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
 WHERE r.tenant = $tenant AND type(r) IN $relTypes
 RETURN DISTINCT elementId(r) AS eid, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, ${tagged('r')} AS props`,
 );
@@ -146,7 +146,7 @@ RETURN DISTINCT elementId(r) AS eid, type(r) AS type, startNode(r).id AS from, e
 /** Deletes relationships by element id (ids read earlier in the same transaction). */
 export const deleteRelsCypher = write(
   'deleteRels',
-  `UNWIND $eids AS eid
+  `${keepPlan}UNWIND $eids AS eid
 MATCH ()-[r]->()
 WHERE elementId(r) = eid AND r.tenant = $tenant
 DELETE r
@@ -156,7 +156,7 @@ RETURN count(*) AS deleted`,
 /** Replaces all properties of one entity (exact restore / merged survivor). */
 export const setEntityPropsCypher = write(
   'setEntityProps',
-  `MATCH (e:Entity {tenant: $tenant, id: $id})
+  `${keepPlan}MATCH (e:Entity {tenant: $tenant, id: $id})
 SET e = $props, e.tenant = $tenant, e.id = $id
 RETURN properties(e) AS entity`,
 );
@@ -164,14 +164,14 @@ RETURN properties(e) AS entity`,
 /** Hides the merged entity; its other properties stay untouched so the snapshot restores it exactly. */
 export const markMergedCypher = write(
   'markMerged',
-  `MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+  `${keepPlan}MATCH (m:Entity {tenant: $tenant, id: $mergedId})
 SET m.mergedInto = $survivorId
 RETURN properties(m) AS entity`,
 );
 
 export const createMergeRecordCypher = write(
   'createMergeRecord',
-  `CREATE (:MergeRecord {tenant: $tenant, id: $mergeId, survivorId: $survivorId,
+  `${keepPlan}CREATE (:MergeRecord {tenant: $tenant, id: $mergeId, survivorId: $survivorId,
   mergedId: $mergedId, reason: $reason, actor: $actor, snapshot: $snapshot, createdAt: $now})`,
 );
 
