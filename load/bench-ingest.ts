@@ -1,8 +1,8 @@
 /**
  * `npm run bench:ingest [-- --quick]` — ER intake throughput on its own twin (free ports, thrown away afterwards):
  *   raw-put  conditional PutItem/s of the dynalite endpoint (attribute_not_exists), the store's limit;
- *   intake   the worker path before the graph write (SQS receive → parse/validate → Powertools idempotency put +
- *            complete → delete), one worker process; rps = events/s, p95_ms = per event up to the graph write;
+ *   intake   the worker path before the graph write (SQS receive → parse/validate → idempotency key claim (one
+ *            conditional put) → delete), one worker process; rps = events/s, p95_ms = per event up to the graph write;
  *   e2e      the same worker with the graph effect and audit entry (sustained events/s);
  *   lag      events offered at 2× the e2e rate (open model) — lag = accepted → processed.
  * Plus a sequential stage profile saying what dominates an event. Writes evidence/perf/ingest-<UTC>.json + -latest.
@@ -338,11 +338,11 @@ try {
     profile,
     e2eProfile,
     storeWritesPerEvent: {
-      idempotency: 2,
-      ledger: 1,
+      idempotency: 1,
+      ledger: 2,
       neo4jTx: r2(2 / e2eGroup),
       note:
-        'first-time event: Powertools put INPROGRESS + update COMPLETED, ledger put, a share of one grouped effect tx ' +
+        "first-time event: one idempotency key put, the ledger's once-marker and entry puts, a share of one grouped effect tx " +
         'and one grouped ledgerSeq tx (up to ER_GRAPH_BATCH events each; neo4jTx assumes full groups)',
     },
     ratios: { 'intake/raw-put rps': ratio },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EffectOutcome } from '../core/er/apply.js';
 import { defaultErConfig, erConfigSchema } from '../core/er/config.js';
 import { ConflictingPayloadError } from '../core/er/errors.js';
-import type { ErOnce as Once } from '../core/er/idempotency.js';
+import type { ErClaim } from '../core/er/idempotency.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { bodyHash, MemoryFailureStore } from '../core/idempotency/failures.js';
 import { type ConsumerDeps, type IntakeRecord, processBatch } from './consumer.js';
@@ -26,26 +26,30 @@ const outcome = (eventId: string): EffectOutcome & { applied: boolean } => ({
 
 function depsWith(over: Partial<ConsumerDeps> = {}) {
   const seen = new Map<string, string>();
-  const once: Once = async (event, _ms, fn) => {
+  const claim: ErClaim = async (event) => {
     const key = `${event.tenant}|${event.idempotencyKey}`;
     const json = JSON.stringify(event.record);
     if (seen.has(key)) {
       if (seen.get(key) !== json) throw new ConflictingPayloadError(event.eventId);
-      return { value: outcome(event.eventId) as never, duplicate: true };
+      return 'seen';
     }
     seen.set(key, json);
-    return { value: await fn(), duplicate: false };
+    return 'first';
   };
+  // The effect's exactly-once marker, in memory: an event applied before answers `applied: false`.
+  const applied = new Set<string>();
   let inFlight = 0;
   let maxInFlight = 0;
   const deps: ConsumerDeps = {
-    once,
+    claim,
     effect: async (e) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
-      return outcome(e.eventId);
+      const fresh = !applied.has(e.eventId);
+      applied.add(e.eventId);
+      return { ...outcome(e.eventId), applied: fresh };
     },
     config: defaultErConfig,
     failures: new MemoryFailureStore(),

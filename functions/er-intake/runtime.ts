@@ -57,7 +57,7 @@ export async function createConsumerRuntime(
   const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
   const reviews = new Neo4jReviewStore(driver);
   const deps: ConsumerDeps = {
-    once: createErIdempotency({ client, tableName: config.idempotencyTable }),
+    claim: createErIdempotency({ client, tableName: config.idempotencyTable }),
     effect:
       options.effect ??
       graphEffect(driver, ledger, config.er, {

@@ -1,10 +1,12 @@
 /**
- * One intake event from message body to applied effect: parse → kind check → idempotency (DynamoDB) → graph effect
- * exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker both call it.
+ * One intake event from message body to applied effect: parse → kind check → idempotency key claim (DynamoDB) →
+ * graph effect exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker
+ * both call it.
  *
- * Store writes per first-time event: idempotency put (INPROGRESS) + update (COMPLETED), one ledger put, and a share
- * of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect and
- * again for recording their ledger sequences. A duplicate costs one failed conditional put and one read.
+ * Store writes per first-time event: one idempotency put (the key and the record's hash), the ledger's puts, and a
+ * share of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect
+ * and again for recording their ledger sequences. A duplicate costs one failed conditional put, one read and the
+ * effect's marker check, which answers with the stored decision.
  */
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
@@ -13,7 +15,7 @@ import { applyEvents, type EffectOutcome, type EventWork, erActor } from './appl
 import type { ErConfig } from './config.js';
 import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
 import { groupCommit } from './group-commit.js';
-import type { ErOnce } from './idempotency.js';
+import type { ErClaim } from './idempotency.js';
 import { claimLedger, recordLedgerSeqs } from './ledger-seq.js';
 import { type ModelSource, storedModels } from './model-store.js';
 import { publishQuietly, type ReviewEvent, type ReviewEventBus } from './review/events.js';
@@ -23,14 +25,14 @@ import { type Envelope, envelopeSchema } from './schemas.js';
 export type Effect = (envelope: Envelope, remainingMs: number) => Promise<EffectOutcome & { applied: boolean }>;
 
 export interface PipelineDeps {
-  once: ErOnce;
+  claim: ErClaim;
   effect: Effect;
   config: ErConfig;
 }
 
 export interface ProcessResult {
   outcome: EffectOutcome & { applied: boolean };
-  /** Answered from the idempotency store (a redelivery or a producer retry of a completed event). */
+  /** Applied before (a redelivery or a producer retry): answered by the effect's exactly-once marker. */
   duplicate: boolean;
   /** ms from the start of processing until the graph write began (undefined for duplicates). */
   beforeGraphMs?: number;
@@ -154,10 +156,8 @@ export async function processEnvelope(
   if (!deps.config.enabledKinds.includes(envelope.record.kind)) {
     throw new KindNotEnabledError(envelope.record.kind, envelope.eventId);
   }
-  let beforeGraphMs: number | undefined;
-  const { value, duplicate } = await deps.once(envelope, remainingMs, () => {
-    beforeGraphMs = performance.now() - started;
-    return deps.effect(envelope, remainingMs);
-  });
-  return { outcome: value, duplicate, beforeGraphMs };
+  await deps.claim(envelope);
+  const beforeGraphMs = performance.now() - started;
+  const outcome = await deps.effect(envelope, remainingMs);
+  return { outcome, duplicate: !outcome.applied, beforeGraphMs };
 }

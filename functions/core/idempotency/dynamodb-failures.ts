@@ -1,6 +1,6 @@
 /**
  * Failure reasons in the idempotency table (`id = failure#<body sha256>`), expiring with the DLQ's retention. The
- * idempotency table is used because the consumer already has write access to it and Powertools keys never start with
+ * idempotency table is used because the consumer already has write access to it and key claims never start with
  * `failure#` (they start with the key prefix).
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';

@@ -1,18 +1,24 @@
 /**
- * Per-event idempotency on Powertools' DynamoDB persistence layer. The key is (tenant, idempotency key) — tenant
- * first, so two tenants can never collide — and the record's hash is stored and compared on every later use of the
- * key: the same key with a different record is a conflicting payload (poison), never a silent overwrite or replay.
+ * Per-event idempotency in one store write. The key is (tenant, idempotency key) — tenant first, so two tenants can
+ * never collide — and the first use of a key stores the record's hash with one conditional PutItem. Every later use
+ * reads it back: the same key with a different record is a conflicting payload (poison), never a silent overwrite or
+ * replay; the same record goes on to the effect, whose own exactly-once marker (the graph's, committed with the
+ * effect) decides whether it was applied already and answers with what it did.
  *
- * Works on dynalite: Powertools only uses conditional PutItem, GetItem, UpdateItem and DeleteItem (no transactions).
- * dynalite ignores `ReturnValuesOnConditionCheckFailure`, so on a duplicate Powertools falls back to a GetItem.
+ * So a first-time event costs one write, where a store-side result (in progress, then completed) cost two: a receive
+ * that died mid-way needs no lock to expire, because the effect is exactly once by itself, and a duplicate is
+ * answered by the effect's marker instead of a stored result.
  *
- * The in-progress lock expires after the invocation's remaining time, so a receive that died mid-way (SIGKILL, Lambda
- * timeout) does not block the next receive of the same message after its visibility timeout.
+ * Works on dynalite (conditional PutItem and consistent GetItem only).
  */
-import type { JSONValue } from '@aws-lambda-powertools/commons/types';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { canonicalJson } from '../json/canonical.js';
 
 /** What the idempotency layer needs of an event: who, which key, and the payload whose hash must not change. */
 export interface IdempotentEvent {
@@ -21,90 +27,87 @@ export interface IdempotentEvent {
   record: unknown;
 }
 
-/** Why a call was refused by the idempotency layer, independent of Powertools' error classes. */
-export type IdempotencyFailure = 'CONFLICTING_PAYLOAD' | 'IN_PROGRESS' | 'STORE_FAILED';
+/** Why a key was refused, independent of the store's error classes. */
+export type IdempotencyFailure = 'CONFLICTING_PAYLOAD' | 'STORE_FAILED';
 
 export interface EventIdempotencyOptions<E extends IdempotentEvent> {
   client: DynamoDBClient;
   tableName: string;
-  /** How long a completed record answers duplicates. @default 86400 */
+  /** How long a key's hash is kept to catch a conflicting payload (the table's TTL attribute). @default 86400 */
   expiresAfterSeconds?: number;
-  /** Key prefix in the table; explicit because Powertools' default (the function name) differs between Lambda and local. */
+  /** Key prefix in the table (one table can serve several consumers). */
   keyPrefix: string;
   /** Turns a refusal into the caller's own error, so stable codes stay with the area that owns them. */
   toError: (failure: IdempotencyFailure, event: E, cause: unknown) => Error;
+  /** Clock (epoch ms). @default Date.now */
+  now?: () => number;
 }
 
-/** Result of an idempotent call: the function's value and whether it came from a stored record (a duplicate). */
-export interface IdempotentResult<T> {
-  value: T;
-  duplicate: boolean;
+/** `first`: this call stored the key; `seen`: the key was stored before with the same payload (a redelivery or retry). */
+export type KeyUse = 'first' | 'seen';
+
+/** Claims (tenant, idempotency key) for an event, or throws the caller's CONFLICTING_PAYLOAD / STORE_FAILED error. */
+export type ClaimKey<E extends IdempotentEvent = IdempotentEvent> = (event: E) => Promise<KeyUse>;
+
+/** sha256 of the record's canonical JSON (key order does not change it). */
+export function payloadHash(record: unknown): string {
+  return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
-
-/** Runs `fn` at most once per (tenant, idempotency key) and says whether the value was replayed. */
-export type Once<E extends IdempotentEvent = IdempotentEvent> = <T extends object>(
-  event: E,
-  remainingMs: number,
-  fn: () => Promise<T>,
-) => Promise<IdempotentResult<T>>;
-
-/** Marks results that Powertools answered from the store instead of running the function. */
-const replayMark = '__idempotentReplay';
 
 /**
- * Builds the idempotent wrapper once per process.
+ * Builds the claim function once per process.
  *
  * @example
- * const once = createEventIdempotency({ client, tableName, keyPrefix: 'orders', toError: (f) => new Error(f) });
- * const { value, duplicate } = await once(event, 5_000, () => applyEvent(event));
+ * const claim = createEventIdempotency({ client, tableName, keyPrefix: 'orders', toError: (f) => new Error(f) });
+ * const use = await claim(event); // 'first', then 'seen' for the same event; a different record throws
  */
-export function createEventIdempotency<E extends IdempotentEvent>(options: EventIdempotencyOptions<E>): Once<E> {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: options.tableName,
-    awsSdkV3Client: options.client,
-  });
-  const settings = {
-    eventKeyJmesPath: '[tenant, idempotencyKey]',
-    payloadValidationJmesPath: 'record',
-    throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: options.expiresAfterSeconds ?? 86_400,
-    responseHook: (response: JSONValue) =>
-      response && typeof response === 'object' && !Array.isArray(response)
-        ? { ...response, [replayMark]: true }
-        : response,
-  };
-  const { keyPrefix, toError } = options;
+export function createEventIdempotency<E extends IdempotentEvent>(options: EventIdempotencyOptions<E>): ClaimKey<E> {
+  const { client, tableName, keyPrefix, toError } = options;
+  const ttlS = options.expiresAfterSeconds ?? 86_400;
+  const now = options.now ?? Date.now;
 
-  return async function once<T extends object>(
-    event: E,
-    remainingMs: number,
-    fn: () => Promise<T>,
-  ): Promise<IdempotentResult<T>> {
-    // One config per call: the remaining time is per invocation, and calls of several batches overlap locally.
-    const config = new IdempotencyConfig(settings);
-    config.registerLambdaContext({ getRemainingTimeInMillis: () => remainingMs } as never);
-    const run = makeIdempotent((_event: E) => fn(), { persistenceStore, config, keyPrefix });
-    try {
-      const result = (await run(event)) as T & { [replayMark]?: boolean };
-      if (result && typeof result === 'object' && replayMark in result) {
-        const { [replayMark]: _, ...value } = result;
-        return { value: value as T, duplicate: true };
+  const put = (id: string, hash: string) => {
+    const nowS = Math.floor(now() / 1000);
+    return client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { id: { S: id }, validation: { S: hash }, expiration: { N: String(nowS + ttlS) } },
+        // An expired item the table's TTL has not removed yet counts as absent.
+        ConditionExpression: 'attribute_not_exists(id) OR expiration < :now',
+        ExpressionAttributeValues: { ':now': { N: String(nowS) } },
+      }),
+    );
+  };
+
+  return async function claim(event: E): Promise<KeyUse> {
+    const id = `${keyPrefix}#${createHash('sha256')
+      .update(canonicalJson([event.tenant, event.idempotencyKey]))
+      .digest('hex')}`;
+    const hash = payloadHash(event.record);
+    // Twice at most: an item that expired (TTL) between the failed put and the read is claimed again.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        await put(id, hash);
+        return 'first';
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw toError('STORE_FAILED', event, err);
       }
-      return { value: result, duplicate: false };
-    } catch (err) {
-      const failure = idempotencyFailureOf(err);
-      throw failure ? toError(failure, event, err) : err;
+      let stored: string | undefined;
+      try {
+        const { Item } = await client.send(
+          new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
+        );
+        stored = Item?.validation?.S;
+        if (Item && stored === undefined) return 'seen'; // written without a hash: nothing to compare
+      } catch (err) {
+        throw toError('STORE_FAILED', event, err);
+      }
+      if (stored === undefined) continue;
+      if (stored !== hash) {
+        throw toError('CONFLICTING_PAYLOAD', event, new Error(`payload hash ${hash} differs from the key's ${stored}`));
+      }
+      return 'seen';
     }
+    throw toError('STORE_FAILED', event, new Error(`key ${id} neither stored nor readable`));
   };
-}
-
-/** Classifies a Powertools error by name; anything else (the wrapped function's own errors) is `undefined`. */
-export function idempotencyFailureOf(err: unknown): IdempotencyFailure | undefined {
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'IdempotencyValidationError') return 'CONFLICTING_PAYLOAD';
-  if (name === 'IdempotencyAlreadyInProgressError') return 'IN_PROGRESS';
-  if (name === 'IdempotencyPersistenceLayerError' || name === 'IdempotencyInconsistentStateError') {
-    return 'STORE_FAILED';
-  }
-  return undefined;
 }

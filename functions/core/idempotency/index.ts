@@ -1,4 +1,4 @@
-/** Per-event idempotency (Powertools on DynamoDB) and the store of failure reasons of DLQ-bound messages. */
+/** Per-event idempotency (one key claim per event on DynamoDB) and the store of failure reasons of DLQ-bound messages. */
 export { DynamoDbFailureStore } from './dynamodb-failures.js';
 export * from './events.js';
 export * from './failures.js';

@@ -15,7 +15,7 @@ export interface TableDefinition {
 }
 
 export const tables = {
-  /** Powertools idempotency records (its default attribute names: id, expiration, status, data, validation). */
+  /** Idempotency key claims (id, validation: the record's hash, expiration) and DLQ failure reasons. */
   idempotency: {
     id: 'idempotency',
     partitionKey: { name: 'id', type: 'S' },

@@ -35,8 +35,8 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   append: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // Write journal (core/journal): writers only add entries; the DR replay, run by an operator, reads them.
   journal: ['dynamodb:PutItem'],
-  // What Powertools' DynamoDBPersistenceLayer calls.
-  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  // What the one-write key claim (core/idempotency/events.ts) and the failure store call.
+  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:Query',
