@@ -18,6 +18,7 @@ import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
 import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
+import { describeErWorkerCap } from './er-worker-cap.js';
 import { MissingReadingError, percentile, requireReadings } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
 import { type CpuWatch, type CpuWindow, cpuWindow } from './proc-cpu.js';
@@ -194,13 +195,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
 
     const lags = new Map<string, { atMs: number; lagMs: number | undefined }>();
     let failedAttempts = 0;
+    log(describeErWorkerCap(profile.erWorker));
     const worker = await startWorker(
-      loadConsumerConfig(erConsumerEnv(endpoints)),
+      loadConsumerConfig({ ...erConsumerEnv(endpoints), ER_CONCURRENCY: profile.erWorker.env.ER_CONCURRENCY }),
       loadWorkerConfig({
         INTAKE_QUEUE_URL: pair.queueUrl,
         DLQ_URL: pair.dlqUrl,
         SQS_ENDPOINT: endpoints.sqsEndpoint,
         WORKER_WAIT_S: '1',
+        ...profile.erWorker.env,
       }),
       {
         log: () => {},
@@ -401,6 +404,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         data: profile.data,
         ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
         eventsPerIntakeRequest,
+        erWorker: profile.erWorker,
         faults: options.faults ?? {},
         model:
           'open: one vegeta attack per scenario at a constant arrival rate (warm-up, then measured), all scenarios at once, started a fraction of a second apart',
