@@ -5,14 +5,14 @@
  * to drain and reads ER lag and the DLQ. Returns readings, verdicts and the time series of the plots.
  */
 import { join } from 'node:path';
-import { importJWK, SignJWT } from 'jose';
 import { sqsClient } from '../functions/core/aws/sqs.js';
 import { createDriver } from '../functions/core/graph/index.js';
 import { queues } from '../functions/core/resources/index.js';
 import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
 import { erConsumerEnv, startEdge, startIntakeApi, startOrigin } from '../infra/local/apps.js';
-import { type DevKeys, ensureDevKeys } from '../infra/local/dev-keys.js';
+import { ensureDevKeys } from '../infra/local/dev-keys.js';
+import { devToken } from '../infra/local/dev-token.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
@@ -60,23 +60,12 @@ export interface LoadRun {
 }
 
 const SEED = 17;
+/** Tokens outlive any profile's run (load, drain and all). */
+const tokenTtlS = 2 * 3600;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const generousLimits = {
   rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
 };
-
-async function mint(keys: DevKeys, tenant: string, claims: Record<string, unknown>): Promise<string> {
-  const key = await importJWK(keys.jwt.privateJwk as Parameters<typeof importJWK>[0], 'ES256');
-  return new SignJWT({ tenant, ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: keys.jwt.kid })
-    .setIssuer(keys.jwt.issuer)
-    .setAudience(keys.jwt.audience)
-    .setSubject(`load-${tenant}`)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(key);
-}
 
 /** Requests each scenario sends one at a time before its attack (see {@link prime}). */
 const primeRequests = 4;
@@ -223,18 +212,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const tenants = await Promise.all(
       graphTenants.map(async (tenant, i) => ({
         tenant,
-        token: await mint(keys, tenant, {
-          roles: ['investigator'],
-          clearances: ['pii', 'financial'],
-          purposes: ['investigation'],
-        }),
+        token: await devToken(
+          {
+            tenant,
+            sub: `load-${tenant}`,
+            roles: ['investigator'],
+            clearances: ['pii', 'financial'],
+            purposes: ['investigation'],
+            ttlS: tokenTtlS,
+          },
+          keys,
+        ),
         graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant, seeded.asOfPerTenant[i]!),
       })),
     );
     const producers = await Promise.all(
       Array.from({ length: d.erTenants }, async (_, i) => {
         const tenant = `load-er-${run}-${i}`;
-        return { tenant, token: await mint(keys, tenant, { roles: ['producer'] }) };
+        const claims = { tenant, sub: `load-${tenant}`, roles: ['producer'], ttlS: tokenTtlS };
+        return { tenant, token: await devToken(claims, keys) };
       }),
     );
     const names = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake'] as const;
