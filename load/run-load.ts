@@ -19,7 +19,7 @@ import { createQueuePair, queueCount } from '../infra/local/queues.js';
 import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
 import { describeErWorkerCap } from './er-worker-cap.js';
-import { MissingReadingError, percentile, requireReadings } from './evidence.js';
+import { MissingReadingError, percentile, requireReadings, round } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
 import { type CpuWatch, type CpuWindow, cpuWindow } from './proc-cpu.js';
 import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
@@ -62,7 +62,6 @@ export interface LoadRun {
 const SEED = 17;
 /** Tokens outlive any profile's run (load, drain and all). */
 const tokenTtlS = 2 * 3600;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const generousLimits = {
   rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
 };
@@ -118,7 +117,7 @@ function bucketed(results: VegetaResult[], t0: number, bucketS: number, spanS: n
     const c = Math.floor((r.sentMs + r.latencyMs - t0) / 1000 / bucketS);
     if (c >= 0 && c < buckets) done[c]!++;
   }
-  const x = (b: number) => r3((b + 0.5) * bucketS);
+  const x = (b: number) => round((b + 0.5) * bucketS);
   return {
     p95: lat.map((l, b): [number, number | null] => [
       x(b),
@@ -337,24 +336,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       ).sort((a, b) => a - b);
       const times = [...lags.values()].map((l) => l.atMs).sort((a, b) => a - b);
       Object.assign(er, {
-        achieved: r3((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
-        p50_ms: r3(percentile(lagMs, 50)),
-        p95_ms: r3(percentile(lagMs, 95)),
-        p99_ms: r3(percentile(lagMs, 99)),
-        max_ms: r3(lagMs.at(-1)!),
+        achieved: round((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
+        p50_ms: round(percentile(lagMs, 50)),
+        p95_ms: round(percentile(lagMs, 95)),
+        p99_ms: round(percentile(lagMs, 99)),
+        max_ms: round(lagMs.at(-1)!),
       });
     } catch (error) {
       if (!(error instanceof MissingReadingError)) throw error;
       er.missing = error.message;
     }
-    er.error_rate = accepted > 0 ? r3(failedAttempts / accepted) : undefined;
+    er.error_rate = accepted > 0 ? round(failedAttempts / accepted) : undefined;
     try {
       const dlq = await queueCount(sqs, pair.dlqUrl);
-      er.dlq_rate = accepted > 0 ? r3((dlq.visible + dlq.inFlight) / accepted) : undefined;
+      er.dlq_rate = accepted > 0 ? round((dlq.visible + dlq.inFlight) / accepted) : undefined;
     } catch (error) {
       er.missing = `${er.missing ? `${er.missing}; ` : ''}DLQ depth unreadable: ${String(error)}`;
     }
-    Object.assign(er, { accepted_events: accepted, drained_after_s: r3(drainedS), offered_events_per_s: erRate });
+    Object.assign(er, { accepted_events: accepted, drained_after_s: round(drainedS), offered_events_per_s: erRate });
     readings['er-lag'] = er;
 
     // The plots start with the warm-up, so they show the processes settling before the measured window.
@@ -375,8 +374,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         processed[b]!++;
       }
     }
-    series.erLagMaxS = lagBuckets.map((l, b) => [r3((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
-    series.throughput['er events processed'] = processed.map((n, b) => [r3((b + 0.5) * bucketS), n / bucketS]);
+    series.erLagMaxS = lagBuckets.map((l, b) => [round((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
+    series.throughput['er events processed'] = processed.map((n, b) => [round((b + 0.5) * bucketS), n / bucketS]);
 
     if (cpuUsed) {
       const ms = cpuUsed.seconds * 1000;
