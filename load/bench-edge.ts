@@ -33,7 +33,7 @@ import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent } from '../infra/local/types.js';
-import { type CaseResult, gitDirty, report, target } from './evidence.js';
+import { type CaseResult, gitDirty, report, round, target } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
@@ -322,13 +322,12 @@ async function main() {
       durationS: params.missS,
     });
 
-    const round3 = (x: number) => Math.round(x * 1000) / 1000;
     /** CPU per request over some runs; a run without a reading throws (never zero). */
     const cpuPerReq = (files: string[], n: number) => {
       const sum = files
         .map((f) => cpu.get(f)!)
         .reduce((a, b) => ({ server: a.server + b.server, store: a.store + b.store }));
-      return { server_cpu_ms_per_req: round3(sum.server / n), store_cpu_ms_per_req: round3(sum.store / n) };
+      return { server_cpu_ms_per_req: round(sum.server / n), store_cpu_ms_per_req: round(sum.store / n) };
     };
     // Closed loop: throughput only; each round's rate from its own report, combined over the rounds' own durations.
     const throughput: Record<

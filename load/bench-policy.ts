@@ -13,7 +13,7 @@ import { resolveScope } from '../functions/core/policy/scope.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
-import { gitCommit } from './evidence.js';
+import { gitCommit, round } from './evidence.js';
 
 const DAY = 86_400_000;
 
@@ -43,14 +43,14 @@ function percentile(sorted: number[], p: number): number {
 function summarise(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const total = samples.reduce((a, b) => a + b, 0);
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const r4 = (x: number) => round(x, 4);
   return {
     n: samples.length,
     rps: Math.round(samples.length / (total / 1000)),
-    p50_ms: round(percentile(sorted, 50)),
-    p95_ms: round(percentile(sorted, 95)),
-    p99_ms: round(percentile(sorted, 99)),
-    max_ms: round(sorted[sorted.length - 1] ?? Number.NaN),
+    p50_ms: r4(percentile(sorted, 50)),
+    p95_ms: r4(percentile(sorted, 95)),
+    p99_ms: r4(percentile(sorted, 99)),
+    max_ms: r4(sorted[sorted.length - 1] ?? Number.NaN),
     errors: 0,
   };
 }

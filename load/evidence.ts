@@ -31,7 +31,8 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank]!;
 }
 
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+/** `x` rounded to `d` decimals (3 by default: microseconds of a millisecond figure), for evidence JSON. */
+export const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Summarises samples (ms) taken over `wallMs`. */
 export function summarise(samples: number[], wallMs: number, errors = 0): CaseResult {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../infra/local/paths.js';
 import { startScratchTwin } from '../infra/local/twin.js';
+import { describeErWorkerCap } from './er-worker-cap.js';
 import { gitCommit, gitDirty } from './evidence.js';
 import { lineChart } from './plots.js';
 import { type Profile, type ProfileName, profiles, scenarioNames } from './profiles.js';
@@ -170,6 +171,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
     notes: [
       'Peaks and their sources: load/profiles.ts. Latencies in ms from vegeta (HDR, per request), percentiles from all measured requests (after warm-up).',
       'er-lag: p50/p95/p99_ms are lag (accepted by the intake API → processed by the worker) over every accepted event; error_rate = failed processing attempts / accepted; dlq_rate = DLQ depth / accepted.',
+      `params.erWorker: ${describeErWorkerCap(profile.erWorker)} (load/profiles.ts erWorker); events beyond it wait in the queue and count as ER lag.`,
       'reads hit_ratio_share = edge hits (x-cache HIT or STALE) / repeats of a key the mix holds (the most hits possible).',
       '2 cores shared by the twin, the apps and the load generator: figures are noisy.',
     ],
@@ -206,6 +208,7 @@ async function main(): Promise<number> {
     });
     console.log(`\nload profile ${profile.name} (${profile.durationS} s measured) @ ${startedAt}`);
     console.log(table(run));
+    console.log(describeErWorkerCap(profile.erWorker));
     for (const [s, r] of Object.entries(run.readings)) if (r.missing) console.log(`missing: ${s}: ${r.missing}`);
     if (run.cpu) console.log(cpuLine(run.cpu));
     console.log('note: 2 cores shared by system and load generator; figures are noisy');

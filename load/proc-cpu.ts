@@ -1,17 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { descendants } from '../infra/local/proc-tree.js';
 
 /** Linux reports process CPU in clock ticks; USER_HZ is 100 on every kernel Node supports. */
 const TICK_MS = 10;
-
-function children(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
-    );
-  } catch {
-    return [];
-  }
-}
 
 /** User + system CPU of one process in ms, from /proc/<pid>/stat; throws when the process is gone. */
 function ownCpuMs(pid: number): number {
@@ -28,17 +19,18 @@ function ownCpuMs(pid: number): number {
  */
 export function treeCpuMs(pid: number | undefined): number {
   if (pid === undefined) throw new Error('no pid to read CPU time of');
-  let total = 0;
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.pop()!;
+  let total: number;
+  try {
+    total = ownCpuMs(pid);
+  } catch (err) {
+    throw new Error(`process ${pid} is gone: no CPU reading`, { cause: err });
+  }
+  for (const p of descendants(pid)) {
     try {
       total += ownCpuMs(p);
-    } catch (err) {
-      if (p === pid) throw new Error(`process ${pid} is gone: no CPU reading`, { cause: err });
-      continue; // a descendant that just exited
+    } catch {
+      // a descendant that just exited
     }
-    queue.push(...children(p));
   }
   return total;
 }

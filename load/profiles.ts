@@ -4,6 +4,9 @@
  * the plan's SLOs (DESIGN.md "Service levels") and this project's tighter local targets, both shown in the table.
  */
 
+import { stages } from '../infra/cdk/config/stages.js';
+import { type ErWorkerCap, erWorkerCap } from './er-worker-cap.js';
+
 /** The scenarios of one run. Each is offered at a constant arrival rate (open model) by its own vegeta attack. */
 export const scenarioNames = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake', 'er-lag'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -38,6 +41,8 @@ export interface Profile {
   /** How long the ER worker may take to drain the last events before their lag readings count as missing. */
   drainTimeoutS: number;
   data: { tenants: number; entitiesPerTenant: number; edgesPerTenant: number; erTenants: number };
+  /** How many events the ER worker works on at once (see {@link erWorker}). */
+  erWorker: ErWorkerCap;
   thresholds: Record<ScenarioName, Threshold[]>;
 }
 
@@ -80,6 +85,20 @@ export const peakPerS: Record<ScenarioName, number> = {
   intake: round((gaAverage.eventsPerS * peakToAverage) / eventsPerIntakeRequest),
   'er-lag': round((gaAverage.eventsPerS * peakToAverage) / eventsPerIntakeRequest) * eventsPerIntakeRequest,
 };
+
+/**
+ * The ER worker's cap: the consumer of the `dev` stage (infra/cdk/config/stages.ts `ingest`), bounded as its event
+ * source bounds the Lambda — `consumerMaxConcurrency` 2 invocations at once (Lambda's minimum; the setting that
+ * "protects Neo4j writes") of `batchSize` 10 events, all 10 at once (the consumer's ER_CONCURRENCY): at most 20 events
+ * in flight. `dev` because its graph is the one the twin's is closest to: a single small instance, not a cluster
+ * sized for the GA peak. What the worker cannot finish at that cap waits in the queue and shows as ER lag (the miss
+ * the SLO judges), as in AWS, instead of the worker taking the CPU the GraphQL scenarios are judged on.
+ * The worker's Neo4j write transactions stay at the consumer's ER_GRAPH_TX_IN_FLIGHT (2) for the whole process,
+ * where each of dev's invocations holds its own 2: on writes the twin is the stricter.
+ * Printed in the run's table and kept in the evidence JSON (`params.erWorker`).
+ */
+export const erWorkerStage = 'dev' as const;
+export const erWorker: ErWorkerCap = erWorkerCap(erWorkerStage, stages[erWorkerStage].ingest);
 
 const t = (metric: Metric, op: Threshold['op'], value: number, source: Source): Threshold => ({
   metric,
@@ -174,6 +193,7 @@ export const profiles: Record<ProfileName, Profile> = {
     warmupS: 10,
     drainTimeoutS: 300,
     data: { tenants: 8, entitiesPerTenant: 1_000, edgesPerTenant: 2_000, erTenants: 4 },
+    erWorker,
     thresholds: twoX,
   },
   '2x': {
@@ -184,6 +204,7 @@ export const profiles: Record<ProfileName, Profile> = {
     warmupS: 10,
     drainTimeoutS: 300,
     data: { tenants: 8, entitiesPerTenant: 1_000, edgesPerTenant: 2_000, erTenants: 4 },
+    erWorker,
     thresholds: twoX,
   },
   gate: {
@@ -193,6 +214,7 @@ export const profiles: Record<ProfileName, Profile> = {
     warmupS: 30,
     drainTimeoutS: 20,
     data: { tenants: 4, entitiesPerTenant: 400, edgesPerTenant: 800, erTenants: 2 },
+    erWorker,
     thresholds: gate,
   },
 };

@@ -1,11 +1,9 @@
 /** A load scenario's readings from its vegeta results: only the measured requests, never the warm-up. */
-import { percentile } from './evidence.js';
+import { percentile, round } from './evidence.js';
 import type { ScenarioName } from './profiles.js';
 import type { ScenarioPlan } from './scenarios.js';
 import type { ScenarioReadings } from './thresholds.js';
 import type { VegetaResult } from './vegeta.js';
-
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Readings of one scenario's measured requests: those of its attack whose sequence number is at or past `warmFrom`
@@ -28,16 +26,16 @@ export function measuredReadings(
   const ok = (r: VegetaResult) => r.code >= 200 && r.code < 300 && !r.error;
   const readings: ScenarioReadings & typeof base = {
     ...base,
-    achieved: r3((measured.length - 1) / ((sent.at(-1)! - sent[0]!) / 1000)),
+    achieved: round((measured.length - 1) / ((sent.at(-1)! - sent[0]!) / 1000)),
     n: measured.length,
-    p50_ms: r3(percentile(lat, 50)),
-    p95_ms: r3(percentile(lat, 95)),
-    p99_ms: r3(percentile(lat, 99)),
-    error_rate: r3(measured.filter((r) => !ok(r)).length / measured.length),
+    p50_ms: round(percentile(lat, 50)),
+    p95_ms: round(percentile(lat, 95)),
+    p99_ms: round(percentile(lat, 99)),
+    error_rate: round(measured.filter((r) => !ok(r)).length / measured.length),
   };
   if (plan.possibleHits !== undefined && name === 'reads') {
     const hits = measured.filter((r) => /^x-cache:\s*(HIT|STALE)\s*$/im.test(r.headers)).length;
-    readings.hit_ratio_share = plan.possibleHits > 0 ? r3(hits / plan.possibleHits) : undefined;
+    readings.hit_ratio_share = plan.possibleHits > 0 ? round(hits / plan.possibleHits) : undefined;
     Object.assign(readings, { hits, possible_hits: plan.possibleHits });
   }
   return readings;

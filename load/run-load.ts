@@ -5,20 +5,21 @@
  * to drain and reads ER lag and the DLQ. Returns readings, verdicts and the time series of the plots.
  */
 import { join } from 'node:path';
-import { importJWK, SignJWT } from 'jose';
 import { sqsClient } from '../functions/core/aws/sqs.js';
 import { createDriver } from '../functions/core/graph/index.js';
 import { queues } from '../functions/core/resources/index.js';
 import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
 import { erConsumerEnv, startEdge, startIntakeApi, startOrigin } from '../infra/local/apps.js';
-import { type DevKeys, ensureDevKeys } from '../infra/local/dev-keys.js';
+import { ensureDevKeys } from '../infra/local/dev-keys.js';
+import { devToken } from '../infra/local/dev-token.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
 import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
-import { MissingReadingError, percentile, requireReadings } from './evidence.js';
+import { describeErWorkerCap } from './er-worker-cap.js';
+import { MissingReadingError, percentile, requireReadings, round } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
 import { type CpuWatch, type CpuWindow, cpuWindow } from './proc-cpu.js';
 import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
@@ -59,23 +60,11 @@ export interface LoadRun {
 }
 
 const SEED = 17;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Tokens outlive any profile's run (load, drain and all). */
+const tokenTtlS = 2 * 3600;
 const generousLimits = {
   rateLimits: { tenant: { requests: 10_000_000, windowS: 60 }, subject: { requests: 10_000_000, windowS: 60 } },
 };
-
-async function mint(keys: DevKeys, tenant: string, claims: Record<string, unknown>): Promise<string> {
-  const key = await importJWK(keys.jwt.privateJwk as Parameters<typeof importJWK>[0], 'ES256');
-  return new SignJWT({ tenant, ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: keys.jwt.kid })
-    .setIssuer(keys.jwt.issuer)
-    .setAudience(keys.jwt.audience)
-    .setSubject(`load-${tenant}`)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(key);
-}
 
 /** Requests each scenario sends one at a time before its attack (see {@link prime}). */
 const primeRequests = 4;
@@ -128,7 +117,7 @@ function bucketed(results: VegetaResult[], t0: number, bucketS: number, spanS: n
     const c = Math.floor((r.sentMs + r.latencyMs - t0) / 1000 / bucketS);
     if (c >= 0 && c < buckets) done[c]!++;
   }
-  const x = (b: number) => r3((b + 0.5) * bucketS);
+  const x = (b: number) => round((b + 0.5) * bucketS);
   return {
     p95: lat.map((l, b): [number, number | null] => [
       x(b),
@@ -194,13 +183,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
 
     const lags = new Map<string, { atMs: number; lagMs: number | undefined }>();
     let failedAttempts = 0;
+    log(describeErWorkerCap(profile.erWorker));
     const worker = await startWorker(
-      loadConsumerConfig(erConsumerEnv(endpoints)),
+      loadConsumerConfig({ ...erConsumerEnv(endpoints), ER_CONCURRENCY: profile.erWorker.env.ER_CONCURRENCY }),
       loadWorkerConfig({
         INTAKE_QUEUE_URL: pair.queueUrl,
         DLQ_URL: pair.dlqUrl,
         SQS_ENDPOINT: endpoints.sqsEndpoint,
         WORKER_WAIT_S: '1',
+        ...profile.erWorker.env,
       }),
       {
         log: () => {},
@@ -220,18 +211,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const tenants = await Promise.all(
       graphTenants.map(async (tenant, i) => ({
         tenant,
-        token: await mint(keys, tenant, {
-          roles: ['investigator'],
-          clearances: ['pii', 'financial'],
-          purposes: ['investigation'],
-        }),
+        token: await devToken(
+          {
+            tenant,
+            sub: `load-${tenant}`,
+            roles: ['investigator'],
+            clearances: ['pii', 'financial'],
+            purposes: ['investigation'],
+            ttlS: tokenTtlS,
+          },
+          keys,
+        ),
         graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant, seeded.asOfPerTenant[i]!),
       })),
     );
     const producers = await Promise.all(
       Array.from({ length: d.erTenants }, async (_, i) => {
         const tenant = `load-er-${run}-${i}`;
-        return { tenant, token: await mint(keys, tenant, { roles: ['producer'] }) };
+        const claims = { tenant, sub: `load-${tenant}`, roles: ['producer'], ttlS: tokenTtlS };
+        return { tenant, token: await devToken(claims, keys) };
       }),
     );
     const names = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake'] as const;
@@ -338,24 +336,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       ).sort((a, b) => a - b);
       const times = [...lags.values()].map((l) => l.atMs).sort((a, b) => a - b);
       Object.assign(er, {
-        achieved: r3((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
-        p50_ms: r3(percentile(lagMs, 50)),
-        p95_ms: r3(percentile(lagMs, 95)),
-        p99_ms: r3(percentile(lagMs, 99)),
-        max_ms: r3(lagMs.at(-1)!),
+        achieved: round((lags.size - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000)),
+        p50_ms: round(percentile(lagMs, 50)),
+        p95_ms: round(percentile(lagMs, 95)),
+        p99_ms: round(percentile(lagMs, 99)),
+        max_ms: round(lagMs.at(-1)!),
       });
     } catch (error) {
       if (!(error instanceof MissingReadingError)) throw error;
       er.missing = error.message;
     }
-    er.error_rate = accepted > 0 ? r3(failedAttempts / accepted) : undefined;
+    er.error_rate = accepted > 0 ? round(failedAttempts / accepted) : undefined;
     try {
       const dlq = await queueCount(sqs, pair.dlqUrl);
-      er.dlq_rate = accepted > 0 ? r3((dlq.visible + dlq.inFlight) / accepted) : undefined;
+      er.dlq_rate = accepted > 0 ? round((dlq.visible + dlq.inFlight) / accepted) : undefined;
     } catch (error) {
       er.missing = `${er.missing ? `${er.missing}; ` : ''}DLQ depth unreadable: ${String(error)}`;
     }
-    Object.assign(er, { accepted_events: accepted, drained_after_s: r3(drainedS), offered_events_per_s: erRate });
+    Object.assign(er, { accepted_events: accepted, drained_after_s: round(drainedS), offered_events_per_s: erRate });
     readings['er-lag'] = er;
 
     // The plots start with the warm-up, so they show the processes settling before the measured window.
@@ -376,8 +374,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         processed[b]!++;
       }
     }
-    series.erLagMaxS = lagBuckets.map((l, b) => [r3((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
-    series.throughput['er events processed'] = processed.map((n, b) => [r3((b + 0.5) * bucketS), n / bucketS]);
+    series.erLagMaxS = lagBuckets.map((l, b) => [round((b + 0.5) * bucketS), l.length ? Math.max(...l) / 1000 : null]);
+    series.throughput['er events processed'] = processed.map((n, b) => [round((b + 0.5) * bucketS), n / bucketS]);
 
     if (cpuUsed) {
       const ms = cpuUsed.seconds * 1000;
@@ -401,6 +399,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         data: profile.data,
         ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
         eventsPerIntakeRequest,
+        erWorker: profile.erWorker,
         faults: options.faults ?? {},
         model:
           'open: one vegeta attack per scenario at a constant arrival rate (warm-up, then measured), all scenarios at once, started a fraction of a second apart',

@@ -20,9 +20,60 @@ export class UpstashRestError extends Error {
   override name = 'UpstashRestError';
 }
 
+/** Connection errors before anything was sent: the endpoint never saw the request. */
+const neverSent = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
- * A {@link Requester} for `new Redis(requester)`. One retry on a network error (a pooled socket the server just
- * closed), none on an answer: the edge has its own timeouts and fails open.
+ * Errors of an open connection before an answer (a pooled socket the server just closed, a reset): the request may
+ * or may not have run.
+ */
+const maybeSent = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Commands that change nothing, so running one twice is harmless. EVAL is not among them: a script may write. */
+const readOnlyCommands = new Set([
+  'get',
+  'mget',
+  'exists',
+  'ttl',
+  'pttl',
+  'strlen',
+  'type',
+  'hget',
+  'hmget',
+  'hgetall',
+  'hexists',
+  'smembers',
+  'sismember',
+  'scard',
+  'zscore',
+  'zcard',
+  'zrange',
+  'eval_ro',
+  'evalsha_ro',
+  'ping',
+]);
+
+const errorCode = (err: unknown): string | undefined => {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * Whether a failed request may be sent again without running it twice: always when it never left (no connection),
+ * only for read-only commands when the connection failed after it may have been sent, never otherwise (a rate
+ * limiter's script run twice counts the request twice). `body` is a command (`/`) or a list of them (`/pipeline`,
+ * `/multi-exec`).
+ */
+export function resendable(err: unknown, body: unknown): boolean {
+  const code = errorCode(err);
+  if (code && neverSent.has(code)) return true;
+  if (!code || !maybeSent.has(code) || !Array.isArray(body) || body.length === 0) return false;
+  const commands = Array.isArray(body[0]) ? (body as unknown[][]) : [body];
+  return commands.every((c) => readOnlyCommands.has(String(c[0]).toLowerCase()));
+}
+
+/**
+ * A {@link Requester} for `new Redis(requester)`. One resend after a network error when {@link resendable} (the
+ * endpoint never got it, or it only reads), none on an answer: the edge has its own timeouts and fails open.
  * @example const redis = new Redis(undiciRequester({ url: config.upstash.url, token: config.upstash.token }));
  */
 export function undiciRequester(options: UndiciRequesterOptions): Requester & { close(): Promise<void> } {
@@ -45,7 +96,10 @@ export function undiciRequester(options: UndiciRequesterOptions): Requester & { 
     async request<TResult>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
       const path = `${prefix}/${(req.path ?? []).join('/')}`;
       const body = JSON.stringify(req.body);
-      const answer = await send(path, body).catch(() => send(path, body));
+      const answer = await send(path, body).catch((err: unknown) => {
+        if (resendable(err, req.body)) return send(path, body);
+        throw err;
+      });
       let parsed: unknown;
       try {
         parsed = JSON.parse(answer.text);

@@ -17,6 +17,12 @@ export { ConfigError };
 
 const parse = parseEnv;
 
+/**
+ * Events one invocation processes at once when `ER_CONCURRENCY` is unset, as the deployed consumer runs (the ingest
+ * stack does not set it): with batches of 10, a Lambda invocation works on its whole batch at once.
+ */
+export const defaultErConcurrency = 10;
+
 const consumerEnv = z.object({
   GRAPHGATE_STAGE: stageSchema,
   ...neo4jEnvShape,
@@ -27,7 +33,7 @@ const consumerEnv = z.object({
   /** Comma-separated kinds to resolve; default all. */
   ER_ENABLED_KINDS: z.string().optional(),
   /** Events processed at once within one batch. */
-  ER_CONCURRENCY: int(1, 100, 10),
+  ER_CONCURRENCY: int(1, 100, defaultErConcurrency),
   /** Events per Neo4j effect transaction at most (concurrent events are grouped; one commit per group). */
   ER_GRAPH_BATCH: int(1, 100, 10),
   /** Effect transactions at once per process. */
@@ -85,8 +91,10 @@ const workerEnv = z.object({
   INTAKE_QUEUE_URL: z.url(),
   DLQ_URL: z.url().optional(),
   SQS_ENDPOINT: localEndpoint,
-  /** Batches in flight at once (each up to 10 messages, each processed with ER_CONCURRENCY). */
+  /** Batches in flight at once (each up to WORKER_BATCH_SIZE messages, each processed with ER_CONCURRENCY). */
   WORKER_BATCHES: int(1, 64, 2),
+  /** Messages per receive, like the event source's batch size (SQS hands out at most 10 per receive). */
+  WORKER_BATCH_SIZE: int(1, 10, 10),
   WORKER_WAIT_S: int(0, 20, 20),
   /** Must match the queue's visibility timeout: the in-progress lock of an event expires a second before it. */
   VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
@@ -98,6 +106,7 @@ export interface WorkerConfig {
   dlqUrl?: string;
   sqsEndpoint?: string;
   batches: number;
+  batchSize: number;
   waitS: number;
   visibilityTimeoutS: number;
   metricsPort: number;
@@ -111,6 +120,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     dlqUrl: e.DLQ_URL,
     sqsEndpoint: e.SQS_ENDPOINT,
     batches: e.WORKER_BATCHES,
+    batchSize: e.WORKER_BATCH_SIZE,
     waitS: e.WORKER_WAIT_S,
     visibilityTimeoutS: e.VISIBILITY_TIMEOUT_S,
     metricsPort: e.METRICS_PORT,

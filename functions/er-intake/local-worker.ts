@@ -1,7 +1,7 @@
 /**
  * Local ER worker (`npm start` runs it): long-polls the intake queue on ElasticMQ and invokes the same batch logic as
- * the Lambda with SQS-shaped records (batch 10), deleting successes and leaving failures to SQS's redrive — the same
- * contract as Lambda's event source with ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
+ * the Lambda with SQS-shaped records (batches of WORKER_BATCH_SIZE, 10 unless set), deleting successes and leaving
+ * failures to SQS's redrive — the same contract as Lambda's event source with ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
  *
  * The invocation deadline is the visibility timeout minus a second: an event's in-progress lock must expire before
  * the message becomes visible again, or the next receive would find it locked.
@@ -77,7 +77,7 @@ export async function startWorker(
         const out = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: worker.queueUrl,
-            MaxNumberOfMessages: 10,
+            MaxNumberOfMessages: worker.batchSize,
             WaitTimeSeconds: worker.waitS,
             MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
             MessageAttributeNames: [...traceContextHeaders],
@@ -170,7 +170,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }))
     : undefined;
   console.log(
-    `GRAPHGATE_ER_WORKER_READY queue=${config.queueUrl} batches=${config.batches} concurrency=${consumer.concurrency}` +
+    `GRAPHGATE_ER_WORKER_READY queue=${config.queueUrl} batches=${config.batches} batchSize=${config.batchSize}` +
+      ` concurrency=${consumer.concurrency}` +
       (server ? ` metrics=http://127.0.0.1:${config.metricsPort}/metrics` : ''),
   );
   const shutdown = async () => {

@@ -158,17 +158,17 @@ export class EmfIntakeMetrics implements IntakeMetrics {
     // Summed per batch and written once per tenant at flush: one datapoint per tenant and batch, not per event.
     this.#tenantEvents.set(tenant, (this.#tenantEvents.get(tenant) ?? 0) + 1);
     this.#metrics.addMetric(duplicate ? 'EventsDuplicate' : `Events${band}`, MetricUnit.Count, 1);
-    this.#metrics.addMetric('EventsProcessed', MetricUnit.Count, 1);
-    this.#metrics.addMetric('EventLag', MetricUnit.Milliseconds, lagMs);
-    this.#metrics.addMetric('EventDuration', MetricUnit.Milliseconds, durationMs);
+    this.#metrics.addMetric(cloudwatch.erEventsProcessed.name, MetricUnit.Count, 1);
+    this.#metrics.addMetric(cloudwatch.erEventLag.name, MetricUnit.Milliseconds, lagMs);
+    this.#metrics.addMetric(cloudwatch.erEventDuration.name, MetricUnit.Milliseconds, durationMs);
   }
   failed(code: string, lastReceive: boolean): void {
-    this.#metrics.addMetric('EventsFailed', MetricUnit.Count, 1);
-    if (lastReceive) this.#metrics.addMetric('EventsDeadLettered', MetricUnit.Count, 1);
+    this.#metrics.addMetric(cloudwatch.erEventsFailed.name, MetricUnit.Count, 1);
+    if (lastReceive) this.#metrics.addMetric(cloudwatch.erEventsDeadLettered.name, MetricUnit.Count, 1);
     this.#metrics.addMetric(`Failed_${code}`, MetricUnit.Count, 1);
   }
   oldestAge(ms: number): void {
-    this.#metrics.addMetric('OldestMessageAge', MetricUnit.Milliseconds, ms);
+    this.#metrics.addMetric(cloudwatch.erOldestMessageAge.name, MetricUnit.Milliseconds, ms);
   }
   upstashCommands(count: number): void {
     if (count > 0) this.#cost.addMetric(cloudwatch.upstashCommands.name, MetricUnit.Count, count);

@@ -205,4 +205,24 @@ describe('signals: every metric a guardrail reads is emitted under that name and
       'graphgate_intake_requests_total{route} read by rule group bad',
     ]);
   });
+
+  it('fails on a registered name nobody emits, and passes the ER consumer counters that are emitted', () => {
+    const registry = (name: string): CwSeries => ({
+      namespace: cloudwatch.erEventsFailed.namespace,
+      name,
+      dimensions: [...cloudwatch.erEventsFailed.dimensions],
+      where: 'registry',
+    });
+
+    const missing = unemittedCloudwatch(
+      [
+        registry('EventsNobodyWrites'),
+        registry(cloudwatch.erEventsFailed.name),
+        registry(cloudwatch.erEventsProcessed.name),
+      ],
+      emittedCw,
+    );
+
+    expect(missing).toEqual([expect.stringMatching(/^graphgate EventsNobodyWrites \[service\] read by registry/)]);
+  });
 });

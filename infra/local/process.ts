@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ComponentFailedError, PortInUseError } from './errors.js';
+import { descendants } from './proc-tree.js';
 import type { RunningComponent } from './types.js';
 
 /** Resolves true when nothing listens on 127.0.0.1:port (we can bind it ourselves). */
@@ -162,35 +163,6 @@ export async function spawnComponent(spec: SpawnSpec): Promise<RunningComponent>
       return stopped;
     },
   };
-}
-
-/** Every descendant process of `pid` (children first found, then theirs), from /proc; empty where /proc is absent. */
-function descendants(pid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  for (const d of entries) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const c of children.get(queue.pop()!) ?? []) {
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
 }
 
 function killQuietly(pid: number): void {

@@ -72,14 +72,17 @@ export class Traffic {
   #hardStop: NodeJS.Timeout | undefined;
   readonly #pending = new Set<Promise<void>>();
 
-  readonly #tenants: string[];
-  readonly #cachedIds: Record<string, readonly string[]>;
+  // Own copies: a tenant added during the drill never changes the targets the caller passed.
+  #tenants: readonly string[];
+  #tokens: TrafficTargets['tokens'];
+  #cachedIds: Record<string, readonly string[]>;
 
   constructor(
     private readonly t: TrafficTargets,
     private readonly runId: string,
   ) {
     this.#tenants = [...t.tenants];
+    this.#tokens = { ...t.tokens };
     this.#cachedIds = { ...t.cachedIds };
   }
 
@@ -88,9 +91,9 @@ export class Traffic {
    * holds nothing of it): the drill's tenant created after the backup.
    */
   addTenant(tenant: string, tokens: { analyst: string; producer: string }): void {
-    this.t.tokens[tenant] = tokens;
-    this.#cachedIds[tenant] = [];
-    this.#tenants.push(tenant);
+    this.#tokens = { ...this.#tokens, [tenant]: tokens };
+    this.#cachedIds = { ...this.#cachedIds, [tenant]: [] };
+    this.#tenants = [...this.#tenants, tenant];
   }
 
   start(): void {
@@ -150,7 +153,7 @@ export class Traffic {
   async #graphql(tenant: string, op: string, variables: Record<string, unknown>) {
     const res = await fetch(this.t.edgeUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.t.tokens[tenant]!.analyst}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${this.#tokens[tenant]!.analyst}`, 'content-type': 'application/json' },
       body: persistedQueryBody(op, variables),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -171,7 +174,7 @@ export class Traffic {
   async #event(tenant: string, n: number) {
     const res = await fetch(this.t.intakeUrl, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.t.tokens[tenant]!.producer}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${this.#tokens[tenant]!.producer}`, 'content-type': 'application/json' },
       body: JSON.stringify({ events: [{ idempotencyKey: `dr-${this.runId}-${n}`, record: drillRecord(n) }] }),
       signal: AbortSignal.timeout(timeoutMs),
     });

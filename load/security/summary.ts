@@ -1,15 +1,15 @@
 /** The corpus run as the evidence summary: counts, statuses and latency per class, and every failure by case. */
-import { percentile } from '../evidence.js';
+import { percentile, round } from '../evidence.js';
 import type { CorpusRun } from './run.js';
 
-const round = (x: number) => Math.round(x * 10) / 10;
+const round1 = (x: number) => round(x, 1);
 
 function latency(ms: number[]) {
   const sorted = [...ms].sort((a, b) => a - b);
   return {
-    p50_ms: round(percentile(sorted, 50)),
-    p95_ms: round(percentile(sorted, 95)),
-    max_ms: round(sorted.at(-1) ?? 0),
+    p50_ms: round1(percentile(sorted, 50)),
+    p95_ms: round1(percentile(sorted, 95)),
+    max_ms: round1(sorted.at(-1) ?? 0),
   };
 }
 
@@ -34,7 +34,7 @@ export function summarise(run: CorpusRun) {
     fiveXx: run.outcomes.filter((o) => o.status >= 500).length,
     leaks: violations.filter((v) => v.what.startsWith('leak')).length,
     overBound: violations.filter((v) => /^(slow|hang|no answer)/.test(v.what)).length,
-    wallS: round(run.wallMs / 1000),
+    wallS: round1(run.wallMs / 1000),
     statuses: statuses(run.outcomes),
     latency: latency(run.outcomes.map((o) => o.ms)),
     byCategory: Object.fromEntries(
@@ -47,6 +47,6 @@ export function summarise(run: CorpusRun) {
     mismatches,
     oracles: run.oracles,
     unhealthy: run.unhealthy,
-    outcomes: run.outcomes.map(({ id, status, code, startMs, ms }) => ({ id, status, code, startMs, ms: round(ms) })),
+    outcomes: run.outcomes.map(({ id, status, code, startMs, ms }) => ({ id, status, code, startMs, ms: round1(ms) })),
   };
 }

@@ -70,6 +70,27 @@ export async function inWriteTx<T>(driver: Driver, work: (tx: ManagedTransaction
   }
 }
 
+/** What the restored graph refuses a write with: its state (CONFLICT) or a missing node (NOT_FOUND). */
+export const graphRefusals = [ConflictError, NotFoundError] as const;
+/** Review entries are also refused when the journaled input does not parse (INVALID_INPUT). */
+const reviewRefusals = [...graphRefusals, InvalidInputError] as const;
+
+/**
+ * Runs one replayed write; an error of one of `refusals` makes it `refused` (a replay goes on past it), any other
+ * error is thrown.
+ */
+export async function refusedOn<T>(
+  refusals: readonly (abstract new (...args: never[]) => Error)[],
+  work: () => Promise<T>,
+): Promise<T | 'refused'> {
+  try {
+    return await work();
+  } catch (err) {
+    if (refusals.some((kind) => err instanceof kind)) return 'refused';
+    throw err;
+  }
+}
+
 /** The candidate's decision of `decisionId`, or null; NOT_FOUND when the candidate is not in the graph. */
 async function decisionOf(tx: ManagedTransaction, tenant: string, reviewId: string, decisionId: string) {
   const row = (await tx.run(reviewDetailCypher.cypher, { tenant, id: reviewId })).records[0];
@@ -94,7 +115,7 @@ export async function replayReviewWrite(
   input: Record<string, unknown>,
   audited: AuditedReviews,
 ): Promise<ReplayOutcome> {
-  try {
+  return refusedOn(reviewRefusals, async () => {
     if (operation === 'decideReview') {
       const d = parsed(decisionSchema, input);
       return await inWriteTx(driver, async (tx) => {
@@ -121,12 +142,7 @@ export async function replayReviewWrite(
       await undoReviewTx(tx, tenant, u.reviewId, reviewer, decided, pinned);
       return 'applied';
     });
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError || err instanceof InvalidInputError) {
-      return 'refused';
-    }
-    throw err;
-  }
+  });
 }
 
 /**
@@ -152,18 +168,17 @@ export async function replayReclusterReview(
  * Replays a review claim or release: the assignee set as the acknowledged call set it, stamped with its time;
  * `already` when the candidate holds that assignee; `refused` when the candidate is gone, decided, or another holds it.
  */
-export async function replayClaim(driver: Driver, tenant: string, input: Record<string, unknown>) {
-  try {
+export async function replayClaim(
+  driver: Driver,
+  tenant: string,
+  input: Record<string, unknown>,
+): Promise<ReplayOutcome> {
+  return refusedOn(reviewRefusals, async () => {
     const c = parsed(claimSchema, input);
     const reviewer = { subject: c.reviewer, sessionId: null, stepUpChallengeId: null };
     const change = await inWriteTx(driver, (tx) =>
       claimReviewTx(tx, tenant, c.reviewId, reviewer, decided, c.release, c.at),
     );
     return change.changed ? 'applied' : 'already';
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError || err instanceof InvalidInputError) {
-      return 'refused';
-    }
-    throw err;
-  }
+  });
 }

@@ -33,14 +33,15 @@ import { recordLedgerSeq } from '../er/ledger-seq.js';
 import { storedModels } from '../er/model-store.js';
 import type { Envelope } from '../er/schemas.js';
 import { lockMergeRecordCypher } from '../graph/cypher/writes.js';
-import { ConflictError, NotFoundError } from '../graph/errors.js';
 import { mergeEntitiesTx, unmergeTx } from '../graph/merge.js';
 import type { GraphRepository } from '../graph/types.js';
 import { type Planned, planReplay, type SkippedIntent } from './plan.js';
 import {
   type AuditedReviews,
+  graphRefusals,
   inWriteTx,
   type ReplayOutcome,
+  refusedOn,
   replayClaim,
   replayReclusterReview,
   replayReviewWrite,
@@ -125,17 +126,14 @@ async function replayGraphqlWrite(
   // Links journaled ahead carry their relationship id too: a replayed link finds itself instead of adding a second.
   const { at, relId, ...rest } = input;
   const stamped = typeof at === 'number' ? at : undefined;
-  try {
+  // Refused: a link or reclassify of an entity the restored graph lacks (its upsert an in-doubt intent left out).
+  return refusedOn(graphRefusals, async () => {
     if (operation === 'upsertEntity') await repo.upsertEntity(tenant, rest as never, undefined, stamped);
     else if (operation === 'linkEntities') {
       await repo.linkEntities(tenant, rest as never, undefined, { relId: relId as string | undefined, at: stamped });
     } else await repo.reclassifyEntity(tenant, rest as never, undefined, stamped);
-  } catch (err) {
-    // A link or reclassify of an entity the restored graph lacks (say its upsert was an in-doubt intent left out).
-    if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
-    throw err;
-  }
-  return 'applied';
+    return 'applied' as const;
+  });
 }
 
 /** A merge under its own id unless the graph holds its record; an unmerge unless that record is already undone. */
@@ -146,8 +144,8 @@ async function replayMerge(
   input: Record<string, unknown>,
 ): Promise<ReplayOutcome> {
   const mergeId = String(input.mergeId);
-  try {
-    return await inWriteTx(driver, async (tx) => {
+  return refusedOn(graphRefusals, () =>
+    inWriteTx(driver, async (tx): Promise<ReplayOutcome> => {
       const found = await tx.run(lockMergeRecordCypher.cypher, { tenant, mergeId });
       const record = found.records[0]?.get('record') as { undoneAt?: unknown } | undefined;
       if (operation === 'mergeEntity') {
@@ -158,11 +156,8 @@ async function replayMerge(
         await unmergeTx(tx, tenant, input as never);
       }
       return 'applied';
-    });
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError) return 'refused';
-    throw err;
-  }
+    }),
+  );
 }
 
 /** Applies one planned entry and counts what it did. */

@@ -76,6 +76,18 @@ export const cloudwatch = {
   tenantLlmTokens: cw(namespaces.usage, 'TenantLlmTokens', [...stageDims, 'Tenant']),
   /** Per tenant: ER events processed by the consumer. */
   tenantErEvents: cw(namespaces.usage, 'TenantErEvents', [...stageDims, 'Tenant']),
+  /** ER events the consumer processed (duplicates included); per band as `Events<band>` / `EventsDuplicate`. */
+  erEventsProcessed: cw(namespaces.er, 'EventsProcessed', ['service']),
+  /** Failed receives of an ER event (per stable code as `Failed_<code>`). */
+  erEventsFailed: cw(namespaces.er, 'EventsFailed', ['service']),
+  /** Failures on an event's last allowed receive: SQS moves it to the DLQ. */
+  erEventsDeadLettered: cw(namespaces.er, 'EventsDeadLettered', ['service']),
+  /** Milliseconds from acceptance by the intake API to the end of processing, per event. */
+  erEventLag: cw(namespaces.er, 'EventLag', ['service']),
+  /** Milliseconds of processing per event. */
+  erEventDuration: cw(namespaces.er, 'EventDuration', ['service']),
+  /** Milliseconds since the oldest message of a batch was sent (the consumer's view of queue lag). */
+  erOldestMessageAge: cw(namespaces.er, 'OldestMessageAge', ['service']),
 } as const satisfies Record<string, CloudWatchSignal>;
 
 export type CloudWatchSignalKey = keyof typeof cloudwatch;

@@ -18,28 +18,62 @@ export interface ObservedStacks {
   readonly ingest: IngestStack;
 }
 
-type MetricFn = (metricName: string, statistic?: string, period?: Duration) => Metric;
+/** A metric of one resource by name: the resource's dimensions are bound, the statistic defaults to Sum. */
+export type MetricFn = (metricName: string, statistic?: string, period?: Duration) => Metric;
+
+/** Metrics of a Lambda function (all versions and aliases). */
+export const lambdaMetrics =
+  (functionName: string): MetricFn =>
+  (metricName, statistic = Stats.SUM, period) =>
+    new Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { FunctionName: functionName },
+      statistic,
+      period,
+    });
+
+/** Metrics of an SQS queue. */
+export const queueMetrics =
+  (queueName: string): MetricFn =>
+  (metricName, statistic = Stats.SUM, period) =>
+    new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic, period });
+
+/** Metrics of a DynamoDB table. */
+export const tableMetrics =
+  (tableName: string): MetricFn =>
+  (metricName, statistic = Stats.SUM, period) =>
+    new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, statistic, period });
+
+/** Metrics of an HTTP API stage (API Gateway v2). */
+export const httpApiMetrics =
+  (apiId: string, stageName: string): MetricFn =>
+  (metricName, statistic = Stats.SUM, period) =>
+    new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: apiId, Stage: stageName },
+      statistic,
+      period,
+    });
+
+/** Metrics of a Lambda event source mapping (its event counts, with `metricsConfig` EVENT_COUNT). */
+export const eventSourceMappingMetrics =
+  (mappingId: string): MetricFn =>
+  (metricName, statistic = Stats.SUM, period) =>
+    new Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { EventSourceMappingUUID: mappingId },
+      statistic,
+      period,
+    });
 
 /** Metric factories per resource, so widgets and alarms name a metric once with the right dimensions and region. */
 export function metricsOf(s: ObservedStacks) {
-  const lambda =
-    (fn: GraphgateFunction): MetricFn =>
-    (metricName, statistic = Stats.SUM, period) =>
-      new Metric({
-        namespace: 'AWS/Lambda',
-        metricName,
-        dimensionsMap: { FunctionName: fn.fn.functionName },
-        statistic,
-        period,
-      });
-  const sqs =
-    (queueName: string): MetricFn =>
-    (metricName, statistic = Stats.SUM, period) =>
-      new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic, period });
-  const table =
-    (tableName: string): MetricFn =>
-    (metricName, statistic = Stats.SUM, period) =>
-      new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, statistic, period });
+  const lambda = (fn: GraphgateFunction) => lambdaMetrics(fn.fn.functionName);
+  const sqs = queueMetrics;
+  const table = tableMetrics;
   return {
     origin: lambda(s.api.graphql),
     intake: lambda(s.ingest.intake),
@@ -60,14 +94,7 @@ export function metricsOf(s: ObservedStacks) {
         region: EDGE_REGION,
         account: Stack.of(s.api).account,
       })) as MetricFn,
-    intakeApi: ((metricName, statistic = Stats.SUM, period) =>
-      new Metric({
-        namespace: 'AWS/ApiGateway',
-        metricName,
-        dimensionsMap: { ApiId: s.ingest.httpApi.apiId, Stage: s.ingest.httpStage.stageName },
-        statistic,
-        period,
-      })) as MetricFn,
+    intakeApi: httpApiMetrics(s.ingest.httpApi.apiId, s.ingest.httpStage.stageName),
   };
 }
 

@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { MetricType } from 'aws-cdk-lib/aws-lambda';
@@ -17,6 +17,7 @@ import type { StageConfig } from '../config/stages.js';
 import { CANARY_ALARM_PERIOD } from '../constructs/canary.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';
+import { eventSourceMappingMetrics, httpApiMetrics, queueMetrics } from '../observability/sources.js';
 import { burnRatePolicy, burnThreshold } from '../slo/burn-rate.js';
 import { ER_LAG_LIMIT_S, errorBudget, sloById } from '../slo/slos.js';
 import type { DataStack } from './data-stack.js';
@@ -183,14 +184,7 @@ export class IngestStack extends Stack {
     // fast-burn threshold (14.4 × 0.5% = 7.2%). API Gateway answers 5xx for a crashed or timed-out function too.
     this.intake.canary.rollbackOnSlo(
       sloById('ingest-availability'),
-      (metricName, statistic, period) =>
-        new Metric({
-          namespace: 'AWS/ApiGateway',
-          metricName,
-          dimensionsMap: { ApiId: this.httpApi.apiId, Stage: this.httpStage.stageName },
-          statistic,
-          period,
-        }),
+      httpApiMetrics(this.httpApi.apiId, this.httpStage.stageName),
       'the intake API stage (both versions)',
     );
     // A consumer version that fails its events reports them as partial batch failures, not as Lambda Errors: the
@@ -198,14 +192,8 @@ export class IngestStack extends Stack {
     // broken canary taking its 10% shows as ~10% failed events, above the ingest budget's fast-burn threshold.
     const ingestBudget = errorBudget(sloById('ingest-availability'));
     const fast = burnRatePolicy('fast');
-    const mappingMetric = (metricName: string) =>
-      new Metric({
-        namespace: 'AWS/Lambda',
-        metricName,
-        dimensionsMap: { EventSourceMappingUUID: intakeSource.eventSourceMappingId },
-        statistic: Stats.SUM,
-        period: CANARY_ALARM_PERIOD,
-      });
+    const mapping = eventSourceMappingMetrics(intakeSource.eventSourceMappingId);
+    const mappingMetric = (metricName: string) => mapping(metricName, Stats.SUM, CANARY_ALARM_PERIOD);
     this.consumer.canary.rollbackOn('FailedEvents', {
       description: `ER consumer: failed events above ${fast.factor}× the ingest error budget (${ingestBudget * 100}%) of events polled`,
       metric: new MathExpression({
@@ -222,13 +210,7 @@ export class IngestStack extends Stack {
     // A slow or stuck version lets the queue age past the ER lag objective.
     this.consumer.canary.rollbackOn('ErLag', {
       description: `ER consumer: oldest intake message older than ${ER_LAG_LIMIT_S} s (ER lag objective)`,
-      metric: new Metric({
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateAgeOfOldestMessage',
-        dimensionsMap: { QueueName: this.queue.queueName },
-        statistic: Stats.MAXIMUM,
-        period: CANARY_ALARM_PERIOD,
-      }),
+      metric: queueMetrics(this.queue.queueName)('ApproximateAgeOfOldestMessage', Stats.MAXIMUM, CANARY_ALARM_PERIOD),
       threshold: ER_LAG_LIMIT_S,
     });
     // Operators invoke the alias (the function's $LATEST still holds a rolled-back version's code).
