@@ -1,10 +1,10 @@
 /**
  * The per-event graph effect, exactly once: one `executeWrite` (shared by a group of events) that locks the events'
- * blocking stripes, reads their candidates, then per event records (tenant, eventId) as applied and scores, bands and
- * writes. A redelivery after a crash finds the marker and changes nothing, because the marker commits or rolls back
- * together with the effect.
+ * blocking stripes and records each (tenant, eventId) as applied, reads their candidates, then per event scores, bands
+ * and writes, and last writes the group's decisions. A redelivery after a crash finds the marker and changes nothing,
+ * because the marker commits or rolls back together with the effect.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { doubleMetaphone } from 'double-metaphone';
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
@@ -13,7 +13,7 @@ import { mergeEntitiesTx } from '../graph/merge.js';
 import { sourceKey } from '../graph/merge-props.js';
 import { epochMs, int, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
-import { markEventAppliedTx } from './applied-marker.js';
+import { idSchema, parseInput, parseTenant } from '../graph/validation.js';
 import {
   type BlockingCandidate,
   type BlockingQuery,
@@ -24,7 +24,13 @@ import {
   rejectedForSourcesTx,
 } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
-import { createDecisionCypher, createReviewCandidateCypher, getDecisionCypher, lockStripesCypher } from './cypher.js';
+import {
+  createDecisionsCypher,
+  createReviewCandidateCypher,
+  getDecisionCypher,
+  lockAndMarkEventsCypher,
+  lockStripesCypher,
+} from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
@@ -86,14 +92,16 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
   };
 }
 
-/** Writes the entity and the band's effect for a decision already made. */
+/**
+ * Writes the entity and the band's effect for a decision already made; the decision node itself is written with the
+ * group's others ({@link decisionRow}).
+ */
 async function writeEffect(
   tx: ManagedTransaction,
   envelope: Envelope,
   n: NormalisedRecord,
   blocking: BlockingQuery,
   decision: Decision,
-  remainingMs: number,
 ): Promise<EffectOutcome> {
   const { tenant, eventId, record } = envelope;
   const entityId = entityIdFor(eventId);
@@ -152,21 +160,6 @@ async function writeEffect(
       now: epochMs(),
     });
   }
-  await tx.run(createDecisionCypher.cypher, {
-    tenant,
-    eventId,
-    band: decision.band,
-    score,
-    entityId,
-    candidateId: decision.candidateId,
-    mergeId,
-    reviewId,
-    repairMergeIds,
-    explanation,
-    modelVersion: decision.modelVersion,
-    now: epochMs(),
-    claimUntil: epochMs(Date.now() + remainingMs),
-  });
   return {
     eventId,
     entityId,
@@ -184,6 +177,23 @@ async function writeEffect(
 }
 
 const round = (p: number) => Math.round(p * 1e6) / 1e6;
+
+/** The ErDecision of an applied event as a row of {@link createDecisionsCypher}; its ledger claim runs to `claimUntil`. */
+function decisionRow(outcome: EffectOutcome, claimUntil: number) {
+  return {
+    eventId: outcome.eventId,
+    band: outcome.band,
+    score: outcome.score,
+    entityId: outcome.entityId,
+    candidateId: outcome.candidateId,
+    mergeId: outcome.mergeId,
+    reviewId: outcome.reviewId,
+    repairMergeIds: outcome.repairMergeIds,
+    explanation: JSON.stringify(outcome.explanation),
+    modelVersion: outcome.modelVersion,
+    claimUntil: epochMs(claimUntil),
+  };
+}
 
 /** Lock stripes per tenant: 65,536, so unrelated events rarely wait on each other and the lock nodes stay few. */
 const stripeBits = 16;
@@ -217,6 +227,30 @@ export function lockStripes(query: BlockingQuery, names: readonly string[] = [])
 export async function lockStripesTx(tx: ManagedTransaction, tenant: string, stripes: readonly number[]): Promise<void> {
   if (stripes.length === 0) return;
   await tx.run(lockStripesCypher.cypher, { tenant, stripes: stripes.map(int), now: epochMs() });
+}
+
+/**
+ * Write-locks the tenant's `stripes` (sorted ascending) and marks `eventIds` applied, in one statement
+ * ({@link lockAndMarkEventsCypher}); per event id, in order: true where this call created its marker.
+ */
+async function lockAndMarkEventsTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  stripes: readonly number[],
+  eventIds: readonly string[],
+): Promise<boolean[]> {
+  const events = eventIds.map((eventId) => ({
+    eventId: parseInput(idSchema, eventId, 'event id'),
+    token: randomUUID(),
+  }));
+  const result = await tx.run(lockAndMarkEventsCypher.cypher, {
+    tenant: parseTenant(tenant),
+    stripes: stripes.map(int),
+    events,
+    now: epochMs(),
+  });
+  const fresh = new Map(result.records.map((r) => [String(r.get('token')), r.get('fresh') === true]));
+  return events.map((e) => fresh.get(e.token) === true);
 }
 
 /** An event's record as the effect reads it: normalised, its blocking query and its lock stripes (computed once). */
@@ -363,10 +397,12 @@ class GroupChanges {
 
 /**
  * The effect of a group of events (one or more) as a transaction function: every stripe of the group first, tenant by
- * tenant in sorted order (a transaction that took some stripes never waits for another that waits for it); then the
- * group's candidates read from committed data ({@link readCandidates}); then each event in order, its marker first:
- * if it was applied before, its stored decision comes back with `applied: false` and nothing is written. Events see
- * each other's writes ({@link GroupChanges}): a duplicate inside the group is blocked like one committed before it.
+ * tenant in sorted order (a transaction that took some stripes never waits for another that waits for it), each
+ * tenant's markers in the same statement; then the group's candidates read from committed data
+ * ({@link readCandidates}); then each event in order: if it was applied before (an earlier transaction, or an earlier
+ * copy in this group), its decision comes back with `applied: false` and nothing is written. Events see each other's
+ * writes ({@link GroupChanges}): a duplicate record inside the group is blocked like one committed before it. The
+ * decisions go last, one statement per tenant.
  */
 async function applyGroupTx(
   tx: ManagedTransaction,
@@ -374,13 +410,18 @@ async function applyGroupTx(
   events: readonly { prepared: PreparedEvent; model: MatchModel; remainingMs: number }[],
   config: ErConfig,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }[]> {
+  const tenantOf = (i: number) => events[i]!.prepared.envelope.tenant;
+  const fresh = new Array<boolean>(events.length).fill(false);
   for (const tenant of [...new Set(events.map((e) => e.prepared.envelope.tenant))].sort()) {
-    const stripes = events.filter((e) => e.prepared.envelope.tenant === tenant).flatMap((e) => e.prepared.stripes);
-    await lockStripesTx(
+    const mine = events.flatMap((_, i) => (tenantOf(i) === tenant ? [i] : []));
+    const stripes = [...new Set(mine.flatMap((i) => events[i]!.prepared.stripes))].sort((a, b) => a - b);
+    const marked = await lockAndMarkEventsTx(
       tx,
       tenant,
-      [...new Set(stripes)].sort((a, b) => a - b),
+      stripes,
+      mine.map((i) => events[i]!.prepared.envelope.eventId),
     );
+    for (const [k, i] of mine.entries()) fresh[i] = marked[k]!;
   }
   const read = await readCandidates(
     driver,
@@ -388,11 +429,16 @@ async function applyGroupTx(
     config,
   );
   const changes = new GroupChanges();
+  const appliedHere = new Map<string, EffectOutcome>();
+  const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();
   const out: { applied: boolean; outcome: EffectOutcome }[] = [];
   for (const [i, { prepared, model, remainingMs }] of events.entries()) {
     const { envelope, n } = prepared;
-    if (!(await markEventAppliedTx(tx, envelope.tenant, envelope.eventId))) {
-      const stored = await readDecision(tx, envelope.tenant, envelope.eventId);
+    const key = `${envelope.tenant}|${envelope.eventId}`;
+    if (!fresh[i]) {
+      // Applied before: by an earlier transaction (its decision is stored) or earlier in this group.
+      const earlier = appliedHere.get(key);
+      const stored = earlier ? { ...earlier } : await readDecision(tx, envelope.tenant, envelope.eventId);
       if (!stored) throw new DependencyFailedError(`decision of applied event ${envelope.eventId} is missing`);
       out.push({ applied: false, outcome: stored });
       continue;
@@ -400,9 +446,17 @@ async function applyGroupTx(
     // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
     const candidates = await changes.candidates(tx, prepared, read[i]!, config.candidateLimit);
     const decision = decide(comparableOfRecord(n, envelope.record.attributes), n.kind, candidates, model);
-    const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision, remainingMs);
+    const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision);
     changes.record(prepared, outcome);
+    appliedHere.set(key, outcome);
+    decisions.set(envelope.tenant, [
+      ...(decisions.get(envelope.tenant) ?? []),
+      decisionRow(outcome, Date.now() + remainingMs),
+    ]);
     out.push({ applied: true, outcome });
+  }
+  for (const [tenant, rows] of decisions) {
+    await tx.run(createDecisionsCypher.cypher, { tenant: parseTenant(tenant), rows, now: epochMs() });
   }
   return out;
 }

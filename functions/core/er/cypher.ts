@@ -52,6 +52,26 @@ RETURN a.token = $token AS fresh`,
 );
 
 /**
+ * A group's first statement per tenant: write-locks the stripes (as {@link lockStripesCypher}), then records each
+ * event of `$events` (`{eventId, token}`) as applied (as {@link markEventAppliedCypher}): `fresh` is true for the row
+ * that created the marker, false for an event applied before, or earlier in the same list. One round trip and one
+ * plan per tenant, where a statement per event each cost Neo4j about as much CPU as the one write it made.
+ */
+export const lockAndMarkEventsCypher = write(
+  'lockAndMarkEvents',
+  `${keepPlan}CALL {
+  UNWIND $stripes AS stripe
+  MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
+  ON CREATE SET l.at = $now
+  SET l.at = l.at
+}
+UNWIND $events AS ev
+MERGE (a:AppliedEvent {tenant: $tenant, eventId: ev.eventId})
+ON CREATE SET a.appliedAt = $now, a.token = ev.token
+RETURN ev.token AS token, a.token = ev.token AS fresh`,
+);
+
+/**
  * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first, without
  * `$rejected` (the entities a reviewer already said are not the same as the incoming record's source:
  * {@link rejectedForSourcesCypher}): they are never merged with or proposed again. Only what scoring reads (score.ts
@@ -91,12 +111,18 @@ WHERE node:ErNotSame AND node.tenant = $tenant
 RETURN node.a AS a, node.b AS b, node.aSources AS aSources, node.bSources AS bSources`,
 );
 
-export const createDecisionCypher = write(
-  'createDecision',
-  `${keepPlan}CREATE (d:ErDecision {tenant: $tenant, eventId: $eventId, band: $band, score: $score,
-  entityId: $entityId, candidateId: $candidateId, mergeId: $mergeId, reviewId: $reviewId,
-  repairMergeIds: $repairMergeIds, explanation: $explanation, modelVersion: $modelVersion, decidedAt: $now,
-  ledgerClaimUntil: $claimUntil})`,
+/**
+ * The decisions of one tenant's events in a group, written after their effects: `$rows` of `{eventId, band, score,
+ * entityId, candidateId, mergeId, reviewId, repairMergeIds, explanation: JSON, modelVersion, claimUntil}`. Each is
+ * created already claimed for its ledger append until `claimUntil` (the receive's deadline; see claimLedgerCypher).
+ */
+export const createDecisionsCypher = write(
+  'createDecisions',
+  `${keepPlan}UNWIND $rows AS row
+CREATE (d:ErDecision {tenant: $tenant, eventId: row.eventId, band: row.band, score: row.score,
+  entityId: row.entityId, candidateId: row.candidateId, mergeId: row.mergeId, reviewId: row.reviewId,
+  repairMergeIds: row.repairMergeIds, explanation: row.explanation, modelVersion: row.modelVersion, decidedAt: $now,
+  ledgerClaimUntil: row.claimUntil})`,
 );
 
 /**

@@ -144,6 +144,34 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     expect(await liveIds(grouped)).toEqual(await liveIds(oneByOne));
   });
 
+  it('applies an event that appears twice in one group once: the second copy answers with the first copy’s decision', async () => {
+    const [a, b] = [testTenant('er-group-dup-a'), testTenant('er-group-dup-b')];
+    const ada = envelopeFor(a, 'k1', personRecord({ names: ['Ada Lovelace'] }));
+    const other = envelopeFor(b, 'k1', personRecord({ names: ['Grace Hopper'] }));
+    const work = [ada, other, ada].map((envelope) => ({ envelope, remainingMs: 5000 }));
+    const results = await applyEvents(driver, work, defaultErConfig, storedModels(driver));
+    const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+    expect(values.map((v) => v.applied)).toEqual([true, true, false]);
+    expect(values[2].outcome).toMatchObject({ eventId: ada.eventId, entityId: values[0].outcome.entityId });
+    const counts = async (tenant: string) => {
+      const { records } = await driver.executeQuery(
+        `MATCH (m:AppliedEvent {tenant: $tenant}) WITH count(m) AS markers
+         MATCH (d:ErDecision {tenant: $tenant}) RETURN markers, count(d) AS decisions`,
+        { tenant },
+      );
+      return [Number(records[0]?.get('markers')), Number(records[0]?.get('decisions'))];
+    };
+    expect(await counts(a)).toEqual([1, 1]);
+    expect(await counts(b)).toEqual([1, 1]);
+    // Applied again later, in a group of its own: the stored decision, nothing written.
+    const again = await applyEvents(driver, [work[0]!], defaultErConfig, storedModels(driver));
+    expect(again[0]).toMatchObject({
+      status: 'fulfilled',
+      value: { applied: false, outcome: { band: values[0].outcome.band } },
+    });
+    expect(await liveIds(a)).toEqual([values[0].outcome.entityId]);
+  });
+
   it('matches a record without a name on its identifier and birth date (HIGH)', async () => {
     const tenant = testTenant('er-nameless');
     const nid = [{ scheme: 'nid', value: '8812-4471' }];
