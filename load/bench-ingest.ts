@@ -144,7 +144,11 @@ function workerConfigs(queueUrl: string) {
   ] as const;
 }
 
-/** Runs a worker on a fresh queue pair with `count` preloaded events; returns per-message results and wall time. */
+/**
+ * Runs a worker on a fresh queue pair with `count` preloaded events; returns per-message results, wall time and the
+ * CPU each process used while the worker drained the queue (read once the worker is started, after the producer's
+ * sends and the worker's schema migration, until the last result: neither is an event's cost).
+ */
 async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
   const pair = await createQueuePair(sqs, `bench-${label}-${Date.now()}`, { visibilityTimeoutS: 30 });
   await sendAll(sqs, pair.queueUrl, envelopes);
@@ -160,9 +164,12 @@ async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
       results.push(...rs);
     },
   });
+  const cpuBefore = cpuByComponent();
   await waitFor(`${label} drained`, async () => (results.length >= envelopes.length ? true : undefined), 900_000);
+  const cpuAfter = cpuByComponent();
   await worker.stop();
-  return { results, seconds: (last - first) / 1000, pair };
+  const cpuMs = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, cpuAfter[k]! - cpuBefore[k]!]));
+  return { results, seconds: (last - first) / 1000, pair, cpuMs };
 }
 
 try {
@@ -211,14 +218,12 @@ try {
   );
   log(`intake ${intake.rps}/s p95 ${intake.p95_ms} ms; raw-put ${raw.rps}/s`);
 
-  // CPU of every process the e2e case runs on (the worker runs in this process), read from /proc around the run:
-  // CPU per event, which two shared cores distort far less than they distort events/s, and what dominates.
-  const cpuBefore = cpuByComponent();
+  // CPU of every process the e2e case runs on (the worker runs in this process), read from /proc while the worker
+  // drains: CPU per event, which two shared cores distort far less than they distort events/s, and what dominates.
   const e2eRun = await drain(
     'e2e',
     generateEvents({ total: n.e2e, duplicateShare: 0, poisonShare: 0, tenants: 8, seed: 3 }).unique,
   );
-  const cpuAfter = cpuByComponent();
   const e2eOk = e2eRun.results.filter((r) => r.ok);
   const e2e = stats(
     e2eOk.map((r) => r.durationMs),
@@ -226,9 +231,7 @@ try {
     e2eRun.results.length - e2eOk.length,
   );
   log(`e2e ${e2e.rps}/s p95 ${e2e.p95_ms} ms`);
-  const e2eCpu = Object.fromEntries(
-    Object.keys(cpuAfter).map((k) => [k, r2((cpuAfter[k]! - cpuBefore[k]!) / e2eRun.results.length)]),
-  );
+  const e2eCpu = Object.fromEntries(Object.entries(e2eRun.cpuMs).map(([k, ms]) => [k, r2(ms / e2eRun.results.length)]));
   const e2eCpuTotal = r2(Object.values(e2eCpu).reduce((a, b) => a + b, 0));
   const e2eProfile = {
     cpu_ms_per_event: { ...e2eCpu, total: e2eCpuTotal },
