@@ -11,9 +11,9 @@ import { entityIdsCypher } from '../functions/core/graph/cypher/tooling.js';
 import {
   allRelTypes,
   createDriver,
+  maxNeighborhoodRels,
   migrate,
   Neo4jGraphRepository,
-  neighborhoodRelsCypher,
   neighborsCypher,
 } from '../functions/core/graph/index.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/index.js';
@@ -61,33 +61,21 @@ async function pickCenters(driver: Driver, tenant: string, hops: 1 | 2 | 3, want
   return out;
 }
 
-/** The same two statements the repository runs for a neighbourhood, straight through the driver. */
+/** The same statement the repository runs for a neighbourhood, straight through the driver. */
 async function rawNeighbors(driver: Driver, tenant: string, id: string, hops: 1 | 2 | 3) {
-  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
-  try {
-    return await session.executeRead(async (tx) => {
-      const res = await tx.run(neighborsCypher[hops].cypher, {
-        tenant,
-        id,
-        relTypes: allRelTypes,
-        limitPlusOne: neo4j.int(params.limit + 1),
-        now: neo4j.int(Date.now()),
-      });
-      const rec = res.records[0];
-      const members = (rec?.get('entities') as { id: string }[] | undefined) ?? [];
-      const center = rec?.get('center') as { id: string } | undefined;
-      const rels = await tx.run(neighborhoodRelsCypher.cypher, {
-        tenant,
-        ids: [center?.id ?? id, ...members.map((m) => m.id)],
-        relTypes: allRelTypes,
-        limitPlusOne: neo4j.int(neighborhoodRelsCypher.cost.maxRows + 1),
-        now: neo4j.int(Date.now()),
-      });
-      return rels.records.length;
-    });
-  } finally {
-    await session.close();
-  }
+  const res = await driver.executeQuery(
+    neighborsCypher[hops].cypher,
+    {
+      tenant,
+      id,
+      relTypes: allRelTypes,
+      limitPlusOne: neo4j.int(params.limit + 1),
+      relLimitPlusOne: neo4j.int(maxNeighborhoodRels + 1),
+      now: neo4j.int(Date.now()),
+    },
+    { routing: neo4j.routing.READ },
+  );
+  return res.records.length;
 }
 
 async function main() {
