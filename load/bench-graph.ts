@@ -192,6 +192,8 @@ async function main() {
         String(peerPort),
         '--neo4j',
         neo.url,
+        '--timeout-ms',
+        String(params.peerTimeoutMs),
       ],
       port: peerPort,
       url: `http://127.0.0.1:${peerPort}/neighborhood`,

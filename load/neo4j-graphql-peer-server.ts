@@ -6,7 +6,7 @@
  * as the origin does), then every relationship among the members it found (outgoing side, both endpoints members).
  * `POST /neighborhood {tenant, id, hops}` runs both in-process and answers `{center, entities, relationships}`, so an
  * open-model load generator can send one request per neighbourhood; documents are parsed once per hop count.
- *   tsx load/neo4j-graphql-peer-server.ts --port N --neo4j bolt://…
+ *   tsx load/neo4j-graphql-peer-server.ts --port N --neo4j bolt://… [--timeout-ms N (per document, server-side)]
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -15,9 +15,11 @@ import { type DocumentNode, execute, parse } from 'graphql';
 import neo4j from 'neo4j-driver';
 import { relTypes } from '../functions/core/graph/types.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, neo4j: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, neo4j: { type: 'string' }, 'timeout-ms': { type: 'string', default: '60000' } },
+});
 if (!values.port || !values.neo4j) {
-  console.error('usage: neo4j-graphql-peer-server.ts --port N --neo4j bolt://…');
+  console.error('usage: neo4j-graphql-peer-server.ts --port N --neo4j bolt://… [--timeout-ms N]');
   process.exit(2);
 }
 
@@ -99,10 +101,26 @@ interface Conn {
 const driver = neo4j.driver(values.neo4j);
 const schema = await new Neo4jGraphQL({ typeDefs, driver }).getSchema();
 
+const timeoutMs = Number(values['timeout-ms']);
+
+/**
+ * One document in its own read transaction with a server-side timeout: a request the client gave up on must not keep
+ * Neo4j busy (a 3-hop walk can run for minutes) while the next case is measured.
+ */
 async function run(document: DocumentNode, variableValues: Record<string, unknown>) {
-  const result = await execute({ schema, document, variableValues, contextValue: { executionContext: driver } });
-  if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-  return result.data as { entities: Node[] };
+  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+  try {
+    const tx = session.beginTransaction({ timeout: timeoutMs });
+    const result = await execute({ schema, document, variableValues, contextValue: { executionContext: tx } });
+    if (result.errors?.length) {
+      await tx.rollback().catch(() => undefined);
+      throw new Error(result.errors.map((e) => e.message).join('; '));
+    }
+    await tx.commit();
+    return result.data as { entities: Node[] };
+  } finally {
+    await session.close();
+  }
 }
 
 /** The center, every member the walk reached (deduplicated, center excluded) and the relationships among them. */
