@@ -5,7 +5,7 @@ import {
   createUpstashCache,
   entityInvalidator,
   responseCacheOptions,
-  type UpstashClient,
+  type UpstashStoreClient,
 } from '../core/cache/index.js';
 import { throttledLog } from '../core/throttled-log.js';
 
@@ -14,7 +14,7 @@ import { throttledLog } from '../core/throttled-log.js';
  * keys on If-None-Match) over our Upstash store. Failures never fail a request: they are counted and logged once per
  * interval, and the request runs uncached.
  */
-export function originCachePlugin(redis: UpstashClient, onError: (r: CacheErrorReport) => void = defaultOnError) {
+export function originCachePlugin(redis: UpstashStoreClient, onError: (r: CacheErrorReport) => void = defaultOnError) {
   const store = createUpstashCache(redis, { onError });
   const options = responseCacheOptions({ store, onError });
   const plugin = useResponseCache({

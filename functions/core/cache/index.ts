@@ -25,4 +25,4 @@ export { createMemoryCache } from './memory-cache.js';
 export { type CacheBackend, createTenantCacheStore, type TenantCacheOptions } from './tenant-cache.js';
 export { type CachePolicyMaps, cachePolicyFromSchema } from './ttl.js';
 export type { CacheContext, CacheErrorReport, OnCacheError, TenantCacheStore, WithCacheContext } from './types.js';
-export { createUpstashCache, readEntry, type UpstashClient } from './upstash-cache.js';
+export { createUpstashCache, readEntry, type UpstashClient, type UpstashStoreClient } from './upstash-cache.js';

@@ -83,6 +83,36 @@ describe('upstash cache', () => {
     expect(tagTtl).toBeGreaterThan(60_000);
   });
 
+  it('writes an entry with all its tag memberships in one store command', async () => {
+    const tenant = testTenant('one');
+    const sent: string[] = [];
+    // Every client method the store calls (multi and pipeline would be one call each, holding many commands).
+    const client = new Proxy(redis(), {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          sent.push(String(prop));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const store = createUpstashCache(client);
+    const ids = Array.from({ length: 50 }, (_, i) => `e${i}`);
+
+    await store.forTenant(tenant).set(
+      keyFor(tenant, 'hood'),
+      entityResult('e0', 'N'),
+      ids.map((id) => tag(id)[0]!),
+      60_000,
+    );
+
+    expect(sent).toEqual(['eval']);
+    const r = redis();
+    expect(await r.smembers(tagSetKey(tenant, 'Entity:e49'))).toEqual([keyFor(tenant, 'hood')]);
+    expect(await r.pttl(tagSetKey(tenant, 'Entity:e49'))).toBeGreaterThan(60_000);
+  });
+
   it('returns undefined within a bounded time when the store is down, and reports it', async () => {
     const errors: CacheErrorReport[] = [];
     const dead = new Redis({ url: 'http://127.0.0.1:9', token: 'x' });

@@ -9,7 +9,7 @@ import {
   exportByIdsCypher,
   exportByKindsCypher,
   getEntityCypher,
-  neighborhoodRelsCypher,
+  maxNeighborhoodRels,
   neighborsCypher,
   pathCypher,
   searchCypher,
@@ -26,7 +26,7 @@ import {
 } from './errors.js';
 import { luceneNameQuery } from './lucene.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
-import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toRelationship } from './model.js';
+import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
 import { nameTokens } from './name-tokens.js';
 import {
   type DataClass,
@@ -201,23 +201,28 @@ export class Neo4jGraphRepository implements GraphRepository {
     const template = neighborsCypher[q.hops as 1 | 2 | 3];
     const relTypes = q.relTypes ?? allRelTypes;
     return this.read(template, options, async (tx) => {
-      const params = { tenant: t, id: q.id, relTypes, limitPlusOne: int(q.limit + 1), now: this.now() };
-      const record = (await tx.run(template.cypher, params)).records[0];
-      if (!record) return null;
-      const members = record.get('entities') as Props[];
-      if (members.length > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
-      const center = toEntity(record.get('center') as Props);
-      const entities = members.map(toEntity);
-      const maxRels = neighborhoodRelsCypher.cost.maxRows;
-      const rels = await tx.run(neighborhoodRelsCypher.cypher, {
+      const params = {
         tenant: t,
-        ids: [center.id, ...entities.map((e) => e.id)],
+        id: q.id,
         relTypes,
-        limitPlusOne: int(maxRels + 1),
-        now: params.now,
-      });
-      if (rels.records.length > maxRels) throw new ResultTooLargeError(neighborhoodRelsCypher.name, 'rows', maxRels);
-      const relationships = rels.records.map((r) => toRelationship(r.toObject() as RelRow));
+        limitPlusOne: int(q.limit + 1),
+        relLimitPlusOne: int(maxNeighborhoodRels + 1),
+        now: this.now(),
+      };
+      const [first, ...rows] = (await tx.run(template.cypher, params)).records;
+      if (!first) return null;
+      if (toNumber(first.get('members')) > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
+      const center = toEntity(first.get('entity') as Props);
+      const entities: Entity[] = [];
+      const relationships: Relationship[] = [];
+      for (const row of rows) {
+        const entity = row.get('entity') as Props | null;
+        if (entity) entities.push(toEntity(entity));
+        else relationships.push(toRelationship(row.get('rel') as RelRow));
+      }
+      if (relationships.length > maxNeighborhoodRels) {
+        throw new ResultTooLargeError(template.name, 'rows', maxNeighborhoodRels);
+      }
       return { center, entities, relationships, hops: q.hops };
     });
   }

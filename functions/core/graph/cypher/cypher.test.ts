@@ -4,7 +4,6 @@ import {
   exportByIdsCypher,
   exportByKindsCypher,
   getEntityCypher,
-  neighborhoodRelsCypher,
   neighborsCypher,
   pathCypher,
   searchCypher,
@@ -17,7 +16,6 @@ import * as write from './writes.js';
 const reads = [
   getEntityCypher,
   ...Object.values(neighborsCypher),
-  neighborhoodRelsCypher,
   searchCypher,
   ...Object.values(pathCypher),
   exportByIdsCypher,

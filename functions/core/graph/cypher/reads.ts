@@ -44,11 +44,37 @@ RETURN properties(e) AS entity`,
   { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
 );
 
+/** The entity properties a read returns (what `toEntity` maps): never tokens, ER records or other internal fields. */
+const entityFields = (v: string) =>
+  `${v} {.id, .kind, .names, .identifiers, .attributes, .dataClass, .licence, .sources, .createdAt, .updatedAt}`;
+/** The relationship properties a read returns (what `toRelationship` maps besides type and endpoints). */
+const relFields = (v: string) => `${v} {.id, .properties, .confidence, .since, .createdAt}`;
+
+/** Most relationships one neighbourhood may hold; one more is RESULT_TOO_LARGE. */
+export const maxNeighborhoodRels = 2000;
+
 /**
- * Distinct entities within `hops` of the center. Pruning BFS expansion (the planner picks it for DISTINCT endpoints)
- * keeps 3-hop reads from enumerating every path; `$limitPlusOne` lets the caller see that more rows exist and fail.
+ * Members with more outgoing relationships than this are not expanded to find the relationships among members; their
+ * relationships to members are probed from each member instead (Expand Into, which walks the lower-degree side).
  */
-function neighborIdsText(hops: 1 | 2 | 3): string {
+export const denseOutDegree = 1000;
+
+/**
+ * A whole neighbourhood in one statement: the distinct members within `hops` of the center (pruning BFS expansion,
+ * which the planner picks for DISTINCT endpoints, keeps 3-hop reads from enumerating every path), then the
+ * relationships among them (center included).
+ *
+ * The relationships among members are found from each member's OUTGOING side only, checked against the member list
+ * (nodes, not ids: no property read per candidate): every relationship has one start node, so each is found once,
+ * and the incoming side of a hub (thousands of relationships into it) is never read. A member whose out-degree is itself
+ * above {@link denseOutDegree} is probed from the members' side instead (Expand Into per member). Degrees come from the
+ * store's counts (GetDegree), not from walking.
+ *
+ * Rows stream one entity or relationship each (a single huge record decodes slowly in the driver): first the center
+ * with `members` (how many members were found, up to `$limitPlusOne`), then members, then relationships, at most
+ * `$relLimitPlusOne`. Over the member limit only the center row comes back, so the caller fails without the payload.
+ */
+function neighborhoodText(hops: 1 | 2 | 3): string {
   return `MATCH (c:Entity {tenant: $tenant, id: $id})
 WHERE ${live('c')}
 OPTIONAL CALL (c) {
@@ -59,25 +85,37 @@ OPTIONAL CALL (c) {
   RETURN DISTINCT n
   LIMIT $limitPlusOne
 }
-RETURN properties(c) AS center, collect(properties(n)) AS entities`;
+WITH c, collect(n) AS found
+WITH c, size(found) AS members, CASE WHEN size(found) < $limitPlusOne THEN found ELSE [] END AS ns
+WITH c, members, ns, CASE WHEN members < $limitPlusOne THEN ns + c ELSE [] END AS ms
+WITH c, members, ns, ms, [m IN ms WHERE COUNT { (m)-->() } > ${denseOutDegree}] AS outHubs
+WITH c, members, ns, COLLECT {
+  CALL (ms, outHubs) {
+    UNWIND ms AS a
+    WITH a WHERE NOT a IN outHubs
+    MATCH (a)-[r]->(b)
+    WHERE b IN ms AND r.tenant = $tenant AND type(r) IN $relTypes
+    RETURN a, r, b
+    UNION ALL
+    UNWIND outHubs AS a
+    UNWIND ms AS b
+    MATCH (a)-[r]->(b)
+    WHERE r.tenant = $tenant AND type(r) IN $relTypes
+    RETURN a, r, b
+  }
+  RETURN {type: type(r), from: a.id, to: b.id, props: ${relFields('r')}} AS rel
+  LIMIT $relLimitPlusOne
+} AS rels
+UNWIND [{entity: ${entityFields('c')}, members: members}] + [n IN ns | {entity: ${entityFields('n')}}] + [r IN rels | {rel: r}] AS row
+RETURN row.entity AS entity, row.rel AS rel, row.members AS members`;
 }
 
-/** Neighborhood members within 1, 2 or 3 hops. */
-export const neighborsCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = perHops('neighbors', neighborIdsText, {
+/** Neighbourhood (members and the relationships among them) within 1, 2 or 3 hops. */
+export const neighborsCypher: Readonly<Record<1 | 2 | 3, ReadTemplate>> = perHops('neighbors', neighborhoodText, {
   maxHops: 3,
   maxRows: 500,
   payloadCapBytes: 2048 * KiB,
 });
-
-/** Relationships among a neighborhood's members (center included), in the allowed types. */
-export const neighborhoodRelsCypher = read(
-  'neighborhoodRels',
-  `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
-WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes AND ${live('a')} AND ${live('b')}
-RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
-LIMIT $limitPlusOne`,
-  { maxHops: 1, maxRows: 2000, payloadCapBytes: 2048 * KiB },
-);
 
 /**
  * Full-text search over names in the caller's tenant. `$query` is a Lucene query built only from normalised letter/digit

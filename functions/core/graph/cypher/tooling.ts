@@ -16,6 +16,18 @@ ORDER BY e.id
 LIMIT $limit`,
 );
 
+/**
+ * Live entities of a tenant with their degree (every relationship, both directions; counted from the store's degree
+ * records), lowest first: benchmarks draw centres across the whole degree distribution from it, hubs included.
+ */
+export const entityDegreesCypher = read(
+  'entityDegrees',
+  `MATCH (e:Entity {tenant: $tenant})
+WHERE e.mergedInto IS NULL
+RETURN e.id AS id, COUNT { (e)--() } AS degree
+ORDER BY degree, id`,
+);
+
 /** Creates or updates seeded entities from rows `{id, props}`. */
 export const seedEntitiesCypher = write(
   'seedEntities',
