@@ -1,4 +1,4 @@
-import { type Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { type IMetric, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { EDGE_REGION, type StageConfig } from '../config/stages.js';
 import type { GraphgateFunction } from '../constructs/graphgate-function.js';
@@ -8,6 +8,14 @@ import type { DataStack } from '../stacks/data-stack.js';
 import type { EdgeStack } from '../stacks/edge-stack.js';
 import type { IngestStack } from '../stacks/ingest-stack.js';
 import type { SourceMetric } from './burn-rate-alarms.js';
+import {
+  eventSourceMappingMetrics,
+  httpApiMetrics,
+  lambdaMetrics,
+  type MetricFn,
+  queueMetrics,
+  tableMetrics,
+} from './resource-metrics.js';
 
 /** The deployed resources the observability stack reads metrics of. */
 export interface ObservedStacks {
@@ -17,57 +25,6 @@ export interface ObservedStacks {
   readonly edge: EdgeStack;
   readonly ingest: IngestStack;
 }
-
-/** A metric of one resource by name: the resource's dimensions are bound, the statistic defaults to Sum. */
-export type MetricFn = (metricName: string, statistic?: string, period?: Duration) => Metric;
-
-/** Metrics of a Lambda function (all versions and aliases). */
-export const lambdaMetrics =
-  (functionName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { FunctionName: functionName },
-      statistic,
-      period,
-    });
-
-/** Metrics of an SQS queue. */
-export const queueMetrics =
-  (queueName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic, period });
-
-/** Metrics of a DynamoDB table. */
-export const tableMetrics =
-  (tableName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, statistic, period });
-
-/** Metrics of an HTTP API stage (API Gateway v2). */
-export const httpApiMetrics =
-  (apiId: string, stageName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensionsMap: { ApiId: apiId, Stage: stageName },
-      statistic,
-      period,
-    });
-
-/** Metrics of a Lambda event source mapping (its event counts, with `metricsConfig` EVENT_COUNT). */
-export const eventSourceMappingMetrics =
-  (mappingId: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { EventSourceMappingUUID: mappingId },
-      statistic,
-      period,
-    });
 
 /** Metric factories per resource, so widgets and alarms name a metric once with the right dimensions and region. */
 export function metricsOf(s: ObservedStacks) {

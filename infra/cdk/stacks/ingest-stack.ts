@@ -17,7 +17,7 @@ import type { StageConfig } from '../config/stages.js';
 import { CANARY_ALARM_PERIOD } from '../constructs/canary.js';
 import { GraphgateFunction } from '../constructs/graphgate-function.js';
 import { acknowledge } from '../constructs/nag.js';
-import { eventSourceMappingMetrics, httpApiMetrics, queueMetrics } from '../observability/sources.js';
+import { eventSourceMappingMetrics, httpApiMetrics, queueMetrics } from '../observability/resource-metrics.js';
 import { burnRatePolicy, burnThreshold } from '../slo/burn-rate.js';
 import { ER_LAG_LIMIT_S, errorBudget, sloById } from '../slo/slos.js';
 import type { DataStack } from './data-stack.js';
