@@ -8,14 +8,7 @@ import type { DataStack } from '../stacks/data-stack.js';
 import type { EdgeStack } from '../stacks/edge-stack.js';
 import type { IngestStack } from '../stacks/ingest-stack.js';
 import type { SourceMetric } from './burn-rate-alarms.js';
-import {
-  eventSourceMappingMetrics,
-  httpApiMetrics,
-  lambdaMetrics,
-  type MetricFn,
-  queueMetrics,
-  tableMetrics,
-} from './resource-metrics.js';
+import { httpApiMetrics, lambdaMetrics, type MetricFn, queueMetrics, tableMetrics } from './resource-metrics.js';
 
 /** The deployed resources the observability stack reads metrics of. */
 export interface ObservedStacks {
