@@ -96,7 +96,7 @@ const workerEnv = z.object({
   /** Messages per receive, like the event source's batch size (SQS hands out at most 10 per receive). */
   WORKER_BATCH_SIZE: int(1, 10, 10),
   WORKER_WAIT_S: int(0, 20, 20),
-  /** Must match the queue's visibility timeout: the in-progress lock of an event expires a second before it. */
+  /** Must match the queue's visibility timeout: an event's ledger claim expires a second before it. */
   VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
   METRICS_PORT: int(0, 65_535, 0),
 });

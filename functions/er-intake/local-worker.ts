@@ -3,8 +3,8 @@
  * the Lambda with SQS-shaped records (batches of WORKER_BATCH_SIZE, 10 unless set), deleting successes and leaving
  * failures to SQS's redrive — the same contract as Lambda's event source with ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
  *
- * The invocation deadline is the visibility timeout minus a second: an event's in-progress lock must expire before
- * the message becomes visible again, or the next receive would find it locked.
+ * The invocation deadline is the visibility timeout minus a second: an event's ledger claim must expire before the
+ * message becomes visible again, or the next receive would find it claimed.
  */
 import {
   DeleteMessageBatchCommand,

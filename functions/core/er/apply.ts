@@ -42,7 +42,7 @@ import { type Candidate, comparableOfRecord, type Decision, decide } from './sco
 /** Who the graph records as the actor of automatic merges. */
 export const erActor = 'er-intake';
 
-/** What an applied event did; also the idempotency record's stored result and the audit entry's data. */
+/** What an applied event did: its stored decision (ErDecision) and the audit entry's data. */
 export interface EffectOutcome {
   eventId: string;
   band: Band;

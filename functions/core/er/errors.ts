@@ -51,7 +51,7 @@ export class KindNotEnabledError extends ErError {
   }
 }
 
-/** Another receive of the same event is being processed right now; retry after its in-progress expiry. */
+/** Another receive of the same event holds its ledger claim right now; retry after the claim expires (ledgerClaimUntil). */
 export class EventInProgressError extends ErError {
   constructor(eventId: string, options: { cause?: unknown } = {}) {
     super('EVENT_IN_PROGRESS', `event ${eventId} is being processed by another receive`, {

@@ -5,8 +5,8 @@
  *
  * Store writes per first-time event: one idempotency put (the key and the record's hash), the ledger's puts, and a
  * share of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect
- * and again for recording their ledger sequences. A duplicate costs one failed conditional put, one read and the
- * effect's marker check, which answers with the stored decision.
+ * and again for recording their ledger sequences. A duplicate costs one failed conditional put, one read and a share of
+ * an effect transaction (its stripes, its blocking read and the marker), which answers with the stored decision.
  */
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
@@ -34,7 +34,7 @@ export interface ProcessResult {
   outcome: EffectOutcome & { applied: boolean };
   /** Applied before (a redelivery or a producer retry): answered by the effect's exactly-once marker. */
   duplicate: boolean;
-  /** ms from the start of processing until the graph write began (undefined for duplicates). */
+  /** ms from the start of processing until the graph write began. */
   beforeGraphMs?: number;
 }
 

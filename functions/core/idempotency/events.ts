@@ -9,15 +9,16 @@
  * that died mid-way needs no lock to expire, because the effect is exactly once by itself, and a duplicate is
  * answered by the effect's marker instead of a stored result.
  *
+ * What it does not do: a key stays claimed with its record's hash even when the effect failed, so a producer that
+ * resends a corrected record under the same key gets CONFLICTING_PAYLOAD until the claim expires (use a new key);
+ * and a payload is compared only while its claim lives (24 h by default), as with the stored results before. Keys
+ * written by the earlier Powertools layer have another format: a key first used before this version is claimed
+ * afresh, so for that key a conflicting record within its 24 h is answered by the graph marker, not refused.
+ *
  * Works on dynalite (conditional PutItem and consistent GetItem only).
  */
 import { createHash } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { canonicalJson } from '../json/canonical.js';
 
 /** What the idempotency layer needs of an event: who, which key, and the payload whose hash must not change. */
@@ -90,7 +91,10 @@ export function createEventIdempotency<E extends IdempotentEvent>(options: Event
         await put(id, hash);
         return 'first';
       } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw toError('STORE_FAILED', event, err);
+        // By name: a second copy of the SDK in a bundle would make `instanceof` false for every duplicate.
+        if ((err as Error | undefined)?.name !== 'ConditionalCheckFailedException') {
+          throw toError('STORE_FAILED', event, err);
+        }
       }
       let stored: string | undefined;
       try {
@@ -98,7 +102,7 @@ export function createEventIdempotency<E extends IdempotentEvent>(options: Event
           new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }),
         );
         stored = Item?.validation?.S;
-        if (Item && stored === undefined) return 'seen'; // written without a hash: nothing to compare
+        if (Item && stored === undefined) return 'seen'; // an item without a hash (none is written so): nothing to compare
       } catch (err) {
         throw toError('STORE_FAILED', event, err);
       }

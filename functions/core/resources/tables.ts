@@ -20,7 +20,7 @@ export const tables = {
     id: 'idempotency',
     partitionKey: { name: 'id', type: 'S' },
     ttlAttribute: 'expiration',
-    description: 'Idempotency records of the ER intake consumer, keyed by tenant and event id',
+    description: 'Idempotency key claims of the ER intake consumer, keyed by tenant and idempotency key',
   },
   /** Append-only, hash-chained audit ledger: one chain per tenant, ordered by sequence number. */
   auditLedger: {

@@ -35,8 +35,10 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   append: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // Write journal (core/journal): writers only add entries; the DR replay, run by an operator, reads them.
   journal: ['dynamodb:PutItem'],
-  // What the one-write key claim (core/idempotency/events.ts) and the failure store call.
-  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  // What the one-write key claim (core/idempotency/events.ts) and the failure store call, plus UpdateItem and
+  // DeleteItem for one more release: the previous consumer version (Powertools: put, then update or delete) runs
+  // beside this one under the same role during the canary, and again after a rollback. Drop them in the next release.
+  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:Query',

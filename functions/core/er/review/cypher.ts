@@ -27,6 +27,9 @@ export const reviewSchemaCypher = [
     'er_not_same_tenant_pair',
     'CREATE CONSTRAINT er_not_same_tenant_pair IF NOT EXISTS FOR (n:ErNotSame) REQUIRE (n.tenant, n.a, n.b) IS UNIQUE',
   ),
+  // Blocking looked candidates up by either side before it asked the sources' index once per group.
+  ddl('drop_er_not_same_tenant_a', 'DROP INDEX er_not_same_tenant_a IF EXISTS'),
+  ddl('drop_er_not_same_tenant_b', 'DROP INDEX er_not_same_tenant_b IF EXISTS'),
   // Blocking asks once per group which pairs name the incoming records' sources (er/cypher.ts rejectedForSources).
   ddl(
     notSameSourcesIndex,

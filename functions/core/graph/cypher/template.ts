@@ -56,7 +56,9 @@ export const probe = declare('probe');
  * The prefix of statements that run for every intake event or merge. Their plans are seeks on unique keys (or one
  * full-text call) whatever the statistics say, so they keep the plan they were given: replanning them each time the
  * graph has grown past the planner's divergence threshold only costs CPU (8–10% of Neo4j's while ER writes into a
- * growing graph, measured with JFR).
+ * growing graph, measured with JFR). Only for statements anchored on a unique key or an id: one whose plan depends on
+ * the statistics (a filter over a tenant, a pattern anchored on a non-unique index) would keep a plan made for an
+ * empty graph.
  */
 export const keepPlan = 'CYPHER replan=skip\n';
 

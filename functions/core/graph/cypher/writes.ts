@@ -118,7 +118,7 @@ RETURN count(r) AS created`,
  */
 export const lockEntitiesCypher = write(
   'lockEntities',
-  `${keepPlan}MATCH (n:Entity {tenant: $tenant})
+  `MATCH (n:Entity {tenant: $tenant})
 WHERE n.id IN $ids
 WITH n ORDER BY n.id
 SET n.__lock = true
@@ -138,7 +138,7 @@ RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
 /** Every in-tenant relationship of an entity, with its element id, type, endpoints and tagged properties. */
 export const entityRelsCypher = read(
   'entityRels',
-  `${keepPlan}MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
+  `MATCH (m:Entity {tenant: $tenant, id: $id})-[r]-(o:Entity {tenant: $tenant})
 WHERE r.tenant = $tenant AND type(r) IN $relTypes
 RETURN DISTINCT elementId(r) AS eid, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, ${tagged('r')} AS props`,
 );

@@ -63,13 +63,19 @@ export function iamSuite(stage: () => SynthesizedStage): void {
       expect(onlyActions(s, 'dynamodb')).toEqual(['dynamodb:PutItem']);
     });
 
-    it('ER consumer: idempotency and audit tables only, puts and reads (never updates or deletes), no signing keys', () => {
+    it('ER consumer: idempotency and audit tables only, never deletes from the ledger, no signing keys', () => {
       const s = grants(templates().ingest, 'ConsumerFnServiceRole');
       expect(targets(s)).toEqual(['AuditLedger', 'Idempotency', 'IntakeQueue', 'Neo4jSecret', 'UpstashSecret']);
       const ledger = s.filter((st) => targets([st]).includes('AuditLedger'));
       expect(actionsOf(ledger)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
       const idem = s.filter((st) => targets([st]).includes('Idempotency'));
-      expect(actionsOf(idem)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      // UpdateItem and DeleteItem only for the previous (Powertools) version during the canary and a rollback.
+      expect(actionsOf(idem)).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
       expect(onlyActions(s, 'dynamodb')).not.toContain('dynamodb:Scan');
     });
 
