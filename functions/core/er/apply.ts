@@ -4,16 +4,17 @@
  * and writes, and last writes the group's decisions. A redelivery after a crash finds the marker and changes nothing,
  * because the marker commits or rolls back together with the effect.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { doubleMetaphone } from 'double-metaphone';
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
 import { sourceKey } from '../graph/merge-props.js';
-import { epochMs, int, toNumber } from '../graph/model.js';
+import { epochMs, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
-import { idSchema, parseInput, parseTenant } from '../graph/validation.js';
+import { parseTenant } from '../graph/validation.js';
+import { lockAndMarkEventsTx } from './applied-marker.js';
 import {
   type BlockingCandidate,
   type BlockingQuery,
@@ -24,13 +25,7 @@ import {
   rejectedForSourcesTx,
 } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
-import {
-  createDecisionsCypher,
-  createReviewCandidateCypher,
-  getDecisionCypher,
-  lockAndMarkEventsCypher,
-  lockStripesCypher,
-} from './cypher.js';
+import { createDecisionsCypher, createReviewCandidateCypher, getDecisionCypher } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
@@ -179,27 +174,15 @@ async function writeEffect(
 const round = (p: number) => Math.round(p * 1e6) / 1e6;
 
 /** The ErDecision of an applied event as a row of {@link createDecisionsCypher}; its ledger claim runs to `claimUntil`. */
-function decisionRow(outcome: EffectOutcome, claimUntil: number) {
-  return {
-    eventId: outcome.eventId,
-    band: outcome.band,
-    score: outcome.score,
-    entityId: outcome.entityId,
-    candidateId: outcome.candidateId,
-    mergeId: outcome.mergeId,
-    reviewId: outcome.reviewId,
-    repairMergeIds: outcome.repairMergeIds,
-    explanation: JSON.stringify(outcome.explanation),
-    modelVersion: outcome.modelVersion,
-    claimUntil: epochMs(claimUntil),
-  };
+function decisionRow({ touched: _, ledgerSeq: __, explanation, ...decision }: EffectOutcome, claimUntil: number) {
+  return { ...decision, explanation: JSON.stringify(explanation), claimUntil: epochMs(claimUntil) };
 }
 
 /** Lock stripes per tenant: 65,536, so unrelated events rarely wait on each other and the lock nodes stay few. */
 const stripeBits = 16;
 
 /**
- * The sorted lock stripes of an event (see {@link lockStripesCypher}): its identifiers and identifier halves, full
+ * The sorted lock stripes of an event (see {@link lockAndMarkEventsTx}): its identifiers and identifier halves, full
  * dates, postcode; its whole name (the sorted tokens of each name) and how it sounds (the sorted Double Metaphone
  * codes of each name); and the sound of each name word with each year of birth (or other date). Not a name word or
  * its sound alone: every event with a common first name would wait for every other. Two records that share none of
@@ -221,36 +204,6 @@ export function lockStripes(query: BlockingQuery, names: readonly string[] = [])
   ];
   const stripes = keys.map((k) => createHash('sha256').update(k).digest().readUInt32BE(0) >>> (32 - stripeBits));
   return [...new Set(stripes)].sort((a, b) => a - b);
-}
-
-/** Write-locks the stripes of the tenant (sorted ascending, as every caller takes them). */
-export async function lockStripesTx(tx: ManagedTransaction, tenant: string, stripes: readonly number[]): Promise<void> {
-  if (stripes.length === 0) return;
-  await tx.run(lockStripesCypher.cypher, { tenant, stripes: stripes.map(int), now: epochMs() });
-}
-
-/**
- * Write-locks the tenant's `stripes` (sorted ascending) and marks `eventIds` applied, in one statement
- * ({@link lockAndMarkEventsCypher}); per event id, in order: true where this call created its marker.
- */
-async function lockAndMarkEventsTx(
-  tx: ManagedTransaction,
-  tenant: string,
-  stripes: readonly number[],
-  eventIds: readonly string[],
-): Promise<boolean[]> {
-  const events = eventIds.map((eventId) => ({
-    eventId: parseInput(idSchema, eventId, 'event id'),
-    token: randomUUID(),
-  }));
-  const result = await tx.run(lockAndMarkEventsCypher.cypher, {
-    tenant: parseTenant(tenant),
-    stripes: stripes.map(int),
-    events,
-    now: epochMs(),
-  });
-  const fresh = new Map(result.records.map((r) => [String(r.get('token')), r.get('fresh') === true]));
-  return events.map((e) => fresh.get(e.token) === true);
 }
 
 /** An event's record as the effect reads it: normalised, its blocking query and its lock stripes (computed once). */
@@ -410,10 +363,13 @@ async function applyGroupTx(
   events: readonly { prepared: PreparedEvent; model: MatchModel; remainingMs: number }[],
   config: ErConfig,
 ): Promise<{ applied: boolean; outcome: EffectOutcome }[]> {
-  const tenantOf = (i: number) => events[i]!.prepared.envelope.tenant;
-  const fresh = new Array<boolean>(events.length).fill(false);
-  for (const tenant of [...new Set(events.map((e) => e.prepared.envelope.tenant))].sort()) {
-    const mine = events.flatMap((_, i) => (tenantOf(i) === tenant ? [i] : []));
+  const byTenant = new Map<string, number[]>();
+  for (const [i, e] of events.entries()) {
+    byTenant.set(e.prepared.envelope.tenant, [...(byTenant.get(e.prepared.envelope.tenant) ?? []), i]);
+  }
+  const fresh: boolean[] = [];
+  for (const tenant of [...byTenant.keys()].sort()) {
+    const mine = byTenant.get(tenant)!;
     const stripes = [...new Set(mine.flatMap((i) => events[i]!.prepared.stripes))].sort((a, b) => a - b);
     const marked = await lockAndMarkEventsTx(
       tx,
@@ -449,10 +405,9 @@ async function applyGroupTx(
     const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision);
     changes.record(prepared, outcome);
     appliedHere.set(key, outcome);
-    decisions.set(envelope.tenant, [
-      ...(decisions.get(envelope.tenant) ?? []),
-      decisionRow(outcome, Date.now() + remainingMs),
-    ]);
+    const rows = decisions.get(envelope.tenant) ?? [];
+    rows.push(decisionRow(outcome, Date.now() + remainingMs));
+    decisions.set(envelope.tenant, rows);
     out.push({ applied: true, outcome });
   }
   for (const [tenant, rows] of decisions) {

@@ -11,8 +11,7 @@
 import { doubleMetaphone } from 'double-metaphone';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { luceneTerm } from '../graph/lucene.js';
-import { epochMs, int, type Props, parseJson } from '../graph/model.js';
-import type { Source } from '../graph/types.js';
+import { epochMs, int, type Props, toEntityCore } from '../graph/model.js';
 import { parseTenant } from '../graph/validation.js';
 import { blockingCandidatesCypher, liveCandidatesByIdCypher, rejectedForSourcesCypher } from './cypher.js';
 import { addressOf } from './model/comparisons.js';
@@ -114,7 +113,7 @@ export async function blockingCandidatesTx(
     rejected: [...(query.rejected ?? [])],
     limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
   });
-  return result.records.map((r) => ({ entity: candidateOf(r.get('entity') as Props), score: Number(r.get('score')) }));
+  return result.records.map((r) => ({ entity: toEntityCore(r.get('entity') as Props), score: Number(r.get('score')) }));
 }
 
 /**
@@ -134,18 +133,7 @@ export async function liveCandidatesTx(
     now: epochMs(),
     rejected: [...rejected],
   });
-  return result.records.map((r) => candidateOf(r.get('entity') as Props));
-}
-
-function candidateOf(p: Props): Candidate {
-  return {
-    id: String(p.id),
-    kind: p.kind as Candidate['kind'],
-    names: (p.names as string[] | null) ?? [],
-    identifiers: (p.identifiers as string[] | null) ?? [],
-    attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
-    sources: parseJson<Source[]>(p.sources, []),
-  };
+  return result.records.map((r) => toEntityCore(r.get('entity') as Props));
 }
 
 /**

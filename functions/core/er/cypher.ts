@@ -41,21 +41,17 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
 ];
 
 /**
- * The exactly-once marker: MERGE on the (tenant, eventId) uniqueness constraint takes the index lock, so of two
- * concurrent transactions only the one that created the node sees its own `token`.
- */
-export const markEventAppliedCypher = write(
-  'markEventApplied',
-  `${keepPlan}MERGE (a:AppliedEvent {tenant: $tenant, eventId: $eventId})
-ON CREATE SET a.appliedAt = $now, a.token = $token
-RETURN a.token = $token AS fresh`,
-);
-
-/**
- * A group's first statement per tenant: write-locks the stripes (as {@link lockStripesCypher}), then records each
- * event of `$events` (`{eventId, token}`) as applied (as {@link markEventAppliedCypher}): `fresh` is true for the row
- * that created the marker, false for an event applied before, or earlier in the same list. One round trip and one
- * plan per tenant, where a statement per event each cost Neo4j about as much CPU as the one write it made.
+ * A group's first statement per tenant, in one round trip and one plan (a statement per event each cost Neo4j about as
+ * much CPU as the one write it made):
+ * - Serialises events whose blocking keys overlap: a write lock on the stripe of every key (MERGE on the uniqueness
+ *   constraint, then SET) before the group looks for candidates, so it waits for any transaction that may be writing
+ *   an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each other in
+ *   opposite orders. Setting a property to the value it has takes the node's write lock and changes nothing (Neo4j's
+ *   kernel locks first, then compares), so a lock costs the commit no write once its node exists.
+ * - Then the exactly-once markers of `$events` (`{eventId, token}`): MERGE on the (tenant, eventId) uniqueness
+ *   constraint takes the index lock, so of two concurrent transactions only the one that created the node sees its
+ *   own `token`. `fresh` is true for the row that created the marker, false for an event applied before, or earlier
+ *   in the same list.
  */
 export const lockAndMarkEventsCypher = write(
   'lockAndMarkEvents',
@@ -173,21 +169,6 @@ export const upsertReclusterReviewCypher = write(
   `MERGE (r:ReviewCandidate {tenant: $tenant, id: $id})
 ON CREATE SET r.eventId = null, r.entityId = $entityId, r.candidateId = $candidateId, r.score = $score,
   r.explanation = $explanation, r.modelVersion = $modelVersion, r.status = 'OPEN', r.createdAt = $now`,
-);
-
-/**
- * Serialises events whose blocking keys overlap: each takes a write lock on the stripe of every key (MERGE on the
- * uniqueness constraint, then SET) before it looks for candidates, so an event waits for any transaction that may be
- * writing an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each
- * other in opposite orders. Setting a property to the value it has takes the node's write lock and changes nothing
- * (Neo4j's kernel locks first, then compares), so a lock costs the commit no write once its node exists.
- */
-export const lockStripesCypher = write(
-  'lockStripes',
-  `${keepPlan}UNWIND $stripes AS stripe
-MERGE (l:ErBlockLock {tenant: $tenant, stripe: stripe})
-ON CREATE SET l.at = $now
-SET l.at = l.at`,
 );
 
 /** The tenant's active match model (JSON) for records of a kind, if one was stored. */

@@ -6,7 +6,7 @@ import { upsertEntityTx } from '../graph/entity-writes.js';
 import { migrate } from '../graph/migrations.js';
 import { Neo4jGraphRepository } from '../graph/repository.js';
 import { entityInput } from '../graph/test-support/fixtures.js';
-import { markEventAppliedTx } from './applied-marker.js';
+import { lockAndMarkEventsTx } from './applied-marker.js';
 import { blockingCandidatesTx } from './blocking.js';
 
 let driver: Driver;
@@ -26,7 +26,8 @@ describe('ER graph building blocks', () => {
       const session = driver.session();
       try {
         return await session.executeWrite(async (tx) => {
-          if (!(await markEventAppliedTx(tx, tenant, 'evt-1'))) return 'duplicate';
+          const [fresh] = await lockAndMarkEventsTx(tx, tenant, [], ['evt-1']);
+          if (!fresh) return 'duplicate';
           await upsertEntityTx(tx, tenant, entityInput({ names: ['Once'] }));
           return 'applied';
         });

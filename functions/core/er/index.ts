@@ -3,7 +3,7 @@
  * its ledger sequence, idempotency, the pipeline.
  */
 
-export { markEventAppliedTx } from './applied-marker.js';
+export { lockAndMarkEventsTx } from './applied-marker.js';
 export { applyEvent, applyEvents, type EffectOutcome, entityIdFor, erActor } from './apply.js';
 export { type BlockingCandidate, blockingCandidatesTx } from './blocking.js';
 export * from './config.js';

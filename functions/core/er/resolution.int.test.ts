@@ -4,7 +4,8 @@ import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { createDriver } from '../graph/driver.js';
 import { unmergeTx } from '../graph/merge.js';
 import { migrate } from '../graph/migrations.js';
-import { applyEvent, applyEvents, entityIdFor, lockStripesTx } from './apply.js';
+import { lockAndMarkEventsTx } from './applied-marker.js';
+import { applyEvent, applyEvents, entityIdFor } from './apply.js';
 import { defaultErConfig } from './config.js';
 import { migrateEr } from './migrations.js';
 import { defaultModel } from './model/defaults.js';
@@ -39,7 +40,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const lock = async (stripes: number[]) => {
       const session = driver.session();
       try {
-        await session.executeWrite((tx) => lockStripesTx(tx, tenant, stripes));
+        await session.executeWrite((tx) => lockAndMarkEventsTx(tx, tenant, stripes, []));
       } finally {
         await session.close();
       }
@@ -50,7 +51,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const held = await holder.beginTransaction();
     let second = false;
     try {
-      await lockStripesTx(held as never, tenant, [9]);
+      await lockAndMarkEventsTx(held as never, tenant, [9], []);
       const waiting = lock([1, 9]).then(() => {
         second = true;
       });

@@ -5,6 +5,7 @@
  * winning pair's waterfall: each comparison's level and Bayes factor, the prior, the final probability.
  */
 import { type Observed, observedOfValues } from '../graph/merge-props.js';
+import type { EntityCore } from '../graph/model.js';
 import type { Entity } from '../graph/types.js';
 import type { Band } from './config.js';
 import { type AddressParts, addressOf, type ComparableRecord } from './model/comparisons.js';
@@ -12,7 +13,7 @@ import { bandOfProbability, type FsScore, type MatchModel, score } from './model
 import type { NormalisedRecord } from './normalise.js';
 
 /** What a candidate must offer to be scored (an `Entity` from blocking is enough). */
-export type Candidate = Pick<Entity, 'id' | 'kind' | 'names' | 'identifiers' | 'attributes' | 'sources'>;
+export type Candidate = EntityCore;
 
 /** A record's comparable form: its normalised values and the attributes its address lives in. */
 export function comparableOfRecord(record: NormalisedRecord, attributes: Readonly<Record<string, unknown>>) {

@@ -65,17 +65,27 @@ export function parseJson<T>(value: unknown, fallback: T): T {
   }
 }
 
-/** Domain entity from the properties of an `:Entity` node. */
-export function toEntity(p: Props): Entity {
+/** What an entity says about who or what it is (entity resolution scores these and needs no more). */
+export type EntityCore = Pick<Entity, 'id' | 'kind' | 'names' | 'identifiers' | 'attributes' | 'sources'>;
+
+/** {@link EntityCore} from the properties of an `:Entity` node (or a projection holding at least those). */
+export function toEntityCore(p: Props): EntityCore {
   return {
     id: String(p.id),
     kind: p.kind as Entity['kind'],
-    names: (p.names as string[] | undefined) ?? [],
-    identifiers: (p.identifiers as string[] | undefined) ?? [],
+    names: (p.names as string[] | null | undefined) ?? [],
+    identifiers: (p.identifiers as string[] | null | undefined) ?? [],
     attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
+    sources: parseJson<Source[]>(p.sources, []),
+  };
+}
+
+/** Domain entity from the properties of an `:Entity` node. */
+export function toEntity(p: Props): Entity {
+  return {
+    ...toEntityCore(p),
     dataClass: p.dataClass as Entity['dataClass'],
     licence: p.licence as Entity['licence'],
-    sources: parseJson<Source[]>(p.sources, []),
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),
   };

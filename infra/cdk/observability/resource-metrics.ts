@@ -9,50 +9,25 @@ import { Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 /** A metric of one resource by name: the resource's dimensions are bound, the statistic defaults to Sum. */
 export type MetricFn = (metricName: string, statistic?: string, period?: Duration) => Metric;
 
-/** Metrics of a Lambda function (all versions and aliases). */
-export const lambdaMetrics =
-  (functionName: string): MetricFn =>
+/** The metrics of one resource: a namespace and the dimensions that name the resource. */
+const metricsOfResource =
+  (namespace: string, dimensionsMap: Record<string, string>): MetricFn =>
   (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { FunctionName: functionName },
-      statistic,
-      period,
-    });
+    new Metric({ namespace, metricName, dimensionsMap, statistic, period });
+
+/** Metrics of a Lambda function (all versions and aliases). */
+export const lambdaMetrics = (functionName: string) => metricsOfResource('AWS/Lambda', { FunctionName: functionName });
 
 /** Metrics of an SQS queue. */
-export const queueMetrics =
-  (queueName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic, period });
+export const queueMetrics = (queueName: string) => metricsOfResource('AWS/SQS', { QueueName: queueName });
 
 /** Metrics of a DynamoDB table. */
-export const tableMetrics =
-  (tableName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: tableName }, statistic, period });
+export const tableMetrics = (tableName: string) => metricsOfResource('AWS/DynamoDB', { TableName: tableName });
 
 /** Metrics of an HTTP API stage (API Gateway v2). */
-export const httpApiMetrics =
-  (apiId: string, stageName: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensionsMap: { ApiId: apiId, Stage: stageName },
-      statistic,
-      period,
-    });
+export const httpApiMetrics = (apiId: string, stageName: string) =>
+  metricsOfResource('AWS/ApiGateway', { ApiId: apiId, Stage: stageName });
 
 /** Metrics of a Lambda event source mapping (its event counts, with `metricsConfig` EVENT_COUNT). */
-export const eventSourceMappingMetrics =
-  (mappingId: string): MetricFn =>
-  (metricName, statistic = Stats.SUM, period) =>
-    new Metric({
-      namespace: 'AWS/Lambda',
-      metricName,
-      dimensionsMap: { EventSourceMappingUUID: mappingId },
-      statistic,
-      period,
-    });
+export const eventSourceMappingMetrics = (mappingId: string) =>
+  metricsOfResource('AWS/Lambda', { EventSourceMappingUUID: mappingId });
