@@ -23,8 +23,8 @@ import { storedModels } from '../functions/core/er/model-store.js';
 import type { Effect } from '../functions/core/er/pipeline.js';
 import type { Envelope } from '../functions/core/er/schemas.js';
 import { createDriver } from '../functions/core/graph/index.js';
-import { tableName, tables } from '../functions/core/resources/index.js';
-import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
+import { queues, tableName, tables } from '../functions/core/resources/index.js';
+import { defaultErConcurrency, loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
 import type { MessageResult } from '../functions/er-intake/consumer.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
 import { erConsumerEnv } from '../infra/local/apps.js';
@@ -45,7 +45,17 @@ const n = {
   lagS: quick ? 10 : 30,
   profile: quick ? 100 : 300,
 };
-const params = { ...n, workerBatches: 4, concurrency: 10, rawConcurrency: 40, graphBatch: 10, graphTxInFlight: 2 };
+// The worker as deployed: batches of the event source's size, every event of a batch at once, one graph transaction
+// per batch's tenant group (functions/core/resources/queues.ts `intake.batchSize`).
+const params = {
+  ...n,
+  workerBatches: 2,
+  batchSize: queues.intake.batchSize,
+  concurrency: defaultErConcurrency,
+  rawConcurrency: 40,
+  graphBatch: queues.intake.batchSize,
+  graphTxInFlight: 2,
+};
 const e2eGroup = params.graphBatch;
 const log = (l: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${l}`);
 const pct = (xs: number[], p: number) => {
@@ -138,6 +148,7 @@ function workerConfigs(queueUrl: string) {
       INTAKE_QUEUE_URL: queueUrl,
       SQS_ENDPOINT: e.sqsEndpoint,
       WORKER_BATCHES: String(params.workerBatches),
+      WORKER_BATCH_SIZE: String(params.batchSize),
       WORKER_WAIT_S: '1',
       VISIBILITY_TIMEOUT_S: '30',
     }),

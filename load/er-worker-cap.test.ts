@@ -26,9 +26,16 @@ describe('erWorkerCap', () => {
     expect(cap.env.ER_CONCURRENCY).toBe('4');
   });
 
-  it('refuses settings the local worker cannot mirror', () => {
+  it('refuses settings that are not positive integers', () => {
     expect(() => erWorkerCap('dev', { consumerMaxConcurrency: 0, batchSize: 10 })).toThrow(/consumerMaxConcurrency/);
-    expect(() => erWorkerCap('dev', { consumerMaxConcurrency: 2, batchSize: 25 })).toThrow(/batchSize 25/);
+    expect(() => erWorkerCap('dev', { consumerMaxConcurrency: 2, batchSize: 2.5 })).toThrow(/batchSize/);
+  });
+
+  it('mirrors a batch larger than one receive (the worker gathers it from several)', () => {
+    const cap = erWorkerCap('dev', { consumerMaxConcurrency: 2, batchSize: 50 }, 50);
+
+    expect(cap.env).toEqual({ WORKER_BATCHES: '2', WORKER_BATCH_SIZE: '50', ER_CONCURRENCY: '50' });
+    expect(cap.eventsInFlight).toBe(100);
   });
 
   it('gives every load profile the stated stage cap, read from the stage config', () => {

@@ -29,18 +29,16 @@ export interface ErWorkerCap {
  * The worker cap of `stage`, from its ingest settings; `erConcurrency` is what the deployed consumer runs each batch
  * with (the ingest stack leaves ER_CONCURRENCY unset, so the consumer's default).
  *
- * @example erWorkerCap('dev', stages.dev.ingest) // 2 loops × 10 messages, 10 at once: 20 events in flight
+ * @example erWorkerCap('dev', stages.dev.ingest) // 2 loops × 50 messages, 50 at once: 100 events in flight
  */
 export function erWorkerCap(
   stage: StageName,
   ingest: Pick<StageConfig['ingest'], 'consumerMaxConcurrency' | 'batchSize'>,
-  erConcurrency = defaultErConcurrency,
+  erConcurrency: number = defaultErConcurrency,
 ): ErWorkerCap {
   const { consumerMaxConcurrency, batchSize } = ingest;
   for (const [name, v] of Object.entries({ consumerMaxConcurrency, batchSize, erConcurrency }))
     if (!Number.isInteger(v) || v < 1) throw new Error(`ER worker cap: ${name} must be a positive integer, got ${v}`);
-  // SQS hands out at most 10 messages per receive; a larger Lambda batch (with a batching window) has no local twin.
-  if (batchSize > 10) throw new Error(`ER worker cap: batchSize ${batchSize} > 10 has no local equivalent`);
   const eventsAtOncePerBatch = Math.min(erConcurrency, batchSize);
   return {
     stage,

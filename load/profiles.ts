@@ -89,8 +89,8 @@ export const peakPerS: Record<ScenarioName, number> = {
 /**
  * The ER worker's cap: the consumer of the `dev` stage (infra/cdk/config/stages.ts `ingest`), bounded as its event
  * source bounds the Lambda — `consumerMaxConcurrency` 2 invocations at once (Lambda's minimum; the setting that
- * "protects Neo4j writes") of `batchSize` 10 events, all 10 at once (the consumer's ER_CONCURRENCY): at most 20 events
- * in flight. `dev` because its graph is the one the twin's is closest to: a single small instance, not a cluster
+ * "protects Neo4j writes") of `batchSize` 50 events, all 50 at once (the consumer's ER_CONCURRENCY): at most 100
+ * events in flight. `dev` because its graph is the one the twin's is closest to: a single small instance, not a cluster
  * sized for the GA peak. What the worker cannot finish at that cap waits in the queue and shows as ER lag (the miss
  * the SLO judges), as in AWS, instead of the worker taking the CPU the GraphQL scenarios are judged on.
  * The worker's Neo4j write transactions stay at the consumer's ER_GRAPH_TX_IN_FLIGHT (2) for the whole process,

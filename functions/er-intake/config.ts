@@ -19,9 +19,10 @@ const parse = parseEnv;
 
 /**
  * Events one invocation processes at once when `ER_CONCURRENCY` is unset, as the deployed consumer runs (the ingest
- * stack does not set it): with batches of 10, a Lambda invocation works on its whole batch at once.
+ * stack does not set it): a Lambda invocation works on its whole batch at once, so its events can share one graph
+ * transaction (`ER_GRAPH_BATCH`, the same number).
  */
-export const defaultErConcurrency = 10;
+export const defaultErConcurrency: number = queues.intake.batchSize;
 
 const consumerEnv = z.object({
   GRAPHGATE_STAGE: stageSchema,
@@ -35,7 +36,7 @@ const consumerEnv = z.object({
   /** Events processed at once within one batch. */
   ER_CONCURRENCY: int(1, 100, defaultErConcurrency),
   /** Events per Neo4j effect transaction at most (concurrent events are grouped; one commit per group). */
-  ER_GRAPH_BATCH: int(1, 100, 10),
+  ER_GRAPH_BATCH: int(1, 100, queues.intake.batchSize),
   /** Effect transactions at once per process. */
   ER_GRAPH_TX_IN_FLIGHT: int(1, 32, 2),
   MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
@@ -93,8 +94,13 @@ const workerEnv = z.object({
   SQS_ENDPOINT: localEndpoint,
   /** Batches in flight at once (each up to WORKER_BATCH_SIZE messages, each processed with ER_CONCURRENCY). */
   WORKER_BATCHES: int(1, 64, 2),
-  /** Messages per receive, like the event source's batch size (SQS hands out at most 10 per receive). */
-  WORKER_BATCH_SIZE: int(1, 10, 10),
+  /**
+   * Messages per batch, like the event source's batch size: SQS hands out at most 10 per receive, so a larger batch
+   * is gathered from several receives (see local-worker.ts `receiveBatch`).
+   */
+  WORKER_BATCH_SIZE: int(1, 1000, queues.intake.batchSize),
+  /** How long a batch may gather after its first receive, like the event source's `maxBatchingWindowS`. */
+  WORKER_BATCHING_WINDOW_MS: int(0, 300_000, queues.intake.maxBatchingWindowS * 1000),
   WORKER_WAIT_S: int(0, 20, 20),
   /** Must match the queue's visibility timeout: an event's ledger claim expires a second before it. */
   VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
@@ -107,6 +113,7 @@ export interface WorkerConfig {
   sqsEndpoint?: string;
   batches: number;
   batchSize: number;
+  batchingWindowMs: number;
   waitS: number;
   visibilityTimeoutS: number;
   metricsPort: number;
@@ -121,6 +128,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     sqsEndpoint: e.SQS_ENDPOINT,
     batches: e.WORKER_BATCHES,
     batchSize: e.WORKER_BATCH_SIZE,
+    batchingWindowMs: e.WORKER_BATCHING_WINDOW_MS,
     waitS: e.WORKER_WAIT_S,
     visibilityTimeoutS: e.VISIBILITY_TIMEOUT_S,
     metricsPort: e.METRICS_PORT,

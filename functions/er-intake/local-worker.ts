@@ -1,7 +1,8 @@
 /**
  * Local ER worker (`npm start` runs it): long-polls the intake queue on ElasticMQ and invokes the same batch logic as
- * the Lambda with SQS-shaped records (batches of WORKER_BATCH_SIZE, 10 unless set), deleting successes and leaving
- * failures to SQS's redrive — the same contract as Lambda's event source with ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
+ * the Lambda with SQS-shaped records (batches of up to WORKER_BATCH_SIZE, the deployed batch size unless set),
+ * deleting successes and leaving failures to SQS's redrive — the same contract as Lambda's event source with
+ * ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
  *
  * The invocation deadline is the visibility timeout minus a second: an event's ledger claim must expire before the
  * message becomes visible again, or the next receive would find it claimed.
@@ -70,21 +71,45 @@ export async function startWorker(
   let running = true;
   const abort = new AbortController();
 
+  const receive = async (max: number, waitS: number) => {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: worker.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitS,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        MessageAttributeNames: [...traceContextHeaders],
+      }),
+      { abortSignal: abort.signal },
+    );
+    return out.Messages ?? [];
+  };
+  /**
+   * One batch, as the event source hands Lambda one: a long poll, then — while every receive comes back full, the
+   * batch has room and its window is open — more receives without waiting. A receive that comes back short means the
+   * backlog is drained, so the batch leaves at once: the event source would wait out its window, which only adds
+   * latency when there is nothing more to gather.
+   */
+  const receiveBatch = async () => {
+    const perReceive = Math.min(10, worker.batchSize);
+    let last = await receive(perReceive, worker.waitS);
+    // The first messages became invisible when this receive returned: the batch's deadline counts from here.
+    const receivedAt = Date.now();
+    const until = receivedAt + worker.batchingWindowMs;
+    const messages = [...last];
+    while (running && last.length === perReceive && messages.length < worker.batchSize && Date.now() < until) {
+      last = await receive(Math.min(perReceive, worker.batchSize - messages.length), 0);
+      messages.push(...last);
+    }
+    return { messages, receivedAt };
+  };
+
   const loop = async () => {
     while (running) {
       let messages: Message[] = [];
+      let receivedAt = 0;
       try {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: worker.queueUrl,
-            MaxNumberOfMessages: worker.batchSize,
-            WaitTimeSeconds: worker.waitS,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-            MessageAttributeNames: [...traceContextHeaders],
-          }),
-          { abortSignal: abort.signal },
-        );
-        messages = out.Messages ?? [];
+        ({ messages, receivedAt } = await receiveBatch());
       } catch (err) {
         if (!running) return;
         jsonLog({ level: 'error', msg: 'receive failed', error: String(err) });
@@ -92,23 +117,31 @@ export async function startWorker(
         continue;
       }
       if (messages.length === 0) continue;
-      const deadline = Date.now() + worker.visibilityTimeoutS * 1000 - 1000;
+      const deadline = receivedAt + worker.visibilityTimeoutS * 1000 - 1000;
       const { results } = await processBatch(runtime.deps, messages.map(toRecord), () => deadline - Date.now());
       hooks.onResults?.(results);
       const ok = new Set(results.filter((r) => r.ok).map((r) => r.messageId));
       const done = messages.filter((m) => ok.has(m.MessageId!));
-      if (done.length) {
-        await sqs
-          .send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: worker.queueUrl,
-              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-            }),
-          )
-          .catch((err: unknown) =>
-            jsonLog({ level: 'error', msg: 'delete failed (events will be redelivered, no-ops)', error: String(err) }),
-          );
-      }
+      // SQS deletes at most 10 per call, as it receives.
+      const deletes = Array.from({ length: Math.ceil(done.length / 10) }, (_, i) => done.slice(i * 10, i * 10 + 10));
+      await Promise.all(
+        deletes.map((chunk) =>
+          sqs
+            .send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: worker.queueUrl,
+                Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+              }),
+            )
+            .catch((err: unknown) =>
+              jsonLog({
+                level: 'error',
+                msg: 'delete failed (events will be redelivered, no-ops)',
+                error: String(err),
+              }),
+            ),
+        ),
+      );
     }
   };
 

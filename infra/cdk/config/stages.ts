@@ -2,6 +2,8 @@
  * The one typed configuration of every stage: where it deploys, its domain, limits, budgets and alarm routes. Stacks
  * read nothing else; changing a stage is an edit here, reviewed like code.
  */
+import { queues } from '../../../functions/core/resources/index.js';
+
 export type StageName = 'dev' | 'staging' | 'prod';
 
 /** Where alarms go. Each entry is an email address or an HTTPS endpoint (PagerDuty/Opsgenie integration URL). */
@@ -103,7 +105,11 @@ const stepUpOn = (site: string, apiDomain?: string): StageConfig['stepUp'] => ({
 
 /** What every stage's edge function and ER consumer batching share; stages differ in concurrency and throttles. */
 const edgeFunction: StageConfig['edge'] = { memoryMb: 128, timeoutS: 10 };
-const consumerBatching = { batchSize: 10, maxBatchingWindowS: 1, consumerMemoryMb: 512 } as const;
+const consumerBatching = {
+  batchSize: queues.intake.batchSize,
+  maxBatchingWindowS: queues.intake.maxBatchingWindowS,
+  consumerMemoryMb: 512,
+} as const;
 
 /**
  * Claude 3 Haiku on Bedrock in Frankfurt (the nearest EU region offering it on demand): small, fast and cheap enough
