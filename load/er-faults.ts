@@ -56,7 +56,6 @@ async function startWorker(pair: { queueUrl: string; dlqUrl: string }, kinds: st
     VISIBILITY_TIMEOUT_S: '5',
     WORKER_WAIT_S: '1',
     WORKER_BATCHES: '4',
-    ER_CONCURRENCY: '10',
     ER_ENABLED_KINDS: kinds,
   });
 }

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { maxRecordBytes } from '../../../../functions/core/er/schemas.js';
 import { queues, tableName, tables } from '../../../../functions/core/resources/index.js';
 import { stages } from '../../config/stages.js';
 import { CONSUMER_TIMEOUT_S } from '../../stacks/ingest-stack.js';
@@ -183,7 +184,12 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: prod.ingest.consumerMaxConcurrency },
         BatchSize: prod.ingest.batchSize,
+        // Lambda takes a batch above 10 only with a batching window of at least 1 s.
+        MaximumBatchingWindowInSeconds: prod.ingest.maxBatchingWindowS,
       });
+      // A whole batch of records at their size limit (doubled for the envelope and JSON escaping in the event) fits one
+      // invocation's 6 MB payload.
+      expect(prod.ingest.batchSize * 2 * maxRecordBytes).toBeLessThan(6 * 1024 * 1024);
       // Lambda's guidance: queue visibility ≥ 6 × the consumer timeout.
       expect(CONSUMER_TIMEOUT_S * 6).toBeLessThanOrEqual(queues.intake.visibilityTimeoutS);
       t().ingest.hasResourceProperties('AWS::Lambda::Function', {
