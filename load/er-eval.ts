@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultErConfig } from '../functions/core/er/config.js';
+import { queues } from '../functions/core/resources/index.js';
+import { defaultErConcurrency, defaultWorkerBatches } from '../functions/er-intake/config.js';
 import { blockingRecall, columnKeys, graphgateKeys } from './er-eval/blocking.js';
 import { generate, householdShare } from './er-eval/generator.js';
 import { runGraphgate } from './er-eval/graphgate-run.js';
@@ -152,7 +154,9 @@ const file = writeEvidence({
     corruptions: corruptionCounts,
     graphgate: {
       candidateLimit: defaultErConfig.candidateLimit,
-      worker: 'local-worker defaults (ER_CONCURRENCY 10, WORKER_BATCHES 2, ER_GRAPH_BATCH 10), one process',
+      worker:
+        `local-worker defaults (WORKER_BATCHES ${defaultWorkerBatches}, WORKER_BATCH_SIZE ${queues.intake.batchSize}, ` +
+        `ER_CONCURRENCY ${defaultErConcurrency}, ER_GRAPH_BATCH ${queues.intake.batchSize}), one process`,
       tenant: gg.tenant,
     },
     splink: { version: splink.splinkVersion, pinned: splinkVersion, thresholds: splinkThresholds },

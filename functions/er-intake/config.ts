@@ -88,12 +88,15 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
   };
 }
 
+/** Batch loops of the local worker when `WORKER_BATCHES` is unset (the `dev` stage's consumer concurrency). */
+export const defaultWorkerBatches = 2;
+
 const workerEnv = z.object({
   INTAKE_QUEUE_URL: z.url(),
   DLQ_URL: z.url().optional(),
   SQS_ENDPOINT: localEndpoint,
   /** Batches in flight at once (each up to WORKER_BATCH_SIZE messages, each processed with ER_CONCURRENCY). */
-  WORKER_BATCHES: int(1, 64, 2),
+  WORKER_BATCHES: int(1, 64, defaultWorkerBatches),
   /**
    * Messages per batch, like the event source's batch size: SQS hands out at most 10 per receive, so a larger batch
    * is gathered from several receives (see local-worker.ts `receiveBatch`).
