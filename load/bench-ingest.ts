@@ -4,7 +4,8 @@
  *   intake   the worker path before the graph write (SQS receive → parse/validate → idempotency key claim (one
  *            conditional put) → delete), one worker process; rps = events/s, p95_ms = per event up to the graph write;
  *   e2e      the same worker with the graph effect and audit entry (sustained events/s);
- *   lag      events offered at 2× the e2e rate (open model) — lag = accepted → processed.
+ *   lag      events offered at 2× the stated ER peak (load/profiles.ts) for 5 minutes, open model — lag = accepted →
+ *            processed; then at 2× this run's own e2e rate for 30 s (how fast lag grows past capacity; no target).
  * Plus a sequential stage profile saying what dominates an event. Writes evidence/perf/ingest-<UTC>.json + -latest.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
 import { gitCommit, requireReadings } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
+import { peakPerS } from './profiles.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const quick = values.quick;
@@ -43,6 +45,8 @@ const n = {
   intake: quick ? 4000 : 20000,
   e2e: quick ? 1500 : 8000,
   lagS: quick ? 10 : 30,
+  /** Seconds at 2× the stated ER peak (the issue's "for 5 minutes"). */
+  lagPeakS: quick ? 30 : 300,
   profile: quick ? 100 : 300,
 };
 // The worker as deployed: batches of the event source's size, every event of a batch at once, one graph transaction
@@ -183,6 +187,51 @@ async function drain(label: string, envelopes: Envelope[], effect?: Effect) {
   return { results, seconds: (last - first) / 1000, pair, cpuMs };
 }
 
+/**
+ * Lag (accepted → processed) of events offered at `perS` for `seconds` under an open model (a fixed schedule, so a
+ * slow consumer does not slow the producer), on a fresh queue with its own worker. Every offered event must come back
+ * processed with its lag: a missing reading fails the run, never counts as 0 ms.
+ */
+async function lagRun(perS: number, seconds: number, seed: number) {
+  const load = generateEvents({ total: perS * seconds, duplicateShare: 0, poisonShare: 0, tenants: 8, seed }).unique;
+  const pair = await createQueuePair(sqs, `bench-lag-${Date.now()}`, { visibilityTimeoutS: 30 });
+  const results: MessageResult[] = [];
+  const worker = await startWorker(...workerConfigs(pair.queueUrl), {
+    log: () => {},
+    onResults: (rs) => results.push(...rs),
+  });
+  const t0 = Date.now();
+  for (let tick = 0; tick < seconds * 10; tick++) {
+    const due = load.slice(Math.floor((tick * perS) / 10), Math.floor(((tick + 1) * perS) / 10));
+    void sendAll(sqs, pair.queueUrl, due);
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * 100 - Date.now())));
+  }
+  const producedS = (Date.now() - t0) / 1000;
+  await waitFor(
+    `lag run at ${perS}/s drained`,
+    async () => (results.length >= load.length ? true : undefined),
+    900_000,
+  );
+  const drainS = (Date.now() - t0) / 1000;
+  await worker.stop();
+  const lags = requireReadings(
+    `lag at ${perS}/s`,
+    results.filter((r) => r.ok).map((r) => r.lagMs),
+    load.length,
+  );
+  const out = {
+    offered_per_s: perS,
+    producedS: r2(producedS),
+    drainedS: r2(drainS),
+    n: lags.length,
+    p50_ms: r2(pct(lags, 50)),
+    p95_ms: r2(pct(lags, 95)),
+    max_ms: r2(pct(lags, 100)),
+  };
+  log(`lag at ${perS}/s for ${seconds} s: p95 ${out.p95_ms} ms, max ${out.max_ms} ms`);
+  return out;
+}
+
 try {
   const driver = createDriver(e.neo4jUri);
   log('warm-up');
@@ -250,47 +299,10 @@ try {
   };
   log(`e2e CPU per event (ms): ${JSON.stringify(e2eProfile.cpu_ms_per_event)}; cores busy ${e2eProfile.cores_busy}`);
 
-  // Lag at 2× the sustained e2e rate: an open model (fixed schedule), so a slow consumer does not slow the producer.
-  const offered = Math.max(1, Math.round(2 * e2e.rps));
-  const lagLoad = generateEvents({
-    total: offered * n.lagS,
-    duplicateShare: 0,
-    poisonShare: 0,
-    tenants: 8,
-    seed: 4,
-  }).unique;
-  const lagPair = await createQueuePair(sqs, `bench-lag-${Date.now()}`, { visibilityTimeoutS: 30 });
-  const lagResults: MessageResult[] = [];
-  const lagWorker = await startWorker(...workerConfigs(lagPair.queueUrl), {
-    log: () => {},
-    onResults: (rs) => lagResults.push(...rs),
-  });
-  const t0 = Date.now();
-  for (let tick = 0; tick < n.lagS * 10; tick++) {
-    const due = lagLoad.slice(Math.floor((tick * offered) / 10), Math.floor(((tick + 1) * offered) / 10));
-    void sendAll(sqs, lagPair.queueUrl, due);
-    await new Promise((r) => setTimeout(r, Math.max(0, t0 + (tick + 1) * 100 - Date.now())));
-  }
-  const producedS = (Date.now() - t0) / 1000;
-  await waitFor('lag run drained', async () => (lagResults.length >= lagLoad.length ? true : undefined), 900_000);
-  const drainS = (Date.now() - t0) / 1000;
-  await lagWorker.stop();
-  // Every offered event must come back processed with its lag: a missing reading fails the run, never counts as 0 ms.
-  const lags = requireReadings(
-    `lag at ${offered}/s`,
-    lagResults.filter((r) => r.ok).map((r) => r.lagMs),
-    lagLoad.length,
-  );
-  const lag = {
-    offered_per_s: offered,
-    producedS: r2(producedS),
-    drainedS: r2(drainS),
-    n: lags.length,
-    p50_ms: r2(pct(lags, 50)),
-    p95_ms: r2(pct(lags, 95)),
-    max_ms: r2(pct(lags, 100)),
-  };
-  log(`lag at ${offered}/s: p95 ${lag.p95_ms} ms, max ${lag.max_ms} ms`);
+  // Lag at 2× the stated peak for minutes (the target), then at 2× this run's own e2e rate for a short while (how
+  // fast lag grows past capacity; no target — it grows by construction).
+  const lag = await lagRun(2 * peakPerS['er-lag'], n.lagPeakS, 4);
+  const overload = await lagRun(Math.max(1, Math.round(2 * e2e.rps)), n.lagS, 6);
 
   // Stage profile, sequential: what one event costs in each store.
   const ledger = new DynamoDbAuditLedger({ client: ddb, tableName: tableName('local', tables.auditLedger) });
@@ -349,6 +361,7 @@ try {
     params,
     cases: { intake, 'raw-put': raw, e2e, 'intake-incl-complete': intakeFull },
     lag,
+    lagOverload: overload,
     profile,
     e2eProfile,
     storeWritesPerEvent: {
@@ -370,13 +383,19 @@ try {
         pass: intake.p95_ms <= 100,
       },
       { what: 'intake/raw-put rps', op: '>=', value: 0.4, measured: ratio, pass: ratio >= 0.4 },
-      { what: 'lag p95 ms at 2x sustained', op: '<', value: 60000, measured: lag.p95_ms, pass: lag.p95_ms < 60000 },
+      {
+        what: `lag p95 ms at 2x the stated peak (${lag.offered_per_s} events/s) for ${n.lagPeakS} s`,
+        op: '<',
+        value: 60000,
+        measured: lag.p95_ms,
+        pass: lag.p95_ms < 60000,
+      },
       { what: 'ER e2e events/s per worker', op: '>=', value: 200, measured: e2e.rps, pass: e2e.rps >= 200 },
     ],
   };
   console.table(Object.fromEntries(Object.entries(result.cases).map(([k, v]) => [k, v])));
   console.table(profile);
-  console.log(JSON.stringify({ lag, ratios: result.ratios }, null, 1));
+  console.log(JSON.stringify({ lag, lagOverload: overload, ratios: result.ratios }, null, 1));
   console.table(result.targets);
   const dir = join(repoRoot, 'evidence', 'perf');
   mkdirSync(dir, { recursive: true });
