@@ -33,7 +33,7 @@ import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent } from '../infra/local/types.js';
-import { type CaseResult, gitDirty, report, round, target } from './evidence.js';
+import { type CaseResult, refuseDirtyTree, report, round, target } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
@@ -68,9 +68,7 @@ const caseName: Record<Server, string> = {
 };
 
 async function main() {
-  if (gitDirty() && !args['allow-dirty']) {
-    throw new Error('bench:edge: the work tree has uncommitted changes; commit first or pass --allow-dirty');
-  }
+  refuseDirtyTree('bench:edge', args['allow-dirty']);
   const twin = await startScratchTwin('bench-edge', { neo4jPageCache: '512m' });
   const { runDir } = twin;
   const stops: (() => Promise<void>)[] = [() => twin.stop()];

@@ -34,12 +34,15 @@ import { createQueuePair } from '../infra/local/queues.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit, requireReadings } from './evidence.js';
+import { gitCommit, gitDirty, refuseDirtyTree, requireReadings } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
 import { peakPerS } from './profiles.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, 'allow-dirty': { type: 'boolean', default: false } },
+});
 const quick = values.quick;
+refuseDirtyTree('bench:ingest', values['allow-dirty']);
 const n = {
   raw: quick ? 4000 : 20000,
   intake: quick ? 4000 : 20000,
@@ -356,6 +359,7 @@ try {
     name: 'ingest',
     at,
     commit: gitCommit(),
+    dirty: gitDirty(),
     command: `npm run bench:ingest${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, node: process.version },
     params,

@@ -12,7 +12,7 @@ import { parseQuestion } from '../functions/core/nlq/grammar.js';
 import { signature, slots } from '../functions/core/nlq/intent.js';
 import { bindPlan, planFor } from '../functions/core/nlq/plan.js';
 import { createNlqService } from '../functions/core/nlq/service.js';
-import { gitDirty, report, summarise, target } from './evidence.js';
+import { refuseDirtyTree, report, summarise, target } from './evidence.js';
 import { startNlqHarness } from './nlq-eval/harness.js';
 import { evalQuestions } from './nlq-eval/questions.js';
 import { peakPerS } from './profiles.js';
@@ -68,8 +68,7 @@ async function openLoad(rate: number, seconds: number, make: (i: number) => Prom
 }
 
 async function main() {
-  if (!allowDirty && !quick && gitDirty())
-    throw new Error('the work tree is dirty: commit first, or pass --allow-dirty');
+  refuseDirtyTree('bench:nlq', allowDirty);
   const h = await startNlqHarness('bench-nlq', { tenants: params.tenants });
   try {
     // Questions with their tenant: every answerable eval question of each tenant's own graph (many anchors).

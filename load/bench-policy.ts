@@ -13,7 +13,7 @@ import { resolveScope } from '../functions/core/policy/scope.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
-import { gitCommit, round } from './evidence.js';
+import { gitCommit, gitDirty, refuseDirtyTree, round } from './evidence.js';
 
 const DAY = 86_400_000;
 
@@ -57,6 +57,7 @@ function summarise(samples: number[]) {
 
 async function main() {
   const quick = process.argv.includes('--quick');
+  refuseDirtyTree('bench:policy', process.argv.includes('--allow-dirty'));
   const iterations = quick ? 5_000 : 50_000;
   const warmup = quick ? 1_000 : 5_000;
   const build = await buildPolicies();
@@ -95,6 +96,7 @@ async function main() {
     name: 'policy',
     at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     commit: gitCommit(),
+    dirty: gitDirty(),
     command: `npm run bench:policy${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     params: { iterations, warmup, quick, entrypoint: 'graphgate/export/decision', revision: build.revision },

@@ -21,7 +21,7 @@ import { SoftAuthenticator } from '../infra/local/passkey/soft-authenticator.js'
 import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort } from '../infra/local/process.js';
 import { startScratchTwin } from '../infra/local/twin.js';
-import { type CaseResult, gitDirty, report, summarise, target } from './evidence.js';
+import { type CaseResult, refuseDirtyTree, report, summarise, target } from './evidence.js';
 import { measureLive } from './review/live.js';
 import { seedCandidates } from './review/seed.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
@@ -111,8 +111,7 @@ function mustHave(name: string, c: CaseResult, expected: number): CaseResult {
 }
 
 async function main() {
-  if (gitDirty() && !quick && !allowDirty)
-    throw new Error('the work tree is dirty: commit first, or pass --allow-dirty');
+  refuseDirtyTree('bench:review', allowDirty);
   const twin = await startScratchTwin('bench-review', { neo4jPageCache: '512m' });
   const { runDir } = twin;
   const stops: (() => Promise<void>)[] = [() => twin.stop()];

@@ -19,7 +19,7 @@ import { generate, householdShare } from './er-eval/generator.js';
 import { runGraphgate } from './er-eval/graphgate-run.js';
 import { printTable, type QualityCase, score, target, writeEvidence } from './er-eval/report.js';
 import { runSplink, splinkVersion } from './er-eval/splink.js';
-import { gitDirty } from './evidence.js';
+import { refuseDirtyTree } from './evidence.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,12 +36,7 @@ const seed = Number(values.seed);
 if (!Number.isInteger(people) || people < 2 || !Number.isInteger(seed)) {
   throw new Error('--people must be an integer ≥ 2 and --seed an integer');
 }
-if (gitDirty() && !values['allow-dirty']) {
-  console.error(
-    'the work tree has uncommitted changes; commit first or pass --allow-dirty (evidence from it is not committed)',
-  );
-  process.exit(2);
-}
+refuseDirtyTree('er:eval', values['allow-dirty']);
 /** Splink match probability for an automatic merge, and the lower bound of "worth a review" (match weight 0). */
 const splinkThresholds = { auto: 0.95, review: 0.5 };
 const command = `npm run er:eval -- ${values.quick ? '--quick' : `--people ${people}`} --seed ${seed}`;

@@ -37,9 +37,16 @@ import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent, TwinEndpoints } from '../infra/local/types.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit } from './evidence.js';
+import { gitCommit, gitDirty, refuseDirtyTree } from './evidence.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    keep: { type: 'boolean' },
+    'allow-dirty': { type: 'boolean', default: false },
+  },
+});
+refuseDirtyTree('test:faults', values['allow-dirty']);
 const total = Number(values.events);
 const log = (line: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const twin = await startScratchTwin('faults', { neo4jPageCache: '512m', neo4jHeap: '1g', log });
@@ -192,6 +199,7 @@ try {
     command: `npm run test:faults${total === 20000 ? '' : ` -- --events ${total}`}`,
     at,
     commit: gitCommit(),
+    dirty: gitDirty(),
     params: {
       messages: load.messages.length,
       uniqueValid: load.unique.length,

@@ -89,6 +89,16 @@ export function gitDirty(): boolean {
   }
 }
 
+/**
+ * Refuses to run on a work tree with uncommitted changes unless `allowDirty` (`--allow-dirty`): evidence names the
+ * commit it measured, and a dirty tree's figures belong to no commit. Every evidence file records `dirty` as well.
+ */
+export function refuseDirtyTree(command: string, allowDirty: boolean): void {
+  if (allowDirty || !gitDirty()) return;
+  console.error(`${command}: the work tree has uncommitted changes; commit first or pass --allow-dirty`);
+  process.exit(2);
+}
+
 /** Prints the table and writes evidence/perf/<name>-<UTC>.json and <name>-latest.json (../shared/EVIDENCE.md). */
 export function report(args: {
   name: string;

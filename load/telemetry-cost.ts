@@ -28,7 +28,7 @@ import { type KeptSpan, readKeptSpans } from '../infra/local/otel-traces.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { freePort } from '../infra/local/process.js';
 import { startScratchTwin } from '../infra/local/twin.js';
-import { gitDirty, report, summarise, target } from './evidence.js';
+import { refuseDirtyTree, report, summarise, target } from './evidence.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,10 +38,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
   },
 });
-if (gitDirty() && !args['allow-dirty']) {
-  console.error('telemetry:cost: the work tree has uncommitted changes; commit first or pass --allow-dirty');
-  process.exit(2);
-}
+refuseDirtyTree('telemetry:cost', args['allow-dirty']);
 const params = {
   rate: Number(args.rate ?? 6),
   seconds: Number(args.seconds ?? (args.quick ? 20 : 150)),
