@@ -8,7 +8,8 @@
  *                 ledgerSeq?: audit ledger sequence once appended})
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
- *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
+ *   (:AppliedEvent {tenant, eventId, appliedAt, token, recordHash?: sha256 of the record's canonical JSON, absent on
+ *                   markers written before it was kept})   — the exactly-once marker (its constraint is the graph's)
  *   (:ErModel {tenant, kind, version, json, active, createdAt, summary})   — a tenant's models; one active per kind
  *   (:ErBlockLock {tenant, stripe, at})   — write-locked by an event's transaction on each of its blocking keys' stripes
  */
@@ -48,10 +49,11 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
  *   an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each other in
  *   opposite orders. Setting a property to the value it has takes the node's write lock and changes nothing (Neo4j's
  *   kernel locks first, then compares), so a lock costs the commit no write once its node exists.
- * - Then the exactly-once markers of `$events` (`{eventId, token}`): MERGE on the (tenant, eventId) uniqueness
- *   constraint takes the index lock, so of two concurrent transactions only the one that created the node sees its
- *   own `token`. `fresh` is true for the row that created the marker, false for an event applied before, or earlier
- *   in the same list.
+ * - Then the exactly-once markers of `$events` (`{eventId, recordHash, token}`): MERGE on the (tenant, eventId)
+ *   uniqueness constraint takes the index lock, so of two concurrent transactions only the one that created the node
+ *   sees its own `token`. `fresh` is true for the row that created the marker, false for an event applied before, or
+ *   earlier in the same list; `conflict` is true when that marker holds another record's hash (null, not true, for a
+ *   marker written before markers kept one).
  */
 export const lockAndMarkEventsCypher = write(
   'lockAndMarkEvents',
@@ -63,8 +65,8 @@ export const lockAndMarkEventsCypher = write(
 }
 UNWIND $events AS ev
 MERGE (a:AppliedEvent {tenant: $tenant, eventId: ev.eventId})
-ON CREATE SET a.appliedAt = $now, a.token = ev.token
-RETURN ev.token AS token, a.token = ev.token AS fresh`,
+ON CREATE SET a.appliedAt = $now, a.token = ev.token, a.recordHash = ev.recordHash
+RETURN ev.token AS token, a.token = ev.token AS fresh, a.recordHash <> ev.recordHash AS conflict`,
 );
 
 /**

@@ -72,7 +72,7 @@ export const keptPlans: Readonly<Record<string, KeptPlan>> = {
     params: {
       tenant,
       stripes: [n(17), n(4242)],
-      events: [{ eventId: 'ev-1', token: 'tok-1' }],
+      events: [{ eventId: 'ev-1', recordHash: 'a'.repeat(64), token: 'tok-1' }],
       now,
     },
     anchors: ['NodeUniqueIndexSeek :AppliedEvent(tenant, eventId)', 'NodeUniqueIndexSeek :ErBlockLock(tenant, stripe)'],
