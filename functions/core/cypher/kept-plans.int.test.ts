@@ -8,6 +8,7 @@ import { cacheDir } from '../../../infra/local/paths.js';
 import { freePort } from '../../../infra/local/process.js';
 import type { RunningComponent } from '../../../infra/local/types.js';
 import { migrateEr } from '../er/migrations.js';
+import { keepPlan } from '../graph/cypher/template.js';
 import { createDriver, migrate } from '../graph/index.js';
 import { keptPlans, keptPlanTemplates, keyOf, type PlanNode, planAnchors } from './test-support/kept-plans.js';
 
@@ -44,6 +45,30 @@ describe('kept plans on a freshly migrated, empty graph', () => {
     async (key, cypher) => {
       const expected = keptPlans[key]!;
       const { summary } = await driver.executeQuery(`EXPLAIN ${cypher}`, expected.params);
+      expect(planAnchors(summary.plan as unknown as PlanNode)).toEqual([...expected.anchors].sort());
+    },
+  );
+});
+
+// A deployment that takes up a new template plans it first on a graph that holds data: the same anchors there.
+describe('kept plans planned afresh on a graph with data', () => {
+  beforeAll(async () => {
+    await driver.executeQuery(
+      `UNWIND range(1, 3000) AS i
+       CREATE (:Entity {tenant: 't-' + (i % 3), id: 'e' + i, kind: 'PERSON', names: ['n' + i], expiresAt: i})
+       CREATE (:ErDecision {tenant: 't-' + (i % 3), eventId: 'ev' + i, band: 'LOW'})
+       CREATE (:AppliedEvent {tenant: 't-' + (i % 3), eventId: 'ev' + i})`,
+    );
+    await driver.executeQuery('CALL db.resampleOutdatedIndexes()');
+    await driver.executeQuery('CALL db.awaitIndexes(60)');
+  });
+
+  it.each(keptPlanTemplates.map((r) => [keyOf(r), r.template.cypher] as const))(
+    'plans %s on the same anchors',
+    async (key, cypher) => {
+      const expected = keptPlans[key]!;
+      const fresh = cypher.replace(keepPlan, 'CYPHER replan=force\n');
+      const { summary } = await driver.executeQuery(`EXPLAIN ${fresh}`, expected.params);
       expect(planAnchors(summary.plan as unknown as PlanNode)).toEqual([...expected.anchors].sort());
     },
   );
