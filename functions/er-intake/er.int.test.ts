@@ -1,4 +1,4 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,12 @@ import { sqsClient } from '../core/aws/sqs.js';
 import { createUpstashCache, tenantPrefix } from '../core/cache/index.js';
 import { applyEvents, entityIdFor } from '../core/er/apply.js';
 import { defaultErConfig } from '../core/er/config.js';
+import { createErIdempotency } from '../core/er/idempotency.js';
 import { storedModels } from '../core/er/model-store.js';
 import type { SourceRecord } from '../core/er/schemas.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { unmergeTx } from '../core/graph/index.js';
+import { payloadHash } from '../core/idempotency/events.js';
 import { bodyHash } from '../core/idempotency/failures.js';
 import { tableName, tables } from '../core/resources/index.js';
 import { type IntakeRecord, processBatch } from './consumer.js';
@@ -57,6 +59,31 @@ const decision = async (tenant: string, key: string) =>
       { tenant, eventId: `ev-${key}` },
     )
   )[0]?.d;
+
+/** The consumer's deps with a key claim that has never seen any key: as when a key's claim expired or was lost. */
+const withoutClaims = () => ({
+  ...runtime.deps,
+  claim: createErIdempotency({
+    client: ddb,
+    tableName: tableName('local', tables.idempotency),
+    keyPrefix: `lost-${Math.random().toString(36).slice(2, 10)}`,
+  }),
+});
+
+/** Deletes the idempotency claim that holds `record`'s hash (what its expiry does), leaving the graph as it is. */
+async function dropClaimOf(record: SourceRecord): Promise<void> {
+  const { Items = [] } = await ddb.send(
+    new ScanCommand({
+      TableName: tableName('local', tables.idempotency),
+      FilterExpression: 'validation = :h',
+      ExpressionAttributeValues: { ':h': { S: payloadHash(record) } },
+    }),
+  );
+  expect(Items).toHaveLength(1);
+  await ddb.send(
+    new DeleteItemCommand({ TableName: tableName('local', tables.idempotency), Key: { id: Items[0]!.id! } }),
+  );
+}
 
 beforeAll(async () => {
   runtime = await createConsumerRuntime(twinConsumerConfig(t), new PromIntakeMetrics(), {
@@ -188,22 +215,54 @@ describe('ER consumer on the twin', () => {
     expect(first.results[0]?.duplicate).toBe(false);
     expect(again.results.every((r) => r.ok && r.duplicate)).toBe(true);
     // The key's record gone (expired, or another key prefix): the graph marker still answers with the stored decision.
-    const { createErIdempotency } = await import('../core/er/idempotency.js');
-    const fresh = {
-      ...runtime.deps,
-      claim: createErIdempotency({
-        client: ddb,
-        tableName: tableName('local', tables.idempotency),
-        keyPrefix: 'lost-record',
-      }),
-    };
-    expect((await processBatch(fresh, [message(body)], () => 5000)).results[0]).toMatchObject({
+    expect((await processBatch(withoutClaims(), [message(body)], () => 5000)).results[0]).toMatchObject({
       ok: true,
       duplicate: true,
     });
     const counts = await query<{ n: number }>('MATCH (e:Entity {tenant: $tenant}) RETURN count(e) AS n', { tenant });
     expect(Number(counts[0]!.n)).toBe(1);
     expect((await verifyLedger(tenant, ledger.read(tenant))).lastSeq).toBe(1);
+  });
+
+  it('refuses another record under an applied event once its key claim is gone: the marker keeps the hash', async () => {
+    // Prepare: an applied event; its key's claim then gone (expired, or first used under the earlier key layer).
+    const tenant = testTenant('er-late-conflict');
+    const conflicting = JSON.stringify(envelopeFor(tenant, 'k1', personRecord({ names: ['Someone Else'] })));
+    expect(await apply(tenant, 'k1', personRecord({ names: ['Frances Allen'] }))).toMatchObject({
+      ok: true,
+      duplicate: false,
+    });
+
+    // Act
+    const refused = await processBatch(withoutClaims(), [message(conflicting, 'm-conflict')], () => 5000);
+
+    // Assess: the path of a poison message (a failed item, its code stored under the body), and nothing changed.
+    expect(refused.batchItemFailures).toEqual([{ itemIdentifier: 'm-conflict' }]);
+    expect(refused.results[0]).toMatchObject({ ok: false, code: 'CONFLICTING_PAYLOAD' });
+    expect(await runtime.deps.failures.get(bodyHash(conflicting))).toMatchObject({ code: 'CONFLICTING_PAYLOAD' });
+    expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW', entityId: entityIdFor('ev-k1') });
+    const names = await query<{ names: string[] }>('MATCH (e:Entity {tenant: $tenant}) RETURN e.names AS names', {
+      tenant,
+    });
+    expect(names).toEqual([{ names: ['Frances Allen'] }]);
+  });
+
+  it('answers another record with the stored decision when its marker predates the hash (nothing to compare)', async () => {
+    // Prepare: an applied event whose marker was written before markers kept the record's hash.
+    const tenant = testTenant('er-old-marker');
+    await apply(tenant, 'k1', personRecord({ names: ['John Backus'] }));
+    await query('MATCH (a:AppliedEvent {tenant: $tenant, eventId: $eventId}) REMOVE a.recordHash', {
+      tenant,
+      eventId: 'ev-k1',
+    });
+    const other = envelopeFor(tenant, 'k1', personRecord({ names: ['Someone Else'] }));
+
+    // Act
+    const { results } = await processBatch(withoutClaims(), [message(other)], () => 5000);
+
+    // Assess
+    expect(results[0]).toMatchObject({ ok: true, duplicate: true });
+    expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW', entityId: entityIdFor('ev-k1') });
   });
 
   it('catches an edited ledger entry as a hash mismatch at that entry', async () => {
@@ -249,6 +308,33 @@ describe('ER worker, DLQ and replay on the twin', () => {
         receiveCount: 3,
       });
       expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW' });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('sends a conflicting payload to the DLQ also after the key claim is gone (the applied marker refuses it)', async () => {
+    const tenant = testTenant('er-marker-conflict');
+    const pair = await createQueuePair(sqs, `er-marker-conflict-${tenant}`, { visibilityTimeoutS: 2 });
+    const worker = await workerOn(pair);
+    try {
+      const original = personRecord({ names: ['Frances Allen'] });
+      const conflicting = JSON.stringify(envelopeFor(tenant, 'k1', personRecord({ names: ['Someone Else'] })));
+      const body = JSON.stringify(envelopeFor(tenant, 'k1', original));
+      await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: body }));
+      await waitFor('original applied', async () => ((await decision(tenant, 'k1')) ? true : undefined));
+      await dropClaimOf(original);
+      await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: conflicting }));
+      await waitFor(
+        'conflict in DLQ',
+        async () => ((await queueCount(sqs, pair.dlqUrl)).visible === 1 ? true : undefined),
+        45_000,
+      );
+      expect(await runtime.deps.failures.get(bodyHash(conflicting))).toMatchObject({
+        code: 'CONFLICTING_PAYLOAD',
+        receiveCount: 3,
+      });
+      expect(await decision(tenant, 'k1')).toMatchObject({ band: 'LOW', entityId: entityIdFor('ev-k1') });
     } finally {
       await worker.stop();
     }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CypherTemplate } from '../graph/cypher/template.js';
 import { cypherModules, cypherRegistry } from './registry.js';
+import { keptPlans, keptPlanTemplates, keyOf } from './test-support/kept-plans.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -65,6 +66,10 @@ describe('the Cypher registry', () => {
       tenantGuard(template).map((p) => `${area}.${template.name} ${p}`),
     );
     expect(failures).toEqual([]);
+  });
+
+  it('has a plan expectation for every template that keeps its plan (checked on Neo4j by kept-plans.int.test.ts)', () => {
+    expect(keptPlanTemplates.map(keyOf).sort()).toEqual(Object.keys(keptPlans).sort());
   });
 
   it('fails templates that skip $tenant or claim a kind they are not', () => {

@@ -2,7 +2,8 @@
  * The per-event graph effect, exactly once: one `executeWrite` (shared by a group of events) that locks the events'
  * blocking stripes and records each (tenant, eventId) as applied, reads their candidates, then per event scores, bands
  * and writes, and last writes the group's decisions. A redelivery after a crash finds the marker and changes nothing,
- * because the marker commits or rolls back together with the effect.
+ * because the marker commits or rolls back together with the effect; a different record under an applied event id is
+ * refused (CONFLICTING_PAYLOAD) by the record hash the marker keeps.
  */
 import { createHash } from 'node:crypto';
 import { doubleMetaphone } from 'double-metaphone';
@@ -14,7 +15,8 @@ import { sourceKey } from '../graph/merge-props.js';
 import { epochMs, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
 import { parseTenant } from '../graph/validation.js';
-import { lockAndMarkEventsTx } from './applied-marker.js';
+import { payloadHash } from '../idempotency/events.js';
+import { lockAndMarkEventsTx, type MarkResult } from './applied-marker.js';
 import {
   type BlockingCandidate,
   type BlockingQuery,
@@ -26,7 +28,7 @@ import {
 } from './blocking.js';
 import type { Band, ErConfig } from './config.js';
 import { createDecisionsCypher, createReviewCandidateCypher, getDecisionCypher } from './cypher.js';
-import { DependencyFailedError } from './errors.js';
+import { ConflictingPayloadError, DependencyFailedError } from './errors.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
@@ -206,18 +208,28 @@ export function lockStripes(query: BlockingQuery, names: readonly string[] = [])
   return [...new Set(stripes)].sort((a, b) => a - b);
 }
 
-/** An event's record as the effect reads it: normalised, its blocking query and its lock stripes (computed once). */
+/**
+ * An event's record as the effect reads it: normalised, its blocking query, its lock stripes and its hash (the one the
+ * idempotency key stores, kept on the applied-event marker), computed once.
+ */
 interface PreparedEvent {
   envelope: Envelope;
   n: NormalisedRecord;
   blocking: BlockingQuery;
   stripes: number[];
+  recordHash: string;
 }
 
 function prepare(envelope: Envelope): PreparedEvent {
   const n = normaliseRecord(envelope.record);
   const blocking = blockingQuery(n, envelope.record.attributes);
-  return { envelope, n, blocking, stripes: lockStripes(blocking, n.names) };
+  return { envelope, n, blocking, stripes: lockStripes(blocking, n.names), recordHash: payloadHash(envelope.record) };
+}
+
+/** What the effect did with one event: applied it now (`applied`) or before (its stored decision). */
+export interface EffectResult {
+  applied: boolean;
+  outcome: EffectOutcome;
 }
 
 /**
@@ -353,21 +365,22 @@ class GroupChanges {
  * tenant in sorted order (a transaction that took some stripes never waits for another that waits for it), each
  * tenant's markers in the same statement; then the group's candidates read from committed data
  * ({@link readCandidates}); then each event in order: if it was applied before (an earlier transaction, or an earlier
- * copy in this group), its decision comes back with `applied: false` and nothing is written. Events see each other's
- * writes ({@link GroupChanges}): a duplicate record inside the group is blocked like one committed before it. The
- * decisions go last, one statement per tenant.
+ * copy in this group), its decision comes back with `applied: false` and nothing is written; if it was applied with
+ * another record, it is refused with CONFLICTING_PAYLOAD (settled, not thrown: the rest of the group commits). Events
+ * see each other's writes ({@link GroupChanges}): a duplicate record inside the group is blocked like one committed
+ * before it. The decisions go last, one statement per tenant.
  */
 async function applyGroupTx(
   tx: ManagedTransaction,
   driver: Driver,
   events: readonly { prepared: PreparedEvent; model: MatchModel; remainingMs: number }[],
   config: ErConfig,
-): Promise<{ applied: boolean; outcome: EffectOutcome }[]> {
+): Promise<PromiseSettledResult<EffectResult>[]> {
   const byTenant = new Map<string, number[]>();
   for (const [i, e] of events.entries()) {
     byTenant.set(e.prepared.envelope.tenant, [...(byTenant.get(e.prepared.envelope.tenant) ?? []), i]);
   }
-  const fresh: boolean[] = [];
+  const marks: MarkResult[] = [];
   for (const tenant of [...byTenant.keys()].sort()) {
     const mine = byTenant.get(tenant)!;
     const stripes = [...new Set(mine.flatMap((i) => events[i]!.prepared.stripes))].sort((a, b) => a - b);
@@ -375,9 +388,9 @@ async function applyGroupTx(
       tx,
       tenant,
       stripes,
-      mine.map((i) => events[i]!.prepared.envelope.eventId),
+      mine.map((i) => ({ eventId: events[i]!.prepared.envelope.eventId, recordHash: events[i]!.prepared.recordHash })),
     );
-    for (const [k, i] of mine.entries()) fresh[i] = marked[k]!;
+    for (const [k, i] of mine.entries()) marks[i] = marked[k]!;
   }
   const read = await readCandidates(
     driver,
@@ -387,16 +400,21 @@ async function applyGroupTx(
   const changes = new GroupChanges();
   const appliedHere = new Map<string, EffectOutcome>();
   const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();
-  const out: { applied: boolean; outcome: EffectOutcome }[] = [];
+  const out: PromiseSettledResult<EffectResult>[] = [];
   for (const [i, { prepared, model, remainingMs }] of events.entries()) {
     const { envelope, n } = prepared;
     const key = `${envelope.tenant}|${envelope.eventId}`;
-    if (!fresh[i]) {
+    if (marks[i] === 'conflict') {
+      const cause = new Error(`record hash ${prepared.recordHash} differs from the applied event's`);
+      out.push({ status: 'rejected', reason: new ConflictingPayloadError(envelope.eventId, { cause }) });
+      continue;
+    }
+    if (marks[i] === 'applied') {
       // Applied before: by an earlier transaction (its decision is stored) or earlier in this group.
       const earlier = appliedHere.get(key);
       const stored = earlier ? { ...earlier } : await readDecision(tx, envelope.tenant, envelope.eventId);
       if (!stored) throw new DependencyFailedError(`decision of applied event ${envelope.eventId} is missing`);
-      out.push({ applied: false, outcome: stored });
+      out.push({ status: 'fulfilled', value: { applied: false, outcome: stored } });
       continue;
     }
     // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
@@ -408,7 +426,7 @@ async function applyGroupTx(
     const rows = decisions.get(envelope.tenant) ?? [];
     rows.push(decisionRow(outcome, Date.now() + remainingMs));
     decisions.set(envelope.tenant, rows);
-    out.push({ applied: true, outcome });
+    out.push({ status: 'fulfilled', value: { applied: true, outcome } });
   }
   for (const [tenant, rows] of decisions) {
     await tx.run(createDecisionsCypher.cypher, { tenant: parseTenant(tenant), rows, now: epochMs() });
@@ -427,15 +445,16 @@ export async function applyEvent(
   model: MatchModel,
   remainingMs = 5_000,
   attempts = 3,
-): Promise<{ applied: boolean; outcome: EffectOutcome }> {
+): Promise<EffectResult> {
   const prepared = prepare(envelope);
   for (let attempt = 1; ; attempt++) {
     const session = driver.session();
+    let settled: PromiseSettledResult<EffectResult>;
     try {
       const [result] = await session.executeWrite((tx) =>
         applyGroupTx(tx, driver, [{ prepared, model, remainingMs }], config),
       );
-      return result!;
+      settled = result!;
     } catch (err) {
       const conflict = err instanceof GraphError && err.code === 'CONFLICT';
       if (conflict && attempt < attempts) continue;
@@ -446,6 +465,9 @@ export async function applyEvent(
     } finally {
       await session.close();
     }
+    // The event's own refusal (CONFLICTING_PAYLOAD) keeps its code: it is poison, not a graph failure to retry.
+    if (settled.status === 'rejected') throw settled.reason;
+    return settled.value;
   }
 }
 
@@ -465,7 +487,7 @@ export async function applyEvents(
   work: readonly EventWork[],
   config: ErConfig,
   models: ModelSource,
-): Promise<PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[]> {
+): Promise<PromiseSettledResult<EffectResult>[]> {
   const keyOf = (w: EventWork) => `${w.envelope.tenant}|${w.envelope.record.kind}`;
   const modelOf = new Map(
     await Promise.all(
@@ -479,8 +501,7 @@ export async function applyEvents(
     const session = driver.session();
     try {
       const events = work.map((w) => ({ prepared: prepare(w.envelope), model: model(w), remainingMs: w.remainingMs }));
-      const results = await session.executeWrite((tx) => applyGroupTx(tx, driver, events, config));
-      return results.map((value) => ({ status: 'fulfilled', value }));
+      return await session.executeWrite((tx) => applyGroupTx(tx, driver, events, config));
     } catch {
       // Fall through: the group rolled back as a whole; each event now gets its own transaction and its own error.
     } finally {
@@ -488,7 +509,7 @@ export async function applyEvents(
     }
   }
   // One by one and in order, so an event still sees the ones before it, as it would have in the group.
-  const settled: PromiseSettledResult<{ applied: boolean; outcome: EffectOutcome }>[] = [];
+  const settled: PromiseSettledResult<EffectResult>[] = [];
   for (const w of work) {
     try {
       settled.push({

@@ -8,7 +8,8 @@
  *                 ledgerSeq?: audit ledger sequence once appended})
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
- *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — the exactly-once marker (its constraint is the graph's)
+ *   (:AppliedEvent {tenant, eventId, appliedAt, token, recordHash?: sha256 of the record's canonical JSON, absent on
+ *                   markers written before it was kept})   — the exactly-once marker (its constraint is the graph's)
  *   (:ErModel {tenant, kind, version, json, active, createdAt, summary})   — a tenant's models; one active per kind
  *   (:ErBlockLock {tenant, stripe, at})   — write-locked by an event's transaction on each of its blocking keys' stripes
  */
@@ -48,10 +49,11 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
  *   an entity it would block on, and then sees it. `$stripes` sorted, so two transactions never wait on each other in
  *   opposite orders. Setting a property to the value it has takes the node's write lock and changes nothing (Neo4j's
  *   kernel locks first, then compares), so a lock costs the commit no write once its node exists.
- * - Then the exactly-once markers of `$events` (`{eventId, token}`): MERGE on the (tenant, eventId) uniqueness
- *   constraint takes the index lock, so of two concurrent transactions only the one that created the node sees its
- *   own `token`. `fresh` is true for the row that created the marker, false for an event applied before, or earlier
- *   in the same list.
+ * - Then the exactly-once markers of `$events` (`{eventId, recordHash, token}`): MERGE on the (tenant, eventId)
+ *   uniqueness constraint takes the index lock, so of two concurrent transactions only the one that created the node
+ *   sees its own `token`. `fresh` is true for the row that created the marker, false for an event applied before, or
+ *   earlier in the same list; `conflict` is true when that marker holds another record's hash (null, not true, for a
+ *   marker written before markers kept one).
  */
 export const lockAndMarkEventsCypher = write(
   'lockAndMarkEvents',
@@ -63,8 +65,8 @@ export const lockAndMarkEventsCypher = write(
 }
 UNWIND $events AS ev
 MERGE (a:AppliedEvent {tenant: $tenant, eventId: ev.eventId})
-ON CREATE SET a.appliedAt = $now, a.token = ev.token
-RETURN ev.token AS token, a.token = ev.token AS fresh`,
+ON CREATE SET a.appliedAt = $now, a.token = ev.token, a.recordHash = ev.recordHash
+RETURN ev.token AS token, a.token = ev.token AS fresh, a.recordHash <> ev.recordHash AS conflict`,
 );
 
 /**
@@ -85,13 +87,17 @@ LIMIT $limit`,
 
 /**
  * {@link blockingCandidatesCypher}'s candidates by id, as the transaction sees them: the entities an event group
- * created or changed itself, which a read outside the group's transaction cannot see.
+ * created or changed itself, which a read outside the group's transaction cannot see. The hint and `NOT id IN
+ * $rejected` (on the unwound id, not on `node.id`) are what make Neo4j 5.26 seek both keys: with `node.id` in two
+ * predicates it planned a seek on the tenant alone (`id IS NOT NULL`) and filtered every entity of the tenant for
+ * each id, on an empty graph as on a full one (cypher/kept-plans.int.test.ts).
  */
 export const liveCandidatesByIdCypher = read(
   'liveCandidatesById',
   `${keepPlan}UNWIND $ids AS id
 MATCH (node:Entity {tenant: $tenant, id: id})
-WHERE node.mergedInto IS NULL AND (node.expiresAt IS NULL OR node.expiresAt > $now) AND NOT node.id IN $rejected
+USING INDEX SEEK node:Entity(tenant, id)
+WHERE NOT id IN $rejected AND node.mergedInto IS NULL AND (node.expiresAt IS NULL OR node.expiresAt > $now)
 RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity`,
 );
 

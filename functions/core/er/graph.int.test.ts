@@ -26,8 +26,8 @@ describe('ER graph building blocks', () => {
       const session = driver.session();
       try {
         return await session.executeWrite(async (tx) => {
-          const [fresh] = await lockAndMarkEventsTx(tx, tenant, [], ['evt-1']);
-          if (!fresh) return 'duplicate';
+          const [mark] = await lockAndMarkEventsTx(tx, tenant, [], [{ eventId: 'evt-1', recordHash: 'h1' }]);
+          if (mark !== 'fresh') return 'duplicate';
           await upsertEntityTx(tx, tenant, entityInput({ names: ['Once'] }));
           return 'applied';
         });
@@ -42,6 +42,45 @@ describe('ER graph building blocks', () => {
       tenant,
     });
     expect(records[0]!.get('n').toNumber()).toBe(1);
+  });
+
+  it('keeps the record hash on the marker: the same record is applied, another conflicts, a hashless marker is unknown', async () => {
+    // Prepare: one event marked with its record's hash, one marked as markers were before they kept a hash.
+    const tenant = testTenant('tx-hash');
+    const mark = async (marks: { eventId: string; recordHash: string }[]) => {
+      const session = driver.session();
+      try {
+        return await session.executeWrite((tx) => lockAndMarkEventsTx(tx, tenant, [3], marks));
+      } finally {
+        await session.close();
+      }
+    };
+    expect(await mark([{ eventId: 'evt-1', recordHash: 'h1' }])).toEqual(['fresh']);
+    await driver.executeQuery(
+      'CREATE (:AppliedEvent {tenant: $tenant, eventId: $eventId, appliedAt: 0, token: $eventId})',
+      { tenant, eventId: 'evt-old' },
+    );
+
+    // Act: both again, with the same record and with another, and a new event twice in one list with two records.
+    const found = await mark([
+      { eventId: 'evt-1', recordHash: 'h1' },
+      { eventId: 'evt-1', recordHash: 'h2' },
+      { eventId: 'evt-old', recordHash: 'h2' },
+      { eventId: 'evt-2', recordHash: 'h3' },
+      { eventId: 'evt-2', recordHash: 'h4' },
+    ]);
+
+    // Assess
+    expect(found).toEqual(['applied', 'conflict', 'applied', 'fresh', 'conflict']);
+    const { records } = await driver.executeQuery(
+      'MATCH (a:AppliedEvent {tenant: $tenant}) RETURN a.eventId AS id, a.recordHash AS h ORDER BY id',
+      { tenant },
+    );
+    expect(records.map((r) => [r.get('id'), r.get('h')])).toEqual([
+      ['evt-1', 'h1'],
+      ['evt-2', 'h3'],
+      ['evt-old', null],
+    ]);
   });
 
   it('finds ER blocking candidates by shared name token or identifier within the tenant only', async () => {

@@ -22,7 +22,7 @@ export type ErClaim = ClaimKey<ErIdempotentEvent>;
 export interface ErIdempotencyOptions {
   client: DynamoDBClient;
   tableName: string;
-  /** How long a key's record hash is kept. The graph marker keeps exactly-once after it expires. @default 86400 */
+  /** How long a key's record hash is kept; the graph marker keeps exactly-once and the hash after. @default 86400 */
   expiresAfterSeconds?: number;
   /** Key prefix in the table. @default 'er-intake' */
   keyPrefix?: string;

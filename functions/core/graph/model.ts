@@ -12,7 +12,8 @@
  *                                  since: ISO-8601 string|null, createdAt: epoch ms, movedBy?: merge id}]->(:Entity)
  *   (:MergeRecord {tenant, id, survivorId, mergedId, reason, actor, snapshot: JSON string, createdAt,
  *                  undoneAt?, undoneBy?})
- *   (:AppliedEvent {tenant, eventId, appliedAt, token})   — ER's exactly-once marker, unique per (tenant, eventId)
+ *   (:AppliedEvent {tenant, eventId, appliedAt, token, recordHash?})   — ER's exactly-once marker, unique per
+ *                  (tenant, eventId)
  *
  * - Every node and relationship carries `tenant`; every read matches it on every node and relationship it touches, so
  *   a relationship wrongly created across tenants is never followed.

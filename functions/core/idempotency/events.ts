@@ -9,11 +9,14 @@
  * that died mid-way needs no lock to expire, because the effect is exactly once by itself, and a duplicate is
  * answered by the effect's marker instead of a stored result.
  *
- * What it does not do: a key stays claimed with its record's hash even when the effect failed, so a producer that
- * resends a corrected record under the same key gets CONFLICTING_PAYLOAD until the claim expires (use a new key);
- * and a payload is compared only while its claim lives (24 h by default), as with the stored results before. Keys
- * written by the earlier Powertools layer have another format: a key first used before this version is claimed
- * afresh, so for that key a conflicting record within its 24 h is answered by the graph marker, not refused.
+ * A key stays claimed with its record's hash even when the effect failed, so a producer that resends a corrected
+ * record under the same key gets CONFLICTING_PAYLOAD until the claim expires (use a new key). Here a payload is
+ * compared only while its claim lives (24 h by default), and a key first used under the earlier Powertools layer
+ * (another item format) is claimed afresh. Neither opens a window for a conflicting record: the effect's marker keeps
+ * the same hash ({@link payloadHash}; for ER, er/applied-marker.ts), and an applied event whose marker holds another
+ * hash is refused with the same CONFLICTING_PAYLOAD. What is left: a marker written before markers kept the hash has
+ * nothing to compare with, so for such an event a conflicting record arriving after its claim is gone is answered
+ * with the stored decision, not refused.
  *
  * Works on dynalite (conditional PutItem and consistent GetItem only).
  */

@@ -43,6 +43,7 @@ RETURN e IS NOT NULL AS exists, e.dataClass AS dataClass, e.createdAt AS created
 export const upsertEntityCypher = write(
   'upsertEntity',
   `${keepPlan}OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
+USING INDEX SEEK old:Entity(tenant, id)
 WITH old
 WHERE old IS NULL OR old.mergedInto IS NULL
 WITH old, coalesce($fresh, old IS NULL OR old.tombstonedAt IS NOT NULL
@@ -130,7 +131,9 @@ RETURN count(n) AS locked`,
 export const mergeSubjectsCypher = read(
   'mergeSubjects',
   `${keepPlan}OPTIONAL MATCH (s:Entity {tenant: $tenant, id: $survivorId})
+USING INDEX SEEK s:Entity(tenant, id)
 OPTIONAL MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+USING INDEX SEEK m:Entity(tenant, id)
 RETURN CASE WHEN s IS NULL THEN null ELSE ${tagged('s')} END AS survivor,
   CASE WHEN m IS NULL THEN null ELSE ${tagged('m')} END AS merged`,
 );
@@ -157,6 +160,7 @@ RETURN count(*) AS deleted`,
 export const setEntityPropsCypher = write(
   'setEntityProps',
   `${keepPlan}MATCH (e:Entity {tenant: $tenant, id: $id})
+USING INDEX SEEK e:Entity(tenant, id)
 SET e = $props, e.tenant = $tenant, e.id = $id
 RETURN properties(e) AS entity`,
 );
@@ -165,6 +169,7 @@ RETURN properties(e) AS entity`,
 export const markMergedCypher = write(
   'markMerged',
   `${keepPlan}MATCH (m:Entity {tenant: $tenant, id: $mergedId})
+USING INDEX SEEK m:Entity(tenant, id)
 SET m.mergedInto = $survivorId
 RETURN properties(m) AS entity`,
 );
