@@ -27,7 +27,8 @@ import { migrateEr } from '../functions/core/er/migrations.js';
 import type { Envelope } from '../functions/core/er/schemas.js';
 import type { CypherTemplate } from '../functions/core/graph/cypher/template.js';
 import { createDriver, migrate } from '../functions/core/graph/index.js';
-import { tableName, tables } from '../functions/core/resources/index.js';
+import { queues, tableName, tables } from '../functions/core/resources/index.js';
+import { defaultErConcurrency } from '../functions/er-intake/config.js';
 import { replayDlq } from '../functions/er-replay/replay.js';
 import { startErWorker } from '../infra/local/apps.js';
 import { repoRoot } from '../infra/local/paths.js';
@@ -56,13 +57,23 @@ const ddb = dynamoClient({ region: e.region, endpoint: e.dynamoEndpoint });
 const driver = createDriver(e.neo4jUri);
 const started = Date.now();
 
+/** The worker under test: four batch loops of the deployed batch size, every event of a batch at once. */
+const workerSettings = {
+  visibilityTimeoutS: 5,
+  workerBatches: 4,
+  batchSize: queues.intake.batchSize,
+  concurrency: defaultErConcurrency,
+};
+
 async function startWorker(pair: { queueUrl: string; dlqUrl: string }, kinds: string): Promise<RunningComponent> {
   return startErWorker(runDir, e as TwinEndpoints, await freePort(), {
     INTAKE_QUEUE_URL: pair.queueUrl,
     DLQ_URL: pair.dlqUrl,
-    VISIBILITY_TIMEOUT_S: '5',
+    VISIBILITY_TIMEOUT_S: String(workerSettings.visibilityTimeoutS),
     WORKER_WAIT_S: '1',
-    WORKER_BATCHES: '4',
+    WORKER_BATCHES: String(workerSettings.workerBatches),
+    WORKER_BATCH_SIZE: String(workerSettings.batchSize),
+    ER_CONCURRENCY: String(workerSettings.concurrency),
     ER_ENABLED_KINDS: kinds,
   });
 }
@@ -89,7 +100,10 @@ async function bandCounts(tenants: string[]): Promise<Record<string, number>> {
 try {
   await migrate(driver);
   await migrateEr(driver);
-  const pair = await createQueuePair(sqs, `faults-${Date.now()}`, { visibilityTimeoutS: 5, maxReceiveCount: 3 });
+  const pair = await createQueuePair(sqs, `faults-${Date.now()}`, {
+    visibilityTimeoutS: workerSettings.visibilityTimeoutS,
+    maxReceiveCount: 3,
+  });
   const load = generateEvents({ total, duplicateShare: 0.1, poisonShare: 0.01, tenants: 8, seed: 42 });
   log(
     `generated ${load.messages.length} messages: ${load.unique.length} unique valid, ${load.duplicates} duplicates, ${load.poison.length} poison`,
@@ -207,10 +221,8 @@ try {
       poison: load.poison.length,
       tenants: tenants.length,
       kills: 3,
-      visibilityTimeoutS: 5,
       maxReceiveCount: 3,
-      workerBatches: 4,
-      concurrency: 10,
+      ...workerSettings,
     },
     kills,
     effects,
