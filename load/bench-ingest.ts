@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ingest [-- --quick]` — ER intake throughput on its own twin (free ports, thrown away afterwards):
+ * `npm run bench:ingest [-- --quick] [--allow-dirty]` — ER intake throughput on its own twin (free ports, thrown away afterwards):
  *   raw-put  conditional PutItem/s of the dynalite endpoint (attribute_not_exists), the store's limit;
  *   intake   the worker path before the graph write (SQS receive → parse/validate → idempotency key claim (one
  *            conditional put) → delete), one worker process; rps = events/s, p95_ms = per event up to the graph write;
@@ -34,7 +34,7 @@ import { createQueuePair } from '../infra/local/queues.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit, gitDirty, refuseDirtyTree, requireReadings } from './evidence.js';
+import { gitCommit, refuseDirtyTree, requireReadings, runDirty } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
 import { peakPerS } from './profiles.js';
 
@@ -52,11 +52,14 @@ const n = {
   lagPeakS: quick ? 30 : 300,
   profile: quick ? 100 : 300,
 };
-// The worker as deployed: batches of the event source's size, every event of a batch at once, one graph transaction
-// per batch's tenant group (functions/core/resources/queues.ts `intake.batchSize`).
+// The worker as deployed: batches of the event source's size, every event of a batch at once, grouped into graph
+// transactions of up to the same size (functions/core/resources/queues.ts `intake.batchSize`), two batches at once.
+const workerBatches = 2;
 const params = {
   ...n,
-  workerBatches: 2,
+  workerBatches,
+  /** Invocations at once, as the cost report reads a run (functions/core/cost/report.ts): the batch loops. */
+  workers: workerBatches,
   batchSize: queues.intake.batchSize,
   concurrency: defaultErConcurrency,
   rawConcurrency: 40,
@@ -359,7 +362,7 @@ try {
     name: 'ingest',
     at,
     commit: gitCommit(),
-    dirty: gitDirty(),
+    dirty: runDirty(),
     command: `npm run bench:ingest${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, node: process.version },
     params,

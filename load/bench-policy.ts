@@ -2,7 +2,7 @@
  * Benchmarks one wasm policy evaluation and the scope fingerprint, each next to a baseline measured
  * in the same run, and writes evidence/perf/policy-<UTC>.json and policy-latest.json.
  *
- *   npm run bench:policy [-- --quick]
+ *   npm run bench:policy [-- --quick] [--allow-dirty]
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { resolveScope } from '../functions/core/policy/scope.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
-import { gitCommit, gitDirty, refuseDirtyTree, round } from './evidence.js';
+import { gitCommit, refuseDirtyTree, round, runDirty } from './evidence.js';
 
 const DAY = 86_400_000;
 
@@ -96,7 +96,7 @@ async function main() {
     name: 'policy',
     at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     commit: gitCommit(),
-    dirty: gitDirty(),
+    dirty: runDirty(),
     command: `npm run bench:policy${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     params: { iterations, warmup, quick, entrypoint: 'graphgate/export/decision', revision: build.revision },

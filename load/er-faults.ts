@@ -3,7 +3,8 @@
  * messages (10% producer duplicates, 1% poison) through the real worker process, which is killed with SIGKILL three
  * times mid-run and restarted. Then: graph effects must equal the unique valid events exactly, the DLQ must hold
  * exactly the poison; after the fix (the poison's kind enabled) a message-move replay must drain it. Writes
- * evidence/er/faults-<UTC>.json and faults-latest.json. `--events N` for a smaller run.
+ * evidence/er/faults-<UTC>.json and faults-latest.json. `--events N` for a smaller run; a dirty work tree is refused
+ * unless `--allow-dirty`.
  *
  * The poison is 1% VEHICLE events while the worker runs with ER_ENABLED_KINDS without VEHICLE: poison that a fix
  * (enabling the kind) can cure, so "replay after fixing drains it" is testable. Unfixable poison (corrupt bodies,
@@ -38,7 +39,7 @@ import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent, TwinEndpoints } from '../infra/local/types.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit, gitDirty, refuseDirtyTree } from './evidence.js';
+import { gitCommit, refuseDirtyTree, runDirty } from './evidence.js';
 
 const { values } = parseArgs({
   options: {
@@ -213,7 +214,7 @@ try {
     command: `npm run test:faults${total === 20000 ? '' : ` -- --events ${total}`}`,
     at,
     commit: gitCommit(),
-    dirty: gitDirty(),
+    dirty: runDirty(),
     params: {
       messages: load.messages.length,
       uniqueValid: load.unique.length,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultWorkerBatches } from '../functions/er-intake/config.js';
 import { stages } from '../infra/cdk/config/stages.js';
 import { erWorkerCap } from './er-worker-cap.js';
 import { erWorker, erWorkerStage, profiles } from './profiles.js';
@@ -36,6 +37,10 @@ describe('erWorkerCap', () => {
 
     expect(cap.env).toEqual({ WORKER_BATCHES: '2', WORKER_BATCH_SIZE: '50', ER_CONCURRENCY: '50' });
     expect(cap.eventsInFlight).toBe(100);
+  });
+
+  it("runs the worker with the dev stage's consumer concurrency unless told otherwise", () => {
+    expect(defaultWorkerBatches).toBe(stages.dev.ingest.consumerMaxConcurrency);
   });
 
   it('gives every load profile the stated stage cap, read from the stage config', () => {

@@ -15,7 +15,7 @@ export interface ErWorkerCap {
   stage: StageName;
   /** The event source's maximum concurrency: invocations at once → the worker's batch loops. */
   consumerMaxConcurrency: number;
-  /** Messages per invocation → messages per receive. */
+  /** Messages per invocation → messages per batch the worker gathers. */
   batchSize: number;
   /** Events of one batch processed at once (the consumer's ER_CONCURRENCY, at most the batch). */
   eventsAtOncePerBatch: number;

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../infra/local/paths.js';
-import { gitDirty, MissingReadingError, report, summarise, target } from './evidence.js';
+import { MissingReadingError, refuseDirtyTree, report, summarise, target } from './evidence.js';
 
 const testFile = 'functions/adjudication/queue-5k.browser.int.test.ts';
 
@@ -24,8 +24,7 @@ interface Printed {
   baseline: Measured;
 }
 
-if (gitDirty() && !process.argv.includes('--allow-dirty'))
-  throw new Error('the work tree is dirty: commit first, or pass --allow-dirty');
+refuseDirtyTree('evidence:review-5k', process.argv.includes('--allow-dirty'));
 const run = spawnSync('npx', ['vitest', 'run', '--project', 'integration', testFile], {
   cwd: repoRoot,
   encoding: 'utf8',

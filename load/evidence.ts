@@ -93,10 +93,19 @@ export function gitDirty(): boolean {
  * Refuses to run on a work tree with uncommitted changes unless `allowDirty` (`--allow-dirty`): evidence names the
  * commit it measured, and a dirty tree's figures belong to no commit. Every evidence file records `dirty` as well.
  */
-export function refuseDirtyTree(command: string, allowDirty: boolean): void {
-  if (allowDirty || !gitDirty()) return;
-  console.error(`${command}: the work tree has uncommitted changes; commit first or pass --allow-dirty`);
-  process.exit(2);
+export function refuseDirtyTree(command: string, allowDirty: boolean): boolean {
+  dirtyAtStart = gitDirty();
+  if (dirtyAtStart && !allowDirty) {
+    console.error(`${command}: the work tree has uncommitted changes; commit first or pass --allow-dirty`);
+    process.exit(2);
+  }
+  return dirtyAtStart;
+}
+let dirtyAtStart: boolean | undefined;
+
+/** Whether the run's tree was dirty: as {@link refuseDirtyTree} found it when the run started, else as it is now. */
+export function runDirty(): boolean {
+  return dirtyAtStart ?? gitDirty();
 }
 
 /** Prints the table and writes evidence/perf/<name>-<UTC>.json and <name>-latest.json (../shared/EVIDENCE.md). */
@@ -129,7 +138,7 @@ export function report(args: {
     name: args.name,
     at,
     commit: gitCommit(),
-    dirty: gitDirty(),
+    dirty: runDirty(),
     command: args.command,
     machine: { cpus: cpus().length, node: process.version },
     params: args.params,

@@ -107,6 +107,8 @@ const workerEnv = z.object({
   WORKER_WAIT_S: int(0, 20, 20),
   /** Must match the queue's visibility timeout: an event's ledger claim expires a second before it. */
   VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
+  /** The time a batch has, as the consumer Lambda's timeout gives an invocation (and never past the visibility). */
+  CONSUMER_TIMEOUT_S: int(1, 900, queues.intake.consumerTimeoutS),
   METRICS_PORT: int(0, 65_535, 0),
 });
 
@@ -119,12 +121,16 @@ export interface WorkerConfig {
   batchingWindowMs: number;
   waitS: number;
   visibilityTimeoutS: number;
+  consumerTimeoutS: number;
   metricsPort: number;
 }
 
 /** The local worker's own settings (on top of the consumer's). */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const e = parse(workerEnv, env, 'ER worker');
+  // Messages received first stay invisible for the visibility timeout: a batch must leave well before it ends.
+  if (e.WORKER_BATCHING_WINDOW_MS >= (e.VISIBILITY_TIMEOUT_S - 1) * 1000)
+    throw new ConfigError('WORKER_BATCHING_WINDOW_MS must be shorter than VISIBILITY_TIMEOUT_S minus one second');
   return {
     queueUrl: e.INTAKE_QUEUE_URL,
     dlqUrl: e.DLQ_URL,
@@ -134,6 +140,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     batchingWindowMs: e.WORKER_BATCHING_WINDOW_MS,
     waitS: e.WORKER_WAIT_S,
     visibilityTimeoutS: e.VISIBILITY_TIMEOUT_S,
+    consumerTimeoutS: e.CONSUMER_TIMEOUT_S,
     metricsPort: e.METRICS_PORT,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { chunks } from '../core/aws/sqs.js';
 import type { Envelope, IntakeEvent } from '../core/er/schemas.js';
 import { traceMessageAttributes } from '../core/telemetry/propagation.js';
 
@@ -59,13 +60,11 @@ export async function enqueue(
   // for the event joins the trace of the request that accepted it.
   const MessageAttributes = traceMessageAttributes();
   const entries = envelopes.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e), MessageAttributes }));
-  const chunks: SendMessageBatchRequestEntry[][] = [];
-  for (let i = 0; i < entries.length; i += 10) chunks.push(entries.slice(i, i + 10));
-  const firstTry = await Promise.all(chunks.map((c) => sendChunk(sqs, queueUrl, c)));
+  const firstTry = await Promise.all(chunks(entries).map((c) => sendChunk(sqs, queueUrl, c)));
   const retry = entries.filter((e) => firstTry.some((f) => f.has(e.Id)));
   const stillFailed = new Map<string, string>();
-  for (let i = 0; i < retry.length; i += 10) {
-    for (const [id, why] of await sendChunk(sqs, queueUrl, retry.slice(i, i + 10))) stillFailed.set(id, why);
+  for (const c of chunks(retry)) {
+    for (const [id, why] of await sendChunk(sqs, queueUrl, c)) stillFailed.set(id, why);
   }
   return envelopes.map((_, i) => {
     const why = stillFailed.get(String(i));

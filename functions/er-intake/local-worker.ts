@@ -4,8 +4,9 @@
  * deleting successes and leaving failures to SQS's redrive — the same contract as Lambda's event source with
  * ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
  *
- * The invocation deadline is the visibility timeout minus a second: an event's ledger claim must expire before the
- * message becomes visible again, or the next receive would find it claimed.
+ * A batch's deadline is the consumer's timeout after its first receive (as Lambda gives an invocation), and never
+ * later than the visibility timeout minus a second: an event's ledger claim must expire before the message becomes
+ * visible again, or the next receive would find it claimed.
  */
 import {
   DeleteMessageBatchCommand,
@@ -13,7 +14,7 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { sqsClient } from '../core/aws/sqs.js';
+import { chunks, sqsClient } from '../core/aws/sqs.js';
 import type { Effect } from '../core/er/pipeline.js';
 import { serveMetrics } from '../core/http/metrics-server.js';
 import { traceContextHeaders } from '../core/telemetry/propagation.js';
@@ -21,6 +22,7 @@ import { registerTracing } from '../core/telemetry/tracing.js';
 import { reportReviewBacklogs } from './backlog.js';
 import { type ConsumerConfig, loadConsumerConfig, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { type IntakeRecord, type MessageResult, processBatch } from './consumer.js';
+import { gatherBatch } from './gather.js';
 import { jsonLog } from './log.js';
 import { PromIntakeMetrics } from './metrics.js';
 import { createConsumerRuntime } from './runtime.js';
@@ -80,67 +82,59 @@ export async function startWorker(
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
         MessageAttributeNames: [...traceContextHeaders],
       }),
-      { abortSignal: abort.signal },
+      // Only the long poll is cut short by stop(): a receive that does not wait returns at once, and what it
+      // received is processed with the rest of its batch.
+      waitS > 0 ? { abortSignal: abort.signal } : {},
     );
     return out.Messages ?? [];
   };
-  /**
-   * One batch, as the event source hands Lambda one: a long poll, then — while every receive comes back full, the
-   * batch has room and its window is open — more receives without waiting. A receive that comes back short means the
-   * backlog is drained, so the batch leaves at once: the event source would wait out its window, which only adds
-   * latency when there is nothing more to gather.
-   */
-  const receiveBatch = async () => {
-    const perReceive = Math.min(10, worker.batchSize);
-    let last = await receive(perReceive, worker.waitS);
-    // The first messages became invisible when this receive returned: the batch's deadline counts from here.
-    const receivedAt = Date.now();
-    const until = receivedAt + worker.batchingWindowMs;
-    const messages = [...last];
-    while (running && last.length === perReceive && messages.length < worker.batchSize && Date.now() < until) {
-      last = await receive(Math.min(perReceive, worker.batchSize - messages.length), 0);
-      messages.push(...last);
-    }
-    return { messages, receivedAt };
-  };
+  // The time a batch has, as the consumer Lambda's timeout gives an invocation, and never past a second before the
+  // first messages become visible again (an event's ledger claim must expire before that).
+  const budgetMs = Math.min(worker.consumerTimeoutS, worker.visibilityTimeoutS - 1) * 1000;
 
   const loop = async () => {
     while (running) {
-      let messages: Message[] = [];
-      let receivedAt = 0;
+      let batch: { messages: Message[]; receivedAt: number };
       try {
-        ({ messages, receivedAt } = await receiveBatch());
+        batch = await gatherBatch(receive, {
+          batchSize: worker.batchSize,
+          windowMs: worker.batchingWindowMs,
+          waitS: worker.waitS,
+          running: () => running,
+          onError: (err) => jsonLog({ level: 'warn', msg: 'receive failed while gathering', error: String(err) }),
+        });
       } catch (err) {
         if (!running) return;
         jsonLog({ level: 'error', msg: 'receive failed', error: String(err) });
         await new Promise((r) => setTimeout(r, 1000));
         continue;
       }
+      const { messages, receivedAt } = batch;
       if (messages.length === 0) continue;
-      const deadline = receivedAt + worker.visibilityTimeoutS * 1000 - 1000;
+      const deadline = receivedAt + budgetMs;
       const { results } = await processBatch(runtime.deps, messages.map(toRecord), () => deadline - Date.now());
       hooks.onResults?.(results);
       const ok = new Set(results.filter((r) => r.ok).map((r) => r.messageId));
       const done = messages.filter((m) => ok.has(m.MessageId!));
-      // SQS deletes at most 10 per call, as it receives.
-      const deletes = Array.from({ length: Math.ceil(done.length / 10) }, (_, i) => done.slice(i * 10, i * 10 + 10));
       await Promise.all(
-        deletes.map((chunk) =>
-          sqs
-            .send(
+        chunks(done).map(async (chunk) => {
+          try {
+            const { Failed } = await sqs.send(
               new DeleteMessageBatchCommand({
                 QueueUrl: worker.queueUrl,
                 Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
               }),
-            )
-            .catch((err: unknown) =>
+            );
+            if (Failed?.length)
               jsonLog({
                 level: 'error',
-                msg: 'delete failed (events will be redelivered, no-ops)',
-                error: String(err),
-              }),
-            ),
-        ),
+                msg: 'deletes refused (those events will be redelivered, no-ops)',
+                failed: Failed.map((f) => ({ code: f.Code, message: f.Message })),
+              });
+          } catch (err) {
+            jsonLog({ level: 'error', msg: 'delete failed (events will be redelivered, no-ops)', error: String(err) });
+          }
+        }),
       );
     }
   };

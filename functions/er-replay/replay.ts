@@ -18,6 +18,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { chunks, sqsMaxBatch } from '../core/aws/sqs.js';
 import { bodyHash, type FailureStore } from '../core/idempotency/failures.js';
 import { ReplayError } from './errors.js';
 import { factsOf, type MessageFacts, parseFilter } from './filter.js';
@@ -99,7 +100,7 @@ async function* scan(o: ReplayOptions): AsyncGenerator<Message> {
     const { Messages } = await o.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: o.dlqUrl,
-        MaxNumberOfMessages: 10,
+        MaxNumberOfMessages: sqsMaxBatch,
         VisibilityTimeout: o.scanVisibilityS ?? 120,
         WaitTimeSeconds: 1,
       }),
@@ -154,13 +155,11 @@ async function filtered(o: ReplayOptions): Promise<ReplayReport> {
     o.onProgress?.({ moved: report.moved, stayed: report.stayed, total });
   }
   // What stays becomes visible again right away instead of after the scan's visibility timeout.
-  for (let i = 0; i < stayedHandles.length; i += 10) {
+  for (const handles of chunks(stayedHandles)) {
     await o.sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: o.dlqUrl,
-        Entries: stayedHandles
-          .slice(i, i + 10)
-          .map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: 0 })),
+        Entries: handles.map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: 0 })),
       }),
     );
   }

@@ -1,3 +1,5 @@
+import { sqsMaxBatch } from '../aws/sqs.js';
+import { queues } from '../resources/index.js';
 import type { Usage } from './model.js';
 
 /**
@@ -51,7 +53,7 @@ export const defaultWorkload: Workload = {
   eventsPerIntakeRequest: 10,
   intakeMsPerRequest: 15,
   intakeMemoryMb: 256,
-  consumerBatchSize: 10,
+  consumerBatchSize: queues.intake.batchSize,
   consumerMsPerEvent: 12,
   consumerMemoryMb: 512,
   dynamoWriteUnitsPerEvent: 3,
@@ -80,8 +82,9 @@ export function usageFromWorkload(w: Workload): Usage {
     intakeApiRequests: intakeRequests,
     intakeInvocations: intakeRequests,
     intakeGbSeconds: intakeRequests * gbSeconds(w.intakeMsPerRequest, w.intakeMemoryMb),
-    // one SendMessageBatch per intake request; one receive and one DeleteMessageBatch per consumer batch
-    sqsRequests: intakeRequests + 2 * batches,
+    // one SendMessageBatch per intake request; per consumer batch, the receives and DeleteMessageBatch calls that
+    // carry it (at most 10 messages each)
+    sqsRequests: intakeRequests + 2 * batches * Math.ceil(w.consumerBatchSize / sqsMaxBatch),
     consumerInvocations: batches,
     consumerGbSeconds: events * gbSeconds(w.consumerMsPerEvent, w.consumerMemoryMb),
     dynamoWriteUnits: events * w.dynamoWriteUnitsPerEvent,

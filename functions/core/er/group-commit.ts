@@ -19,7 +19,7 @@ export interface GroupCommitOptions {
  * Wraps `run` (one result per item, in order; throwing fails every item of the group) as a per-item function.
  *
  * @example
- * const apply = groupCommit((envs) => applyEvents(driver, envs), { maxBatch: 10, maxInFlight: 2 });
+ * const apply = groupCommit((envs) => applyEvents(driver, envs), { maxBatch: 50, maxInFlight: 2 });
  * const outcome = await apply(envelope);
  */
 export function groupCommit<I, O>(

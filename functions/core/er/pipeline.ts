@@ -11,6 +11,7 @@
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import type { AuditLedger } from '../audit/types.js';
+import { queues } from '../resources/index.js';
 import { applyEvents, type EffectOutcome, type EventWork, erActor } from './apply.js';
 import type { ErConfig } from './config.js';
 import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
@@ -58,7 +59,7 @@ export function parseEnvelope(body: string): Envelope {
 
 /** How the default effect groups concurrent events into Neo4j transactions. */
 export interface GraphEffectOptions {
-  /** Events per effect transaction at most. @default 10 */
+  /** Events per effect transaction at most. @default the consumer's batch size (`queues.intake.batchSize`) */
   graphBatch?: number;
   /** Effect transactions at once per process; events arriving meanwhile form the next group. @default 2 */
   graphTxInFlight?: number;
@@ -89,7 +90,10 @@ export function graphEffect(
   config: ErConfig,
   options: GraphEffectOptions = {},
 ): Effect {
-  const grouping = { maxBatch: options.graphBatch ?? 10, maxInFlight: options.graphTxInFlight ?? 2 };
+  const grouping = {
+    maxBatch: options.graphBatch ?? queues.intake.batchSize,
+    maxInFlight: options.graphTxInFlight ?? 2,
+  };
   const models = options.models ?? storedModels(driver);
   const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config, models), grouping);
   const recordSeq = groupCommit(async (rows: { tenant: string; eventId: string; seq: number }[]) => {

@@ -29,6 +29,8 @@ export function twinWorker(
       SQS_ENDPOINT: endpoints.sqsEndpoint,
       WORKER_WAIT_S: '1',
       VISIBILITY_TIMEOUT_S: '2',
+      // A batch's window must end well inside a visibility timeout this short.
+      WORKER_BATCHING_WINDOW_MS: '200',
     }),
   );
 }

@@ -35,8 +35,8 @@ export interface IngestStackProps extends StackProps {
 /** Minutes between two scheduled review-backlog reports. */
 export const REVIEW_BACKLOG_EVERY_MIN = 5;
 
-/** Lambda's event-source guidance: queue visibility ≥ 6 × function timeout, so retries under throttling stay single. */
-export const CONSUMER_TIMEOUT_S = Math.floor(queues.intake.visibilityTimeoutS / 6);
+/** The ER consumer's timeout (the queue's visibility is 6× it plus the batching window: functions/core/resources). */
+export const CONSUMER_TIMEOUT_S = queues.intake.consumerTimeoutS;
 
 /**
  * Ingest: producers `POST /intake` (HTTP API, SigV4/IAM auth) → SQS intake queue → ER consumer (batches with partial

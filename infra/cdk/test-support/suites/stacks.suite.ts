@@ -187,11 +187,13 @@ export function stacksSuite(stage: () => SynthesizedStage): void {
         // Lambda takes a batch above 10 only with a batching window of at least 1 s.
         MaximumBatchingWindowInSeconds: prod.ingest.maxBatchingWindowS,
       });
-      // A whole batch of records at their size limit (doubled for the envelope and JSON escaping in the event) fits one
-      // invocation's 6 MB payload.
+      // A guard on the settings: a whole batch of records at their size limit (doubled for the envelope, message
+      // attributes and JSON escaping in the event) fits one invocation's 6 MB payload.
       expect(prod.ingest.batchSize * 2 * maxRecordBytes).toBeLessThan(6 * 1024 * 1024);
-      // Lambda's guidance: queue visibility ≥ 6 × the consumer timeout.
-      expect(CONSUMER_TIMEOUT_S * 6).toBeLessThanOrEqual(queues.intake.visibilityTimeoutS);
+      // Lambda's guidance: queue visibility ≥ 6 × the consumer timeout + the batching window.
+      expect(CONSUMER_TIMEOUT_S * 6 + prod.ingest.maxBatchingWindowS).toBeLessThanOrEqual(
+        queues.intake.visibilityTimeoutS,
+      );
       t().ingest.hasResourceProperties('AWS::Lambda::Function', {
         Description: Match.stringLikeRegexp('^ER consumer'),
         Timeout: CONSUMER_TIMEOUT_S,

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { type GatherOptions, gatherBatch } from './gather.js';
+
+/** A queue of `backlog` numbered messages behind a receive function; records what each receive asked for. */
+function queue(backlog: number, failOnCall?: number) {
+  let next = 0;
+  const calls: { max: number; waitS: number }[] = [];
+  const receive = async (max: number, waitS: number) => {
+    calls.push({ max, waitS });
+    if (calls.length === failOnCall) throw new Error('connection reset');
+    const n = Math.min(max, backlog - next);
+    const out = Array.from({ length: n }, (_, i) => next + i);
+    next += n;
+    return out;
+  };
+  return { receive, calls };
+}
+
+const options = (o: Partial<GatherOptions> = {}): GatherOptions => ({
+  batchSize: 50,
+  windowMs: 1000,
+  waitS: 20,
+  running: () => true,
+  ...o,
+});
+
+describe('gatherBatch', () => {
+  it('gathers a batch larger than one receive: a long poll, then receives that do not wait', async () => {
+    // Prepare
+    const q = queue(200);
+
+    // Act
+    const { messages } = await gatherBatch(q.receive, options({ batchSize: 25 }));
+
+    // Assess
+    expect(messages).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(q.calls).toEqual([
+      { max: 10, waitS: 20 },
+      { max: 10, waitS: 0 },
+      { max: 5, waitS: 0 },
+    ]);
+  });
+
+  it('sends a batch on after a short receive instead of waiting out the window', async () => {
+    const q = queue(13);
+
+    const { messages } = await gatherBatch(q.receive, options());
+
+    expect(messages).toHaveLength(13);
+    expect(q.calls).toHaveLength(2);
+  });
+
+  it('stops gathering when the window closes, counted from the first receive', async () => {
+    // Prepare: a clock that moves 400 ms per reading, so the second follow-up starts past a 1,000 ms window.
+    const q = queue(200);
+    let t = 0;
+    const now = () => (t += 400);
+
+    // Act
+    const { messages, receivedAt } = await gatherBatch(q.receive, options({ now }));
+
+    // Assess
+    expect(receivedAt).toBe(400);
+    expect(messages).toHaveLength(30);
+  });
+
+  it('keeps what it received when a follow-up receive fails, and says so', async () => {
+    const q = queue(200, 3);
+    const errors: unknown[] = [];
+
+    const { messages } = await gatherBatch(q.receive, options({ onError: (e) => errors.push(e) }));
+
+    expect(messages).toHaveLength(20);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('stops gathering once the worker stops', async () => {
+    const q = queue(200);
+    let running = true;
+    const receive = async (max: number, waitS: number) => {
+      const out = await q.receive(max, waitS);
+      running = false;
+      return out;
+    };
+
+    const { messages } = await gatherBatch(receive, options({ running: () => running }));
+
+    expect(messages).toHaveLength(10);
+  });
+
+  it('lets a failed long poll fail the call (the loop retries it)', async () => {
+    const q = queue(200, 1);
+
+    await expect(gatherBatch(q.receive, options())).rejects.toThrow('connection reset');
+  });
+});
