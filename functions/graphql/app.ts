@@ -17,6 +17,7 @@ import { bookmarkHeader } from '../core/signing/forwarded-headers.js';
 import type { InternalClaims, SigningKey } from '../core/signing/internal-request.js';
 import type { NonceStore } from '../core/signing/nonces.js';
 import { traceExemplar } from '../core/telemetry/exemplars.js';
+import { useCompiledReads } from './compiled-reads.js';
 import type { CallerScope, OriginContext } from './context.js';
 import { clientError, maskError } from './errors.js';
 import { documentLimitsRule } from './limits.js';
@@ -177,6 +178,7 @@ export function createOrigin(deps: OriginDeps) {
         },
       }),
       limits,
+      useCompiledReads(),
       ...(deps.stepUp ? [useStepUp({ ...deps.stepUp, policy: deps.policy })] : []),
       ...(deps.plugins ?? []),
     ],
