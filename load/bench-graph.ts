@@ -12,6 +12,9 @@
  *   - sequential, interleaved (one request at a time, rotating which goes first): origin vs raw vs peer;
  *   - open model (vegeta, constant arrival rate per hop count): origin vs peer — the latency figures;
  *   - closed loop (vegeta, 8 workers): origin vs peer — a separate max-throughput figure.
+ * The peer is not kept waiting on where it cannot answer (load/peer-budget.ts): a centre it failed is not sent again,
+ * and a hop count where it failed a few requests without as many answers sends it nothing more; each request not sent
+ * counts as failed at the peer timeout, and the coverage says what was not sent and why.
  * Seeds 100k entities / 500k edges over 3 tenants on first use and reuses them (~/.cache/graphgate/bench-graph).
  * A dirty work tree is refused unless `--allow-dirty`; evidence from `--quick` or a dirty tree is never committed.
  */
@@ -43,6 +46,7 @@ import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { installGoTools } from '../infra/local/tools.js';
 import { type CaseResult, gitDirty, report, summarise, target } from './evidence.js';
+import { notSentCase, PeerBudget, peerGiveUp } from './peer-budget.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
 const require = createRequire(import.meta.url);
@@ -72,8 +76,12 @@ const params = {
   warmup: (quick ? { 1: 10, 2: 5, 3: 2 } : { 1: 60, 2: 40, 3: 10 }) as Record<Hops, number>,
   /** Centres whose peer answer is checked per hop count (all in a full run; a 3-hop peer answer takes seconds). */
   peerChecks: (quick ? { 1: 100, 2: 100, 3: 3 } : { 1: 1000, 2: 1000, 3: 1000 }) as Record<Hops, number>,
-  /** A peer request slower than this fails (counted against the peer, never waited on for ever). */
-  peerTimeoutMs: quick ? 20_000 : 60_000,
+  /**
+   * A peer request slower than this fails (counted against the peer, never waited on for ever); the peer stops its
+   * own work at the same deadline. A centre it failed is not sent again, and after a few failures without as many
+   * answers it is given up at that hop count (load/peer-budget.ts), so a full run ends in minutes, not hours.
+   */
+  peerTimeoutMs: quick ? 20_000 : 30_000,
   /** Open-model arrival rate per hop count (req/s), each server in turn. */
   openRate: { 1: 20, 2: 5, 3: 1 } as Record<Hops, number>,
   // Signed origin requests are valid for 30 s from signing: an attack must end well within that.
@@ -211,11 +219,12 @@ async function main() {
         variables: { id, hops, limit: params.limit },
         claims: { tenant, ...claims },
       });
-    const peerBody = (id: string, hops: Hops) => JSON.stringify({ tenant, id, hops });
+    const peerBody = (id: string, hops: Hops, timeoutMs?: number) => JSON.stringify({ tenant, id, hops, timeoutMs });
 
     /** The origin's answer; throws on anything but data or RESULT_TOO_LARGE. */
-    async function fromOrigin(id: string, hops: Hops): Promise<Outcome> {
-      const res = await fetch(await originRequest(id, hops));
+    /** `signed`: a request signed beforehand (the edge's work), so that only the origin's part is timed. */
+    async function fromOrigin(id: string, hops: Hops, signed?: Request): Promise<Outcome> {
+      const res = await fetch(signed ?? (await originRequest(id, hops)));
       const body = (await res.json()) as {
         data?: { neighbors: Parameters<typeof answerOf>[0] | null };
         errors?: { extensions?: { code?: string } }[];
@@ -247,11 +256,11 @@ async function main() {
       });
       return { entities: entities.sort(), relationships: rels.sort() };
     }
-    async function fromPeer(id: string, hops: Hops): Promise<Outcome> {
+    async function fromPeer(id: string, hops: Hops, timeoutMs = params.peerTimeoutMs): Promise<Outcome> {
       const res = await fetch(peer.url, {
         method: 'POST',
-        body: peerBody(id, hops),
-        signal: AbortSignal.timeout(params.peerTimeoutMs),
+        body: peerBody(id, hops, timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const body = (await res.json()) as { data?: Parameters<typeof answerOf>[0] | null; error?: string };
       if (res.status !== 200 || body.data === undefined) throw new Error(`peer ${id}: ${JSON.stringify(body)}`);
@@ -269,7 +278,17 @@ async function main() {
       let refused = 0;
       let peerChecked = 0;
       let peerFailed = 0;
+      let peerNotSent = 0;
       let tried = 0;
+      // Shared by the checks and the sequential samples at this hop count; vegeta's attacks only read it.
+      const budget = new PeerBudget();
+      // The peer's first request at a hop count has Neo4j plan its generated Cypher (hundreds of kB at 3 hops): one
+      // warm-up with twice the timeout, not counted, so a cold plan is not taken for a centre it cannot answer.
+      const warm = performance.now();
+      const peerWarmup = await fromPeer(drawn[0]!.id, hops, 2 * params.peerTimeoutMs).then(
+        () => ({ answered: true, ms: Math.round(performance.now() - warm) }),
+        (error: Error) => ({ answered: false, ms: Math.round(performance.now() - warm), error: error.message }),
+      );
       for (const c of [...drawn, ...extra]) {
         if (tried >= drawn.length && timed.length >= params.minTimed) break;
         tried++;
@@ -287,17 +306,23 @@ async function main() {
         timed.push({ ...c, members: o.entities.length });
         if (peerChecked >= params.peerChecks[hops]) continue;
         peerChecked++;
+        if (budget.shouldSend(c.id) !== true) {
+          peerNotSent++;
+          continue;
+        }
         const p = await fromPeer(c.id, hops).catch((error: Error) => {
           peerFailed++;
           console.error(`@neo4j/graphql failed for ${c.id} at ${hops} hops: ${error.message}`);
-          return o;
+          return 'failed' as const;
         });
-        if (!same(o, p)) {
+        budget.record(c.id, p !== 'failed');
+        if (p !== 'failed' && !same(o, p)) {
           mismatches++;
           console.error(`@neo4j/graphql differs from the origin for ${c.id} at ${hops} hops`);
         }
       }
-      peerUnchecked += peerFailed;
+      // A check the peer was not sent is as unchecked as one it failed.
+      peerUnchecked += peerFailed + peerNotSent;
       if (timed.length === 0) throw new Error(`no centre fits the row cap at ${hops} hops`);
       const degrees = timed.map((c) => c.degree).sort((a, b) => a - b);
       coverage[`${hops}hop`] = {
@@ -307,6 +332,8 @@ async function main() {
         timed: timed.length,
         peerChecked,
         peerFailed,
+        peerNotSent,
+        peerWarmup,
         centreDegreeMin: degrees[0],
         centreDegreeMedian: degrees[Math.floor(degrees.length / 2)],
         centreDegreeMax: degrees.at(-1),
@@ -315,25 +342,43 @@ async function main() {
       console.log(`${hops} hops: ${JSON.stringify(coverage[`${hops}hop`])}`);
 
       // Sequential, interleaved: one request at a time, rotating which of the three goes first.
-      const runners: [string, (id: string) => Promise<unknown>][] = [
-        ['origin', (id) => fromOrigin(id, hops)],
-        ['raw', (id) => fromRaw(id, hops)],
-        ['peer', (id) => fromPeer(id, hops)],
+      // Each runner prepares its request untimed and returns the timed part: the origin's request is signed first, as
+      // the edge signs it and as the open and closed cases send it pre-signed (signing is the edge's CPU, not the origin's).
+      const runners: [string, (id: string) => Promise<() => Promise<unknown>>][] = [
+        [
+          'origin',
+          async (id) => {
+            const signed = await originRequest(id, hops);
+            return () => fromOrigin(id, hops, signed);
+          },
+        ],
+        ['raw', async (id) => () => fromRaw(id, hops)],
+        ['peer', async (id) => () => fromPeer(id, hops)],
       ];
-      const samples = new Map(runners.map(([k]) => [k, { ms: [] as number[], wall: 0, errors: 0 }]));
+      const samples = new Map(runners.map(([k]) => [k, { ms: [] as number[], wall: 0, errors: 0, notSent: 0 }]));
       const [n, warmup] = [params.sequential[hops], params.warmup[hops]];
       for (let i = 0; i < warmup + n; i++) {
         const id = timed[i % timed.length]!.id;
         for (let j = 0; j < runners.length; j++) {
           const [k, fn] = runners[(i + j) % runners.length]!;
+          const acc = samples.get(k)!;
+          // A request the peer is not sent fails at the timeout, as it would have if sent.
+          if (k === 'peer' && budget.shouldSend(id) !== true) {
+            if (i < warmup) continue;
+            acc.ms.push(params.peerTimeoutMs);
+            acc.errors++;
+            acc.notSent++;
+            continue;
+          }
+          const send = await fn(id);
           const s = performance.now();
-          const failed = await fn(id).then(
+          const failed = await send().then(
             () => false,
             () => true,
           );
           const ms = performance.now() - s;
+          if (k === 'peer') budget.record(id, !failed);
           if (i < warmup) continue;
-          const acc = samples.get(k)!;
           acc.ms.push(ms);
           acc.wall += ms;
           if (failed) acc.errors++;
@@ -341,7 +386,8 @@ async function main() {
       }
       for (const [k, acc] of samples) {
         cases[`${k}-${hops}hop-seq`] = {
-          ...summarise(acc.ms, acc.wall, acc.errors),
+          ...summarise(acc.ms, acc.wall + acc.notSent * params.peerTimeoutMs, acc.errors),
+          ...(k === 'peer' ? { notSent: acc.notSent } : {}),
           centers: timed.length,
           workers: 1,
         };
@@ -376,8 +422,14 @@ async function main() {
           ['peer', peerTargets],
         ] as const) {
           const out = `${server}-${hops}-${k}`;
-          await attack({ vegeta, targets, dir: scratch, out, maxBody: 0, ...model });
-          const c = await reportCase(vegeta, scratch, [out]);
+          let c: CaseResult;
+          if (server === 'peer' && budget.givenUp) c = notSentCase(model, params.peerTimeoutMs);
+          else {
+            // The peer's requests wait out its own timeout, as in the checks and the sequential case.
+            const timeoutS = server === 'peer' ? params.peerTimeoutMs / 1000 : undefined;
+            await attack({ vegeta, targets, dir: scratch, out, maxBody: 0, timeoutS, ...model });
+            c = await reportCase(vegeta, scratch, [out]);
+          }
           cases[`${server}-${hops}hop-${k}`] = {
             ...c,
             centers: timed.length,
@@ -385,6 +437,24 @@ async function main() {
           };
         }
       }
+      // What the peer was sent at this hop count, over the checks and sequential samples (warm-up included), and what
+      // it was not: its not-sent requests are in its cases as failures at the timeout (`notSent`).
+      const peerBudget = budget.summary();
+      const why = {
+        'centre-failed-before':
+          'the peer had failed this centre already (same query over the same data: it would wait out the same timeout)',
+        'hop-count-given-up': `the peer had failed ${peerBudget.failed} requests here against ${peerBudget.answered} answers, so it was sent nothing more at this hop count (its open and closed cases were not run)`,
+      };
+      coverage[`${hops}hop`] = {
+        ...(coverage[`${hops}hop`] as object),
+        peer: {
+          ...peerBudget,
+          notSentWhy: Object.fromEntries(
+            Object.entries(why).filter(([r]) => peerBudget.notSent[r as keyof typeof why] > 0),
+          ),
+        },
+      };
+      if (peerBudget.givenUp) console.log(`${hops} hops: @neo4j/graphql given up: ${JSON.stringify(peerBudget)}`);
     }
 
     const p95 = (c: string) => cases[c]!.p95_ms;
@@ -416,6 +486,7 @@ async function main() {
       notes: [
         'origin/peer p95 where the peer case has errors: its failed requests count at the timeout, so the peer p95 is a lower bound and the ratio an upper bound',
         'origin/peer rps (closed): vegeta counts successful responses only; Infinity means the peer completed none',
+        `requests the peer was not sent (params.coverage.<hops>.peer: a centre it had failed, or a hop count where it failed ${peerGiveUp.giveUpAfter} requests without as many answers or ${peerGiveUp.giveUpAlways} in all) count as failed at the peer timeout (${params.peerTimeoutMs} ms) in its cases (notSent), so its p95 there is a lower bound; checks not sent count as unchecked`,
       ],
       targets: [
         target('answers: origin = raw = @neo4j/graphql (mismatches)', '<=', 0, mismatches),

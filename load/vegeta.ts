@@ -44,6 +44,8 @@ export async function attack(args: {
   name?: string;
   /** Bytes of each response body to keep (vegeta's -max-body; default: all). */
   maxBody?: number;
+  /** Seconds before a request fails (vegeta's -timeout; default 10). */
+  timeoutS?: number;
 }): Promise<void> {
   const targetsFile = join(args.dir, `${args.out}.targets.jsonl`);
   writeFileSync(
@@ -61,7 +63,7 @@ export async function attack(args: {
     `-targets=${targetsFile}`,
     `-duration=${args.durationS}s`,
     `-output=${join(args.dir, args.out)}`,
-    '-timeout=10s',
+    `-timeout=${args.timeoutS ?? 10}s`,
     '-keepalive=true',
   ];
   if (args.name) flags.push(`-name=${args.name}`);

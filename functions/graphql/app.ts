@@ -11,12 +11,13 @@ import { readSdl } from '../core/manifest/schema-source.js';
 import { outcomeOf } from '../core/metrics/names.js';
 import type { NlqService } from '../core/nlq/service.js';
 import type { CallerAttributes, PolicyEngine } from '../core/policy/index.js';
-import { resolveScope } from '../core/policy/index.js';
+import { createScopeResolver } from '../core/policy/index.js';
 import { sealBookmarks } from '../core/signing/bookmark.js';
 import { bookmarkHeader } from '../core/signing/forwarded-headers.js';
 import type { InternalClaims, SigningKey } from '../core/signing/internal-request.js';
 import type { NonceStore } from '../core/signing/nonces.js';
 import { traceExemplar } from '../core/telemetry/exemplars.js';
+import { useCompiledReads } from './compiled-reads.js';
 import type { CallerScope, OriginContext } from './context.js';
 import { clientError, maskError } from './errors.js';
 import { documentLimitsRule } from './limits.js';
@@ -97,6 +98,8 @@ export function createOrigin(deps: OriginDeps) {
   const metrics = deps.metrics ?? createOriginMetrics();
   const state = new WeakMap<Request, RequestState>();
   const endpoint = deps.graphqlEndpoint ?? '/graphql';
+  // The scope depends only on the caller's attributes and the engine's bundle: evaluated once per attribute set.
+  const resolveScope = createScopeResolver(deps.policy);
 
   const verifySignature: Plugin = {
     async onRequest({ request, url, endResponse, setRequest, fetchAPI }) {
@@ -175,6 +178,7 @@ export function createOrigin(deps: OriginDeps) {
         },
       }),
       limits,
+      useCompiledReads(),
       ...(deps.stepUp ? [useStepUp({ ...deps.stepUp, policy: deps.policy })] : []),
       ...(deps.plugins ?? []),
     ],
@@ -186,7 +190,7 @@ export function createOrigin(deps: OriginDeps) {
         return id ? findOperation(id, m) : undefined;
       })();
       s.operation = operation?.name ?? 'arbitrary';
-      const scope: CallerScope = resolveScope(deps.policy, s.claims.attributes as CallerAttributes);
+      const scope: CallerScope = resolveScope(s.claims.attributes as CallerAttributes);
       const repo = tracedRepository(
         deps.signals ? meteredRepository(deps.repo, deps.signals) : deps.repo,
         metrics,

@@ -14,14 +14,20 @@ import { guardedWrite } from './write-guard.js';
 /** Ids reachable from `start` over `links` in either direction (breadth first, no recursion). */
 function reachable(start: string, links: readonly { from: string; to: string }[]): Set<string> {
   const next = new Map<string, string[]>();
+  const add = (a: string, b: string) => {
+    const list = next.get(a);
+    if (list) list.push(b);
+    else next.set(a, [b]);
+  };
   for (const { from, to } of links) {
-    next.set(from, [...(next.get(from) ?? []), to]);
-    next.set(to, [...(next.get(to) ?? []), from]);
+    add(from, to);
+    add(to, from);
   }
   const found = new Set([start]);
   const queue = [start];
-  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-    for (const other of next.get(id) ?? []) {
+  // An index instead of shift(): a hub's neighbourhood queues hundreds of ids.
+  for (let i = 0; i < queue.length; i++) {
+    for (const other of next.get(queue[i]!) ?? []) {
       if (!found.has(other)) {
         found.add(other);
         queue.push(other);
