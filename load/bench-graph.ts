@@ -45,7 +45,7 @@ import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { installGoTools } from '../infra/local/tools.js';
-import { type CaseResult, gitDirty, report, summarise, target } from './evidence.js';
+import { type CaseResult, refuseDirtyTree, report, summarise, target } from './evidence.js';
 import { notSentCase, PeerBudget, peerGiveUp } from './peer-budget.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
@@ -144,9 +144,7 @@ async function drawCenters(driver: Driver, tenant: string) {
 }
 
 async function main() {
-  if (gitDirty() && !args['allow-dirty']) {
-    throw new Error('bench:graph: the work tree has uncommitted changes; commit first or pass --allow-dirty');
-  }
+  refuseDirtyTree('bench:graph', args['allow-dirty']);
   const t0 = Date.now();
   const runDir = join(cacheDir, 'bench-graph');
   const scratch = join(runDir, 'run');

@@ -34,7 +34,7 @@ import { createQueuePair } from '../infra/local/queues.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit, refuseDirtyTree, requireReadings, runDirty } from './evidence.js';
+import { refuseDirtyTree, requireReadings, runCommit, runDirty } from './evidence.js';
 import { treeCpuMs } from './proc-cpu.js';
 import { peakPerS } from './profiles.js';
 
@@ -361,7 +361,7 @@ try {
   const result = {
     name: 'ingest',
     at,
-    commit: gitCommit(),
+    commit: runCommit(),
     dirty: runDirty(),
     command: `npm run bench:ingest${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, node: process.version },

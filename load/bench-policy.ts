@@ -13,7 +13,7 @@ import { resolveScope } from '../functions/core/policy/scope.js';
 import { loadWasmPolicyEngine } from '../functions/core/policy/wasm-engine.js';
 import { repoRoot } from '../infra/local/paths.js';
 import { buildPolicies } from '../infra/local/policies/build.js';
-import { gitCommit, refuseDirtyTree, round, runDirty } from './evidence.js';
+import { refuseDirtyTree, round, runCommit, runDirty } from './evidence.js';
 
 const DAY = 86_400_000;
 
@@ -95,7 +95,7 @@ async function main() {
   const evidence = {
     name: 'policy',
     at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    commit: gitCommit(),
+    commit: runCommit(),
     dirty: runDirty(),
     command: `npm run bench:policy${quick ? ' -- --quick' : ''}`,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },

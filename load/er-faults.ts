@@ -39,7 +39,7 @@ import { startScratchTwin } from '../infra/local/twin.js';
 import type { RunningComponent, TwinEndpoints } from '../infra/local/types.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
-import { gitCommit, refuseDirtyTree, runDirty } from './evidence.js';
+import { refuseDirtyTree, runCommit, runDirty } from './evidence.js';
 
 const { values } = parseArgs({
   options: {
@@ -213,7 +213,7 @@ try {
     name: 'er-faults',
     command: `npm run test:faults${total === 20000 ? '' : ` -- --events ${total}`}`,
     at,
-    commit: gitCommit(),
+    commit: runCommit(),
     dirty: runDirty(),
     params: {
       messages: load.messages.length,

@@ -94,6 +94,7 @@ export function gitDirty(): boolean {
  * commit it measured, and a dirty tree's figures belong to no commit. Every evidence file records `dirty` as well.
  */
 export function refuseDirtyTree(command: string, allowDirty: boolean): boolean {
+  commitAtStart = gitCommit();
   dirtyAtStart = gitDirty();
   if (dirtyAtStart && !allowDirty) {
     console.error(`${command}: the work tree has uncommitted changes; commit first or pass --allow-dirty`);
@@ -102,10 +103,16 @@ export function refuseDirtyTree(command: string, allowDirty: boolean): boolean {
   return dirtyAtStart;
 }
 let dirtyAtStart: boolean | undefined;
+let commitAtStart: string | undefined;
 
 /** Whether the run's tree was dirty: as {@link refuseDirtyTree} found it when the run started, else as it is now. */
 export function runDirty(): boolean {
   return dirtyAtStart ?? gitDirty();
+}
+
+/** The commit the run measured: HEAD when {@link refuseDirtyTree} checked the tree at the start, else HEAD now. */
+export function runCommit(): string {
+  return commitAtStart ?? gitCommit();
 }
 
 /** Prints the table and writes evidence/perf/<name>-<UTC>.json and <name>-latest.json (../shared/EVIDENCE.md). */
@@ -137,7 +144,7 @@ export function report(args: {
   const json = {
     name: args.name,
     at,
-    commit: gitCommit(),
+    commit: runCommit(),
     dirty: runDirty(),
     command: args.command,
     machine: { cpus: cpus().length, node: process.version },
