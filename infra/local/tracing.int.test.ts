@@ -112,9 +112,15 @@ describe('a request through edge, origin and Neo4j is one trace, and the ledger 
     expect(entries.every((e) => e.traceId === traceId)).toBe(true);
     expect((await verifyLedger(tenant, entries)).ok).toBe(true);
 
-    const spans = await waitForSpans(collector.tracesFile, (all) =>
-      all.some((s) => s.traceId === traceId && s.name.startsWith('graph.')),
-    );
+    // Each process exports its spans on its own schedule: wait until the edge's, the origin's and the graph's are in.
+    const spans = await waitForSpans(collector.tracesFile, (all) => {
+      const mine = all.filter((s) => s.traceId === traceId);
+      return (
+        mine.some((s) => s.service === 'graphgate-edge' && s.parentSpanId === '') &&
+        mine.some((s) => s.service === 'graphgate-origin' && s.name === 'POST /graphql') &&
+        mine.some((s) => s.name.startsWith('graph.'))
+      );
+    });
     const inTrace = spans.filter((s) => s.traceId === traceId);
     const edge = inTrace.find((s) => s.service === 'graphgate-edge' && s.parentSpanId === '');
     const origin = inTrace.find((s) => s.service === 'graphgate-origin' && s.name === 'POST /graphql');
