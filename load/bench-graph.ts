@@ -18,6 +18,7 @@
  * Seeds 100k entities / 500k edges over 3 tenants on first use and reuses them (~/.cache/graphgate/bench-graph).
  * A dirty work tree is refused unless `--allow-dirty`; evidence from `--quick` or a dirty tree is never committed.
  */
+
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -30,22 +31,17 @@ import {
   createDriver,
   maxNeighborhoodRels,
   migrate,
-  Neo4jGraphRepository,
   neighborsCypher,
   toNumber,
 } from '../functions/core/graph/index.js';
-import { loadWasmPolicyEngine } from '../functions/core/policy/index.js';
-import { MemoryNonceStore } from '../functions/core/signing/memory-nonces.js';
-import { createOrigin } from '../functions/graphql/app.js';
-import { ensureDevKeys } from '../infra/local/dev-keys.js';
 import { startNeo4j } from '../infra/local/neo4j.js';
 import { signedOriginRequest } from '../infra/local/origin-request.js';
 import { cacheDir, repoRoot } from '../infra/local/paths.js';
-import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort, spawnComponent } from '../infra/local/process.js';
 import { seedGraph, seedTenant } from '../infra/local/seed/graph.js';
 import { installGoTools } from '../infra/local/tools.js';
 import { type CaseResult, refuseDirtyTree, report, summarise, target } from './evidence.js';
+import { inProcessOrigin } from './graph-origin.js';
 import { notSentCase, PeerBudget, peerGiveUp } from './peer-budget.js';
 import { attack, reportCase, type VegetaTarget } from './vegeta.js';
 
@@ -161,20 +157,12 @@ async function main() {
   stops.unshift(() => driver.close());
   try {
     await migrate(driver);
-    await buildPolicies();
     const seeded = await seedGraph(driver, { ...params, batchSize: 5_000 });
     console.log(
       `graph ready: ${params.entities} entities / ${params.edges} edges (${((Date.now() - t0) / 1000).toFixed(1)} s, ${JSON.stringify(seeded.tenants)})`,
     );
     const tenant = seedTenant(params.seed, 0);
-    const { signing } = ensureDevKeys();
-    const { yoga } = createOrigin({
-      repo: new Neo4jGraphRepository(driver),
-      policy: await loadWasmPolicyEngine(),
-      signingKeys: [signing],
-      // Every request is signed anew, so an in-process seen-set suffices; the benchmark measures Neo4j, not Redis.
-      nonces: new MemoryNonceStore(),
-    });
+    const { yoga, signing } = await inProcessOrigin(driver);
     const originPort = await freePort();
     const originServer = createServer(yoga);
     originServer.keepAliveTimeout = 65_000;

@@ -7,6 +7,7 @@
  * of origin requests only and of raw ones only (`<out>/{origin,raw}-<hops>hop.cpuprofile`, read it with load/cpu-profile-top.ts). Neo4j runs in
  * its own process, so the CPU figures are the Node side of each: what the origin adds is origin minus raw.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
@@ -17,21 +18,16 @@ import {
   allRelTypes,
   createDriver,
   maxNeighborhoodRels,
-  Neo4jGraphRepository,
   neighborsCypher,
   toNumber,
 } from '../functions/core/graph/index.js';
-import { loadWasmPolicyEngine } from '../functions/core/policy/index.js';
-import { MemoryNonceStore } from '../functions/core/signing/memory-nonces.js';
-import { createOrigin } from '../functions/graphql/app.js';
-import { ensureDevKeys } from '../infra/local/dev-keys.js';
 import { startNeo4j } from '../infra/local/neo4j.js';
 import { signedOriginRequest } from '../infra/local/origin-request.js';
 import { cacheDir } from '../infra/local/paths.js';
-import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort } from '../infra/local/process.js';
 import { seedTenant } from '../infra/local/seed/graph.js';
 import { percentile, round } from './evidence.js';
+import { inProcessOrigin } from './graph-origin.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,15 +48,8 @@ const neo = await startNeo4j(
 );
 const driver = createDriver(neo.url);
 try {
-  await buildPolicies();
   const tenant = seedTenant(42, 0);
-  const { signing } = ensureDevKeys();
-  const { yoga } = createOrigin({
-    repo: new Neo4jGraphRepository(driver),
-    policy: await loadWasmPolicyEngine(),
-    signingKeys: [signing],
-    nonces: new MemoryNonceStore(),
-  });
+  const { yoga, signing } = await inProcessOrigin(driver);
   const claims = {
     tenant,
     subject: 'bench',

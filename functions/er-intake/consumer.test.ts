@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { EffectOutcome } from '../core/er/apply.js';
 import { defaultErConfig, erConfigSchema } from '../core/er/config.js';
 import { ConflictingPayloadError } from '../core/er/errors.js';
 import type { ErClaim } from '../core/er/idempotency.js';
+import { lowOutcome } from '../core/er/test-support/outcomes.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { bodyHash, MemoryFailureStore } from '../core/idempotency/failures.js';
 import { type ConsumerDeps, type IntakeRecord, processBatch } from './consumer.js';
 import { PromIntakeMetrics } from './metrics.js';
 
-const outcome = (eventId: string): EffectOutcome & { applied: boolean } => ({
-  eventId,
-  band: 'LOW',
-  score: 0,
-  entityId: `er-${eventId}`,
-  candidateId: null,
-  mergeId: null,
-  reviewId: null,
-  repairMergeIds: [],
-  touched: [],
-  explanation: null,
-  modelVersion: 'test',
-  ledgerSeq: 1,
-  applied: true,
-});
+const outcome = (eventId: string) => lowOutcome(eventId, { ledgerSeq: 1 });
 
 function depsWith(over: Partial<ConsumerDeps> = {}) {
   const seen = new Map<string, string>();

@@ -5,6 +5,7 @@ import { createQueuePair } from '../../infra/local/queues.js';
 import { testTenant, twin } from '../../infra/local/test-support/twin.js';
 import { sqsClient } from '../core/aws/sqs.js';
 import type { Effect } from '../core/er/pipeline.js';
+import { lowOutcome } from '../core/er/test-support/outcomes.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { loadConsumerConfig, loadWorkerConfig } from './config.js';
 import { startWorker } from './local-worker.js';
@@ -14,21 +15,7 @@ const sqs = sqsClient({ region: t.region, endpoint: t.sqsEndpoint });
 afterAll(() => sqs.destroy());
 
 /** Answers every event LOW without touching the graph: these tests are about how messages are batched. */
-const noGraph: Effect = async (envelope) => ({
-  eventId: envelope.eventId,
-  band: 'LOW',
-  score: 0,
-  entityId: `e-${envelope.eventId}`,
-  candidateId: null,
-  mergeId: null,
-  reviewId: null,
-  repairMergeIds: [],
-  touched: [],
-  explanation: null,
-  modelVersion: 'test',
-  ledgerSeq: null,
-  applied: true,
-});
+const noGraph: Effect = async (envelope) => lowOutcome(envelope.eventId);
 
 async function queueWith(name: string, count: number) {
   const tenant = testTenant(name).toLowerCase();

@@ -1,29 +1,18 @@
-import type { Driver } from 'neo4j-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
-import { createDriver } from '../graph/driver.js';
+import { describe, expect, it } from 'vitest';
+import { testTenant } from '../../../infra/local/test-support/twin.js';
 import { upsertEntityTx } from '../graph/entity-writes.js';
-import { migrate } from '../graph/migrations.js';
-import { Neo4jGraphRepository } from '../graph/repository.js';
 import { entityInput } from '../graph/test-support/fixtures.js';
+import { graphOnTwin } from '../graph/test-support/twin-graph.js';
 import { lockAndMarkEventsTx } from './applied-marker.js';
 import { blockingCandidatesTx } from './blocking.js';
 
-let driver: Driver;
-let repo: Neo4jGraphRepository;
-
-beforeAll(async () => {
-  driver = createDriver(twin().neo4jUri);
-  await migrate(driver);
-  repo = new Neo4jGraphRepository(driver);
-});
-afterAll(() => driver?.close());
+const g = graphOnTwin();
 
 describe('ER graph building blocks', () => {
   it('applies an event exactly once when the marker runs in the same transaction as the write', async () => {
     const tenant = testTenant('tx');
     const apply = async () => {
-      const session = driver.session();
+      const session = g.driver.session();
       try {
         return await session.executeWrite(async (tx) => {
           const [mark] = await lockAndMarkEventsTx(tx, tenant, [], [{ eventId: 'evt-1', recordHash: 'h1' }]);
@@ -38,7 +27,7 @@ describe('ER graph building blocks', () => {
 
     const outcomes = await Promise.all([apply(), apply(), apply()]);
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
-    const { records } = await driver.executeQuery('MATCH (e:Entity {tenant: $tenant}) RETURN count(e) AS n', {
+    const { records } = await g.driver.executeQuery('MATCH (e:Entity {tenant: $tenant}) RETURN count(e) AS n', {
       tenant,
     });
     expect(records[0]!.get('n').toNumber()).toBe(1);
@@ -48,7 +37,7 @@ describe('ER graph building blocks', () => {
     // Prepare: one event marked with its record's hash, one marked as markers were before they kept a hash.
     const tenant = testTenant('tx-hash');
     const mark = async (marks: { eventId: string; recordHash: string }[]) => {
-      const session = driver.session();
+      const session = g.driver.session();
       try {
         return await session.executeWrite((tx) => lockAndMarkEventsTx(tx, tenant, [3], marks));
       } finally {
@@ -56,7 +45,7 @@ describe('ER graph building blocks', () => {
       }
     };
     expect(await mark([{ eventId: 'evt-1', recordHash: 'h1' }])).toEqual(['fresh']);
-    await driver.executeQuery(
+    await g.driver.executeQuery(
       'CREATE (:AppliedEvent {tenant: $tenant, eventId: $eventId, appliedAt: 0, token: $eventId})',
       { tenant, eventId: 'evt-old' },
     );
@@ -72,7 +61,7 @@ describe('ER graph building blocks', () => {
 
     // Assess
     expect(found).toEqual(['applied', 'conflict', 'applied', 'fresh', 'conflict']);
-    const { records } = await driver.executeQuery(
+    const { records } = await g.driver.executeQuery(
       'MATCH (a:AppliedEvent {tenant: $tenant}) RETURN a.eventId AS id, a.recordHash AS h ORDER BY id',
       { tenant },
     );
@@ -86,10 +75,10 @@ describe('ER graph building blocks', () => {
   it('finds ER blocking candidates by shared name token or identifier within the tenant only', async () => {
     const tenant = testTenant('tx');
     const other = testTenant('tx');
-    await repo.upsertEntity(tenant, entityInput({ id: 'x', names: ['Jürgen Müller'] }));
-    await repo.upsertEntity(tenant, entityInput({ id: 'y', names: ['Someone Else'], identifiers: ['lei:ABC-1'] }));
-    await repo.upsertEntity(other, entityInput({ id: 'z', names: ['Jurgen Muller'], identifiers: ['lei:ABC-1'] }));
-    const session = driver.session();
+    await g.repo.upsertEntity(tenant, entityInput({ id: 'x', names: ['Jürgen Müller'] }));
+    await g.repo.upsertEntity(tenant, entityInput({ id: 'y', names: ['Someone Else'], identifiers: ['lei:ABC-1'] }));
+    await g.repo.upsertEntity(other, entityInput({ id: 'z', names: ['Jurgen Muller'], identifiers: ['lei:ABC-1'] }));
+    const session = g.driver.session();
     try {
       const found = await session.executeRead((tx) =>
         blockingCandidatesTx(tx, tenant, { tokens: ['muller'], identifiers: ['lei:ABC-1'], limit: 10 }),

@@ -1,41 +1,31 @@
-import type { Driver } from 'neo4j-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
-import { createDriver } from './driver.js';
-import { migrate } from './migrations.js';
-import { Neo4jGraphRepository } from './repository.js';
+import { describe, expect, it } from 'vitest';
+import { testTenant } from '../../../infra/local/test-support/twin.js';
 import { dumpTenant, entityInput, linkInput } from './test-support/fixtures.js';
 
-let driver: Driver;
-let repo: Neo4jGraphRepository;
+import { graphOnTwin } from './test-support/twin-graph.js';
 
-beforeAll(async () => {
-  driver = createDriver(twin().neo4jUri);
-  await migrate(driver);
-  repo = new Neo4jGraphRepository(driver);
-});
-afterAll(() => driver?.close());
+const g = graphOnTwin();
 
 /** s and m are duplicates; both have neighbors, one shared; s and m know each other; m has a self-loop. */
 async function duplicates(tenant: string) {
-  await repo.upsertEntity(
+  await g.repo.upsertEntity(
     tenant,
     entityInput({ id: 's', names: ['Ann Lee'], attributes: { a: 1 }, identifiers: ['tax:1'] }),
   );
-  await repo.upsertEntity(
+  await g.repo.upsertEntity(
     tenant,
     entityInput({ id: 'm', names: ['A. Lee'], attributes: { a: 2, b: 2 }, dataClass: 'IDENTITY_DOCUMENT' }),
   );
-  for (const id of ['n1', 'n2', 'shared']) await repo.upsertEntity(tenant, entityInput({ id, names: [id] }));
-  await repo.linkEntities(tenant, linkInput('s', 'shared'));
-  await repo.linkEntities(tenant, linkInput('m', 'shared', { type: 'WORKS_FOR', confidence: 0.25 }));
-  await repo.linkEntities(
+  for (const id of ['n1', 'n2', 'shared']) await g.repo.upsertEntity(tenant, entityInput({ id, names: [id] }));
+  await g.repo.linkEntities(tenant, linkInput('s', 'shared'));
+  await g.repo.linkEntities(tenant, linkInput('m', 'shared', { type: 'WORKS_FOR', confidence: 0.25 }));
+  await g.repo.linkEntities(
     tenant,
     linkInput('n1', 'm', { properties: { note: 'in' }, since: '2001-02-03T04:05:06.000Z' }),
   );
-  await repo.linkEntities(tenant, linkInput('m', 'n2', { type: 'OWNS', confidence: 1 }));
-  await repo.linkEntities(tenant, linkInput('s', 'm'));
-  await driver.executeQuery(
+  await g.repo.linkEntities(tenant, linkInput('m', 'n2', { type: 'OWNS', confidence: 1 }));
+  await g.repo.linkEntities(tenant, linkInput('s', 'm'));
+  await g.driver.executeQuery(
     `MATCH (m:Entity {tenant: $tenant, id: 'm'})
      CREATE (m)-[:RELATED_TO {tenant: $tenant, id: 'loop', properties: '{}', confidence: 0.5, createdAt: 7}]->(m)`,
     { tenant },
@@ -46,7 +36,7 @@ describe('merge and unmerge', () => {
   it('merges: hides the merged entity, moves its relationships and unites its properties', async () => {
     const tenant = testTenant('merge');
     await duplicates(tenant);
-    const merged = await repo.mergeEntity(tenant, {
+    const merged = await g.repo.mergeEntity(tenant, {
       survivorId: 's',
       mergedId: 'm',
       reason: 'same person',
@@ -61,55 +51,55 @@ describe('merge and unmerge', () => {
     });
     expect(merged.touched.sort()).toEqual(['m', 'n1', 'n2', 's', 'shared']);
     expect(merged.bookmarks.length).toBeGreaterThan(0);
-    expect(await repo.getEntity(tenant, 'm', { bookmarks: merged.bookmarks })).toBeNull();
-    const around = (await repo.neighbors(tenant, { id: 's', hops: 1, limit: 10 }))!;
+    expect(await g.repo.getEntity(tenant, 'm', { bookmarks: merged.bookmarks })).toBeNull();
+    const around = (await g.repo.neighbors(tenant, { id: 's', hops: 1, limit: 10 }))!;
     expect(around.entities.map((e) => e.id).sort()).toEqual(['n1', 'n2', 'shared']);
     expect(around.relationships).toHaveLength(4);
-    expect((await repo.search(tenant, { text: 'lee', limit: 10 })).map((h) => h.entity.id)).toEqual(['s']);
+    expect((await g.repo.search(tenant, { text: 'lee', limit: 10 })).map((h) => h.entity.id)).toEqual(['s']);
   });
 
   it('unmerge restores both entities and every relationship exactly, integer and float types included', async () => {
     const tenant = testTenant('merge');
     await duplicates(tenant);
-    const before = await dumpTenant(driver, tenant);
-    const merged = await repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
-    const undone = await repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
+    const before = await dumpTenant(g.driver, tenant);
+    const merged = await g.repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
+    const undone = await g.repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
 
     expect(undone.value).toMatchObject({ mergeId: merged.value.mergeId, restoredRelationships: 5 });
     expect(undone.value.restored.map((e) => e.id)).toEqual(['s', 'm']);
     expect(undone.touched.sort()).toEqual(['m', 'n1', 'n2', 's', 'shared']);
-    expect(await dumpTenant(driver, tenant)).toEqual(before);
+    expect(await dumpTenant(g.driver, tenant)).toEqual(before);
   });
 
   it('keeps a survivor change made after the merge when unmerging', async () => {
     const tenant = testTenant('merge');
     await duplicates(tenant);
-    const merged = await repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
-    await repo.upsertEntity(tenant, entityInput({ id: 's', names: ['Ann Lee-Smith'], licence: 'PUBLIC' }));
-    await repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
+    const merged = await g.repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
+    await g.repo.upsertEntity(tenant, entityInput({ id: 's', names: ['Ann Lee-Smith'], licence: 'PUBLIC' }));
+    await g.repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
 
-    expect(await repo.getEntity(tenant, 's')).toMatchObject({ names: ['Ann Lee-Smith'], licence: 'PUBLIC' });
-    expect(await repo.getEntity(tenant, 'm')).toMatchObject({ names: ['A. Lee'] });
+    expect(await g.repo.getEntity(tenant, 's')).toMatchObject({ names: ['Ann Lee-Smith'], licence: 'PUBLIC' });
+    expect(await g.repo.getEntity(tenant, 'm')).toMatchObject({ names: ['A. Lee'] });
   });
 
   it('refuses to merge twice, to update a merged entity and to undo a merge twice (CONFLICT)', async () => {
     const tenant = testTenant('merge');
     await duplicates(tenant);
-    const merged = await repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
+    const merged = await g.repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
 
-    await expect(repo.mergeEntity(tenant, { survivorId: 'n1', mergedId: 'm', actor: 'al' })).rejects.toMatchObject({
+    await expect(g.repo.mergeEntity(tenant, { survivorId: 'n1', mergedId: 'm', actor: 'al' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    await expect(repo.upsertEntity(tenant, entityInput({ id: 'm' }))).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(repo.linkEntities(tenant, linkInput('m', 'n1'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
-    await expect(repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' })).rejects.toMatchObject({
+    await expect(g.repo.upsertEntity(tenant, entityInput({ id: 'm' }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(g.repo.linkEntities(tenant, linkInput('m', 'n1'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await g.repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' });
+    await expect(g.repo.unmergeEntity(tenant, { mergeId: merged.value.mergeId, actor: 'bo' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    await expect(repo.unmergeEntity(tenant, { mergeId: 'nope', actor: 'bo' })).rejects.toMatchObject({
+    await expect(g.repo.unmergeEntity(tenant, { mergeId: 'nope', actor: 'bo' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(repo.mergeEntity(tenant, { survivorId: 's', mergedId: 's', actor: 'al' })).rejects.toMatchObject({
+    await expect(g.repo.mergeEntity(tenant, { survivorId: 's', mergedId: 's', actor: 'al' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
   });
@@ -117,15 +107,15 @@ describe('merge and unmerge', () => {
   it('refuses to undo a merge whose survivor was merged again, until the later merge is undone', async () => {
     const tenant = testTenant('merge');
     await duplicates(tenant);
-    const before = await dumpTenant(driver, tenant);
-    const first = await repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
-    const second = await repo.mergeEntity(tenant, { survivorId: 'shared', mergedId: 's', actor: 'al' });
+    const before = await dumpTenant(g.driver, tenant);
+    const first = await g.repo.mergeEntity(tenant, { survivorId: 's', mergedId: 'm', actor: 'al' });
+    const second = await g.repo.mergeEntity(tenant, { survivorId: 'shared', mergedId: 's', actor: 'al' });
 
-    await expect(repo.unmergeEntity(tenant, { mergeId: first.value.mergeId, actor: 'bo' })).rejects.toMatchObject({
+    await expect(g.repo.unmergeEntity(tenant, { mergeId: first.value.mergeId, actor: 'bo' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    await repo.unmergeEntity(tenant, { mergeId: second.value.mergeId, actor: 'bo' });
-    await repo.unmergeEntity(tenant, { mergeId: first.value.mergeId, actor: 'bo' });
-    expect(await dumpTenant(driver, tenant)).toEqual(before);
+    await g.repo.unmergeEntity(tenant, { mergeId: second.value.mergeId, actor: 'bo' });
+    await g.repo.unmergeEntity(tenant, { mergeId: first.value.mergeId, actor: 'bo' });
+    expect(await dumpTenant(g.driver, tenant)).toEqual(before);
   });
 });

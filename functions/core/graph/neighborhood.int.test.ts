@@ -1,23 +1,11 @@
-import neo4j, { type Driver } from 'neo4j-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
-import { allRelTypes, denseOutDegree } from './cypher/reads.js';
-import { createDriver } from './driver.js';
-import { migrate } from './migrations.js';
-import { Neo4jGraphRepository } from './repository.js';
+import neo4j from 'neo4j-driver';
+import { describe, expect, it } from 'vitest';
+import { testTenant } from '../../../infra/local/test-support/twin.js';
+import { allRelTypes, denseOutDegree, live } from './cypher/reads.js';
+import { graphOnTwin } from './test-support/twin-graph.js';
 import type { RelType } from './types.js';
 
-let driver: Driver;
-let repo: Neo4jGraphRepository;
-
-beforeAll(async () => {
-  driver = createDriver(twin().neo4jUri);
-  await migrate(driver);
-  repo = new Neo4jGraphRepository(driver);
-});
-afterAll(() => driver?.close());
-
-const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL OR ${v}.expiresAt > $now)`;
+const g = graphOnTwin();
 
 /**
  * The straightforward neighbourhood the repository must match: members by the same walk, then every relationship
@@ -25,7 +13,7 @@ const live = (v: string) => `${v}.mergedInto IS NULL AND (${v}.expiresAt IS NULL
  */
 async function reference(tenant: string, id: string, hops: 1 | 2 | 3, relTypes: readonly RelType[], limit: number) {
   const now = neo4j.int(Date.now());
-  const members = await driver.executeQuery(
+  const members = await g.driver.executeQuery(
     `MATCH (c:Entity {tenant: $tenant, id: $id}) WHERE ${live('c')}
      OPTIONAL MATCH p = (c)-[rs*1..${hops}]-(n:Entity)
      WHERE n <> c AND all(r IN rs WHERE r.tenant = $tenant AND type(r) IN $relTypes)
@@ -37,7 +25,7 @@ async function reference(tenant: string, id: string, hops: 1 | 2 | 3, relTypes: 
   if (!row) return null;
   const ids = row.get('ids') as string[];
   if (ids.length > limit) return 'RESULT_TOO_LARGE';
-  const rels = await driver.executeQuery(
+  const rels = await g.driver.executeQuery(
     `MATCH (a:Entity {tenant: $tenant})-[r]->(b:Entity {tenant: $tenant})
      WHERE a.id IN $ids AND b.id IN $ids AND r.tenant = $tenant AND type(r) IN $relTypes AND ${live('a')} AND ${live('b')}
      RETURN type(r) + ' ' + a.id + '->' + b.id + ' ' + r.id AS rel`,
@@ -48,7 +36,7 @@ async function reference(tenant: string, id: string, hops: 1 | 2 | 3, relTypes: 
 
 async function actual(tenant: string, id: string, hops: 1 | 2 | 3, relTypes: readonly RelType[], limit: number) {
   try {
-    const n = await repo.neighbors(tenant, { id, hops, relTypes: [...relTypes], limit });
+    const n = await g.repo.neighbors(tenant, { id, hops, relTypes: [...relTypes], limit });
     if (!n) return null;
     return {
       entities: n.entities.map((e) => e.id).sort(),
@@ -67,11 +55,11 @@ async function actual(tenant: string, id: string, hops: 1 | 2 | 3, relTypes: rea
 async function hubGraph(tenant: string) {
   const entity = `{tenant: $tenant, id: id, kind: 'PERSON', names: [id], attributes: '{}', sources: '[]',
     dataClass: 'PII', licence: 'PUBLIC', createdAt: 0, updatedAt: 0}`;
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `UNWIND ['c', 'a1', 'a2', 'l1', 'in-hub', 'out-hub', 'gone', 'merged'] AS id CREATE (:Entity ${entity})`,
     { tenant },
   );
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `MATCH (g:Entity {tenant: $tenant, id: 'gone'}) SET g.expiresAt = 1
      WITH 1 AS one MATCH (m:Entity {tenant: $tenant, id: 'merged'}) SET m.mergedInto = 'c'`,
     { tenant },
@@ -92,7 +80,7 @@ async function hubGraph(tenant: string) {
     ['a1', 'KNOWS', 'merged'],
     ['merged', 'KNOWS', 'a2'],
   ];
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `UNWIND $links AS l
      MATCH (a:Entity {tenant: $tenant, id: l[0]}), (b:Entity {tenant: $tenant, id: l[2]})
      CALL (a, b, l) {
@@ -103,19 +91,19 @@ async function hubGraph(tenant: string) {
     { tenant, links },
   );
   // Another tenant's relationship between two of ours must never be followed nor returned.
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `MATCH (a:Entity {tenant: $tenant, id: 'a2'}), (b:Entity {tenant: $tenant, id: 'l1'})
      CREATE (a)-[:KNOWS {tenant: 'someone-else', id: 'foreign', properties: '{}', createdAt: 0}]->(b)`,
     { tenant },
   );
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `MATCH (h:Entity {tenant: $tenant, id: 'in-hub'})
      UNWIND range(1, 1200) AS i
      CREATE (:Entity ${entity.replaceAll('id: id', "id: 'in' + i").replace('names: [id]', "names: ['in' + i]")})
        -[:KNOWS {tenant: $tenant, id: 'in' + i, properties: '{}', createdAt: 0}]->(h)`,
     { tenant },
   );
-  await driver.executeQuery(
+  await g.driver.executeQuery(
     `MATCH (h:Entity {tenant: $tenant, id: 'out-hub'})
      UNWIND range(1, $n) AS i
      CREATE (h)-[:KNOWS {tenant: $tenant, id: 'out' + i, properties: '{}', createdAt: 0}]->

@@ -1,27 +1,18 @@
-import type { Driver } from 'neo4j-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
-import { createDriver } from './driver.js';
+import { describe, expect, it } from 'vitest';
+import { testTenant } from '../../../infra/local/test-support/twin.js';
 import { upsertEntityTx } from './entity-writes.js';
 import { migrate } from './migrations.js';
-import { Neo4jGraphRepository } from './repository.js';
 import { dumpTenant, entityInput, linkInput } from './test-support/fixtures.js';
 
-let driver: Driver;
-let repo: Neo4jGraphRepository;
+import { graphOnTwin } from './test-support/twin-graph.js';
 
-beforeAll(async () => {
-  driver = createDriver(twin().neo4jUri);
-  await migrate(driver);
-  repo = new Neo4jGraphRepository(driver);
-});
-afterAll(() => driver?.close());
+const g = graphOnTwin();
 
 /** A chain a - b - c - d - e of KNOWS, plus a - x WORKS_FOR. */
 async function chain(tenant: string) {
   const ids: Record<string, string> = {};
   for (const n of ['a', 'b', 'c', 'd', 'e', 'x']) {
-    ids[n] = (await repo.upsertEntity(tenant, entityInput({ id: `id-${n}`, names: [`Person ${n}`] }))).value.id;
+    ids[n] = (await g.repo.upsertEntity(tenant, entityInput({ id: `id-${n}`, names: [`Person ${n}`] }))).value.id;
   }
   for (const [f, t] of [
     ['a', 'b'],
@@ -29,31 +20,31 @@ async function chain(tenant: string) {
     ['c', 'd'],
     ['d', 'e'],
   ] as const) {
-    await repo.linkEntities(tenant, linkInput(ids[f]!, ids[t]!));
+    await g.repo.linkEntities(tenant, linkInput(ids[f]!, ids[t]!));
   }
-  await repo.linkEntities(tenant, linkInput(ids.a!, ids.x!, { type: 'WORKS_FOR', confidence: 0.8 }));
+  await g.repo.linkEntities(tenant, linkInput(ids.a!, ids.x!, { type: 'WORKS_FOR', confidence: 0.8 }));
   return ids;
 }
 
 describe('Neo4jGraphRepository', () => {
   it('creates an entity with a new id, reads it back and returns bookmarks', async () => {
     const tenant = testTenant('graph');
-    const created = await repo.upsertEntity(
+    const created = await g.repo.upsertEntity(
       tenant,
       entityInput({ attributes: { born: 1815 }, identifiers: ['orcid:1'] }),
     );
 
     expect(created.bookmarks.length).toBeGreaterThan(0);
     expect(created.touched).toEqual([created.value.id]);
-    const read = await repo.getEntity(tenant, created.value.id, { bookmarks: created.bookmarks });
+    const read = await g.repo.getEntity(tenant, created.value.id, { bookmarks: created.bookmarks });
     expect(read).toEqual(created.value);
     expect(read).toMatchObject({ names: ['Ada Lovelace'], attributes: { born: 1815 }, identifiers: ['orcid:1'] });
   });
 
   it('updates an entity by id and keeps attributes that the update leaves out', async () => {
     const tenant = testTenant('graph');
-    const first = await repo.upsertEntity(tenant, entityInput({ id: 'ada', attributes: { born: 1815 } }));
-    const second = await repo.upsertEntity(tenant, entityInput({ id: 'ada', names: ['Augusta Ada King'] }));
+    const first = await g.repo.upsertEntity(tenant, entityInput({ id: 'ada', attributes: { born: 1815 } }));
+    const second = await g.repo.upsertEntity(tenant, entityInput({ id: 'ada', names: ['Augusta Ada King'] }));
 
     expect(second.value).toMatchObject({ id: 'ada', names: ['Augusta Ada King'], attributes: { born: 1815 } });
     expect(second.value.createdAt).toBe(first.value.createdAt);
@@ -64,7 +55,7 @@ describe('Neo4jGraphRepository', () => {
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const at = (ms: number) => new Date(ms).toISOString();
     const write = async (input: ReturnType<typeof entityInput>, now: number, expiry?: () => number) => {
-      const session = driver.session();
+      const session = g.driver.session();
       try {
         return await session.executeWrite((tx) =>
           upsertEntityTx(tx, tenant, input, { now, ...(expiry ? { expiry } : {}) }),
@@ -74,7 +65,7 @@ describe('Neo4jGraphRepository', () => {
       }
     };
     const expiresAt = async () => {
-      const props = (await dumpTenant(driver, tenant)).nodes[0]![1] as [string, string, unknown][];
+      const props = (await dumpTenant(g.driver, tenant)).nodes[0]![1] as [string, string, unknown][];
       return props.find(([k]) => k === 'expiresAt')?.[2] ?? null;
     };
     await write(entityInput({ id: 'ada', attributes: { born: 1815 } }), t0, () => t0 + 1_000);
@@ -91,26 +82,26 @@ describe('Neo4jGraphRepository', () => {
   });
 
   it('returns null for an unknown entity', async () => {
-    expect(await repo.getEntity(testTenant('graph'), 'nobody')).toBeNull();
+    expect(await g.repo.getEntity(testTenant('graph'), 'nobody')).toBeNull();
   });
 
   it('links two entities and refuses a link to a missing one with NOT_FOUND', async () => {
     const tenant = testTenant('graph');
-    const a = (await repo.upsertEntity(tenant, entityInput())).value.id;
-    const b = (await repo.upsertEntity(tenant, entityInput())).value.id;
+    const a = (await g.repo.upsertEntity(tenant, entityInput())).value.id;
+    const b = (await g.repo.upsertEntity(tenant, entityInput())).value.id;
     const since = '2020-01-01T00:00:00.000Z';
-    const rel = await repo.linkEntities(tenant, linkInput(a, b, { properties: { role: 'mentor' }, since }));
+    const rel = await g.repo.linkEntities(tenant, linkInput(a, b, { properties: { role: 'mentor' }, since }));
 
     expect(rel.value).toMatchObject({ from: a, to: b, type: 'KNOWS', properties: { role: 'mentor' }, since });
     expect(rel.touched).toEqual([a, b]);
-    await expect(repo.linkEntities(tenant, linkInput(a, 'ghost'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(g.repo.linkEntities(tenant, linkInput(a, 'ghost'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('returns neighbors within 1, 2 and 3 hops with the relationships among them', async () => {
     const tenant = testTenant('graph');
     const ids = await chain(tenant);
-    const ids1 = (await repo.neighbors(tenant, { id: ids.a!, hops: 1, limit: 10 }))!;
-    const ids3 = (await repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 10 }))!;
+    const ids1 = (await g.repo.neighbors(tenant, { id: ids.a!, hops: 1, limit: 10 }))!;
+    const ids3 = (await g.repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 10 }))!;
 
     expect(ids1.entities.map((e) => e.id).sort()).toEqual([ids.b, ids.x].sort());
     expect(ids1.relationships).toHaveLength(2);
@@ -122,7 +113,7 @@ describe('Neo4jGraphRepository', () => {
   it('follows only the requested relationship types', async () => {
     const tenant = testTenant('graph');
     const ids = await chain(tenant);
-    const n = (await repo.neighbors(tenant, { id: ids.a!, hops: 2, relTypes: ['WORKS_FOR'], limit: 10 }))!;
+    const n = (await g.repo.neighbors(tenant, { id: ids.a!, hops: 2, relTypes: ['WORKS_FOR'], limit: 10 }))!;
 
     expect(n.entities.map((e) => e.id)).toEqual([ids.x]);
     expect(n.relationships.map((r) => r.type)).toEqual(['WORKS_FOR']);
@@ -132,17 +123,17 @@ describe('Neo4jGraphRepository', () => {
     const tenant = testTenant('graph');
     const ids = await chain(tenant);
 
-    await expect(repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 3 })).rejects.toMatchObject({
+    await expect(g.repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 3 })).rejects.toMatchObject({
       code: 'RESULT_TOO_LARGE',
     });
-    expect((await repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 4 }))!.entities).toHaveLength(4);
+    expect((await g.repo.neighbors(tenant, { id: ids.a!, hops: 3, limit: 4 }))!.entities).toHaveLength(4);
   });
 
   it('fails with RESULT_TOO_LARGE when the serialized neighborhood exceeds the payload cap', async () => {
     const tenant = testTenant('graph');
-    const hub = (await repo.upsertEntity(tenant, entityInput({ id: 'hub' }))).value.id;
+    const hub = (await g.repo.upsertEntity(tenant, entityInput({ id: 'hub' }))).value.id;
     // 80 neighbors of ~30 KB each: within the row limit, over the 2 MiB payload cap.
-    await driver.executeQuery(
+    await g.driver.executeQuery(
       `UNWIND range(1, 80) AS i
        MATCH (h:Entity {tenant: $tenant, id: $hub})
        CREATE (h)-[:KNOWS {tenant: $tenant, id: 'r' + i, properties: '{}', createdAt: 0}]->(:Entity {tenant: $tenant,
@@ -151,61 +142,61 @@ describe('Neo4jGraphRepository', () => {
       { tenant, hub, big: JSON.stringify({ blob: 'x'.repeat(30_000) }) },
     );
 
-    await expect(repo.neighbors(tenant, { id: hub, hops: 1, limit: 100 })).rejects.toMatchObject({
+    await expect(g.repo.neighbors(tenant, { id: hub, hops: 1, limit: 100 })).rejects.toMatchObject({
       code: 'RESULT_TOO_LARGE',
       context: { measure: 'bytes' },
     });
   });
 
   it('returns null neighbors for an unknown center', async () => {
-    expect(await repo.neighbors(testTenant('graph'), { id: 'nobody', hops: 1, limit: 5 })).toBeNull();
+    expect(await g.repo.neighbors(testTenant('graph'), { id: 'nobody', hops: 1, limit: 5 })).toBeNull();
   });
 
   it('rejects hops and maxHops outside 1..3 and oversized limits with INVALID_INPUT', async () => {
     const tenant = testTenant('graph');
-    await expect(repo.neighbors(tenant, { id: 'a', hops: 4, limit: 5 })).rejects.toMatchObject({
+    await expect(g.repo.neighbors(tenant, { id: 'a', hops: 4, limit: 5 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(repo.neighbors(tenant, { id: 'a', hops: 0, limit: 5 })).rejects.toMatchObject({
+    await expect(g.repo.neighbors(tenant, { id: 'a', hops: 0, limit: 5 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(repo.neighbors(tenant, { id: 'a', hops: 1, limit: 501 })).rejects.toMatchObject({
+    await expect(g.repo.neighbors(tenant, { id: 'a', hops: 1, limit: 501 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(repo.path(tenant, { from: 'a', to: 'b', maxHops: 4 })).rejects.toMatchObject({
+    await expect(g.repo.path(tenant, { from: 'a', to: 'b', maxHops: 4 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(repo.search(tenant, { text: '!!!', limit: 5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(g.repo.search(tenant, { text: '!!!', limit: 5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('finds entities by name through diacritics, typos and the kind filter', async () => {
     const tenant = testTenant('graph');
-    const person = await repo.upsertEntity(tenant, entityInput({ names: ['Jürgen Müller'] }));
-    const org = await repo.upsertEntity(tenant, entityInput({ kind: 'ORGANISATION', names: ['Müller Logistics'] }));
-    const hits = await repo.search(tenant, { text: 'jurgen muller', limit: 10 }, { bookmarks: org.bookmarks });
+    const person = await g.repo.upsertEntity(tenant, entityInput({ names: ['Jürgen Müller'] }));
+    const org = await g.repo.upsertEntity(tenant, entityInput({ kind: 'ORGANISATION', names: ['Müller Logistics'] }));
+    const hits = await g.repo.search(tenant, { text: 'jurgen muller', limit: 10 }, { bookmarks: org.bookmarks });
 
     expect(hits[0]!.entity.id).toBe(person.value.id);
     expect(hits.map((h) => h.entity.id)).toContain(org.value.id);
-    const typo = await repo.search(tenant, { text: 'Jurgen Mueler', limit: 10 });
+    const typo = await g.repo.search(tenant, { text: 'Jurgen Mueler', limit: 10 });
     expect(typo.map((h) => h.entity.id)).toContain(person.value.id);
-    const orgsOnly = await repo.search(tenant, { text: 'muller', kinds: ['ORGANISATION'], limit: 10 });
+    const orgsOnly = await g.repo.search(tenant, { text: 'muller', kinds: ['ORGANISATION'], limit: 10 });
     expect(orgsOnly.map((h) => h.entity.id)).toEqual([org.value.id]);
   });
 
   it('finds the shortest path within maxHops, or null beyond it', async () => {
     const tenant = testTenant('graph');
     const ids = await chain(tenant);
-    const path = (await repo.path(tenant, { from: ids.x!, to: ids.c!, maxHops: 3 }))!;
+    const path = (await g.repo.path(tenant, { from: ids.x!, to: ids.c!, maxHops: 3 }))!;
 
     expect(path.length).toBe(3);
     expect(path.entities.map((e) => e.id)).toEqual([ids.x, ids.a, ids.b, ids.c]);
     expect(path.relationships.map((r) => r.type)).toEqual(['WORKS_FOR', 'KNOWS', 'KNOWS']);
-    expect(await repo.path(tenant, { from: ids.x!, to: ids.c!, maxHops: 2 })).toBeNull();
-    expect(await repo.path(tenant, { from: ids.a!, to: ids.e!, maxHops: 3 })).toBeNull();
-    expect(await repo.path(tenant, { from: ids.a!, to: ids.a!, maxHops: 1 })).toMatchObject({ length: 0 });
+    expect(await g.repo.path(tenant, { from: ids.x!, to: ids.c!, maxHops: 2 })).toBeNull();
+    expect(await g.repo.path(tenant, { from: ids.a!, to: ids.e!, maxHops: 3 })).toBeNull();
+    expect(await g.repo.path(tenant, { from: ids.a!, to: ids.a!, maxHops: 1 })).toMatchObject({ length: 0 });
   });
 
   it('is idempotent to migrate again', async () => {
-    await expect(migrate(driver)).resolves.toBeUndefined();
+    await expect(migrate(g.driver)).resolves.toBeUndefined();
   });
 });
