@@ -105,7 +105,7 @@ const workerEnv = z.object({
   /** How long a batch may gather after its first receive, like the event source's `maxBatchingWindowS`. */
   WORKER_BATCHING_WINDOW_MS: int(0, 300_000, queues.intake.maxBatchingWindowS * 1000),
   WORKER_WAIT_S: int(0, 20, 20),
-  /** Must match the queue's visibility timeout: an event's ledger claim expires a second before it. */
+  /** Must match the queue's visibility timeout: a batch's deadline is a second before it. */
   VISIBILITY_TIMEOUT_S: int(2, 43_200, queues.intake.visibilityTimeoutS),
   /** The time a batch has, as the consumer Lambda's timeout gives an invocation (and never past the visibility). */
   CONSUMER_TIMEOUT_S: int(1, 900, queues.intake.consumerTimeoutS),

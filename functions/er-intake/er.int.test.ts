@@ -188,7 +188,7 @@ describe('ER consumer on the twin', () => {
     const bad = envelopeFor(tenant, 'k3', personRecord({ names: ['Ken Thompson'] }), 'x'.repeat(200));
     const driver = (await import('../core/graph/driver.js')).createDriver(t.neo4jUri);
     try {
-      const work = (envs: (typeof k1)[]) => envs.map((envelope) => ({ envelope, remainingMs: 5000 }));
+      const work = (envs: (typeof k1)[]) => envs.map((envelope) => ({ envelope }));
       // Act
       const models = storedModels(driver);
       const results = await applyEvents(driver, work([k1, k2, k1]), defaultErConfig, models);

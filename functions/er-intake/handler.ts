@@ -19,7 +19,7 @@ const runtime = resolveSecretEnv().then(() => {
 // Each record's span continues the trace of the request that enqueued it (message attribute `traceparent`).
 const tracing = registerTracing('graphgate-er-worker');
 
-/** SQSHandler returning `batchItemFailures`; each event's ledger claim expires with this invocation. */
+/** SQSHandler returning `batchItemFailures`: the events that failed come back after the visibility timeout. */
 export const handler = flushingTraces(tracing, async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { deps } = await runtime;
   const { batchItemFailures } = await processBatch(deps, event.Records, () => context.getRemainingTimeInMillis());

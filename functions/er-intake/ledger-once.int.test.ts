@@ -26,12 +26,12 @@ afterAll(async () => {
 const count = async (cypher: string, tenant: string) =>
   Number((await driver.executeQuery(cypher, { tenant })).records[0]!.get('n'));
 
-describe('audit ledger: one er.band entry per event when a receive outlives its claim', () => {
+describe('audit ledger: one er.band entry per event when a receive outlives its batch', () => {
   it('appends once although the first receive is still appending when the redelivered copy appends', async () => {
     const tenant = testTenant('ledger-once');
-    // The workers' deadline is the 2 s visibility timeout minus a second, so every claim (idempotency lock and the
-    // decision's ledger claim) has expired when the message comes back; the first put of each event's ledger entry is
-    // held 3.5 s, so the redelivered copy, on the other worker, appends while the first receive is still appending.
+    // The workers' deadline is the 2 s visibility timeout minus a second, and the first put of each event's ledger
+    // entry is held 3.5 s, so the message comes back and the redelivered copy, on the other worker, chains the same
+    // decision's entry while the first receive is still appending it.
     const pair = await createQueuePair(sqs, `ledger-once-${tenant}`, { visibilityTimeoutS: 2, maxReceiveCount: 50 });
     const entryPuts = new Map<string, number>();
     const proxy = await throttlingProxy(t.dynamoEndpoint, 0, {

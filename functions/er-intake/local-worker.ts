@@ -5,8 +5,8 @@
  * ReportBatchItemFailures. Serves /metrics (Prometheus) and /healthz.
  *
  * A batch's deadline is the consumer's timeout after its first receive (as Lambda gives an invocation), and never
- * later than the visibility timeout minus a second: an event's ledger claim must expire before the message becomes
- * visible again, or the next receive would find it claimed.
+ * later than the visibility timeout minus a second, so a message does not come back to another receive while its batch
+ * still runs (exactly once holds either way; the second receive would be wasted work).
  */
 import {
   DeleteMessageBatchCommand,
@@ -89,7 +89,7 @@ export async function startWorker(
     return out.Messages ?? [];
   };
   // The time a batch has, as the consumer Lambda's timeout gives an invocation, and never past a second before the
-  // first messages become visible again (an event's ledger claim must expire before that).
+  // first messages become visible again.
   const budgetMs = Math.min(worker.consumerTimeoutS, worker.visibilityTimeoutS - 1) * 1000;
 
   const loop = async () => {

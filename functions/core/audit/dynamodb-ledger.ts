@@ -113,6 +113,39 @@ export class DynamoDbAuditLedger implements AuditLedger {
     return this.#serialised(tenant, () => this.#appendOnceNow(tenant, entry));
   }
 
+  appendAfter(
+    tenant: string,
+    previous: LedgerEntry | null,
+    entries: readonly LedgerEntryInput[],
+  ): Promise<LedgerEntry[]> {
+    const inputs = entries.map(withTraceId);
+    return this.#serialised(tenant, () => this.#appendAfterNow(tenant, previous, inputs));
+  }
+
+  async #appendAfterNow(
+    tenant: string,
+    previous: LedgerEntry | null,
+    inputs: readonly LedgerEntryInput[],
+  ): Promise<LedgerEntry[]> {
+    const written: LedgerEntry[] = [];
+    let last = previous;
+    for (const input of inputs) {
+      const entry = nextEntry(tenant, last, input);
+      try {
+        await this.#put(entry);
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        // Another writer holds this seq: the cached head is behind, and the caller reads on from its last entry.
+        this.#heads.delete(tenant);
+        break;
+      }
+      written.push(entry);
+      last = entry;
+      this.#heads.set(tenant, entry);
+    }
+    return written;
+  }
+
   /** Runs `fn` after every earlier append of this process to the tenant has settled. */
   #serialised<T>(tenant: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.#queues.get(tenant) ?? Promise.resolve()).then(fn, fn);

@@ -26,6 +26,18 @@ export class MemoryAuditLedger implements AuditLedger {
     return { entry: await this.append(tenant, entry), appended: true };
   }
 
+  async appendAfter(
+    tenant: string,
+    previous: LedgerEntry | null,
+    entries: readonly LedgerEntryInput[],
+  ): Promise<LedgerEntry[]> {
+    const chain = this.#chains.get(tenant) ?? [];
+    if ((chain.at(-1)?.seq ?? 0) !== (previous?.seq ?? 0)) return [];
+    const written: LedgerEntry[] = [];
+    for (const entry of entries) written.push(await this.append(tenant, entry));
+    return written;
+  }
+
   async *read(tenant: string, options: LedgerReadOptions = {}): AsyncIterable<LedgerEntry> {
     const from = options.fromSeq ?? 1;
     const rows = (this.#chains.get(tenant) ?? []).filter((e) => e.seq >= from).slice(0, options.limit ?? Infinity);

@@ -59,6 +59,16 @@ export interface AuditLedger {
    * that overlap (a receive outliving its claim and the redelivered copy) leave exactly one entry between them.
    */
   appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult>;
+  /**
+   * Appends `entries` in order right after `previous` (null: as the chain's first entries) and returns what it wrote:
+   * all of them, or only the first few (possibly none) when another writer took the next seq first. Never appends
+   * anywhere else: a caller that read the chain up to `previous` knows exactly what lies before each entry it writes.
+   */
+  appendAfter(
+    tenant: string,
+    previous: LedgerEntry | null,
+    entries: readonly LedgerEntryInput[],
+  ): Promise<LedgerEntry[]>;
   /** Entries in sequence order. */
   read(tenant: string, options?: LedgerReadOptions): AsyncIterable<LedgerEntry>;
   /** The last entry, or null for an empty ledger. */

@@ -56,9 +56,7 @@ describe('the Cypher registry', () => {
   it('holds the ER and NLQ plan templates as well as the graph ones', () => {
     const areas = new Set(cypherRegistry.map((r) => r.area));
     expect([...areas].sort()).toEqual(['er', 'graph', 'nlq']);
-    expect(cypherRegistry.filter((r) => r.area === 'er').map((r) => r.template.name)).toContain(
-      'setDecisionLedgerSeqs',
-    );
+    expect(cypherRegistry.filter((r) => r.area === 'er').map((r) => r.template.name)).toContain('recordLedgerChain');
   });
 
   it('passes every registered template through the tenant guard: $tenant on all tenant data, exemptions by kind', () => {

@@ -16,6 +16,8 @@ import { epochMs, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
 import { parseTenant } from '../graph/validation.js';
 import { payloadHash } from '../idempotency/events.js';
+import { canonicalJson } from '../json/canonical.js';
+import { currentTraceId } from '../telemetry/propagation.js';
 import { lockAndMarkEventsTx, type MarkResult } from './applied-marker.js';
 import {
   type BlockingCandidate,
@@ -37,7 +39,7 @@ import type { Envelope } from './schemas.js';
 import { type Candidate, comparableOfRecord, type Decision, decide } from './score.js';
 
 /** Who the graph records as the actor of automatic merges. */
-export const erActor = 'er-intake';
+export const erActor = 'er-intake' as const;
 
 /** What an applied event did: its stored decision (ErDecision) and the audit entry's data. */
 export interface EffectOutcome {
@@ -61,6 +63,43 @@ export interface EffectOutcome {
   ledgerSeq: number | null;
 }
 
+/** The `er.band` audit entry of a decision, as its outbox keeps it (see ledger-outbox.ts). */
+export interface BandEntry {
+  kind: 'er.band';
+  actor: typeof erActor;
+  subject: string;
+  data: Record<string, unknown>;
+  traceId?: string;
+}
+
+/**
+ * The `er.band` entry of an applied event: what was decided, from which record and model, and why. Written with the
+ * decision in the effect's transaction, so the ledger receives exactly the decision that committed.
+ */
+export function bandEntry(envelope: Envelope, outcome: EffectOutcome, traceId: string | undefined): BandEntry {
+  return {
+    kind: 'er.band',
+    actor: erActor,
+    subject: envelope.eventId,
+    data: {
+      eventId: envelope.eventId,
+      idempotencyKey: envelope.idempotencyKey,
+      submittedBy: envelope.submittedBy,
+      source: { system: envelope.record.source.system, recordId: envelope.record.source.recordId },
+      band: outcome.band,
+      score: outcome.score,
+      entityId: outcome.entityId,
+      candidateId: outcome.candidateId,
+      mergeId: outcome.mergeId,
+      reviewId: outcome.reviewId,
+      repairMergeIds: outcome.repairMergeIds,
+      modelVersion: outcome.modelVersion,
+      explanation: outcome.explanation,
+    },
+    ...(traceId ? { traceId } : {}),
+  };
+}
+
 /** Deterministic ids from the event id: a retried transaction creates the same entity, never a second one. */
 export const entityIdFor = (eventId: string) => `er-${digest(eventId)}`;
 export const reviewIdFor = (eventId: string) => `rv-${digest(eventId)}`;
@@ -68,11 +107,26 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
-async function readDecision(tx: ManagedTransaction, tenant: string, eventId: string): Promise<EffectOutcome | null> {
+/** A stored decision and its outbox entry (null on a decision written before decisions kept one). */
+async function readDecision(
+  tx: ManagedTransaction,
+  tenant: string,
+  eventId: string,
+): Promise<{ outcome: EffectOutcome; entry: BandEntry | null } | null> {
   const row = (await tx.run(getDecisionCypher.cypher, { tenant, eventId })).records[0];
   if (!row) return null;
   const d = row.get('decision') as Record<string, unknown>;
-  return {
+  const entry =
+    typeof d.ledgerData === 'string'
+      ? {
+          kind: 'er.band' as const,
+          actor: erActor,
+          subject: eventId,
+          data: JSON.parse(d.ledgerData) as Record<string, unknown>,
+          ...(typeof d.ledgerTraceId === 'string' ? { traceId: d.ledgerTraceId } : {}),
+        }
+      : null;
+  const outcome: EffectOutcome = {
     eventId,
     band: d.band as Band,
     score: Number(d.score),
@@ -87,6 +141,7 @@ async function readDecision(tx: ManagedTransaction, tenant: string, eventId: str
     modelVersion: String(d.modelVersion),
     ledgerSeq: d.ledgerSeq == null ? null : toNumber(d.ledgerSeq),
   };
+  return { outcome, entry };
 }
 
 /**
@@ -175,9 +230,14 @@ async function writeEffect(
 
 const round = (p: number) => Math.round(p * 1e6) / 1e6;
 
-/** The ErDecision of an applied event as a row of {@link createDecisionsCypher}; its ledger claim runs to `claimUntil`. */
-function decisionRow({ touched: _, ledgerSeq: __, explanation, ...decision }: EffectOutcome, claimUntil: number) {
-  return { ...decision, explanation: JSON.stringify(explanation), claimUntil: epochMs(claimUntil) };
+/** The ErDecision of an applied event as a row of {@link createDecisionsCypher}, with its outbox entry. */
+function decisionRow({ touched: _, ledgerSeq: __, explanation, ...decision }: EffectOutcome, entry: BandEntry) {
+  return {
+    ...decision,
+    explanation: JSON.stringify(explanation),
+    ledgerData: canonicalJson(entry.data),
+    ledgerTraceId: entry.traceId ?? null,
+  };
 }
 
 /** Lock stripes per tenant: 65,536, so unrelated events rarely wait on each other and the lock nodes stay few. */
@@ -230,6 +290,8 @@ function prepare(envelope: Envelope): PreparedEvent {
 export interface EffectResult {
   applied: boolean;
   outcome: EffectOutcome;
+  /** The decision's `er.band` entry as its outbox holds it; null for a decision written before decisions kept one. */
+  entry: BandEntry | null;
 }
 
 /**
@@ -373,7 +435,7 @@ class GroupChanges {
 async function applyGroupTx(
   tx: ManagedTransaction,
   driver: Driver,
-  events: readonly { prepared: PreparedEvent; model: MatchModel; remainingMs: number }[],
+  events: readonly { prepared: PreparedEvent; model: MatchModel; traceId: string | undefined }[],
   config: ErConfig,
 ): Promise<PromiseSettledResult<EffectResult>[]> {
   const byTenant = new Map<string, number[]>();
@@ -398,10 +460,10 @@ async function applyGroupTx(
     config,
   );
   const changes = new GroupChanges();
-  const appliedHere = new Map<string, EffectOutcome>();
+  const appliedHere = new Map<string, { outcome: EffectOutcome; entry: BandEntry }>();
   const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();
   const out: PromiseSettledResult<EffectResult>[] = [];
-  for (const [i, { prepared, model, remainingMs }] of events.entries()) {
+  for (const [i, { prepared, model, traceId }] of events.entries()) {
     const { envelope, n } = prepared;
     const key = `${envelope.tenant}|${envelope.eventId}`;
     if (marks[i] === 'conflict') {
@@ -412,9 +474,11 @@ async function applyGroupTx(
     if (marks[i] === 'applied') {
       // Applied before: by an earlier transaction (its decision is stored) or earlier in this group.
       const earlier = appliedHere.get(key);
-      const stored = earlier ? { ...earlier } : await readDecision(tx, envelope.tenant, envelope.eventId);
+      const stored = earlier
+        ? { outcome: { ...earlier.outcome }, entry: earlier.entry }
+        : await readDecision(tx, envelope.tenant, envelope.eventId);
       if (!stored) throw new DependencyFailedError(`decision of applied event ${envelope.eventId} is missing`);
-      out.push({ status: 'fulfilled', value: { applied: false, outcome: stored } });
+      out.push({ status: 'fulfilled', value: { applied: false, ...stored } });
       continue;
     }
     // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
@@ -422,11 +486,12 @@ async function applyGroupTx(
     const decision = decide(comparableOfRecord(n, envelope.record.attributes), n.kind, candidates, model);
     const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision);
     changes.record(prepared, outcome);
-    appliedHere.set(key, outcome);
+    const entry = bandEntry(envelope, outcome, traceId);
+    appliedHere.set(key, { outcome, entry });
     const rows = decisions.get(envelope.tenant) ?? [];
-    rows.push(decisionRow(outcome, Date.now() + remainingMs));
+    rows.push(decisionRow(outcome, entry));
     decisions.set(envelope.tenant, rows);
-    out.push({ status: 'fulfilled', value: { applied: true, outcome } });
+    out.push({ status: 'fulfilled', value: { applied: true, outcome, entry } });
   }
   for (const [tenant, rows] of decisions) {
     await tx.run(createDecisionsCypher.cypher, { tenant: parseTenant(tenant), rows, now: epochMs() });
@@ -436,15 +501,15 @@ async function applyGroupTx(
 
 /**
  * Applies one event in one write transaction. A merge that loses a race with a concurrent merge of the same
- * candidate (graph CONFLICT) is decided again from fresh candidates, up to `attempts` times.
+ * candidate (graph CONFLICT) is decided again from fresh candidates, up to `attempts` times. The decision's ledger
+ * entry carries `traceId` (default: the active trace's).
  */
 export async function applyEvent(
   driver: Driver,
   envelope: Envelope,
   config: ErConfig,
   model: MatchModel,
-  remainingMs = 5_000,
-  attempts = 3,
+  { traceId = currentTraceId(), attempts = 3 }: { traceId?: string | undefined; attempts?: number } = {},
 ): Promise<EffectResult> {
   const prepared = prepare(envelope);
   for (let attempt = 1; ; attempt++) {
@@ -452,7 +517,7 @@ export async function applyEvent(
     let settled: PromiseSettledResult<EffectResult>;
     try {
       const [result] = await session.executeWrite((tx) =>
-        applyGroupTx(tx, driver, [{ prepared, model, remainingMs }], config),
+        applyGroupTx(tx, driver, [{ prepared, model, traceId }], config),
       );
       settled = result!;
     } catch (err) {
@@ -471,10 +536,10 @@ export async function applyEvent(
   }
 }
 
-/** One event of a grouped write: its envelope and its invocation's remaining time (the ledger claim's deadline). */
+/** One event of a grouped write: its envelope and the trace its ledger entry names (its own, not the group's). */
 export interface EventWork {
   envelope: Envelope;
-  remainingMs: number;
+  traceId?: string | undefined;
 }
 
 /**
@@ -500,7 +565,7 @@ export async function applyEvents(
   if (work.length > 1) {
     const session = driver.session();
     try {
-      const events = work.map((w) => ({ prepared: prepare(w.envelope), model: model(w), remainingMs: w.remainingMs }));
+      const events = work.map((w) => ({ prepared: prepare(w.envelope), model: model(w), traceId: w.traceId }));
       return await session.executeWrite((tx) => applyGroupTx(tx, driver, events, config));
     } catch {
       // Fall through: the group rolled back as a whole; each event now gets its own transaction and its own error.
@@ -514,7 +579,7 @@ export async function applyEvents(
     try {
       settled.push({
         status: 'fulfilled',
-        value: await applyEvent(driver, w.envelope, config, model(w), w.remainingMs),
+        value: await applyEvent(driver, w.envelope, config, model(w), { traceId: w.traceId }),
       });
     } catch (reason) {
       settled.push({ status: 'rejected', reason });

@@ -5,7 +5,9 @@
  *   (:ErDecision {tenant, eventId, band, score: match probability, entityId, candidateId, mergeId, reviewId,
  *                 repairMergeIds: [merge ids of entities joined because the record matched them all],
  *                 explanation: JSON string (the waterfall), modelVersion, decidedAt: epoch ms,
+ *                 ledgerData?: canonical JSON of its er.band entry's data, ledgerTraceId?  — the ledger outbox
  *                 ledgerSeq?: audit ledger sequence once appended})
+ *   (:ErLedgerCursor {tenant, seq})   — every er.band entry at or below seq is recorded on its decision (ledger-outbox.ts)
  *   (:ReviewCandidate {tenant, id, eventId, entityId, candidateId, score, explanation: JSON string,
  *                      status: 'OPEN' | 'ACCEPTED' | 'REJECTED', createdAt})
  *   (:AppliedEvent {tenant, eventId, appliedAt, token, recordHash?: sha256 of the record's canonical JSON, absent on
@@ -38,6 +40,10 @@ export const erSchemaCypher: readonly CypherTemplate[] = [
   ddl(
     'er_block_lock_tenant_stripe',
     'CREATE CONSTRAINT er_block_lock_tenant_stripe IF NOT EXISTS FOR (l:ErBlockLock) REQUIRE (l.tenant, l.stripe) IS UNIQUE',
+  ),
+  ddl(
+    'er_ledger_cursor_tenant',
+    'CREATE CONSTRAINT er_ledger_cursor_tenant IF NOT EXISTS FOR (c:ErLedgerCursor) REQUIRE c.tenant IS UNIQUE',
   ),
 ];
 
@@ -115,8 +121,8 @@ RETURN node.a AS a, node.b AS b, node.aSources AS aSources, node.bSources AS bSo
 
 /**
  * The decisions of one tenant's events in a group, written after their effects: `$rows` of `{eventId, band, score,
- * entityId, candidateId, mergeId, reviewId, repairMergeIds, explanation: JSON, modelVersion, claimUntil}`. Each is
- * created already claimed for its ledger append until `claimUntil` (the receive's deadline; see claimLedgerCypher).
+ * entityId, candidateId, mergeId, reviewId, repairMergeIds, explanation: JSON, modelVersion, ledgerData: JSON,
+ * ledgerTraceId}`. Each holds its er.band entry until the ledger has it (the outbox; see ledger-outbox.ts).
  */
 export const createDecisionsCypher = write(
   'createDecisions',
@@ -124,7 +130,7 @@ export const createDecisionsCypher = write(
 CREATE (d:ErDecision {tenant: $tenant, eventId: row.eventId, band: row.band, score: row.score,
   entityId: row.entityId, candidateId: row.candidateId, mergeId: row.mergeId, reviewId: row.reviewId,
   repairMergeIds: row.repairMergeIds, explanation: row.explanation, modelVersion: row.modelVersion, decidedAt: $now,
-  ledgerClaimUntil: row.claimUntil})`,
+  ledgerData: row.ledgerData, ledgerTraceId: row.ledgerTraceId})`,
 );
 
 /**
@@ -232,24 +238,48 @@ export const setDecisionLedgerSeqCypher = write(
 SET d.ledgerSeq = $seq`,
 );
 
-/** {@link setDecisionLedgerSeqCypher} for many decisions of one tenant in one statement: `$rows` of `{eventId, seq}`. */
-export const setDecisionLedgerSeqsCypher = write(
-  'setDecisionLedgerSeqs',
-  `${keepPlan}UNWIND $rows AS row
-MATCH (d:ErDecision {tenant: $tenant, eventId: row.eventId})
-SET d.ledgerSeq = row.seq`,
+/**
+ * What a chainer read and wrote of one tenant's ledger, in one statement: the seq of every er.band entry it saw
+ * (`$rows` of `{eventId, seq}`; a decision that has its seq keeps it), then the tenant's cursor moved up to `$seq`,
+ * the last entry it read or wrote (never down: another chainer may have read further).
+ */
+export const recordLedgerChainCypher = write(
+  'recordLedgerChain',
+  `${keepPlan}CALL {
+  UNWIND $rows AS row
+  MATCH (d:ErDecision {tenant: $tenant, eventId: row.eventId})
+  USING INDEX SEEK d:ErDecision(tenant, eventId)
+  WHERE d.ledgerSeq IS NULL
+  SET d.ledgerSeq = row.seq
+}
+MERGE (c:ErLedgerCursor {tenant: $tenant})
+SET c.seq = CASE WHEN c.seq IS NULL OR c.seq < $seq THEN $seq ELSE c.seq END`,
+);
+
+/** Which of `$eventIds` already have the seq of their er.band entry recorded. */
+export const decisionLedgerSeqsCypher = read(
+  'decisionLedgerSeqs',
+  `UNWIND $eventIds AS eventId
+MATCH (d:ErDecision {tenant: $tenant, eventId: eventId})
+WHERE d.ledgerSeq IS NOT NULL
+RETURN d.eventId AS eventId, d.ledgerSeq AS seq`,
+);
+
+/** The tenant's ledger cursor (no row before its first chaining). */
+export const ledgerCursorCypher = read(
+  'ledgerCursor',
+  'MATCH (c:ErLedgerCursor {tenant: $tenant}) RETURN c.seq AS seq',
 );
 
 /**
- * Claims the right to append a decision's ledger entry: true for one caller until its claim runs out (the holder's
- * invocation deadline); after that (the holder died between commit and append) another receive can take it over.
+ * Creates the tenant's cursor at `$seq`, the ledger's head read just before, unless it exists; returns the cursor.
+ * The first chainer's head is below every entry a chainer appends (they all append only after reading a cursor).
  */
-export const claimLedgerCypher = write(
-  'claimLedger',
-  `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
-WHERE d.ledgerSeq IS NULL AND (d.ledgerClaimUntil IS NULL OR d.ledgerClaimUntil < $now)
-SET d.ledgerClaimUntil = $claimUntil, d.ledgerClaim = $token
-RETURN d.ledgerClaim = $token AS claimed`,
+export const createLedgerCursorCypher = write(
+  'createLedgerCursor',
+  `MERGE (c:ErLedgerCursor {tenant: $tenant})
+ON CREATE SET c.seq = $seq
+RETURN c.seq AS seq`,
 );
 
 export const createReviewCandidateCypher = write(

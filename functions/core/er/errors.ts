@@ -9,7 +9,6 @@ export type ErErrorCode =
   | 'INVALID_EVENT'
   | 'CONFLICTING_PAYLOAD'
   | 'KIND_NOT_ENABLED'
-  | 'EVENT_IN_PROGRESS'
   | 'GRAPH_CONFLICT'
   | 'DEPENDENCY_FAILED'
   | 'INVALID_MODEL';
@@ -47,16 +46,6 @@ export class KindNotEnabledError extends ErError {
   constructor(kind: string, eventId: string) {
     super('KIND_NOT_ENABLED', `entity kind ${kind} is not enabled for resolution (ER_ENABLED_KINDS)`, {
       context: { kind, eventId },
-    });
-  }
-}
-
-/** Another receive of the same event holds its ledger claim right now; retry after the claim expires (ledgerClaimUntil). */
-export class EventInProgressError extends ErError {
-  constructor(eventId: string, options: { cause?: unknown } = {}) {
-    super('EVENT_IN_PROGRESS', `event ${eventId} is being processed by another receive`, {
-      ...options,
-      context: { eventId },
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Entity resolution: schemas, normalisation, similarity, scoring and bands, blocking, the exactly-once graph effect and
- * its ledger sequence, idempotency, the pipeline.
+ * its ledger outbox, idempotency, the pipeline.
  */
 
 export { lockAndMarkEventsTx } from './applied-marker.js';
@@ -10,7 +10,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './group-commit.js';
 export * from './idempotency.js';
-export { claimLedger, recordLedgerSeq, recordLedgerSeqs } from './ledger-seq.js';
+export { type LedgerChainOptions, ledgerChainer, recordLedgerSeq } from './ledger-outbox.js';
 export { migrateEr } from './migrations.js';
 export * from './normalise.js';
 export * from './pipeline.js';

@@ -3,21 +3,23 @@
  * graph effect exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker
  * both call it.
  *
- * Store writes per first-time event: one idempotency put (the key and the record's hash), the ledger's puts, and a
- * share of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect
- * and again for recording their ledger sequences. A duplicate costs one failed conditional put, one read and a share of
- * an effect transaction (its stripes, its blocking read and the marker), which answers with the stored decision.
+ * Store writes per first-time event: one idempotency put (the key and the record's hash), one ledger put, and a share
+ * of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect, which
+ * also writes each decision's ledger entry (the outbox), and again, per batch of the tenant's entries appended to the
+ * ledger, for recording their seqs. A duplicate costs one failed conditional put, one read and a share of an effect
+ * transaction (its stripes, its blocking read and the marker), which answers with the stored decision.
  */
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import type { AuditLedger } from '../audit/types.js';
 import { queues } from '../resources/index.js';
-import { applyEvents, type EffectOutcome, type EventWork, erActor } from './apply.js';
+import { currentTraceId } from '../telemetry/propagation.js';
+import { applyEvents, bandEntry, type EffectOutcome, type EventWork } from './apply.js';
 import type { ErConfig } from './config.js';
-import { EventInProgressError, InvalidEventError, KindNotEnabledError } from './errors.js';
+import { InvalidEventError, KindNotEnabledError } from './errors.js';
 import { groupCommit } from './group-commit.js';
 import type { ErClaim } from './idempotency.js';
-import { claimLedger, recordLedgerSeqs } from './ledger-seq.js';
+import { type LedgerChainOptions, ledgerChainer, recordLedgerSeq } from './ledger-outbox.js';
 import { type ModelSource, storedModels } from './model-store.js';
 import { publishQuietly, type ReviewEvent, type ReviewEventBus } from './review/events.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
@@ -74,15 +76,16 @@ export interface GraphEffectOptions {
   reviewEvents?: ReviewEventBus;
   /** Where a failed publication is reported (it never fails the event: the graph already holds the candidate). */
   onError?: (what: string, err: unknown) => void;
+  /** How decisions' entries are appended to the ledger (see ledger-outbox.ts). */
+  chain?: LedgerChainOptions;
 }
 
 /**
- * The default effect: the graph write (exactly once per event id) and, once per decision, its `er.band` ledger entry.
- * Concurrent events share transactions (see group-commit.ts); each event's marker still commits with its own effect.
- * A redelivery after a crash between the two finds `ledgerSeq` unset and appends then, after claiming the append (so
- * two overlapping receives seldom both try). The claim is only a saving: it expires with the receive's remaining time,
- * and a receive can outlive it (a throttled store), so the ledger's `appendOnce` (one entry per event id) is what keeps
- * a redelivery, or a crash between the ledger put and `recordLedgerSeq`, from leaving a twin entry.
+ * The default effect: the graph write (exactly once per event id), which also keeps the decision's `er.band` ledger
+ * entry (the outbox), then that entry appended to the tenant's audit ledger exactly once, before the event is done.
+ * Concurrent events share transactions (see group-commit.ts); each event's marker still commits with its own effect,
+ * and a tenant's entries reach the ledger in batches (ledger-outbox.ts). A redelivery after a crash between the two
+ * finds the decision without `ledgerSeq` and chains its stored entry then; the chainer finds it if it was appended.
  */
 export function graphEffect(
   driver: Driver,
@@ -96,14 +99,12 @@ export function graphEffect(
   };
   const models = options.models ?? storedModels(driver);
   const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config, models), grouping);
-  const recordSeq = groupCommit(async (rows: { tenant: string; eventId: string; seq: number }[]) => {
-    await recordLedgerSeqs(driver, rows);
-    return rows.map(() => undefined);
-  }, grouping);
-  return async (envelope, remainingMs) => {
-    const settled = await apply({ envelope, remainingMs });
+  const chain = ledgerChainer(driver, ledger, options.chain);
+  return async (envelope) => {
+    // The trace is taken here, in the event's own context: the group runs in the context of its first event.
+    const settled = await apply({ envelope, traceId: currentTraceId() });
     if (settled.status === 'rejected') throw settled.reason;
-    const { applied, outcome } = settled.value;
+    const { applied, outcome, entry } = settled.value;
     const committedAt = Date.now();
     const opened: ReviewEvent[] =
       applied && outcome.reviewId
@@ -114,37 +115,16 @@ export function graphEffect(
       outcome.touched.length > 0 ? options.invalidate?.(envelope.tenant, outcome.touched) : undefined,
       publishQuietly(options.reviewEvents, opened, (err) => options.onError?.('review event', err)),
     ]);
-    // A fresh decision is created already claimed by this caller. A redelivery that finds it unledgered must claim
-    // it; if another receive holds a fresh claim, this one retries later instead of doing the same append beside it.
-    const redelivered = outcome.ledgerSeq == null && !applied;
-    if (redelivered && !(await claimLedger(driver, envelope.tenant, envelope.eventId, remainingMs))) {
-      throw new EventInProgressError(envelope.eventId);
-    }
     if (outcome.ledgerSeq == null) {
-      // appendOnce: a receive that outlived its claim may still be appending this event's entry (a throttled store),
-      // or a crash between the put and recordSeq left one unrecorded; either way the chain keeps exactly one.
-      const { entry } = await ledger.appendOnce(envelope.tenant, {
-        kind: 'er.band',
-        actor: erActor,
-        subject: envelope.eventId,
-        data: {
-          eventId: envelope.eventId,
-          idempotencyKey: envelope.idempotencyKey,
-          submittedBy: envelope.submittedBy,
-          source: { system: envelope.record.source.system, recordId: envelope.record.source.recordId },
-          band: outcome.band,
-          score: outcome.score,
-          entityId: outcome.entityId,
-          candidateId: outcome.candidateId,
-          mergeId: outcome.mergeId,
-          reviewId: outcome.reviewId,
-          repairMergeIds: outcome.repairMergeIds,
-          modelVersion: outcome.modelVersion,
-          explanation: outcome.explanation,
-        },
-      });
-      await recordSeq({ tenant: envelope.tenant, eventId: envelope.eventId, seq: entry.seq });
-      outcome.ledgerSeq = entry.seq;
+      if (entry) {
+        outcome.ledgerSeq = await chain(envelope.tenant, entry);
+      } else {
+        // A decision written before decisions kept their entry: appendOnce keeps one entry per event id.
+        const legacy = bandEntry(envelope, outcome, currentTraceId());
+        const { entry: stored } = await ledger.appendOnce(envelope.tenant, legacy);
+        await recordLedgerSeq(driver, envelope.tenant, envelope.eventId, stored.seq);
+        outcome.ledgerSeq = stored.seq;
+      }
     }
     return { ...outcome, applied };
   };

@@ -75,8 +75,8 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const k1 = envelopeFor(tenant, 'k1', personRecord({ names: ['Mary Smith'], identifiers: passport }));
     const k2 = envelopeFor(tenant, 'k2', personRecord({ names: ['Mary Smith'], dates: birth }));
     const k3 = envelopeFor(tenant, 'k3', personRecord({ names: ['Mary Smith'], identifiers: passport, dates: birth }));
-    const first = await applyEvents(driver, [{ envelope: k1, remainingMs: 5000 }], defaultErConfig, models);
-    const second = await applyEvents(driver, [{ envelope: k2, remainingMs: 5000 }], defaultErConfig, models);
+    const first = await applyEvents(driver, [{ envelope: k1 }], defaultErConfig, models);
+    const second = await applyEvents(driver, [{ envelope: k2 }], defaultErConfig, models);
     expect(first[0]).toMatchObject({ status: 'fulfilled', value: { outcome: { band: 'LOW' } } });
     expect(second[0]).toMatchObject({ status: 'fulfilled', value: { outcome: { band: 'MID' } } });
     expect(await liveIds(tenant)).toHaveLength(2);
@@ -122,8 +122,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const grouped = testTenant('er-group-view');
     const oneByOne = testTenant('er-group-view-seq');
     const models = storedModels(driver);
-    const work = (tenant: string) =>
-      records.map((r, i) => ({ envelope: envelopeFor(tenant, `k${i + 1}`, r), remainingMs: 5000 }));
+    const work = (tenant: string) => records.map((r, i) => ({ envelope: envelopeFor(tenant, `k${i + 1}`, r) }));
 
     // Act
     const inGroup = await applyEvents(driver, work(grouped), defaultErConfig, models);
@@ -149,7 +148,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
     const [a, b] = [testTenant('er-group-dup-a'), testTenant('er-group-dup-b')];
     const ada = envelopeFor(a, 'k1', personRecord({ names: ['Ada Lovelace'] }));
     const other = envelopeFor(b, 'k1', personRecord({ names: ['Grace Hopper'] }));
-    const work = [ada, other, ada].map((envelope) => ({ envelope, remainingMs: 5000 }));
+    const work = [ada, other, ada].map((envelope) => ({ envelope }));
     const results = await applyEvents(driver, work, defaultErConfig, storedModels(driver));
     const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
     expect(values.map((v) => v.applied)).toEqual([true, true, false]);
@@ -279,7 +278,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       (
         await applyEvents(
           driver,
-          [{ envelope: envelopeFor(t, key, personRecord({ names: ['Frances Allen'] })), remainingMs: 5000 }],
+          [{ envelope: envelopeFor(t, key, personRecord({ names: ['Frances Allen'] })) }],
           defaultErConfig,
           models,
         )
@@ -315,8 +314,7 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
       envelopeFor(tenant, 'b1', personRecord({ names: ['Ken Thompson'], identifiers: passport })),
       envelopeFor(tenant, 'b2', personRecord({ names: ['Ken Thompson'], identifiers: passport })),
     ];
-    for (const envelope of events)
-      await applyEvents(driver, [{ envelope, remainingMs: 5000 }], defaultErConfig, models);
+    for (const envelope of events) await applyEvents(driver, [{ envelope }], defaultErConfig, models);
     expect(await liveIds(tenant)).toHaveLength(3);
     // A model that merges on a name alone and no longer trusts a name and passport (both bands moved up).
     const changed = { ...defaultModel, prior: 0.5, bands: { high: 0.999999999, mid: 0.99999999 } };
@@ -372,7 +370,6 @@ describe('entity resolution on the twin: cluster repair, races, stored models', 
             identifiers: [{ scheme: 'nid', value: `${7000 + i}${copy ? 13 : 12}99` }],
           }),
         ),
-        remainingMs: 5000,
       })),
     );
     await applyEvents(driver, work, defaultErConfig, models);

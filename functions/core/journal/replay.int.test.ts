@@ -217,12 +217,7 @@ describe('write journal replay after a restore', () => {
       ['r4', personRecord({ names: ['Ken Thompson'], identifiers: passport })],
     ] as const;
     for (const [id, record] of records) {
-      await applyEvents(
-        driver,
-        [{ envelope: envelopeFor(tenant, id, record), remainingMs: 5000 }],
-        defaultErConfig,
-        models,
-      );
+      await applyEvents(driver, [{ envelope: envelopeFor(tenant, id, record) }], defaultErConfig, models);
     }
     const changed = { ...defaultModel, prior: 0.5, bands: { high: 0.999999999, mid: 0.99999999 } };
     changed.comparisons = {

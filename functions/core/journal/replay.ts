@@ -29,7 +29,7 @@ import type { Driver } from 'neo4j-driver';
 import type { AuditLedger } from '../audit/types.js';
 import { applyEvent } from '../er/apply.js';
 import type { ErConfig } from '../er/config.js';
-import { recordLedgerSeq } from '../er/ledger-seq.js';
+import { recordLedgerSeq } from '../er/ledger-outbox.js';
 import { storedModels } from '../er/model-store.js';
 import type { Envelope } from '../er/schemas.js';
 import { lockMergeRecordCypher } from '../graph/cypher/writes.js';

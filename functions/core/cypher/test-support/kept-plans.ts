@@ -102,14 +102,18 @@ export const keptPlans: Readonly<Record<string, KeptPlan>> = {
           repairMergeIds: [],
           explanation: 'null',
           modelVersion: 'fs-0',
-          claimUntil: now,
+          ledgerData: '{}',
+          ledgerTraceId: null,
         },
       ],
     },
     anchors: [],
   },
   'er.getDecision': { params: { tenant, eventId: 'ev-1' }, anchors: [decision] },
-  'er.setDecisionLedgerSeqs': { params: { tenant, rows: [{ eventId: 'ev-1', seq: n(1) }] }, anchors: [decision] },
+  'er.recordLedgerChain': {
+    params: { tenant, rows: [{ eventId: 'ev-1', seq: n(1) }], seq: n(1) },
+    anchors: [decision, 'NodeUniqueIndexSeek :ErLedgerCursor(tenant)'],
+  },
   'er.createReviewCandidate': {
     params: {
       tenant,
