@@ -37,11 +37,20 @@ describe('audit ledger: one er.band entry per event when a receive outlives its 
     const proxy = await throttlingProxy(t.dynamoEndpoint, 0, {
       delayMs: (op, body) => {
         const item = body.Item as Record<string, { S?: string }> | undefined;
-        if (op !== 'PutItem' || body.TableName !== auditTable || !item?.hash || item.tenant?.S !== tenant) return 0;
-        const subject = String(item.subject?.S);
-        const n = (entryPuts.get(subject) ?? 0) + 1;
-        entryPuts.set(subject, n);
-        return n === 1 ? 3_500 : 0;
+        if (op !== 'PutItem' || body.TableName !== auditTable || item?.tenant?.S !== tenant) return 0;
+        // An entry's item, or a block of several (the once-marker partition is another tenant key).
+        const subjects = item.entries?.S
+          ? (JSON.parse(item.entries.S) as { subject: string }[]).map((e) => e.subject)
+          : item.hash
+            ? [String(item.subject?.S)]
+            : [];
+        let first = false;
+        for (const subject of subjects) {
+          const n = (entryPuts.get(subject) ?? 0) + 1;
+          entryPuts.set(subject, n);
+          first ||= n === 1;
+        }
+        return first ? 3_500 : 0;
       },
     });
     const endpoints = { ...t, dynamoEndpoint: proxy.url };

@@ -1,3 +1,4 @@
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testTenant, twin } from '../../../infra/local/test-support/twin.js';
 import { dynamoClient } from '../aws/dynamodb.js';
@@ -11,7 +12,8 @@ const client = dynamoClient({ region: t.region, endpoint: t.dynamoEndpoint });
 afterAll(() => client.destroy());
 
 /** One adapter per simulated process: each has its own head cache and append queue. */
-const process = () => new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+const table = tableName('local', tables.auditLedger);
+const process = () => new DynamoDbAuditLedger({ client, tableName: table });
 const band = (subject: string, writer: string) => ({ kind: 'er.band', actor: writer, subject, data: { writer } });
 
 async function subjectsOf(ledger: DynamoDbAuditLedger, tenant: string) {
@@ -74,5 +76,76 @@ describe('DynamoDB audit ledger: appendOnce', () => {
 
   it('refuses a tenant id that could meet a once-marker partition', async () => {
     await expect(process().appendOnce('acme#once#x', band('ev-1', 'a'))).rejects.toBeInstanceOf(LedgerInputError);
+  });
+});
+
+describe('DynamoDB audit ledger: appendAfter (blocks)', () => {
+  const entry = (i: number) => ({
+    kind: 'er.band',
+    actor: 'w',
+    subject: `ev-${i}`,
+    data: { i, pad: 'x'.repeat(i % 7) },
+  });
+
+  it('stores a batch as blocks that every reader sees as single entries, from any seq', async () => {
+    const tenant = testTenant('after-blocks');
+    const writer = process();
+    const first = await writer.append(tenant, { kind: 'policy.deny', actor: 'x', subject: null, data: {} });
+
+    const written = await writer.appendAfter(
+      tenant,
+      first,
+      Array.from({ length: 130 }, (_, i) => entry(i)),
+    );
+    const then = await writer.append(tenant, { kind: 'policy.deny', actor: 'x', subject: null, data: { after: 1 } });
+
+    expect(written.map((e) => e.seq)).toEqual(Array.from({ length: 130 }, (_, i) => i + 2));
+    expect(then.seq).toBe(132);
+    // A reader that never wrote: from the middle of a block, with a limit, and its head.
+    const reader = process();
+    const middle: number[] = [];
+    for await (const e of reader.read(tenant, { fromSeq: 50, limit: 3 })) middle.push(e.seq);
+    expect(middle).toEqual([50, 51, 52]);
+    expect((await process().head(tenant))?.hash).toBe(then.hash);
+    const all: string[] = [];
+    for await (const e of reader.read(tenant)) all.push(e.hash);
+    expect(all).toEqual([first, ...written, then].map((e) => e.hash));
+    expect(await verifyLedger(tenant, process().read(tenant))).toMatchObject({ ok: true, checked: 132 });
+  });
+
+  it('writes nothing where another writer already took the next seq, and only a prefix when it loses midway', async () => {
+    const tenant = testTenant('after-race');
+    const [a, b] = [process(), process()];
+    const start = await a.append(tenant, { kind: 'policy.deny', actor: 'a', subject: null, data: {} });
+    await b.append(tenant, { kind: 'policy.deny', actor: 'b', subject: null, data: {} });
+
+    expect(await a.appendAfter(tenant, start, [entry(1), entry(2)])).toEqual([]);
+    const head = await a.head(tenant);
+    const ok = await a.appendAfter(tenant, head, [entry(1)]);
+    expect(ok.map((e) => e.seq)).toEqual([3]);
+    expect(await verifyLedger(tenant, a.read(tenant))).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('shows an entry edited inside a block as a hash mismatch at that entry', async () => {
+    const tenant = testTenant('after-tamper');
+    const ledger = process();
+    await ledger.appendAfter(tenant, null, [entry(1), entry(2), entry(3)]);
+    const key = { tenant: { S: tenant }, seq: { N: '1' } };
+    const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    const stored = JSON.parse(Item!.entries!.S!) as { data: { i: number } }[];
+    stored[1]!.data.i = 99;
+    await client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'SET entries = :e',
+        ExpressionAttributeValues: { ':e': { S: JSON.stringify(stored) } },
+      }),
+    );
+
+    expect((await verifyLedger(tenant, process().read(tenant))).firstBreak).toMatchObject({
+      seq: 2,
+      kind: 'HASH_MISMATCH',
+    });
   });
 });

@@ -7,6 +7,11 @@
  * only happens between processes. `data` is stored as its canonical JSON string, so numbers and key order come back
  * exactly as hashed.
  *
+ * `appendAfter` stores several consecutive entries as one block item: sk `seq` is the block's first seq, `last` its
+ * last, `entries` the canonical JSON of its entries. Every writer puts its item at head + 1, where head is the last
+ * seq of the item with the highest sk, so two writers of the same seqs always meet on one key, whether they write an
+ * entry or a block. Readers get entries either way; a read from seq N looks back for a block that began before N.
+ *
  * `appendOnce` keeps one entry per (tenant, kind, subject) without transactions (dynalite has none): a marker item
  * (partition `<tenant>#once#<sha256(kind, subject)>`, seq 0 — `#` is not allowed in tenant ids, so it never meets a
  * chain) records, conditionally and once, a head the chain had before any entry of that subject could exist. Every
@@ -56,6 +61,63 @@ function toItem(e: LedgerEntry): Record<string, AttributeValue> {
     hash: { S: e.hash },
     ...(e.traceId ? { traceId: { S: e.traceId } } : {}),
   };
+}
+
+/** At most this many entries, and this many bytes of JSON, in one block item (DynamoDB's item limit is 400 KB). */
+const blockEntries = 100;
+const blockBytes = 300_000;
+
+/** The item of a block: its entries (in order, more than one) under the first one's seq. */
+function toBlockItem(entries: readonly LedgerEntry[], json: string): Record<string, AttributeValue> {
+  return {
+    tenant: { S: entries[0]!.tenant },
+    seq: { N: String(entries[0]!.seq) },
+    last: { N: String(entries.at(-1)!.seq) },
+    entries: { S: json },
+  };
+}
+
+/** The entries of a block without their tenant (the item's), as stored. */
+function blockJson(entries: readonly LedgerEntry[]): string {
+  return canonicalJson(entries.map(({ tenant: _, ...rest }) => rest));
+}
+
+/** An item's entries: one, or a block's. */
+function entriesOf(item: Record<string, AttributeValue>): LedgerEntry[] {
+  if (item.entries?.S === undefined) return [fromItem(item)];
+  const tenant = item.tenant?.S ?? '';
+  return (JSON.parse(item.entries.S) as Omit<LedgerEntry, 'tenant'>[]).map((e) => ({
+    tenant,
+    seq: e.seq,
+    at: e.at,
+    kind: e.kind,
+    actor: e.actor,
+    subject: e.subject ?? null,
+    data: e.data,
+    prevHash: e.prevHash,
+    hash: e.hash,
+    ...(e.traceId ? { traceId: e.traceId } : {}),
+  }));
+}
+
+/** The last seq an item holds. */
+const lastSeqOf = (item: Record<string, AttributeValue>) => Number(item.last?.N ?? item.seq?.N);
+
+/** Consecutive entries cut into blocks of at most {@link blockEntries} entries and {@link blockBytes} of JSON. */
+function blocksOf(entries: readonly LedgerEntry[]): { entries: LedgerEntry[]; json: string }[] {
+  const blocks: { entries: LedgerEntry[]; json: string }[] = [];
+  let start = 0;
+  while (start < entries.length) {
+    let end = Math.min(entries.length, start + blockEntries);
+    let json = blockJson(entries.slice(start, end));
+    while (end - start > 1 && json.length > blockBytes) {
+      end = start + Math.max(1, Math.floor((end - start) / 2));
+      json = blockJson(entries.slice(start, end));
+    }
+    blocks.push({ entries: entries.slice(start, end), json });
+    start = end;
+  }
+  return blocks;
 }
 
 function fromItem(item: Record<string, AttributeValue>): LedgerEntry {
@@ -127,21 +189,21 @@ export class DynamoDbAuditLedger implements AuditLedger {
     previous: LedgerEntry | null,
     inputs: readonly LedgerEntryInput[],
   ): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    for (const input of inputs) entries.push(nextEntry(tenant, entries.at(-1) ?? previous, input));
     const written: LedgerEntry[] = [];
-    let last = previous;
-    for (const input of inputs) {
-      const entry = nextEntry(tenant, last, input);
+    for (const block of blocksOf(entries)) {
       try {
-        await this.#put(entry);
+        if (block.entries.length === 1) await this.#put(block.entries[0]!);
+        else await this.#putItem(toBlockItem(block.entries, block.json));
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
         // Another writer holds this seq: the cached head is behind, and the caller reads on from its last entry.
         this.#heads.delete(tenant);
         break;
       }
-      written.push(entry);
-      last = entry;
-      this.#heads.set(tenant, entry);
+      written.push(...block.entries);
+      this.#heads.set(tenant, block.entries.at(-1)!);
     }
     return written;
   }
@@ -220,12 +282,12 @@ export class DynamoDbAuditLedger implements AuditLedger {
   }
 
   #put(entry: LedgerEntry) {
+    return this.#putItem(toItem(entry));
+  }
+
+  #putItem(item: Record<string, AttributeValue>) {
     return this.#client.send(
-      new PutItemCommand({
-        TableName: this.#table,
-        Item: toItem(entry),
-        ConditionExpression: 'attribute_not_exists(seq)',
-      }),
+      new PutItemCommand({ TableName: this.#table, Item: item, ConditionExpression: 'attribute_not_exists(seq)' }),
     );
   }
 
@@ -258,30 +320,53 @@ export class DynamoDbAuditLedger implements AuditLedger {
         ConsistentRead: true,
       }),
     );
-    const head = Items?.[0] ? fromItem(Items[0]) : null;
+    const head = Items?.[0] ? (entriesOf(Items[0]).at(-1) ?? null) : null;
     this.#heads.set(tenant, head);
     return head;
   }
 
   async *read(tenant: string, options: LedgerReadOptions = {}): AsyncIterable<LedgerEntry> {
+    const from = options.fromSeq ?? 1;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let start = from;
+    // A block that began before `from` may hold it, unless this process knows an item ends at from − 1.
+    if (from > 1 && this.#heads.get(tenant)?.seq !== from - 1) {
+      const { Items } = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'tenant = :t AND seq < :from',
+          ExpressionAttributeValues: { ':t': { S: tenant }, ':from': { N: String(from) } },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      if (Items?.[0] && lastSeqOf(Items[0]) >= from) start = Number(Items[0].seq?.N);
+    }
     let startKey: Record<string, AttributeValue> | undefined;
+    let last: LedgerEntry | undefined;
     do {
       const page = await this.#client.send(
         new QueryCommand({
           TableName: this.#table,
           KeyConditionExpression: 'tenant = :t AND seq >= :from',
-          ExpressionAttributeValues: { ':t': { S: tenant }, ':from': { N: String(options.fromSeq ?? 1) } },
+          ExpressionAttributeValues: { ':t': { S: tenant }, ':from': { N: String(start) } },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
           Limit: Math.min(1000, remaining),
         }),
       );
       for (const item of page.Items ?? []) {
-        if (remaining-- <= 0) return;
-        yield fromItem(item);
+        for (const entry of entriesOf(item)) {
+          if (entry.seq < from) continue;
+          if (remaining-- <= 0) return;
+          last = entry;
+          yield entry;
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && remaining > 0);
+    // Read to the end: the last entry is the head as of now (a better guess than an older one).
+    if (last && !startKey && last.seq > (this.#heads.get(tenant)?.seq ?? 0)) this.#heads.set(tenant, last);
   }
 }
