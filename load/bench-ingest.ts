@@ -365,13 +365,12 @@ try {
     e2eProfile,
     storeWritesPerEvent: {
       idempotency: 1,
-      ledger: 1,
       neo4jTx: r2(2 / e2eGroup),
       note:
-        'first-time event: one idempotency key put, one ledger entry put, a share of one grouped effect tx (which also ' +
-        "writes the decision's ledger entry, the outbox) and of one grouped tx recording the appended entries' seqs " +
-        '(up to ER_GRAPH_BATCH events each; neo4jTx assumes full groups); per batch of a tenant, one ledger query and ' +
-        'one read of which decisions are recorded',
+        'first-time event: one idempotency key put, a share of one grouped effect tx (which also writes the ' +
+        "decision's ledger entry, the outbox) and of one grouped tx recording the appended entries' seqs (up to " +
+        "ER_GRAPH_BATCH events each; neo4jTx assumes full groups); per batch of one tenant's entries, one ledger " +
+        'put (a block of entries), one ledger query and one graph read of which decisions are already recorded',
     },
     ratios: { 'intake/raw-put rps': ratio },
     targets: [
