@@ -76,19 +76,19 @@ export function ledgerChainer(
     let last = bases.has(tenant) ? (bases.get(tenant) ?? null) : await startOf(driver, ledger, tenant);
     const seqOf = new Map<string, number>();
     const waiting = new Map(entries.map((e) => [e.subject, e]));
+    // Recorded meanwhile by another chainer (a redelivered copy's): its entry may lie below where this one reads.
+    // Asked once, beside the first read: both only need to start after the start point was known.
+    const recorded = recordedSeqs(driver, tenant, [...waiting.keys()]);
+    recorded.catch(() => undefined); // awaited below; if the read fails first, its error is the one reported
     for (let attempt = 1; ; attempt++) {
       for await (const e of ledger.read(tenant, { fromSeq: (last?.seq ?? 0) + 1 })) {
         if (e.kind === 'er.band' && e.subject !== null && !seqOf.has(e.subject)) seqOf.set(e.subject, e.seq);
         last = e;
       }
-      for (const subject of seqOf.keys()) waiting.delete(subject);
-      if (attempt === 1 && waiting.size > 0) {
-        // Recorded meanwhile by another chainer (a redelivered copy's): its entry may lie below where this one read.
-        for (const [eventId, seq] of await recordedSeqs(driver, tenant, [...waiting.keys()])) {
-          seqOf.set(eventId, seq);
-          waiting.delete(eventId);
-        }
+      if (attempt === 1) {
+        for (const [eventId, seq] of await recorded) if (!seqOf.has(eventId)) seqOf.set(eventId, seq);
       }
+      for (const subject of seqOf.keys()) waiting.delete(subject);
       if (waiting.size === 0) break;
       if (attempt > attempts) throw new LedgerContentionError(tenant, attempts);
       const todo = [...waiting.values()];
