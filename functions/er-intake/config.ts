@@ -40,6 +40,11 @@ const consumerEnv = z.object({
   /** Effect transactions at once per process. */
   ER_GRAPH_TX_IN_FLIGHT: int(1, 32, 2),
   MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
+  /**
+   * `off` writes a batch of ledger entries as one item each instead of one block: for the first deploy of an upgrade
+   * from a release whose ledger readers do not know blocks, until no such function can run (runbooks/deploy.md).
+   */
+  LEDGER_BLOCK_WRITES: z.enum(['on', 'off']).default('on'),
   /** The response cache's store: a merge evicts the cached reads of the entities it joined. Both or neither. */
   UPSTASH_URL: z.url().optional(),
   UPSTASH_TOKEN: z.string().min(1).optional(),
@@ -57,6 +62,8 @@ export interface ConsumerConfig {
   /** Grouping of concurrent events into Neo4j transactions (see core/er/group-commit.ts). */
   graph: { batch: number; txInFlight: number };
   maxReceiveCount: number;
+  /** Whether the audit ledger stores a batch of entries as one block item (LEDGER_BLOCK_WRITES). */
+  ledgerBlockWrites: boolean;
   /** Where the response cache lives; without it merges leave cached reads to their TTL. */
   upstash?: { url: string; token: string };
 }
@@ -84,6 +91,7 @@ export function loadConsumerConfig(env: NodeJS.ProcessEnv = process.env): Consum
     concurrency: e.ER_CONCURRENCY,
     graph: { batch: e.ER_GRAPH_BATCH, txInFlight: e.ER_GRAPH_TX_IN_FLIGHT },
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
+    ledgerBlockWrites: e.LEDGER_BLOCK_WRITES === 'on',
     upstash: e.UPSTASH_URL && e.UPSTASH_TOKEN ? { url: e.UPSTASH_URL, token: e.UPSTASH_TOKEN } : undefined,
   };
 }

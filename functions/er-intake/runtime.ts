@@ -54,7 +54,11 @@ export async function createConsumerRuntime(
     await migrateEr(driver);
   }
   const client = dynamoClient({ region: config.region, endpoint: config.dynamoEndpoint });
-  const ledger = new DynamoDbAuditLedger({ client, tableName: config.auditTable });
+  const ledger = new DynamoDbAuditLedger({
+    client,
+    tableName: config.auditTable,
+    blockWrites: config.ledgerBlockWrites,
+  });
   const reviews = new Neo4jReviewStore(driver);
   const deps: ConsumerDeps = {
     claim: createErIdempotency({ client, tableName: config.idempotencyTable }),

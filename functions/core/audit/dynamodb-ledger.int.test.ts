@@ -148,4 +148,16 @@ describe('DynamoDB audit ledger: appendAfter (blocks)', () => {
       kind: 'HASH_MISMATCH',
     });
   });
+
+  it('writes one item per entry with block writes off (while functions that cannot read blocks may run)', async () => {
+    const tenant = testTenant('after-single');
+    const ledger = new DynamoDbAuditLedger({ client, tableName: table, blockWrites: false });
+    const written = await ledger.appendAfter(tenant, null, [entry(1), entry(2)]);
+
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: table, Key: { tenant: { S: tenant }, seq: { N: '2' } }, ConsistentRead: true }),
+    );
+    expect(Item?.hash?.S).toBe(written[1]!.hash);
+    expect(Item?.entries).toBeUndefined();
+  });
 });

@@ -46,6 +46,11 @@ export interface DynamoDbLedgerOptions {
   tableName: string;
   /** Attempts per append before LEDGER_CONTENTION. @default 25 */
   maxAttempts?: number;
+  /**
+   * Whether `appendAfter` stores a batch as block items (else one item per entry). Off only while functions of a
+   * release that cannot read blocks may still run. @default true
+   */
+  blockWrites?: boolean;
 }
 
 function toItem(e: LedgerEntry): Record<string, AttributeValue> {
@@ -63,7 +68,7 @@ function toItem(e: LedgerEntry): Record<string, AttributeValue> {
   };
 }
 
-/** At most this many entries, and this many bytes of JSON, in one block item (DynamoDB's item limit is 400 KB). */
+/** At most this many entries, and this many UTF-8 bytes of JSON, in one block item (DynamoDB's limit: 400 KB). */
 const blockEntries = 100;
 const blockBytes = 300_000;
 
@@ -110,7 +115,7 @@ function blocksOf(entries: readonly LedgerEntry[]): { entries: LedgerEntry[]; js
   while (start < entries.length) {
     let end = Math.min(entries.length, start + blockEntries);
     let json = blockJson(entries.slice(start, end));
-    while (end - start > 1 && json.length > blockBytes) {
+    while (end - start > 1 && Buffer.byteLength(json) > blockBytes) {
       end = start + Math.max(1, Math.floor((end - start) / 2));
       json = blockJson(entries.slice(start, end));
     }
@@ -154,6 +159,7 @@ export class DynamoDbAuditLedger implements AuditLedger {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #maxAttempts: number;
+  readonly #blockWrites: boolean;
   /** Last entry this process wrote or read per tenant (a guess of the head; a failed put corrects it). */
   readonly #heads = new Map<string, LedgerEntry | null>();
   /** Tail of the per-tenant append queue. */
@@ -163,6 +169,7 @@ export class DynamoDbAuditLedger implements AuditLedger {
     this.#client = options.client;
     this.#table = options.tableName;
     this.#maxAttempts = options.maxAttempts ?? 25;
+    this.#blockWrites = options.blockWrites ?? true;
   }
 
   append(tenant: string, input: LedgerEntryInput): Promise<LedgerEntry> {
@@ -192,7 +199,8 @@ export class DynamoDbAuditLedger implements AuditLedger {
     const entries: LedgerEntry[] = [];
     for (const input of inputs) entries.push(nextEntry(tenant, entries.at(-1) ?? previous, input));
     const written: LedgerEntry[] = [];
-    for (const block of blocksOf(entries)) {
+    const blocks = this.#blockWrites ? blocksOf(entries) : entries.map((e) => ({ entries: [e], json: '' }));
+    for (const block of blocks) {
       try {
         if (block.entries.length === 1) await this.#put(block.entries[0]!);
         else await this.#putItem(toBlockItem(block.entries, block.json));

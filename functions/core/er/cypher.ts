@@ -120,6 +120,13 @@ RETURN node.a AS a, node.b AS b, node.aSources AS aSources, node.bSources AS bSo
 );
 
 /**
+ * A ledger claim that never runs out: a consumer of a release before the outbox (which claimed a decision's ledger
+ * append by `ledgerClaimUntil < now`) leaves a decision that keeps its entry in the outbox to the outbox, during a
+ * canary or a rollback, instead of appending a second entry for it.
+ */
+const neverMs = Number.MAX_SAFE_INTEGER;
+
+/**
  * The decisions of one tenant's events in a group, written after their effects: `$rows` of `{eventId, band, score,
  * entityId, candidateId, mergeId, reviewId, repairMergeIds, explanation: JSON, modelVersion, ledgerData: JSON,
  * ledgerTraceId}`. Each holds its er.band entry until the ledger has it (the outbox; see ledger-outbox.ts).
@@ -130,7 +137,7 @@ export const createDecisionsCypher = write(
 CREATE (d:ErDecision {tenant: $tenant, eventId: row.eventId, band: row.band, score: row.score,
   entityId: row.entityId, candidateId: row.candidateId, mergeId: row.mergeId, reviewId: row.reviewId,
   repairMergeIds: row.repairMergeIds, explanation: row.explanation, modelVersion: row.modelVersion, decidedAt: $now,
-  ledgerData: row.ledgerData, ledgerTraceId: row.ledgerTraceId})`,
+  ledgerData: row.ledgerData, ledgerTraceId: row.ledgerTraceId, ledgerClaimUntil: ${neverMs}})`,
 );
 
 /**
@@ -232,9 +239,11 @@ export const getDecisionCypher = read(
 RETURN properties(d) AS decision`,
 );
 
+/** Records the seq of a decision's entry, unless it has one (the first entry of an event id is its entry). */
 export const setDecisionLedgerSeqCypher = write(
   'setDecisionLedgerSeq',
   `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId})
+WHERE d.ledgerSeq IS NULL
 SET d.ledgerSeq = $seq`,
 );
 
@@ -256,19 +265,20 @@ MERGE (c:ErLedgerCursor {tenant: $tenant})
 SET c.seq = CASE WHEN c.seq IS NULL OR c.seq < $seq THEN $seq ELSE c.seq END`,
 );
 
-/** Which of `$eventIds` already have the seq of their er.band entry recorded. */
-export const decisionLedgerSeqsCypher = read(
-  'decisionLedgerSeqs',
-  `UNWIND $eventIds AS eventId
-MATCH (d:ErDecision {tenant: $tenant, eventId: eventId})
-WHERE d.ledgerSeq IS NOT NULL
-RETURN d.eventId AS eventId, d.ledgerSeq AS seq`,
-);
-
-/** The tenant's ledger cursor (no row before its first chaining). */
-export const ledgerCursorCypher = read(
-  'ledgerCursor',
-  'MATCH (c:ErLedgerCursor {tenant: $tenant}) RETURN c.seq AS seq',
+/**
+ * The tenant's ledger cursor and which of `$eventIds` already have the seq of their er.band entry recorded, read
+ * together (one snapshot, one server): `cursor` null before the tenant's first chaining, `recorded` of `{eventId, seq}`.
+ */
+export const ledgerStateCypher = read(
+  'ledgerState',
+  `OPTIONAL MATCH (c:ErLedgerCursor {tenant: $tenant})
+CALL {
+  UNWIND $eventIds AS eventId
+  MATCH (d:ErDecision {tenant: $tenant, eventId: eventId})
+  WHERE d.ledgerSeq IS NOT NULL
+  RETURN collect({eventId: d.eventId, seq: d.ledgerSeq}) AS recorded
+}
+RETURN c.seq AS cursor, recorded`,
 );
 
 /**

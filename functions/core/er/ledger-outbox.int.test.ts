@@ -128,4 +128,23 @@ describe('ledger outbox: each decision reaches the audit ledger exactly once', (
     expect(await late.chain(tenant, entries[0]!)).toBe(seq0);
     expect(await bandSubjects(fresh.ledger, tenant)).toEqual(entries.map((e) => e.subject).sort());
   });
+
+  it('starts again from the cursor when the graph is behind what it recorded (restored from a backup)', async () => {
+    const tenant = testTenant('outbox-restore');
+    const warm = processOf();
+    const entries = await decided(tenant, 3);
+    await warm.chain(tenant, entries[0]!);
+    const seq1 = await warm.chain(tenant, entries[1]!);
+    await warm.chain(tenant, entries[2]!);
+    // The restore: the graph as it was before entry 1 was recorded (its decision without a seq, the cursor before it).
+    await driver.executeQuery(
+      `MATCH (d:ErDecision {tenant: $tenant, eventId: $eventId}) REMOVE d.ledgerSeq
+       WITH 1 AS one MATCH (c:ErLedgerCursor {tenant: $tenant}) SET c.seq = $seq`,
+      { tenant, eventId: entries[1]!.subject, seq: seq1 - 1 },
+    );
+
+    expect(await warm.chain(tenant, entries[1]!)).toBe(seq1);
+    expect(await bandSubjects(warm.ledger, tenant)).toEqual(entries.map((e) => e.subject).sort());
+    expect(await recordedSeq(tenant, entries[1]!.subject)).toBe(seq1);
+  });
 });

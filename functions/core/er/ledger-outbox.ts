@@ -23,8 +23,7 @@ import { int, toNumber } from '../graph/model.js';
 import type { BandEntry } from './apply.js';
 import {
   createLedgerCursorCypher,
-  decisionLedgerSeqsCypher,
-  ledgerCursorCypher,
+  ledgerStateCypher,
   recordLedgerChainCypher,
   setDecisionLedgerSeqCypher,
 } from './cypher.js';
@@ -34,7 +33,7 @@ import { groupCommit } from './group-commit.js';
 export interface LedgerChainOptions {
   /** Entries of one tenant per append at most. @default 100 */
   maxBatch?: number;
-  /** Reads and appends per batch before LEDGER_CONTENTION (each lost race costs one). @default 10 */
+  /** Reads and appends per batch before LEDGER_CONTENTION (each lost race costs one), as the ledger's own. @default 25 */
   attempts?: number;
 }
 
@@ -61,7 +60,7 @@ export function ledgerChainer(
   options: LedgerChainOptions = {},
 ): (tenant: string, entry: BandEntry) => Promise<number> {
   const maxBatch = options.maxBatch ?? 100;
-  const attempts = options.attempts ?? 10;
+  const attempts = options.attempts ?? 25;
   /** Per tenant, the last entry this process read or wrote; every er.band entry up to it is recorded. */
   const bases = new Map<string, LedgerEntry | null>();
   const record = groupCommit(
@@ -73,26 +72,32 @@ export function ledgerChainer(
   );
 
   const chainTenant = async (tenant: string, entries: BandEntry[]): Promise<number[]> => {
-    let last = bases.has(tenant) ? (bases.get(tenant) ?? null) : await startOf(driver, ledger, tenant);
+    // The graph's side, beside the first ledger read: which entries a redelivered copy's chainer has recorded
+    // meanwhile (an entry may lie below where this one reads), and the cursor, in one snapshot.
+    const state = ledgerState(driver, tenant, [...new Set(entries.map((e) => e.subject))]);
+    state.catch(() => undefined); // awaited below; if the ledger read fails first, its error is the one reported
+    const base = bases.get(tenant);
+    let last = base !== undefined ? base : await startAt(driver, ledger, tenant, (await state).cursor);
     const seqOf = new Map<string, number>();
     const waiting = new Map(entries.map((e) => [e.subject, e]));
-    // Recorded meanwhile by another chainer (a redelivered copy's): its entry may lie below where this one reads.
-    // Asked once, beside the first read: both only need to start after the start point was known.
-    const recorded = recordedSeqs(driver, tenant, [...waiting.keys()]);
-    recorded.catch(() => undefined); // awaited below; if the read fails first, its error is the one reported
     for (let attempt = 1; ; attempt++) {
       for await (const e of ledger.read(tenant, { fromSeq: (last?.seq ?? 0) + 1 })) {
         if (e.kind === 'er.band' && e.subject !== null && !seqOf.has(e.subject)) seqOf.set(e.subject, e.seq);
         last = e;
       }
       if (attempt === 1) {
-        for (const [eventId, seq] of await recorded) if (!seqOf.has(eventId)) seqOf.set(eventId, seq);
+        const { cursor, recorded } = await state;
+        if (base !== undefined && (cursor ?? 0) < (base?.seq ?? 0)) {
+          // The graph is behind what this process recorded (restored from a backup): start again from its cursor.
+          bases.delete(tenant);
+          return chainTenant(tenant, entries);
+        }
+        for (const [eventId, seq] of recorded) if (!seqOf.has(eventId)) seqOf.set(eventId, seq);
       }
       for (const subject of seqOf.keys()) waiting.delete(subject);
       if (waiting.size === 0) break;
       if (attempt > attempts) throw new LedgerContentionError(tenant, attempts);
-      const todo = [...waiting.values()];
-      const written = await ledger.appendAfter(tenant, last, todo);
+      const written = await ledger.appendAfter(tenant, last, [...waiting.values()]);
       for (const w of written) {
         seqOf.set(String(w.subject), w.seq);
         waiting.delete(String(w.subject));
@@ -100,7 +105,7 @@ export function ledgerChainer(
       }
       if (waiting.size === 0) break;
       // Another writer holds the next seq: read what it wrote, then append after it.
-      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      await sleep(Math.random() * Math.min(200, 2 ** attempt));
     }
     await record({ tenant, rows: [...seqOf].map(([eventId, seq]) => ({ eventId, seq })), seq: last?.seq ?? 0 });
     bases.set(tenant, last);
@@ -122,9 +127,13 @@ export function ledgerChainer(
  * Where a process starts reading a tenant's ledger: the entry at the tenant's cursor (null: before the first entry).
  * The first chainer of a tenant creates the cursor at the ledger's head, read before any chainer could append.
  */
-async function startOf(driver: Driver, ledger: AuditLedger, tenant: string): Promise<LedgerEntry | null> {
-  const { records } = await driver.executeQuery(ledgerCursorCypher.cypher, { tenant }, { routing: neo4j.routing.READ });
-  let cursor = records[0] ? toNumber(records[0].get('seq')) : null;
+async function startAt(
+  driver: Driver,
+  ledger: AuditLedger,
+  tenant: string,
+  known: number | null,
+): Promise<LedgerEntry | null> {
+  let cursor = known;
   if (cursor === null) {
     const head = await ledger.head(tenant);
     const created = await driver.executeQuery(createLedgerCursorCypher.cypher, { tenant, seq: int(head?.seq ?? 0) });
@@ -135,14 +144,24 @@ async function startOf(driver: Driver, ledger: AuditLedger, tenant: string): Pro
   throw new DependencyFailedError(`the audit ledger of ${tenant} has no entry ${cursor}, where its cursor points`);
 }
 
-/** The seqs already recorded on these decisions. */
-async function recordedSeqs(driver: Driver, tenant: string, eventIds: string[]): Promise<Map<string, number>> {
+/** The tenant's cursor (null before its first chaining) and the seqs already recorded on these decisions. */
+async function ledgerState(
+  driver: Driver,
+  tenant: string,
+  eventIds: string[],
+): Promise<{ cursor: number | null; recorded: Map<string, number> }> {
   const { records } = await driver.executeQuery(
-    decisionLedgerSeqsCypher.cypher,
+    ledgerStateCypher.cypher,
     { tenant, eventIds },
     { routing: neo4j.routing.READ },
   );
-  return new Map(records.map((r) => [String(r.get('eventId')), toNumber(r.get('seq'))]));
+  const row = records[0]!;
+  const cursor = row.get('cursor');
+  const recorded = row.get('recorded') as { eventId: string; seq: unknown }[];
+  return {
+    cursor: cursor == null ? null : toNumber(cursor),
+    recorded: new Map(recorded.map((r) => [r.eventId, toNumber(r.seq)])),
+  };
 }
 
 /** Records several chainings (any tenants) in one write transaction, so a batch of tenants pays one commit. */

@@ -188,11 +188,12 @@ async function replayEntry(
   // The tenant's active model for the kind, as the worker would have used (a model change since is re-decided here).
   const model = await storedModels(deps.driver).modelFor(tenant, envelope.record.kind);
   const { applied, outcome } = await applyEvent(deps.driver, envelope, deps.erConfig, model);
+  // The entry is in the ledger already: recorded now, also when an earlier replay applied it and died before this.
+  if (outcome.ledgerSeq == null) await recordLedgerSeq(deps.driver, tenant, envelope.eventId, recorded.seq);
   if (!applied) {
     report.eventsAlreadyApplied++;
     return;
   }
-  await recordLedgerSeq(deps.driver, tenant, envelope.eventId, recorded.seq);
   report.eventsApplied++;
   if (outcome.band !== recorded.band) report.bandsDiffering++;
 }
