@@ -20,7 +20,6 @@ import neo4j from 'neo4j-driver';
 import { LedgerContentionError } from '../audit/errors.js';
 import type { AuditLedger, LedgerEntry } from '../audit/types.js';
 import { int, toNumber } from '../graph/model.js';
-import type { BandEntry } from './apply.js';
 import {
   createLedgerCursorCypher,
   ledgerStateCypher,
@@ -29,6 +28,7 @@ import {
 } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
 import { groupCommit } from './group-commit.js';
+import type { BandEntry } from './outcome.js';
 
 export interface LedgerChainOptions {
   /** Entries of one tenant per append at most. @default 100 */

@@ -14,13 +14,14 @@ import { z } from 'zod';
 import type { AuditLedger } from '../audit/types.js';
 import { queues } from '../resources/index.js';
 import { currentTraceId } from '../telemetry/propagation.js';
-import { applyEvents, bandEntry, type EffectOutcome, type EventWork } from './apply.js';
+import { applyEvents, type EventWork } from './apply.js';
 import type { ErConfig } from './config.js';
 import { InvalidEventError, KindNotEnabledError } from './errors.js';
 import { groupCommit } from './group-commit.js';
 import type { ErClaim } from './idempotency.js';
 import { type LedgerChainOptions, ledgerChainer, recordLedgerSeq } from './ledger-outbox.js';
 import { type ModelSource, storedModels } from './model-store.js';
+import { bandEntry, type EffectOutcome } from './outcome.js';
 import { publishQuietly, type ReviewEvent, type ReviewEventBus } from './review/events.js';
 import { type Envelope, envelopeSchema } from './schemas.js';
 
