@@ -151,6 +151,9 @@ export function createOrigin(deps: OriginDeps) {
     graphqlEndpoint: endpoint,
     landingPage: false,
     graphiql: false,
+    // The door (verifySignature) has read the body under maxBodyBytes already and hands yoga those bytes: yoga's own
+    // limit would only pipe them through one more stream per request.
+    maxRequestBodySize: false,
     logging: originLogger(),
     maskedErrors: { maskError },
     schema: createSchema<OriginContext>({ typeDefs: readSdl(), resolvers: tracedResolvers(resolvers) }),

@@ -1,9 +1,9 @@
 /**
- * The Neo4j adapter of the `GraphRepository` port. Reads run in READ sessions (`executeRead`, so `neo4j://` routes them
- * to replicas) and accept bookmarks for read-your-writes; writes run in WRITE sessions and return the session's
+ * The Neo4j adapter of the `GraphRepository` port. Reads run as READ transactions (so `neo4j://` routes them to
+ * replicas) and accept bookmarks for read-your-writes; writes run in WRITE sessions and return the session's
  * bookmarks. Results over a template's row or byte cap fail with RESULT_TOO_LARGE instead of being truncated.
  */
-import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, Neo4jError, type Record as Neo4jRecord } from 'neo4j-driver';
 import {
   allRelTypes,
   exportByIdsCypher,
@@ -28,6 +28,7 @@ import { luceneNameQuery } from './lucene.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
 import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
 import { nameTokens } from './name-tokens.js';
+import { payloadBytes } from './payload-size.js';
 import {
   type DataClass,
   type Entity,
@@ -84,13 +85,15 @@ export interface RepositoryOptions {
 /** Search terms per query: more tokens only add noise and Lucene clauses. */
 const maxSearchTokens = 10;
 
-/** Throws RESULT_TOO_LARGE when `value` serialises to more bytes than the template's cap. */
-function capPayload<T>(template: ReadTemplate, value: T): T {
-  const bytes = Buffer.byteLength(JSON.stringify(value));
-  if (bytes > template.cost.payloadCapBytes) {
+/**
+ * The records mapped, or RESULT_TOO_LARGE (before any mapping) when the answer would come to more bytes than the
+ * template's cap (estimated from the values read: ./payload-size.ts).
+ */
+function capPayload<T>(template: ReadTemplate, records: Neo4jRecord[], map: (records: Neo4jRecord[]) => T): T {
+  if (payloadBytes(records, template.cost.payloadCapBytes) > template.cost.payloadCapBytes) {
     throw new ResultTooLargeError(template.name, 'bytes', template.cost.payloadCapBytes);
   }
-  return value;
+  return map(records);
 }
 
 /** Maps driver errors that callers can act on to graph errors; anything else propagates (and is masked upstream). */
@@ -134,26 +137,44 @@ export class Neo4jGraphRepository implements GraphRepository {
     return epochMs(this.clock());
   }
 
+  /**
+   * Runs one read template and maps its records. Without bookmarks the read goes through `executeQuery`, which
+   * pipelines BEGIN with the statement (one round trip and one socket write fewer than a session's `executeRead`, which
+   * waits for BEGIN's answer first); with bookmarks it runs in a session whose BEGIN is awaited, so the wait for the
+   * bookmarks can be bounded (BOOKMARK_NOT_REACHED) before any work is sent.
+   */
   private async read<T>(
     template: ReadTemplate,
+    params: Record<string, unknown>,
     options: ReadOptions | undefined,
-    work: (tx: ManagedTransaction) => Promise<T>,
+    map: (records: Neo4jRecord[]) => T,
   ): Promise<T> {
     const bookmarks = parseInput(bookmarksSchema, options?.bookmarks, 'bookmarks');
+    const transactionConfig = { timeout: this.txTimeoutMs, metadata: { template: template.name } };
+    if (!bookmarks?.length) {
+      try {
+        const { records } = await this.driver.executeQuery(template.cypher, params, {
+          routing: neo4j.routing.READ,
+          database: this.database,
+          // No driver-wide bookmark manager: a read waits for the bookmarks its caller sent, never for others' writes.
+          bookmarkManager: null,
+          transactionConfig,
+        });
+        return capPayload(template, records, map);
+      } catch (error) {
+        throw mapDriverError(error);
+      }
+    }
     const session = this.driver.session({ defaultAccessMode: neo4j.session.READ, bookmarks, database: this.database });
     // executeRead calls the work only once BEGIN succeeded, that is once the member has reached the bookmarks.
     let begun = false;
     let abandoned = false;
     try {
-      const reading = session.executeRead(
-        (tx) => {
-          begun = true;
-          return work(tx);
-        },
-        { timeout: this.txTimeoutMs, metadata: { template: template.name } },
-      );
-      const value = bookmarks?.length ? await this.capBookmarkWait(reading, () => begun) : await reading;
-      return capPayload(template, value);
+      const reading = session.executeRead(async (tx) => {
+        begun = true;
+        return (await tx.run(template.cypher, params)).records;
+      }, transactionConfig);
+      return capPayload(template, await this.capBookmarkWait(reading, () => begun), map);
     } catch (error) {
       abandoned = error instanceof BookmarkNotReachedError && !begun;
       throw mapDriverError(error);
@@ -189,10 +210,9 @@ export class Neo4jGraphRepository implements GraphRepository {
 
   async getEntity(tenant: string, id: string, options?: ReadOptions): Promise<Entity | null> {
     const params = { tenant: parseTenant(tenant), id: parseInput(idSchema, id, 'id'), now: this.now() };
-    return this.read(getEntityCypher, options, async (tx) => {
-      const record = (await tx.run(getEntityCypher.cypher, params)).records[0];
-      return record ? toEntity(record.get('entity') as Props) : null;
-    });
+    return this.read(getEntityCypher, params, options, ([record]) =>
+      record ? toEntity(record.get('entity') as Props) : null,
+    );
   }
 
   async neighbors(tenant: string, query: NeighborsQuery, options?: ReadOptions): Promise<Neighborhood | null> {
@@ -200,16 +220,15 @@ export class Neo4jGraphRepository implements GraphRepository {
     const q = parseInput(neighborsQuerySchema, query, 'neighbors query');
     const template = neighborsCypher[q.hops as 1 | 2 | 3];
     const relTypes = q.relTypes ?? allRelTypes;
-    return this.read(template, options, async (tx) => {
-      const params = {
-        tenant: t,
-        id: q.id,
-        relTypes,
-        limitPlusOne: int(q.limit + 1),
-        relLimitPlusOne: int(maxNeighborhoodRels + 1),
-        now: this.now(),
-      };
-      const [first, ...rows] = (await tx.run(template.cypher, params)).records;
+    const params = {
+      tenant: t,
+      id: q.id,
+      relTypes,
+      limitPlusOne: int(q.limit + 1),
+      relLimitPlusOne: int(maxNeighborhoodRels + 1),
+      now: this.now(),
+    };
+    return this.read(template, params, options, ([first, ...rows]) => {
       if (!first) return null;
       if (toNumber(first.get('members')) > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
       const center = toEntity(first.get('entity') as Props);
@@ -240,11 +259,8 @@ export class Neo4jGraphRepository implements GraphRepository {
       now: this.now(),
     };
     // A top-k ranking is the answer asked for, not a truncation: `limit` hits are returned without error.
-    return this.read(searchCypher, options, async (tx) =>
-      (await tx.run(searchCypher.cypher, params)).records.map((r) => ({
-        entity: toEntity(r.get('entity') as Props),
-        score: Number(r.get('score')),
-      })),
+    return this.read(searchCypher, params, options, (records) =>
+      records.map((r) => ({ entity: toEntity(r.get('entity') as Props), score: Number(r.get('score')) })),
     );
   }
 
@@ -256,9 +272,8 @@ export class Neo4jGraphRepository implements GraphRepository {
       return entity ? { entities: [entity], relationships: [], length: 0 } : null;
     }
     const template = pathCypher[q.maxHops as 1 | 2 | 3];
-    return this.read(template, options, async (tx) => {
-      const params = { tenant: t, from: q.from, to: q.to, relTypes: allRelTypes, now: this.now() };
-      const record = (await tx.run(template.cypher, params)).records[0];
+    const params = { tenant: t, from: q.from, to: q.to, relTypes: allRelTypes, now: this.now() };
+    return this.read(template, params, options, ([record]) => {
       if (!record) return null;
       const relationships = (record.get('rels') as RelRow[]).map(toRelationship);
       const entities = (record.get('entities') as Props[]).map(toEntity);
@@ -336,8 +351,7 @@ export class Neo4jGraphRepository implements GraphRepository {
       limitPlusOne: int(q.limit + 1),
       now: this.now(),
     };
-    return this.read(template, options, async (tx) => {
-      const rows = (await tx.run(template.cypher, params)).records;
+    return this.read(template, params, options, (rows) => {
       // An export that silently dropped records would misreport what left the platform: narrow the selection instead.
       if (rows.length > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
       return rows.map((r) => toExportEntity(r.get('entity') as Props));

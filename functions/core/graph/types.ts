@@ -30,8 +30,10 @@ export const dataClasses = [
 ] as const;
 export type DataClass = (typeof dataClasses)[number];
 
-/** The policy's name for a data class (policies/data.json): `CASE_NOTE` → `case-note`. */
-export const policyClass = (c: DataClass): string => c.toLowerCase().replace(/_/g, '-');
+const policyClasses = new Map<string, string>(dataClasses.map((c) => [c, c.toLowerCase().replace(/_/g, '-')]));
+
+/** The policy's name for a data class (policies/data.json): `CASE_NOTE` → `case-note` (looked up: once per entity read). */
+export const policyClass = (c: DataClass): string => policyClasses.get(c) ?? c.toLowerCase().replace(/_/g, '-');
 
 /** The policy's name for a licence: `PARTNER_SHAREABLE` → `partner-shareable`. */
 export const policyLicence = (l: Licence): string => l.toLowerCase().replace(/_/g, '-');

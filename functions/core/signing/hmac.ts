@@ -1,9 +1,11 @@
 /**
- * The HMAC-SHA256 and base64url primitives the internal-request signature and the sealed bookmarks share. Web Crypto
- * only (crypto.subtle), so the same code runs on Lambda@Edge, Workers and Node.
+ * The HMAC-SHA256 and base64url primitives the internal-request signature and the sealed bookmarks share, on
+ * `node:crypto` (Node, Lambda@Edge, Workers with `nodejs_compat`, as the cache key: core/cache/key.ts). Its hash and
+ * HMAC run synchronously in microseconds on a request-sized input; Web Crypto's `crypto.subtle` sends each to the
+ * thread pool and back, which cost the origin 0.3-1.7 ms of its main thread per verified request on a busy 2-core
+ * machine (issue 18, load/profile-graph-origin.ts). The functions stay async so callers need not care which it is.
  */
-
-const encoder = new TextEncoder();
+import { createHash, createHmac } from 'node:crypto';
 
 /** Bytes as unpadded base64url. */
 export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
@@ -23,22 +25,12 @@ export function fromBase64Url(text: string): Uint8Array {
 
 /** Lowercase hex SHA-256 of `body`. */
 export async function sha256Hex(body: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return createHash('sha256').update(body).digest('hex');
 }
 
-// Imported keys are cached per secret: importKey costs more than the HMAC itself on every request.
-const importedKeys = new Map<string, Promise<CryptoKey>>();
-
-/** HMAC-SHA256 of `message` under `secret`. */
+/** HMAC-SHA256 of `message` (UTF-8) under `secret` (UTF-8). */
 export async function hmac(secret: string, message: string): Promise<Uint8Array> {
-  let key = importedKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    if (importedKeys.size > 16) importedKeys.clear();
-    importedKeys.set(secret, key);
-  }
-  return new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(message)));
+  return new Uint8Array(createHmac('sha256', secret).update(message, 'utf8').digest());
 }
 
 /** Compares two MACs without an early exit, so timing does not reveal how many leading bytes matched. */

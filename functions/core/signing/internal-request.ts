@@ -8,7 +8,8 @@ import type { NonceStore } from './nonces.js';
  * method, path, body hash, every forwarded client header and the edge's trace context (./forwarded-headers.ts). The origin refuses unsigned or
  * forged calls, calls outside a short clock-skew window, and a second call with a nonce it has already seen.
  *
- * Web Crypto only (crypto.subtle), so the same code signs on Lambda@Edge, Workers and Node and verifies on Lambda.
+ * On `node:crypto` (./hmac.ts), so the same code signs on Lambda@Edge, Workers (`nodejs_compat`) and Node and verifies on
+ * Lambda.
  */
 export const signatureHeaders = {
   tenant: 'x-gg-tenant',
