@@ -69,7 +69,12 @@ const caseName: Record<Server, string> = {
 
 async function main() {
   refuseDirtyTree('bench:edge', args['allow-dirty']);
-  const twin = await startScratchTwin('bench-edge', { neo4jPageCache: '512m' });
+  const twin = await startScratchTwin('bench-edge', {
+    neo4jPageCache: '512m',
+    // Under --cpu-prof the Upstash-REST endpoint is profiled too, into <dir>/upstash-rest (it serves the edge's hits,
+    // the limit server's and yoga-upstash's: its profile is the store path of all three).
+    upstashNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, 'upstash-rest')}`] : [],
+  });
   const { runDir } = twin;
   const stops: (() => Promise<void>)[] = [() => twin.stop()];
   try {
@@ -409,7 +414,9 @@ async function main() {
       notes: [
         '2 shared cores: load generator, twin and servers compete; compare ratios and CPU per request, not absolute rates',
         'yoga-baseline: stock graphql-yoga + @envelop/response-cache-redis via ioredis to the twin Redis (the one behind upstash-rest); yoga-upstash-baseline, edge and limit go through upstash-rest',
-        ...(cpuProfDir ? ['the edge ran under --cpu-prof: its CPU per request includes the profiler'] : []),
+        ...(cpuProfDir
+          ? ['the edge and the Upstash-REST endpoint ran under --cpu-prof: their CPU per request includes the profiler']
+          : []),
       ],
       extra: { throughput },
     });
