@@ -18,7 +18,7 @@ import { createScopeResolver } from '../functions/core/policy/index.js';
 import { pickForwardedHeaders } from '../functions/core/signing/forwarded-headers.js';
 import { traceRequests } from '../functions/core/telemetry/http-span.js';
 import { throttledLog } from '../functions/core/throttled-log.js';
-import { cachedHeaders, etagMatches, lookup } from './cache-read.js';
+import { cachedHeaders, classify, etagMatches, requestCacheKey } from './cache-read.js';
 import type { EdgeConfig } from './config.js';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { type CallOrigin, type OriginResult, OriginUnreachableError, type StreamOrigin } from './origin.js';
@@ -243,7 +243,26 @@ export function createEdgeApp(deps: EdgeDeps) {
       'graphgate.operation.kind': operation.kind,
       'graphgate.tenant': identity.tenant,
     });
-    const limitCheck = rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
+    // A cacheable read asks the limiter and the cache in ONE script run (one command to Upstash per hit); anything
+    // else asks the limiter alone. Either way the limit is checked before any other refusal below.
+    let readKey: string | undefined;
+    if (operation.kind === 'read' && !operation.sensitive && operation.cacheTtlMs !== 0) {
+      const scopeFingerprint = resolveScope(identity.attributes as CallerAttributes).fingerprint;
+      try {
+        readKey = requestCacheKey({
+          operation,
+          variables,
+          identity,
+          scopeFingerprint,
+          schemaVersion: manifest.schemaVersion,
+        });
+      } catch (err) {
+        await rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs);
+        throw err;
+      }
+    }
+    const t = now();
+    const limitCheck = rateLimit(identity.tenant, identity.subject, config.timeouts.cacheMs, readKey);
     let limitHeaders: Record<string, string> = {};
     const withLimits = (res: Response) => {
       for (const [k, v] of Object.entries(limitHeaders)) res.headers.set(k, v);
@@ -251,15 +270,16 @@ export function createEdgeApp(deps: EdgeDeps) {
     };
 
     if (operation.kind === 'subscription') {
-      limitHeaders = await limitCheck;
+      limitHeaders = (await limitCheck).headers;
       return withLimits(await subscribe(identity, req, operation, variables, stream));
     }
     if (stream && !negotiateGraphqlMediaType(acceptHeader)) {
+      await limitCheck;
       throw new HttpError(406, 'NOT_ACCEPTABLE', `${operation.name} is not a subscription: accept ${applicationJson}`);
     }
 
-    if (operation.kind === 'write' || operation.sensitive || operation.cacheTtlMs === 0) {
-      limitHeaders = await limitCheck;
+    if (readKey === undefined) {
+      limitHeaders = (await limitCheck).headers;
       metrics.inc('cache_bypass');
       const result = await forward(identity, req, operation, variables, accept).catch((err) => {
         if (err instanceof OriginUnreachableError) {
@@ -274,24 +294,9 @@ export function createEdgeApp(deps: EdgeDeps) {
       return withLimits(fromOrigin(result, 'BYPASS'));
     }
 
-    const scopeFingerprint = resolveScope(identity.attributes as CallerAttributes).fingerprint;
-    const t = now();
-    // The limit check and the cache read go out together: @upstash/redis auto-pipelines concurrent commands into one
-    // HTTP round trip, so a hit costs one call to Upstash instead of two. lookup() rejects only variables that have
-    // no cache key (a coded 400); a cache outage comes back as state 'unavailable'.
-    const [headersFromLimit, found] = await Promise.all([
-      limitCheck,
-      lookup(deps.redis, {
-        operation,
-        variables,
-        identity,
-        scopeFingerprint,
-        schemaVersion: manifest.schemaVersion,
-        timeoutMs: config.timeouts.cacheMs,
-        now: t,
-      }),
-    ]);
-    limitHeaders = headersFromLimit;
+    const admitted = await limitCheck;
+    limitHeaders = admitted.headers;
+    const found = classify(readKey, admitted.read ?? { entry: undefined }, t);
 
     if (found.state === 'unavailable') {
       metrics.inc('cache_fail_open');

@@ -1,4 +1,3 @@
-import type { Redis } from '@upstash/redis';
 import type { Identity } from '../functions/core/auth/index.js';
 import {
   ageSeconds,
@@ -12,7 +11,6 @@ import {
 } from '../functions/core/cache/reader.js';
 import { contentTypeOf, type GraphqlMediaType, HttpError } from '../functions/core/http/index.js';
 import type { ManifestEntry } from '../functions/core/manifest/index.js';
-import { withTimeout } from '../functions/core/timeout.js';
 
 export type CacheLookup =
   | { state: 'fresh' | 'stale'; key: string; entry: CachedResponse }
@@ -20,22 +18,28 @@ export type CacheLookup =
   | { state: 'unavailable'; key: string; error: unknown; entry?: undefined };
 
 /**
- * The cache read as a Lua script, for two reasons. @upstash/redis auto-pipelines reads and writes separately and the
- * rate limiter's script counts as a write, so a script read goes out in the SAME /pipeline HTTP call as the limit
- * check (one round trip per hit). And Redis (in C, with cjson) unpacks the stored entry, so the edge never parses the
- * cached body: it gets the metadata as numbers and the body as the stored string, and serves those bytes.
+ * Whether a decoded entry `e` (`local ok, e = pcall(cjson.decode, raw)`) is one the edge can serve: of the current
+ * version (`ENTRY_VERSION`) with the fields below; anything else is a miss, like `parseEntry` decides for the origin's
+ * reads. Shared by the read script here and the rate limiter's script, which reads the entry in the same run.
+ */
+export const entryCheckLua = `ok and type(e) == 'table' and e.v == ${ENTRY_VERSION} and type(e.body) == 'string'
+  and type(e.etag) == 'string' and type(e.storedAt) == 'number' and type(e.ttlMs) == 'number'
+  and type(e.swrMs) == 'number'`;
+
+/**
+ * The cache read as a Lua script: Redis (in C, with cjson) unpacks the stored entry, so the edge never parses the
+ * cached body: it gets the metadata as numbers and the body as the stored string, and serves those bytes. On the hit
+ * path the edge runs the same read inside the rate limiter's script (ratelimit.ts), one command per request.
  *
  * The body comes back behind a `#`: @upstash/redis with automatic deserialisation (its default) tries `JSON.parse`
  * on every string of an array reply, which would parse the body; `#…` is not JSON, so it arrives as the stored text
- * whatever the client's options. An entry not of the current version (`ENTRY_VERSION`) with the fields below is a
- * miss (`0`), like `parseEntry` decides for the origin's reads.
+ * whatever the client's options. An entry that fails {@link entryCheckLua} is a miss (`0`).
  */
 const readScript = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local ok, e = pcall(cjson.decode, raw)
-if not ok or type(e) ~= 'table' or e.v ~= ${ENTRY_VERSION} or type(e.body) ~= 'string' or type(e.etag) ~= 'string'
-  or type(e.storedAt) ~= 'number' or type(e.ttlMs) ~= 'number' or type(e.swrMs) ~= 'number' then return 0 end
+if not (${entryCheckLua}) then return 0 end
 return { e.storedAt, e.ttlMs, e.swrMs, '#' .. e.etag, '#' .. e.body }`;
 
 /** The read script, exported for the tests that run it on the real endpoint with another client. */
@@ -56,34 +60,20 @@ export function fromScriptReply(reply: unknown): CachedResponse | undefined {
   return { storedAt, ttlMs, swrMs, etag, body };
 }
 
-async function readEntryScripted(redis: Redis, key: string, timeoutMs: number): Promise<CachedResponse | undefined> {
-  try {
-    const reply = await withTimeout(redis.eval<[], unknown>(readScript, [key], []), timeoutMs, 'cache read');
-    return fromScriptReply(reply);
-  } catch (error) {
-    throw new CacheUnavailableError('cache read', { cause: error });
-  }
-}
-
 /**
- * Reads the response the origin stored for this exact request. The key comes from the one shared function, with the
- * tenant from the verified token, so a token of tenant A can only ever compute keys under A's prefix.
+ * The cache key of this exact request, from the one shared function, with the tenant from the verified token, so a
+ * token of tenant A can only ever compute keys under A's prefix. Variables with no key (RFC 8785 has no form for a lone
+ * surrogate such as "\ud800") are the client's: a coded 400.
  */
-export async function lookup(
-  redis: Redis,
-  args: {
-    operation: ManifestEntry;
-    variables: Record<string, unknown>;
-    identity: Identity;
-    scopeFingerprint: string;
-    schemaVersion: string;
-    timeoutMs: number;
-    now: number;
-  },
-): Promise<CacheLookup> {
-  let key: string;
+export function requestCacheKey(args: {
+  operation: ManifestEntry;
+  variables: Record<string, unknown>;
+  identity: Identity;
+  scopeFingerprint: string;
+  schemaVersion: string;
+}): string {
   try {
-    key = cacheKey({
+    return cacheKey({
       tenant: args.identity.tenant,
       operationId: args.operation.id,
       variables: args.variables,
@@ -93,20 +83,26 @@ export async function lookup(
       subject: args.identity.subject,
     });
   } catch (error) {
-    // Tenant and subject come from the verified token, so what has no key is the client's variables: RFC 8785 has
-    // no form for a lone surrogate such as "\ud800". The key is derived once, here, and its refusal is a 400.
     if (!(error instanceof CacheKeyError)) throw error;
     throw new HttpError(400, 'BAD_REQUEST', 'variables must be I-JSON: strings may not contain lone surrogates');
   }
-  let entry: CachedResponse | undefined;
-  try {
-    entry = await readEntryScripted(redis, key, args.timeoutMs);
-  } catch (error) {
-    return { state: 'unavailable', key, error };
-  }
+}
+
+/**
+ * What a read of `key` found, as the state the edge acts on: fresh, stale (servable while it refreshes), a miss
+ * (nothing usable, or past its stale window), or unavailable (the store could not be asked; the error says why).
+ */
+export function classify(
+  key: string,
+  read: { entry: CachedResponse | undefined } | { error: unknown },
+  now: number,
+): CacheLookup {
+  if ('error' in read)
+    return { state: 'unavailable', key, error: new CacheUnavailableError('cache read', { cause: read.error }) };
+  const { entry } = read;
   if (!entry) return { state: 'miss', key };
-  if (isFresh(entry, args.now)) return { state: 'fresh', key, entry };
-  if (isStaleServable(entry, args.now)) return { state: 'stale', key, entry };
+  if (isFresh(entry, now)) return { state: 'fresh', key, entry };
+  if (isStaleServable(entry, now)) return { state: 'stale', key, entry };
   return { state: 'miss', key };
 }
 

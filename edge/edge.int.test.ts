@@ -1,6 +1,8 @@
+import type { Requester, UpstashRequest } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest, operationByName } from '../functions/core/manifest/index.js';
-import { testTenant } from '../infra/local/test-support/twin.js';
+import { testTenant, twin } from '../infra/local/test-support/twin.js';
+import { undiciRequester } from './adapters/upstash-undici.js';
 import { apqBody, firstError } from './test-support/fixtures.js';
 import { realStack } from './test-support/real-stack.js';
 
@@ -284,5 +286,46 @@ describe('edge rate limiting: tenant and subject limits in one script', () => {
     const full = await call(tenant, 'dave');
     expect(full).toEqual({ status: 429, message: `rate limit exceeded for tenant ${tenant}` });
     expect((await call(testTenant('rl-other'), 'alice')).status).toBe(200);
+  });
+});
+
+describe('edge hit path over the Node adapter transport', () => {
+  const sent: UpstashRequest[] = [];
+  const transport = undiciRequester({ url: twin().upstashUrl, token: twin().upstashToken, connections: 4 });
+  const counting: Requester = {
+    request: (req) => {
+      sent.push(req);
+      return transport.request(req);
+    },
+  };
+  let node: Stack;
+  beforeAll(async () => {
+    node = await realStack({ upstash: counting });
+  });
+  afterAll(async () => {
+    await node.close();
+    await transport.close();
+  });
+
+  it('answers a HIT with one Upstash call of one command (limits and cache read in one script run)', async () => {
+    const token = await node.issuer.sign({ tenant: testTenant('one-call'), roles: ['analyst'] });
+    const post = (op: string, variables: Record<string, unknown>) =>
+      node.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: apqBody(op, variables),
+      });
+    const input = { id: 'h1', kind: 'ORGANISATION', names: ['Hooli'], dataClass: 'ENTITY', licence: 'PUBLIC' };
+    expect((await post('UpsertEntity', { input })).status).toBe(200);
+    expect((await post('GetEntity', { id: 'h1' })).headers.get('x-cache')).toBe('MISS');
+    sent.length = 0;
+    const hit = await post('GetEntity', { id: 'h1' });
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(hit.headers.get('ratelimit-limit')).not.toBeNull();
+    expect(((await hit.json()) as { data: { entity: { names: string[] } } }).data.entity.names).toEqual(['Hooli']);
+    expect(sent).toHaveLength(1);
+    const commands = sent[0]!.body as unknown[][];
+    expect(commands).toHaveLength(1);
+    expect(String(commands[0]![0]).toLowerCase()).toBe('evalsha');
   });
 });

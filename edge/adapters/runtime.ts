@@ -18,6 +18,8 @@ export function buildEdge(
 ) {
   // One retry at most: the edge has its own timeout and fails open; the client's default 5 retries would hold requests.
   // UTF-8 replies: everything the edge reads is JSON text or numbers, and base64 costs a per-byte loop in JS.
+  // No automatic deserialisation: the edge reads only its script's reply (numbers, and strings it reads as they are),
+  // and the client's try-JSON.parse-every-string threw twice per hit (ratelimit.ts, cache-read.ts say why `#…`).
   const redis = seams.upstash
     ? new PipelinedRedis(seams.upstash).pipelined()
     : new Redis({
@@ -25,6 +27,7 @@ export function buildEdge(
         token: config.upstash.token,
         retry: { retries: 1, backoff: () => 20 },
         responseEncoding: false,
+        automaticDeserialization: false,
       });
   const callOrigin = createOriginClient({
     originUrl: config.originUrl,
@@ -56,6 +59,12 @@ export function buildEdge(
  * `POST /pipeline` instead of two calls.
  */
 class PipelinedRedis extends Redis {
+  constructor(requester: Requester) {
+    super(requester);
+    // What the url/token client above takes as an option; built from a requester, the client has no way to say it.
+    this.opts = { ...this.opts, automaticDeserialization: false };
+  }
+
   pipelined(): Redis {
     return this.autoPipeline();
   }

@@ -1,3 +1,4 @@
+import type { Requester } from '@upstash/redis';
 import type { AuditLedger } from '../../functions/core/audit/types.js';
 import type { Manifest } from '../../functions/core/manifest/index.js';
 import { realOrigin } from '../../functions/graphql/test-support/real-origin.js';
@@ -34,6 +35,8 @@ export async function realStack(
     ledger?: AuditLedger;
     /** A registry other than the bundled one, for edge and origin alike. */
     manifest?: Manifest;
+    /** The edge's Upstash transport (the Node adapter's seam); @upstash/redis's fetch client without it. */
+    upstash?: Requester;
   } = {},
 ) {
   const origin = await realOrigin({ ledger: options.ledger, manifest: options.manifest });
@@ -56,6 +59,7 @@ export async function realStack(
     fetch: fetchToOrigin,
     now: options.now,
     manifest: options.manifest,
+    upstash: options.upstash,
   });
   return { ...edge, origin, issuer, state, close: () => origin.close() };
 }

@@ -39,6 +39,8 @@ export interface TwinOptions {
   ports: TwinPorts;
   neo4jPageCache?: string;
   neo4jHeap?: string;
+  /** Node flags for the Upstash-REST endpoint (a benchmark's `--cpu-prof`). */
+  upstashNodeArgs?: readonly string[];
   /** Progress lines for the person waiting. */
   log?: (line: string) => void;
 }
@@ -89,7 +91,9 @@ export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise
       track(startElasticMq(ctx, ports.sqs)),
       track(startDynalite(ctx, ports.dynamo)),
       redisP,
-      redisP.then((redis) => track(startUpstashRest(ctx, { port: ports.upstash, redisUrl: redis.url }))),
+      redisP.then((redis) =>
+        track(startUpstashRest(ctx, { port: ports.upstash, redisUrl: redis.url, nodeArgs: options.upstashNodeArgs })),
+      ),
       track(startCollector(ctx, { port: ports.otlp })),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

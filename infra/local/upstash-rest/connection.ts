@@ -23,9 +23,12 @@ interface Batch {
 /**
  * One multiplexed RESP2 connection to Redis, shared by all HTTP requests.
  *
- * Each request's commands are encoded into a single buffer and written with one `socket.write`, so the commands of a
- * request are contiguous on the wire (a MULTI … EXEC block cannot be split by another request) and many requests are
- * pipelined on one socket. Redis answers in order, so a FIFO of batches matches replies to requests.
+ * Each request's commands are encoded into a single buffer, so the commands of a request are contiguous on the wire (a
+ * MULTI … EXEC block cannot be split by another request) and many requests are pipelined on one socket. Redis answers
+ * in order, so a FIFO of batches matches replies to requests. The buffers of every request handled in one turn of the
+ * event loop go out in ONE write, after the turn's I/O callbacks (`setImmediate`): under load a socket write to Redis
+ * (a loopback send that wakes Redis) was the largest part of the endpoint's CPU per request, and one write per turn
+ * pays it once for all the requests that arrived together; alone, a request waits only for the end of its turn.
  *
  * A request that times out is answered 503 but keeps its place in the FIFO: its replies still arrive and are dropped,
  * which keeps later requests matched to their own replies. When the socket closes, every waiting request fails with 503
@@ -38,6 +41,9 @@ export class RespConnection {
   private reconnectDelay = 50;
   private readonly inFlight: Batch[] = [];
   private inFlightHead = 0;
+  /** Encoded commands waiting for this turn's write, for `pendingSocket` only. */
+  private pending: Buffer[] = [];
+  private pendingSocket: Socket | undefined;
   private readonly waitingForConnect = new Set<() => void>();
   private readonly decoder = new RespDecoder((reply) => this.onReply(reply));
   private readonly requestTimeoutMs: number;
@@ -98,8 +104,29 @@ export class RespConnection {
         reject: fail,
       };
       this.inFlight.push(batch);
-      socket.write(payload);
+      this.enqueue(socket, payload);
     });
+  }
+
+  /** Queues a request's bytes for the write at the end of this turn (one write for all of the turn's requests). */
+  private enqueue(socket: Socket, payload: Buffer): void {
+    if (this.pendingSocket !== socket) {
+      const chunks: Buffer[] = [];
+      this.pending = chunks;
+      this.pendingSocket = socket;
+      setImmediate(() => this.flush(socket, chunks));
+    }
+    this.pending.push(payload);
+  }
+
+  private flush(socket: Socket, chunks: Buffer[]): void {
+    if (this.pending === chunks) {
+      this.pending = [];
+      this.pendingSocket = undefined;
+    }
+    // A socket closed since: its requests were already failed (failAll), their bytes go nowhere.
+    if (socket !== this.socket || socket.destroyed) return;
+    socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
 
   /** Stops reconnecting and fails whatever is still waiting. */
