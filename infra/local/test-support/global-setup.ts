@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { migrateEr } from '../../../functions/core/er/migrations.js';
 import { createDriver, migrate } from '../../../functions/core/graph/index.js';
 import { cacheDir } from '../paths.js';
 import { buildPolicies } from '../policies/build.js';
@@ -27,10 +28,11 @@ export async function setup(project: TestProject): Promise<void> {
     { runDir, cacheDir, persistent: false },
     { ports: await pickFreePorts(), neo4jPageCache: '256m', neo4jHeap: '768m', log: (l) => console.log(`[twin] ${l}`) },
   );
-  // Shared one-time preparation: schema migrations and the policy wasm bundle (a no-op when nothing changed).
+  // Shared one-time preparation: schema migrations (the graph's, then ER's, as `npm start` runs them) and the policy
+  // wasm bundle (a no-op when nothing changed). A test file that writes through ER needs no migration of its own.
   const driver = createDriver(twin.endpoints.neo4jUri);
   try {
-    await Promise.all([migrate(driver), buildPolicies()]);
+    await Promise.all([migrate(driver).then(() => migrateEr(driver)), buildPolicies()]);
   } finally {
     await driver.close();
   }
