@@ -3,10 +3,10 @@
  * graph effect exactly once (Neo4j) → audit ledger entry. Runtime-neutral: the Lambda handler and the local worker
  * both call it.
  *
- * Store writes per first-time event: one idempotency put (the key and the record's hash), one ledger put, and a share
- * of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect, which
- * also writes each decision's ledger entry (the outbox), and again, per batch of the tenant's entries appended to the
- * ledger, for recording their seqs. A duplicate costs one failed conditional put, one read and a share of an effect
+ * Store writes per first-time event: one idempotency put (the key and the record's hash) and a share of one ledger put
+ * and of two Neo4j transactions: concurrent events are grouped (up to `graphBatch` per transaction) for the effect,
+ * which also writes each decision's ledger entry (the outbox); a tenant's waiting entries go to the ledger as one block
+ * item, and their seqs are recorded in one transaction for many tenants (ledger-outbox.ts). A duplicate costs one failed conditional put, one read and a share of an effect
  * transaction (its stripes, its blocking read and the marker), which answers with the stored decision.
  */
 import type { Driver } from 'neo4j-driver';
