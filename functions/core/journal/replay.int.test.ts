@@ -132,6 +132,39 @@ describe('write journal replay after a restore', () => {
     expect(chain).toMatchObject({ ok: true, lastSeq: 3 });
   });
 
+  it('records the seq of an event an earlier replay applied and died before recording, and appends nothing', async () => {
+    const tenant = testTenant('journal-rerun');
+    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
+    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const repo = new Neo4jGraphRepository(driver);
+    await repo.upsertEntity(tenant, entityInput({ id: 'before', dataClass: 'ENTITY' }));
+    await sleepPastMs();
+    const file = join(dir, `${tenant}.ndjson.gz`);
+    const manifest = await backupGraph(driver, { tenants: [tenant], file });
+    const event = envelope(tenant, 5);
+    await graphEffect(driver, ledger, defaultErConfig)(event, 5_000);
+    await journal.append(tenant, [{ kind: 'event', envelope: { ...event } }]);
+    const ledgered = await ledger.head(tenant);
+    await wipe(driver, tenant);
+    await restoreGraph(driver, { file });
+    // The earlier replay: it applied the event again, then died before recording where its entry is.
+    await applyEvents(driver, [{ envelope: event }], defaultErConfig, storedModels(driver));
+
+    const report = await replayJournal(
+      { driver, repo, ledger, journal, erConfig: defaultErConfig },
+      tenant,
+      Date.parse(manifest.startedAt),
+    );
+
+    expect(report).toMatchObject({ eventsApplied: 0, eventsAlreadyApplied: 1 });
+    const decision = (
+      await driver.executeQuery(getDecisionCypher.cypher, { tenant, eventId: event.eventId })
+    ).records[0]!.get('decision');
+    expect(Number(decision.ledgerSeq)).toBe(ledgered!.seq);
+    expect(await verifyLedger(tenant, ledger.read(tenant))).toMatchObject({ ok: true, lastSeq: ledgered!.seq });
+  });
+
   it('counts a decision made since the backup whose event is older than the journal window', async () => {
     const tenant = testTenant('journal-window');
     const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
