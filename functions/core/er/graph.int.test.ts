@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testTenant } from '../../../infra/local/test-support/twin.js';
+import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { entityInput } from '../graph/test-support/fixtures.js';
-import { graphOnTwin } from '../graph/test-support/twin-graph.js';
 import { lockAndMarkEventsTx } from './applied-marker.js';
 import { blockingCandidatesTx } from './blocking.js';
 

@@ -83,14 +83,8 @@ export function toEntityCore(p: Props): EntityCore {
 
 /** Domain entity from the properties of an `:Entity` node. */
 export function toEntity(p: Props): Entity {
-  // The core's fields written out rather than spread: one object per entity instead of two (thousands per read).
   return {
-    id: String(p.id),
-    kind: p.kind as Entity['kind'],
-    names: (p.names as string[] | null | undefined) ?? [],
-    identifiers: (p.identifiers as string[] | null | undefined) ?? [],
-    attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
-    sources: parseJson<Source[]>(p.sources, []),
+    ...toEntityCore(p),
     dataClass: p.dataClass as Entity['dataClass'],
     licence: p.licence as Entity['licence'],
     createdAt: iso(p.createdAt),

@@ -1,8 +1,8 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { testTenant } from '../../../infra/local/test-support/twin.js';
+import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
 import { allRelTypes, denseOutDegree, live } from './cypher/reads.js';
-import { graphOnTwin } from './test-support/twin-graph.js';
 import type { RelType } from './types.js';
 
 const g = graphOnTwin();

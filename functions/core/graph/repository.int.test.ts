@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { testTenant } from '../../../infra/local/test-support/twin.js';
+import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
 import { upsertEntityTx } from './entity-writes.js';
 import { migrate } from './migrations.js';
 import { dumpTenant, entityInput, linkInput } from './test-support/fixtures.js';
-
-import { graphOnTwin } from './test-support/twin-graph.js';
 
 const g = graphOnTwin();
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testTenant } from '../../../infra/local/test-support/twin.js';
+import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
 import { entityInput, linkInput } from './test-support/fixtures.js';
-
-import { graphOnTwin } from './test-support/twin-graph.js';
 
 const g = graphOnTwin();
 

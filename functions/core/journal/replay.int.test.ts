@@ -42,6 +42,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The journal, ledger and graph repository on the twin, as a restore's replay uses them. */
+function stores() {
+  const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
+  return {
+    journal: new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) }),
+    ledger: new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) }),
+    repo: new Neo4jGraphRepository(driver),
+  };
+}
+
 function envelope(tenant: string, n: number): Envelope {
   return {
     v: 1,
@@ -68,10 +78,7 @@ const sleepPastMs = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 describe('write journal replay after a restore', () => {
   it('brings a restored tenant forward: acknowledged writes and completed events, one ledger entry each', async () => {
     const tenant = testTenant('journal');
-    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
-    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
-    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
-    const repo = new Neo4jGraphRepository(driver);
+    const { journal, ledger, repo } = stores();
     const effect = graphEffect(driver, ledger, defaultErConfig);
     await repo.upsertEntity(tenant, entityInput({ id: 'before', dataClass: 'ENTITY' }));
     await effect(envelope(tenant, 1), 5_000);
@@ -134,10 +141,7 @@ describe('write journal replay after a restore', () => {
 
   it('records the seq of an event an earlier replay applied and died before recording, and appends nothing', async () => {
     const tenant = testTenant('journal-rerun');
-    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
-    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
-    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
-    const repo = new Neo4jGraphRepository(driver);
+    const { journal, ledger, repo } = stores();
     await repo.upsertEntity(tenant, entityInput({ id: 'before', dataClass: 'ENTITY' }));
     await sleepPastMs();
     const file = join(dir, `${tenant}.ndjson.gz`);
@@ -167,9 +171,7 @@ describe('write journal replay after a restore', () => {
 
   it('counts a decision made since the backup whose event is older than the journal window', async () => {
     const tenant = testTenant('journal-window');
-    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
-    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
-    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const { journal, ledger } = stores();
     const old = envelope(tenant, 7);
     await journal.append(tenant, [{ kind: 'event', envelope: { ...old } }]);
     await sleepPastMs(50);
@@ -184,10 +186,7 @@ describe('write journal replay after a restore', () => {
 
   it('replays merges (keeping their mergeId), unmerges and reclassifies acknowledged since the backup, twice without change', async () => {
     const tenant = testTenant('journal-merge');
-    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
-    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
-    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
-    const repo = new Neo4jGraphRepository(driver);
+    const { journal, ledger, repo } = stores();
     for (const id of ['a', 'b', 'c', 'd', 'n']) {
       await repo.upsertEntity(tenant, entityInput({ id, names: [`Merge Person ${id}`], dataClass: 'ENTITY' }));
     }
@@ -236,9 +235,7 @@ describe('write journal replay after a restore', () => {
 
   it('replays a re-cluster run since the backup (merge, split, review close): the graph as before the loss, twice', async () => {
     const tenant = testTenant('journal-recluster');
-    const client = dynamoClient({ region: t().region, endpoint: t().dynamoEndpoint });
-    const journal = new DynamoDbWriteJournal({ client, tableName: tableName('local', tables.writeJournal) });
-    const ledger = new DynamoDbAuditLedger({ client, tableName: tableName('local', tables.auditLedger) });
+    const { journal, ledger } = stores();
     const models = storedModels(driver, { ttlMs: 0 });
     // Name-only duplicates (a MID review) and a name + passport pair (merged HIGH); then a model that merges on the name
     // alone and no longer trusts the passport, so the re-cluster merges the first pair, splits the second, closes the review.

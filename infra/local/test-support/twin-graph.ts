@@ -1,10 +1,10 @@
 /** The twin's Neo4j for a graph test file; imported by tests only. */
 import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll } from 'vitest';
-import { twin } from '../../../../infra/local/test-support/twin.js';
-import { createDriver } from '../driver.js';
-import { migrate } from '../migrations.js';
-import { Neo4jGraphRepository } from '../repository.js';
+import { createDriver } from '../../../functions/core/graph/driver.js';
+import { migrate } from '../../../functions/core/graph/migrations.js';
+import { Neo4jGraphRepository } from '../../../functions/core/graph/repository.js';
+import { twin } from './twin.js';
 
 /**
  * A driver on the twin's Neo4j, migrated, and a repository over it, for the test file that calls this at its top
