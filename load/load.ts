@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../infra/local/paths.js';
 import { startScratchTwin } from '../infra/local/twin.js';
+import type { JvmWarmup } from './er-drain.js';
 import { describeErWorkerCap } from './er-worker-cap.js';
 import { gitCommit, gitDirty } from './evidence.js';
 import { lineChart } from './plots.js';
@@ -173,6 +174,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
       'er-lag: p50/p95/p99_ms are lag (accepted by the intake API → processed by the worker) over every accepted event; error_rate = failed processing attempts / accepted; dlq_rate = DLQ depth / accepted.',
       `params.erWorker: ${describeErWorkerCap(profile.erWorker)} (load/profiles.ts erWorker); events beyond it wait in the queue and count as ER lag.`,
       'reads hit_ratio_share = edge hits (x-cache HIT or STALE) / repeats of a key the mix holds (the most hits possible).',
+      "params.graphJvm: before the load, the graph database's JVM is warmed with ER events of tenants of their own until its JIT compilers spend < 0.5 ms per event (warmup.windows: the first is the cold rate); measuredJitPctOfCore is what they still took while measured. A long-running database is warm; a freshly started one spends minutes of CPU compiling.",
       '2 cores shared by the twin, the apps and the load generator: figures are noisy.',
     ],
   };
@@ -211,6 +213,15 @@ async function main(): Promise<number> {
     console.log(describeErWorkerCap(profile.erWorker));
     for (const [s, r] of Object.entries(run.readings)) if (r.missing) console.log(`missing: ${s}: ${r.missing}`);
     if (run.cpu) console.log(cpuLine(run.cpu));
+    const jvm = run.params.graphJvm as { warmup: JvmWarmup | null; measuredJitPctOfCore: number | null };
+    if (jvm.warmup) {
+      const w = jvm.warmup.windows;
+      console.log(
+        `graph JVM warm-up: ${w.length} windows, ${w[0]?.events_per_s} → ${w.at(-1)?.events_per_s} events/s, JIT ` +
+          `${w[0]?.jit_ms_per_event} → ${w.at(-1)?.jit_ms_per_event} ms/event (${jvm.warmup.settled ? 'settled' : 'NOT settled'}); ` +
+          `JIT while measured: ${jvm.measuredJitPctOfCore}% of one core`,
+      );
+    }
     console.log('note: 2 cores shared by system and load generator; figures are noisy');
     if (writes) writeEvidence(profile, run, command, startedAt, dirty);
     const code = exitCodeOf(run.verdicts);

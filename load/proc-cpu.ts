@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { descendants } from '../infra/local/proc-tree.js';
 
 /** Linux reports process CPU in clock ticks; USER_HZ is 100 on every kernel Node supports. */
@@ -30,6 +30,38 @@ export function treeCpuMs(pid: number | undefined): number {
       total += ownCpuMs(p);
     } catch {
       // a descendant that just exited
+    }
+  }
+  return total;
+}
+
+/**
+ * CPU time (ms) the JIT compiler threads of a JVM (and of any JVM among its descendants) have used so far: HotSpot names
+ * them `C1 CompilerThreadN` and `C2 CompilerThreadN` (Linux keeps the first 15 characters). A JVM compiles its hot code
+ * for minutes after it starts; this says how much of a run's CPU went to that rather than to the work. Throws when
+ * `pid` is not a running process.
+ */
+export function jvmJitCpuMs(pid: number | undefined): number {
+  if (pid === undefined) throw new Error('no pid to read JIT CPU time of');
+  let total = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch (err) {
+      if (p === pid) throw new Error(`process ${pid} is gone: no JIT CPU reading`, { cause: err });
+      continue; // a descendant that just exited
+    }
+    for (const task of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${p}/task/${task}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (!/^C[12] CompilerThre/.test(name)) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      } catch {
+        // a compiler thread that just ended (HotSpot adds and removes them with the compile queue)
+      }
     }
   }
   return total;

@@ -18,10 +18,11 @@ import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
 import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
+import { type JvmWarmup, warmGraphJvm } from './er-drain.js';
 import { describeErWorkerCap } from './er-worker-cap.js';
 import { MissingReadingError, percentile, requireReadings, round } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
-import { type CpuWatch, type CpuWindow, cpuWindow } from './proc-cpu.js';
+import { type CpuWatch, type CpuWindow, cpuWindow, jvmJitCpuMs } from './proc-cpu.js';
 import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
 import { measuredReadings } from './readings.js';
 import { buildScenarios, type ScenarioPlan } from './scenarios.js';
@@ -184,26 +185,40 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const lags = new Map<string, { atMs: number; lagMs: number | undefined }>();
     let failedAttempts = 0;
     log(describeErWorkerCap(profile.erWorker));
-    const worker = await startWorker(
-      loadConsumerConfig({ ...erConsumerEnv(endpoints), ER_CONCURRENCY: profile.erWorker.env.ER_CONCURRENCY }),
+    const consumerConfig = loadConsumerConfig({
+      ...erConsumerEnv(endpoints),
+      ER_CONCURRENCY: profile.erWorker.env.ER_CONCURRENCY,
+    });
+    const workerConfig = (queueUrl: string, dlqUrl?: string) =>
       loadWorkerConfig({
-        INTAKE_QUEUE_URL: pair.queueUrl,
-        DLQ_URL: pair.dlqUrl,
+        INTAKE_QUEUE_URL: queueUrl,
+        ...(dlqUrl ? { DLQ_URL: dlqUrl } : {}),
         SQS_ENDPOINT: endpoints.sqsEndpoint,
         WORKER_WAIT_S: '1',
         ...profile.erWorker.env,
-      }),
-      {
-        log: () => {},
-        onResults: (rs) => {
-          const now = Date.now();
-          for (const r of rs) {
-            if (!r.ok) failedAttempts++;
-            else if (!lags.has(r.messageId)) lags.set(r.messageId, { atMs: now, lagMs: r.lagMs });
-          }
-        },
+      });
+    const neo4jPid = options.watch?.find((w) => w.name === 'neo4j')?.pid;
+    let graphJvm: JvmWarmup | null = null;
+    if (profile.graphJvmWarmup) {
+      log(`warming the graph database's JVM: windows of ${profile.graphJvmWarmup.windowEvents} ER events`);
+      graphJvm = await warmGraphJvm(neo4jPid, {
+        sqs,
+        configs: (queueUrl) => [consumerConfig, workerConfig(queueUrl)] as const,
+        ...profile.graphJvmWarmup,
+        settledJitMsPerEvent: 0.5,
+        log,
+      });
+    }
+    const worker = await startWorker(consumerConfig, workerConfig(pair.queueUrl, pair.dlqUrl), {
+      log: () => {},
+      onResults: (rs) => {
+        const now = Date.now();
+        for (const r of rs) {
+          if (!r.ok) failedAttempts++;
+          else if (!lags.has(r.messageId)) lags.set(r.messageId, { atMs: now, lagMs: r.lagMs });
+        }
       },
-    );
+    });
     stops.push(() => worker.stop());
 
     const graphTenants = Array.from({ length: d.tenants }, (_, i) => seedTenant(SEED, i));
@@ -270,10 +285,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const t0 = attackStart + profile.warmupS * 1000;
     let cpu: ReturnType<typeof cpuWindow> | undefined;
     let runnerCpu0 = process.cpuUsage();
+    let jit0: number | undefined;
     const cpuTimer = setTimeout(
       () => {
         cpu = cpuWindow([...(options.watch ?? []), ...appComponents.map((c) => ({ name: c.name, pid: c.pid }))]);
         runnerCpu0 = process.cpuUsage();
+        jit0 = neo4jPid === undefined ? undefined : jvmJitCpuMs(neo4jPid);
       },
       Math.max(0, t0 - Date.now()),
     );
@@ -297,6 +314,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const attackEnd = Date.now();
     const cpuUsed = cpu?.end();
     const runnerCpu = process.cpuUsage(runnerCpu0);
+    const jitMs = jit0 === undefined || neo4jPid === undefined ? undefined : jvmJitCpuMs(neo4jPid) - jit0;
     log(`load done in ${((attackEnd - attackStart) / 1000).toFixed(0)} s; reading results`);
 
     const results = Object.fromEntries(
@@ -383,6 +401,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       cpuUsed.processes['load runner + er worker'] =
         Math.round(((runnerCpu.user + runnerCpu.system) / 1000 / ms) * 1000) / 10;
     }
+    // What Neo4j's JIT compilers still took of its CPU while measured (near 0 once the JVM is warm).
+    const measuredJitPctOfCore =
+      cpuUsed && jitMs !== undefined ? Math.round((jitMs / (cpuUsed.seconds * 1000)) * 1000) / 10 : null;
     return {
       readings,
       verdicts: evaluate(readings, profile.thresholds),
@@ -400,6 +421,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
         eventsPerIntakeRequest,
         erWorker: profile.erWorker,
+        graphJvm: { warmup: graphJvm, measuredJitPctOfCore },
         faults: options.faults ?? {},
         model:
           'open: one vegeta attack per scenario at a constant arrival rate (warm-up, then measured), all scenarios at once, started a fraction of a second apart',

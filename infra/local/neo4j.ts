@@ -30,6 +30,9 @@ export async function startNeo4j(ctx: TwinContext, options: Neo4jOptions): Promi
     `-Xms${options.heap ?? '1g'}`,
     `-Xmx${options.heap ?? '1g'}`,
     '-XX:+UseG1GC',
+    // Compiler threads stay for the JVM's life instead of coming and going with the compile queue, so the benchmarks'
+    // reading of how much CPU the JIT took (load/proc-cpu.ts jvmJitCpuMs) loses none with a thread that ended.
+    '-XX:-UseDynamicNumberOfCompilerThreads',
     '-cp',
     classpath,
     'dev.graphgate.local.Launcher',
