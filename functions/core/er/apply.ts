@@ -22,7 +22,7 @@ import { lockAndMarkEventsTx, type MarkResult } from './applied-marker.js';
 import {
   type BlockingCandidate,
   type BlockingQuery,
-  blockingCandidatesTx,
+  blockingCandidatesOfTx,
   blockingQuery,
   blockingTerms,
   liveCandidatesTx,
@@ -249,36 +249,27 @@ async function readCandidates(
 ): Promise<GroupRead[]> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });
   try {
-    // One transaction, its queries pipelined (sent without waiting for each other's answers): first which entities
-    // reviewers rejected against the events' sources (one lookup per tenant), then every event's candidates.
+    // One transaction, two statements per tenant, the tenants' pipelined (sent without waiting for each other's
+    // answers): which entities reviewers rejected against the events' sources, then every event's candidates.
     return await session.executeRead(async (tx) => {
+      const out: GroupRead[] = [];
       const tenants = [...new Set(events.map((e) => e.envelope.tenant))];
-      const rejectedBy = new Map(
-        await Promise.all(
-          tenants.map(
-            async (tenant) =>
-              [
-                tenant,
-                await rejectedForSourcesTx(
-                  tx,
-                  tenant,
-                  events.filter((e) => e.envelope.tenant === tenant).map((e) => sourceKey(e.envelope.record.source)),
-                ),
-              ] as const,
-          ),
-        ),
-      );
-      return Promise.all(
-        events.map(async ({ envelope, blocking }) => {
-          const rejected = rejectedBy.get(envelope.tenant)?.get(sourceKey(envelope.record.source)) ?? [];
-          const candidates = await blockingCandidatesTx(tx, envelope.tenant, {
-            ...blocking,
-            limit: config.candidateLimit,
-            rejected,
-          });
-          return { candidates, rejected };
+      await Promise.all(
+        tenants.map(async (tenant) => {
+          const mine = [...events.keys()].filter((i) => events[i]!.envelope.tenant === tenant);
+          const sourceOf = (i: number) => sourceKey(events[i]!.envelope.record.source);
+          const rejectedBy = await rejectedForSourcesTx(tx, tenant, mine.map(sourceOf));
+          const rejected = mine.map((i) => rejectedBy.get(sourceOf(i)) ?? []);
+          const found = await blockingCandidatesOfTx(
+            tx,
+            tenant,
+            mine.map((i, k) => ({ ...events[i]!.blocking, rejected: rejected[k]! })),
+            config.candidateLimit,
+          );
+          for (const [k, i] of mine.entries()) out[i] = { candidates: found[k]!, rejected: rejected[k]! };
         }),
       );
+      return out;
     });
   } finally {
     await session.close();

@@ -11,7 +11,7 @@
 import { doubleMetaphone } from 'double-metaphone';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { luceneTerm } from '../graph/lucene.js';
-import { epochMs, int, type Props, toEntityCore } from '../graph/model.js';
+import { epochMs, int, type Props, toEntityCore, toNumber } from '../graph/model.js';
 import { parseTenant } from '../graph/validation.js';
 import { blockingCandidatesCypher, liveCandidatesByIdCypher, rejectedForSourcesCypher } from './cypher.js';
 import { addressOf } from './model/comparisons.js';
@@ -92,28 +92,53 @@ export function blockingTerms(query: Partial<BlockingQuery>): [field: string, va
   ];
 }
 
+/** One record's blocking query, with the entities rejected against its source ({@link rejectedForSourcesTx}). */
+export type CandidateQuery = Partial<BlockingQuery> & { rejected?: readonly string[] };
+
 /**
- * Live entities of the tenant that share any blocking key with a record, best-ranked first (Lucene scores rare keys
- * above common ones), at most `limit`, none of `rejected` (the entities a reviewer said are not the same as the
- * record's source: {@link rejectedForSourcesTx}).
+ * For each of `queries` (records of one tenant), the live entities of the tenant that share any blocking key with
+ * it, best-ranked first (Lucene scores rare keys above common ones), at most `limit`, none of its `rejected`: one
+ * statement for all of them. A query without any key finds none.
  */
+export async function blockingCandidatesOfTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  queries: readonly CandidateQuery[],
+  limit: number,
+): Promise<BlockingCandidate[][]> {
+  const t = parseTenant(tenant);
+  const out = queries.map((): BlockingCandidate[] => []);
+  const rows = queries.flatMap((q, i) => {
+    const terms = blockingTerms(q).map(([field, value]) => `${field}:${luceneTerm(value)}`);
+    // The tenant is a required clause: only its entities are scored (the statement still checks it on every node).
+    const query = `+tenant:${luceneTerm(t)} +(${terms.join(' OR ')})`;
+    return terms.length === 0 ? [] : [{ i: int(i), query, rejected: [...(q.rejected ?? [])] }];
+  });
+  if (rows.length === 0) return out;
+  const result = await tx.run(blockingCandidatesCypher.cypher, {
+    tenant: t,
+    queries: rows,
+    now: epochMs(),
+    limit: int(Math.min(Math.max(1, Math.trunc(limit)), 1000)),
+  });
+  for (const r of result.records) {
+    const found = (r.get('candidates') as { entity: Props; score: number }[]).map((c) => ({
+      entity: toEntityCore(c.entity),
+      score: Number(c.score),
+    }));
+    // Best first, as the index ranked them (a stable sort keeps its order among equal scores).
+    out[toNumber(r.get('i'))] = found.sort((a, b) => b.score - a.score);
+  }
+  return out;
+}
+
+/** {@link blockingCandidatesOfTx} for one record. */
 export async function blockingCandidatesTx(
   tx: ManagedTransaction,
   tenant: string,
-  query: Partial<BlockingQuery> & { limit: number; rejected?: readonly string[] },
+  query: CandidateQuery & { limit: number },
 ): Promise<BlockingCandidate[]> {
-  const terms = blockingTerms(query).map(([field, value]) => `${field}:${luceneTerm(value)}`);
-  if (terms.length === 0) return [];
-  const t = parseTenant(tenant);
-  const result = await tx.run(blockingCandidatesCypher.cypher, {
-    tenant: t,
-    // The tenant is a required clause: only its entities are scored (the WHERE below still checks it on every node).
-    query: `+tenant:${luceneTerm(t)} +(${terms.join(' OR ')})`,
-    now: epochMs(),
-    rejected: [...(query.rejected ?? [])],
-    limit: int(Math.min(Math.max(1, Math.trunc(query.limit)), 1000)),
-  });
-  return result.records.map((r) => ({ entity: toEntityCore(r.get('entity') as Props), score: Number(r.get('score')) }));
+  return (await blockingCandidatesOfTx(tx, tenant, [query], query.limit))[0]!;
 }
 
 /**

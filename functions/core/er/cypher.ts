@@ -76,19 +76,26 @@ RETURN ev.token AS token, a.token = ev.token AS fresh, a.recordHash <> ev.record
 );
 
 /**
- * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, best first, without
- * `$rejected` (the entities a reviewer already said are not the same as the incoming record's source:
- * {@link rejectedForSourcesCypher}): they are never merged with or proposed again. Only what scoring reads (score.ts
- * Candidate), not the entity's stored ER record, blocking keys or tokens.
+ * Blocking candidates from the keyword full-text index over nameTokens, identifiers and blockKeys, for each of
+ * `$queries` (`{i, query, rejected}`, one per event of a group, all of `$tenant`) in one statement: best first, at most
+ * `$limit` per query, without the query's `rejected` (the entities a reviewer already said are not the same as the
+ * incoming record's source: {@link rejectedForSourcesCypher}): they are never merged with or proposed again. One row
+ * per query that found any, `candidates` in the index's order. Only what scoring reads (score.ts Candidate), not the
+ * entity's stored ER record, blocking keys or tokens. One statement for a group's events rather than one per event:
+ * a statement's own cost (parse-cache lookup, execution set-up, its result stream) was about a quarter of a query's.
  */
 export const blockingCandidatesCypher = read(
   'blockingCandidates',
-  `${keepPlan}CALL db.index.fulltext.queryNodes('${blockingIndex}', $query) YIELD node, score
-WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
-  AND (node.expiresAt IS NULL OR node.expiresAt > $now)
-  AND NOT node.id IN $rejected
-RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity, score
-LIMIT $limit`,
+  `${keepPlan}UNWIND $queries AS q
+CALL (q) {
+  CALL db.index.fulltext.queryNodes('${blockingIndex}', q.query) YIELD node, score
+  WHERE node:Entity AND node.tenant = $tenant AND node.mergedInto IS NULL
+    AND (node.expiresAt IS NULL OR node.expiresAt > $now)
+    AND NOT node.id IN q.rejected
+  RETURN node {.id, .kind, .names, .identifiers, .attributes, .sources} AS entity, score
+  LIMIT $limit
+}
+RETURN q.i AS i, collect({entity: entity, score: score}) AS candidates`,
 );
 
 /**

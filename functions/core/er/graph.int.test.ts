@@ -4,7 +4,7 @@ import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
 import { upsertEntityTx } from '../graph/entity-writes.js';
 import { entityInput } from '../graph/test-support/fixtures.js';
 import { lockAndMarkEventsTx } from './applied-marker.js';
-import { blockingCandidatesTx } from './blocking.js';
+import { blockingCandidatesOfTx, blockingCandidatesTx } from './blocking.js';
 
 const g = graphOnTwin();
 
@@ -84,6 +84,46 @@ describe('ER graph building blocks', () => {
         blockingCandidatesTx(tx, tenant, { tokens: ['muller'], identifiers: ['lei:ABC-1'], limit: 10 }),
       );
       expect(found.map((c) => c.entity.id).sort()).toEqual(['x', 'y']);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("answers a group's blocking queries in one statement, each as if alone: its own keys, limit and rejected", async () => {
+    // Prepare: three entities sharing the token 'rivera', one of them also an identifier.
+    const tenant = testTenant('tx-batch');
+    for (const [id, identifiers] of [
+      ['r1', ['nid:771']],
+      ['r2', []],
+      ['r3', []],
+    ] as const) {
+      await g.repo.upsertEntity(
+        tenant,
+        entityInput({ id, names: [`Ana Rivera ${id}`], identifiers: [...identifiers] }),
+      );
+    }
+    await g.repo.upsertEntity(tenant, entityInput({ id: 'k1', names: ['Kim Park'] }));
+    const queries = [
+      { tokens: ['rivera'], rejected: ['r2'] },
+      { tokens: [], identifiers: [] },
+      { tokens: ['park'] },
+      { tokens: ['rivera'], identifiers: ['nid:771'], rejected: ['r3'] },
+      { tokens: ['nobody'] },
+    ];
+    const session = g.driver.session();
+    try {
+      // Act
+      const [together, alone] = await session.executeRead(async (tx) => [
+        await blockingCandidatesOfTx(tx, tenant, queries, 2),
+        await Promise.all(queries.map((q) => blockingCandidatesTx(tx, tenant, { ...q, limit: 2 }))),
+      ]);
+
+      // Assess: one answer per query, in order; rejected entities only left out of their own query's answer.
+      const ids = (found: typeof together) => found.map((cs) => cs.map((c) => c.entity.id).sort());
+      expect(ids(together)).toEqual([['r1', 'r3'], [], ['k1'], ['r1', 'r2'], []]);
+      expect(ids(alone)).toEqual(ids(together));
+      // The entity with the rare identifier as well ranks first in the fourth query.
+      expect(together[3]![0]!.entity.id).toBe('r1');
     } finally {
       await session.close();
     }

@@ -78,7 +78,15 @@ export const keptPlans: Readonly<Record<string, KeptPlan>> = {
     anchors: ['NodeUniqueIndexSeek :AppliedEvent(tenant, eventId)', 'NodeUniqueIndexSeek :ErBlockLock(tenant, stripe)'],
   },
   'er.blockingCandidates': {
-    params: { tenant, query: '+tenant:t-plans +(nameTokens:ada)', now, rejected: [], limit: n(50) },
+    params: {
+      tenant,
+      queries: [
+        { i: n(0), query: '+tenant:t-plans +(nameTokens:ada)', rejected: [] },
+        { i: n(1), query: '+tenant:t-plans +(identifiers:lei\\:1)', rejected: ['e1'] },
+      ],
+      now,
+      limit: n(50),
+    },
     anchors: [fulltext],
   },
   'er.liveCandidatesById': {
@@ -145,21 +153,22 @@ export interface PlanNode {
 }
 
 /**
- * Where a plan starts reading: each leaf that seeks, scans or calls a procedure, as `Operator :Label(keys)` (a seek
+ * Where a plan starts reading: each leaf that seeks or scans, and each procedure call (a leaf or not), as `Operator :Label(keys)` (a seek
  * on a prefix of its keys only, `… IS NOT NULL`, gets ` partial`) or `ProcedureCall name`; sorted, without repeats.
  * Leaves that read nothing (Argument, EmptyRow, Unwind, Create) are left out.
  */
 export function planAnchors(plan: PlanNode): string[] {
   const out = new Set<string>();
   const walk = (p: PlanNode): void => {
+    const op = p.operatorType.replace(/@.*$/, '').replace('(Locking)', '');
+    const details = String(p.arguments.Details ?? '');
+    // A procedure call reads where it stands, a leaf or not (inside a subquery it sits on the subquery's argument).
+    if (op === 'ProcedureCall') out.add(`${op} ${/^([\w.]+)\(/.exec(details)?.[1] ?? details}`);
     if (p.children.length > 0) {
       p.children.forEach(walk);
       return;
     }
-    const op = p.operatorType.replace(/@.*$/, '').replace('(Locking)', '');
-    const details = String(p.arguments.Details ?? '');
-    if (op === 'ProcedureCall') out.add(`${op} ${/^([\w.]+)\(/.exec(details)?.[1] ?? details}`);
-    else if (/Seek|Scan/.test(op)) {
+    if (/Seek|Scan/.test(op)) {
       const index = /:(\w+)\(([^)]*)\)/.exec(details);
       const partial = /Seek/.test(op) && details.includes('IS NOT NULL') ? ' partial' : '';
       out.add(index ? `${op} :${index[1]}(${index[2]})${partial}` : op);
