@@ -174,7 +174,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
       'er-lag: p50/p95/p99_ms are lag (accepted by the intake API → processed by the worker) over every accepted event; error_rate = failed processing attempts / accepted; dlq_rate = DLQ depth / accepted.',
       `params.erWorker: ${describeErWorkerCap(profile.erWorker)} (load/profiles.ts erWorker); events beyond it wait in the queue and count as ER lag.`,
       'reads hit_ratio_share = edge hits (x-cache HIT or STALE) / repeats of a key the mix holds (the most hits possible).',
-      "params.graphJvm: before the load, the graph database's JVM is warmed with ER events of tenants of their own until its JIT compilers spend < 0.5 ms per event (warmup.windows: the first is the cold rate); measuredJitPctOfCore is what they still took while measured. A long-running database is warm; a freshly started one spends minutes of CPU compiling.",
+      "params.graphJvm: before the load, the graph database's JVM is warmed with ER events of tenants of their own until its JIT compilers spend < 0.5 ms per event (warmup.windows: the first is the cold rate), then on 3,000 neighbourhood reads straight on the database (no cache sees them); measuredJitPctOfCore is what they still took while measured. A long-running database is warm; a freshly started one spends minutes of CPU compiling.",
       '2 cores shared by the twin, the apps and the load generator: figures are noisy.',
     ],
   };

@@ -5,8 +5,11 @@
  * to drain and reads ER lag and the DLQ. Returns readings, verdicts and the time series of the plots.
  */
 import { join } from 'node:path';
+import type { Driver } from 'neo4j-driver';
 import { sqsClient } from '../functions/core/aws/sqs.js';
+import { ResultTooLargeError } from '../functions/core/graph/errors.js';
 import { createDriver } from '../functions/core/graph/index.js';
+import { Neo4jGraphRepository } from '../functions/core/graph/repository.js';
 import { queues } from '../functions/core/resources/index.js';
 import { loadConsumerConfig, loadWorkerConfig } from '../functions/er-intake/config.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
@@ -17,6 +20,7 @@ import { buildPolicies } from '../infra/local/policies/build.js';
 import { freePort } from '../infra/local/process.js';
 import { createQueuePair, queueCount } from '../infra/local/queues.js';
 import { seedGraph, seedTenant, tenantGraph } from '../infra/local/seed/graph.js';
+import { mulberry32 } from '../infra/local/seed/names.js';
 import type { TwinEndpoints } from '../infra/local/types.js';
 import { type JvmWarmup, warmGraphJvm } from './er-drain.js';
 import { describeErWorkerCap } from './er-worker-cap.js';
@@ -25,7 +29,7 @@ import { startDelayProxy } from './fault-proxy.js';
 import { type CpuWatch, type CpuWindow, cpuWindow, jvmJitCpuMs } from './proc-cpu.js';
 import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
 import { measuredReadings } from './readings.js';
-import { buildScenarios, type ScenarioPlan } from './scenarios.js';
+import { buildScenarios, neighborsLimit, type ScenarioPlan } from './scenarios.js';
 import { evaluate, type ScenarioReadings, type Verdict } from './thresholds.js';
 import { attack, readResults, type VegetaResult } from './vegeta.js';
 
@@ -131,6 +135,39 @@ function bucketed(results: VegetaResult[], t0: number, bucketS: number, spanS: n
     ]),
     rps: done.map((n, b): [number, number | null] => [x(b), n / bucketS]),
   };
+}
+
+/**
+ * The graph reads the load serves (neighbourhoods at 1–3 hops around centres of the seeded tenants), straight on the
+ * database, four at a time: its JVM compiles its read operators here as the ER warm-up compiled the write path, and no
+ * edge or origin cache sees them (the measured mix of hits and misses stays as it was). Returns how many were refused
+ * (a neighbourhood over the row cap), which warm the same code up to the refusal.
+ */
+async function warmGraphReads(
+  driver: Driver,
+  tenants: readonly { tenant: string; graph: ReturnType<typeof tenantGraph> }[],
+  count: number,
+): Promise<number> {
+  const repo = new Neo4jGraphRepository(driver);
+  const rand = mulberry32(SEED + 1);
+  let next = 0;
+  let refused = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < count) {
+        const i = next++;
+        const { tenant, graph } = tenants[i % tenants.length]!;
+        const centre = graph.entities[Math.floor(rand() * graph.entities.length)]!;
+        try {
+          await repo.neighbors(tenant, { id: centre.id, hops: 1 + (i % 3), limit: neighborsLimit });
+        } catch (error) {
+          if (!(error instanceof ResultTooLargeError)) throw error;
+          refused++;
+        }
+      }
+    }),
+  );
+  return refused;
 }
 
 /** Runs `options.profile` once; everything it started is stopped before it returns or throws. */
@@ -240,6 +277,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         graph: tenantGraph(SEED, tenant, d.entitiesPerTenant, d.edgesPerTenant, seeded.asOfPerTenant[i]!),
       })),
     );
+    if (profile.graphJvmWarmup) {
+      const reads = profile.graphJvmWarmup.reads;
+      const t = Date.now();
+      const failed = await warmGraphReads(driver, tenants, reads);
+      log(
+        `warmed the graph database on ${reads} neighbourhood reads (1–3 hops) in ${((Date.now() - t) / 1000).toFixed(0)} s; ${failed} refused`,
+      );
+    }
     const producers = await Promise.all(
       Array.from({ length: d.erTenants }, async (_, i) => {
         const tenant = `load-er-${run}-${i}`;
