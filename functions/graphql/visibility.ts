@@ -16,7 +16,7 @@ export const visibleClass = (ctx: Scoped, dataClass: DataClass): boolean =>
 export const visibleClasses = (ctx: Scoped): DataClass[] => dataClasses.filter((c) => visibleClass(ctx, c));
 
 /** Entities whose data class is outside the caller's scope are invisible, as if they did not exist. */
-export const visible = (ctx: Scoped, e: Entity | null | undefined): e is Entity =>
+export const visible = <E extends Pick<Entity, 'dataClass'>>(ctx: Scoped, e: E | null | undefined): e is E =>
   !!e && visibleClass(ctx, e.dataClass);
 
 /** A write's resulting entity, or NOT_FOUND (as for a missing one) when the caller may not see it. */

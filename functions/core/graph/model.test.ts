@@ -1,7 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { maxObservedSources, maxObservedValues, mergedSurvivorProps, restoredSurvivorProps } from './merge-props.js';
-import { decodeProps, toEntity, toNumber } from './model.js';
+import { decodeProps, toEntity, toNeighborEntity, toNumber } from './model.js';
 
 describe('conversions', () => {
   it('turns neo4j integers and epoch ms into numbers and ISO strings', () => {
@@ -24,6 +24,24 @@ describe('conversions', () => {
       identifiers: [],
       createdAt: '1970-01-01T00:00:00.000Z',
     });
+  });
+
+  it('maps a neighbourhood projection as toEntity does, without identifiers', () => {
+    const props = {
+      id: 'e1',
+      kind: 'PERSON',
+      names: ['A'],
+      identifiers: ['orcid:1'],
+      attributes: '{"x":1}',
+      sources: '[{"system":"s","recordId":"r"}]',
+      dataClass: 'PII',
+      licence: 'PUBLIC',
+      createdAt: neo4j.int(0),
+      updatedAt: 1000,
+    };
+    const { identifiers: _, ...expected } = toEntity(props);
+    expect(toNeighborEntity(props)).toEqual(expected);
+    expect(toNeighborEntity(props)).not.toHaveProperty('identifiers');
   });
 
   it('decodes tagged integers back to neo4j integers and leaves floats alone', () => {

@@ -29,7 +29,7 @@
  *   property from a FLOAT one, and an unmerge must restore both entities exactly.
  */
 import neo4j from 'neo4j-driver';
-import type { Entity, ExportEntity, Relationship, RelType, Source } from './types.js';
+import type { Entity, ExportEntity, NeighborEntity, Relationship, RelType, Source } from './types.js';
 
 /** A property map as Neo4j returns it (values may be neo4j Integers). */
 export type Props = Record<string, unknown>;
@@ -85,6 +85,21 @@ export function toEntityCore(p: Props): EntityCore {
 export function toEntity(p: Props): Entity {
   return {
     ...toEntityCore(p),
+    dataClass: p.dataClass as Entity['dataClass'],
+    licence: p.licence as Entity['licence'],
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+  };
+}
+
+/** {@link NeighborEntity} from the projection a neighbourhood read returns (no identifiers). */
+export function toNeighborEntity(p: Props): NeighborEntity {
+  return {
+    id: String(p.id),
+    kind: p.kind as Entity['kind'],
+    names: (p.names as string[] | null | undefined) ?? [],
+    attributes: parseJson<Record<string, unknown>>(p.attributes, {}),
+    sources: parseJson<Source[]>(p.sources, []),
     dataClass: p.dataClass as Entity['dataClass'],
     licence: p.licence as Entity['licence'],
     createdAt: iso(p.createdAt),

@@ -109,6 +109,20 @@ describe('Neo4jGraphRepository', () => {
     expect(ids3).toMatchObject({ hops: 3, center: { id: ids.a } });
   });
 
+  it('returns each neighbour as getEntity does, less the identifiers no client can select', async () => {
+    const tenant = testTenant('graph');
+    const a = (await g.repo.upsertEntity(tenant, entityInput({ attributes: { born: 1815 }, identifiers: ['orcid:1'] })))
+      .value;
+    const b = (await g.repo.upsertEntity(tenant, entityInput({ names: ['Babbage'], identifiers: ['orcid:2'] }))).value;
+    await g.repo.linkEntities(tenant, linkInput(a.id, b.id));
+
+    const n = (await g.repo.neighbors(tenant, { id: a.id, hops: 1, limit: 10 }))!;
+    const { identifiers: _a, ...centre } = a;
+    const { identifiers: _b, ...neighbour } = b;
+    expect(n.center).toEqual(centre);
+    expect(n.entities).toEqual([neighbour]);
+  });
+
   it('follows only the requested relationship types', async () => {
     const tenant = testTenant('graph');
     const ids = await chain(tenant);

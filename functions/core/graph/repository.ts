@@ -26,7 +26,17 @@ import {
 } from './errors.js';
 import { luceneNameQuery } from './lucene.js';
 import { mergeEntitiesTx, unmergeTx } from './merge.js';
-import { epochMs, int, type Props, type RelRow, toEntity, toExportEntity, toNumber, toRelationship } from './model.js';
+import {
+  epochMs,
+  int,
+  type Props,
+  type RelRow,
+  toEntity,
+  toExportEntity,
+  toNeighborEntity,
+  toNumber,
+  toRelationship,
+} from './model.js';
 import { nameTokens } from './name-tokens.js';
 import { payloadBytes } from './payload-size.js';
 import {
@@ -41,6 +51,7 @@ import {
   type LinkInput,
   type MergeEntityInput,
   type MergeResult,
+  type NeighborEntity,
   type Neighborhood,
   type NeighborsQuery,
   type Path,
@@ -231,12 +242,12 @@ export class Neo4jGraphRepository implements GraphRepository {
     return this.read(template, params, options, ([first, ...rows]) => {
       if (!first) return null;
       if (toNumber(first.get('members')) > q.limit) throw new ResultTooLargeError(template.name, 'rows', q.limit);
-      const center = toEntity(first.get('entity') as Props);
-      const entities: Entity[] = [];
+      const center = toNeighborEntity(first.get('entity') as Props);
+      const entities: NeighborEntity[] = [];
       const relationships: Relationship[] = [];
       for (const row of rows) {
         const entity = row.get('entity') as Props | null;
-        if (entity) entities.push(toEntity(entity));
+        if (entity) entities.push(toNeighborEntity(entity));
         else relationships.push(toRelationship(row.get('rel') as RelRow));
       }
       if (relationships.length > maxNeighborhoodRels) {

@@ -75,9 +75,15 @@ export interface Relationship {
   createdAt: string;
 }
 
+/**
+ * An entity as a neighbourhood read returns it: what the API serves of an entity. Its identifiers are left out, since
+ * no client can select them and they were a tenth of a large neighbourhood's decoding (issue 18).
+ */
+export type NeighborEntity = Omit<Entity, 'identifiers'>;
+
 export interface Neighborhood {
-  center: Entity;
-  entities: Entity[];
+  center: NeighborEntity;
+  entities: NeighborEntity[];
   relationships: Relationship[];
   hops: number;
 }

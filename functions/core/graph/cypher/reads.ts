@@ -44,9 +44,12 @@ RETURN properties(e) AS entity`,
   { maxHops: 0, maxRows: 1, payloadCapBytes: 256 * KiB },
 );
 
-/** The entity properties a read returns (what `toEntity` maps): never tokens, ER records or other internal fields. */
-const entityFields = (v: string) =>
-  `${v} {.id, .kind, .names, .identifiers, .attributes, .dataClass, .licence, .sources, .createdAt, .updatedAt}`;
+/**
+ * What a neighbourhood returns of an entity (what `toNeighborEntity` maps): the fields the API serves, never tokens, ER
+ * records, identifiers or other internal fields.
+ */
+const neighborFields = (v: string) =>
+  `${v} {.id, .kind, .names, .attributes, .dataClass, .licence, .sources, .createdAt, .updatedAt}`;
 /** The relationship properties a read returns (what `toRelationship` maps besides type and endpoints). */
 const relFields = (v: string) => `${v} {.id, .properties, .confidence, .since, .createdAt}`;
 
@@ -106,7 +109,7 @@ WITH c, members, ns, COLLECT {
   RETURN {type: type(r), from: a.id, to: b.id, props: ${relFields('r')}} AS rel
   LIMIT $relLimitPlusOne
 } AS rels
-UNWIND [{entity: ${entityFields('c')}, members: members}] + [n IN ns | {entity: ${entityFields('n')}}] + [r IN rels | {rel: r}] AS row
+UNWIND [{entity: ${neighborFields('c')}, members: members}] + [n IN ns | {entity: ${neighborFields('n')}}] + [r IN rels | {rel: r}] AS row
 RETURN row.entity AS entity, row.rel AS rel, row.members AS members`;
 }
 
