@@ -42,10 +42,11 @@ export interface Profile {
    * Before any of that, the graph database's JVM is warmed with ER events of tenants of their own (load/er-drain.ts
    * warmGraphJvm): windows of `windowEvents` until its JIT compilers settle, at most `maxWindows`. A freshly started
    * Neo4j spends minutes of CPU compiling its hot code, which a long-running database does not; then `reads`
-   * neighbourhood reads straight on the database (load/run-load.ts warmGraphReads). null skips both (the gate, which
-   * must stay short).
+   * neighbourhood reads straight on the database (load/run-load.ts warmGraphReads); then `appsS` seconds of every
+   * scenario at its stated peak through the apps with requests of their own, after which the worker drains and the
+   * caches are emptied. null skips all three (the gate, which must stay short).
    */
-  graphJvmWarmup: { windowEvents: number; maxWindows: number; reads: number } | null;
+  graphJvmWarmup: { windowEvents: number; maxWindows: number; reads: number; appsS: number } | null;
   /** How long the ER worker may take to drain the last events before their lag readings count as missing. */
   drainTimeoutS: number;
   data: { tenants: number; entitiesPerTenant: number; edgesPerTenant: number; erTenants: number };
@@ -194,7 +195,7 @@ const gate: Record<ScenarioName, Threshold[]> = {
 };
 
 /** Up to 30,000 events: measured, Neo4j's JIT took 6–12 ms per event at first and 0.1–0.3 ms after 15,000–20,000. */
-const graphJvmWarmup = { windowEvents: 2_000, maxWindows: 15, reads: 3_000 };
+const graphJvmWarmup = { windowEvents: 2_000, maxWindows: 15, reads: 3_000, appsS: 60 };
 
 export const profiles: Record<ProfileName, Profile> = {
   peak: {

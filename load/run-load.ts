@@ -5,6 +5,7 @@
  * to drain and reads ER lag and the DLQ. Returns readings, verdicts and the time series of the plots.
  */
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import { sqsClient } from '../functions/core/aws/sqs.js';
 import { ResultTooLargeError } from '../functions/core/graph/errors.js';
@@ -27,7 +28,7 @@ import { describeErWorkerCap } from './er-worker-cap.js';
 import { MissingReadingError, percentile, requireReadings, round } from './evidence.js';
 import { startDelayProxy } from './fault-proxy.js';
 import { type CpuWatch, type CpuWindow, cpuWindow, jvmJitCpuMs } from './proc-cpu.js';
-import { eventsPerIntakeRequest, type Profile, rateOf, type ScenarioName } from './profiles.js';
+import { eventsPerIntakeRequest, type Profile, peakPerS, rateOf, type ScenarioName } from './profiles.js';
 import { measuredReadings } from './readings.js';
 import { buildScenarios, neighborsLimit, type ScenarioPlan } from './scenarios.js';
 import { evaluate, type ScenarioReadings, type Verdict } from './thresholds.js';
@@ -285,14 +286,70 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         `warmed the graph database on ${reads} neighbourhood reads (1–3 hops) in ${((Date.now() - t) / 1000).toFixed(0)} s; ${failed} refused`,
       );
     }
-    const producers = await Promise.all(
-      Array.from({ length: d.erTenants }, async (_, i) => {
-        const tenant = `load-er-${run}-${i}`;
-        const claims = { tenant, sub: `load-${tenant}`, roles: ['producer'], ttlS: tokenTtlS };
-        return { tenant, token: await devToken(claims, keys) };
-      }),
-    );
+    const producersOf = (label: string) =>
+      Promise.all(
+        Array.from({ length: d.erTenants }, async (_, i) => {
+          const tenant = `load-er-${run}-${label}${i}`;
+          const claims = { tenant, sub: `load-${tenant}`, roles: ['producer'], ttlS: tokenTtlS };
+          return { tenant, token: await devToken(claims, keys) };
+        }),
+      );
+    const producers = await producersOf('');
     const names = ['reads', 'writes', 'nlq', 'cypher-1hop', 'cypher-2-3hop', 'intake'] as const;
+    const scenarioInputs = {
+      edgeUrl: `http://127.0.0.1:${edgePort}`,
+      intakeUrl: `http://127.0.0.1:${intakePort}`,
+      tenants,
+    };
+    if (profile.graphJvmWarmup) {
+      // Every scenario at its stated peak (1×) for appsS through the real apps, with requests of their own (other ER
+      // producers, other writes), so origin, edge, intake API and the database's read and write paths are compiled
+      // and warm when the measured load starts; then the worker drains what it was given and the caches are emptied,
+      // so the measured mix of hits and misses starts from a cold cache as it did before.
+      const warmS = profile.graphJvmWarmup.appsS;
+      const warmCounts = Object.fromEntries(
+        names.map((n) => [n, { total: Math.ceil(peakPerS[n] * warmS) + 1, warmup: 0 }]),
+      ) as Record<(typeof names)[number], { total: number; warmup: number }>;
+      const warmPlans = buildScenarios({
+        ...scenarioInputs,
+        producers: await producersOf('warm-'),
+        counts: warmCounts,
+        seed: SEED + 1,
+      });
+      log(`warming the apps: every scenario at its stated peak for ${warmS} s`);
+      await Promise.all(
+        names.map((n) =>
+          attack({
+            vegeta: endpoints.vegetaBin,
+            targets: warmPlans[n].targets,
+            dir: runDir,
+            out: `warm-${n}.bin`,
+            rate: peakPerS[n],
+            durationS: warmS,
+            name: `warm-${n}`,
+            maxBody: 0,
+          }),
+        ),
+      );
+      const drainBy = Date.now() + profile.drainTimeoutS * 1000;
+      for (;;) {
+        const q = await queueCount(sqs, pair.queueUrl);
+        if (q.visible + q.inFlight === 0) break;
+        if (Date.now() > drainBy)
+          throw new Error(`the ER worker did not drain the apps warm-up in ${profile.drainTimeoutS} s`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const redis = new Redis(endpoints.redisUrl, { lazyConnect: true });
+      try {
+        await redis.connect();
+        await redis.flushall();
+      } finally {
+        redis.disconnect();
+      }
+      lags.clear();
+      failedAttempts = 0;
+      log('apps warm; ER queue drained, caches emptied');
+    }
     // Per scenario, targets in the order they are sent, each used once: the priming's few, then one attack at the
     // constant rate for warmupS + durationS whose first rate × warmupS requests are the warm-up and the rest measured.
     const counts = Object.fromEntries(
@@ -304,9 +361,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       }),
     ) as Record<(typeof names)[number], { prime: number; atRateWarmup: number; warmup: number; total: number }>;
     const plans = buildScenarios({
-      edgeUrl: `http://127.0.0.1:${edgePort}`,
-      intakeUrl: `http://127.0.0.1:${intakePort}`,
-      tenants,
+      ...scenarioInputs,
       producers,
       counts,
       seed: SEED,
@@ -466,7 +521,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         ratesPerS: Object.fromEntries([...names, 'er-lag' as const].map((n) => [n, rateOf(profile, n)])),
         eventsPerIntakeRequest,
         erWorker: profile.erWorker,
-        graphJvm: { warmup: graphJvm, measuredJitPctOfCore },
+        graphJvm: {
+          warmup: graphJvm,
+          reads: profile.graphJvmWarmup?.reads ?? 0,
+          appsAtPeakS: profile.graphJvmWarmup?.appsS ?? 0,
+          measuredJitPctOfCore,
+        },
         faults: options.faults ?? {},
         model:
           'open: one vegeta attack per scenario at a constant arrival rate (warm-up, then measured), all scenarios at once, started a fraction of a second apart',
