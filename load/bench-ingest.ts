@@ -33,7 +33,7 @@ import { repoRoot } from '../infra/local/paths.js';
 import { createQueuePair } from '../infra/local/queues.js';
 import { startScratchTwin } from '../infra/local/twin.js';
 import { waitFor } from '../infra/local/wait-for.js';
-import { drainEvents, sendEnvelopes, warmGraphJvm } from './er-drain.js';
+import { drainEvents, jitSettledMsPerEvent, sendEnvelopes, warmGraphJvm } from './er-drain.js';
 import { generateEvents } from './er-events.js';
 import { refuseDirtyTree, requireReadings, runCommit, runDirty } from './evidence.js';
 import { jvmJitCpuMs, treeCpuMs } from './proc-cpu.js';
@@ -56,11 +56,6 @@ const n = {
   jvmWarmupWindow: quick ? 1000 : 2000,
   jvmWarmupMaxWindows: quick ? 2 : 15,
 };
-/**
- * The warm-up ends once the graph database's JIT compilers spend less than this per event over a window: 5% of the
- * 10 ms of CPU an event may cost for 200 events/s on two cores.
- */
-const jitSettledMsPerEvent = 0.5;
 // The worker as deployed: batches of the event source's size, every event of a batch at once, grouped into graph
 // transactions of up to the same size (functions/core/resources/queues.ts `intake.batchSize`), two batches at once.
 const workerBatches = 2;
@@ -285,7 +280,6 @@ try {
     configs: workerConfigs,
     windowEvents: n.jvmWarmupWindow,
     maxWindows: n.jvmWarmupMaxWindows,
-    settledJitMsPerEvent: jitSettledMsPerEvent,
     log,
   });
 

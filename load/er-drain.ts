@@ -8,9 +8,10 @@ import type { Envelope } from '../functions/core/er/schemas.js';
 import type { ConsumerConfig, WorkerConfig } from '../functions/er-intake/config.js';
 import type { MessageResult } from '../functions/er-intake/consumer.js';
 import { startWorker } from '../functions/er-intake/local-worker.js';
-import { createQueuePair, type QueuePair } from '../infra/local/queues.js';
+import { createQueuePair } from '../infra/local/queues.js';
 import { waitFor } from '../infra/local/wait-for.js';
 import { generateEvents } from './er-events.js';
+import { round } from './evidence.js';
 import { jvmJitCpuMs } from './proc-cpu.js';
 
 /** Sends envelopes as SQS messages stamped with their acceptance time, ten per batch call, 20 calls at once. */
@@ -52,7 +53,7 @@ export async function drainEvents(
   label: string,
   envelopes: readonly Envelope[],
   o: DrainOptions,
-): Promise<{ results: MessageResult[]; seconds: number; pair: QueuePair }> {
+): Promise<{ results: MessageResult[]; seconds: number }> {
   const pair = await createQueuePair(o.sqs, `bench-${label}-${Date.now()}`, { visibilityTimeoutS: 30 });
   await sendEnvelopes(o.sqs, pair.queueUrl, envelopes);
   const results: MessageResult[] = [];
@@ -74,7 +75,7 @@ export async function drainEvents(
   } finally {
     await worker.stop();
   }
-  return { results, seconds: (last - first) / 1000, pair };
+  return { results, seconds: (last - first) / 1000 };
 }
 
 /** One warm-up window: events drained, their rate, and the JIT CPU per event while they drained. */
@@ -83,6 +84,12 @@ export interface WarmupWindow {
   events_per_s: number;
   jit_ms_per_event: number;
 }
+
+/**
+ * A warm-up ends once the graph database's JIT compilers spend less than this per event over a window: 5% of the
+ * 10 ms of CPU an event may cost for 200 events/s on two cores.
+ */
+export const jitSettledMsPerEvent = 0.5;
 
 export interface JvmWarmup {
   /** Whether a window's JIT CPU per event fell under the bound (false: the windows ran out first). */
@@ -96,19 +103,18 @@ export interface JvmWarmup {
  * code (measured: 6–12 ms of JIT CPU per event over its first 1,500 events, 0.3 ms after 15,000), which is start-up,
  * not what an event costs a long-running database. Drains windows of `windowEvents` events of tenants of their own
  * (the measured tenants' graphs start as empty as without it) through the worker until the JIT's CPU per event falls
- * under `settledJitMsPerEvent`, or `maxWindows` ran. The first window is the cold figure.
+ * under {@link jitSettledMsPerEvent}, or `maxWindows` ran. The first window is the cold figure.
  */
 export async function warmGraphJvm(
   neo4jPid: number | undefined,
   o: DrainOptions & {
     windowEvents: number;
     maxWindows: number;
-    settledJitMsPerEvent: number;
     log?: (line: string) => void;
   },
 ): Promise<JvmWarmup> {
   const windows: WarmupWindow[] = [];
-  const done = (settled: boolean) => ({ settled, settledBelowJitMsPerEvent: o.settledJitMsPerEvent, windows });
+  const done = (settled: boolean) => ({ settled, settledBelowJitMsPerEvent: jitSettledMsPerEvent, windows });
   for (let w = 0; w < o.maxWindows; w++) {
     let jit0 = 0;
     let jit1 = 0;
@@ -128,17 +134,16 @@ export async function warmGraphJvm(
         jit1 = jvmJitCpuMs(neo4jPid);
       },
     });
-    const r2 = (x: number) => Math.round(x * 100) / 100;
     const window = {
       events: run.results.length,
-      events_per_s: r2(run.results.length / run.seconds),
-      jit_ms_per_event: r2((jit1 - jit0) / run.results.length),
+      events_per_s: round(run.results.length / run.seconds, 2),
+      jit_ms_per_event: round((jit1 - jit0) / run.results.length, 2),
     };
     windows.push(window);
     o.log?.(
       `graph JVM warm-up window ${w + 1}: ${window.events_per_s} events/s, JIT ${window.jit_ms_per_event} ms/event`,
     );
-    if (window.jit_ms_per_event < o.settledJitMsPerEvent) return done(true);
+    if (window.jit_ms_per_event < jitSettledMsPerEvent) return done(true);
   }
   return done(false);
 }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../infra/local/paths.js';
 import { startScratchTwin } from '../infra/local/twin.js';
-import type { JvmWarmup } from './er-drain.js';
+import { type JvmWarmup, jitSettledMsPerEvent } from './er-drain.js';
 import { describeErWorkerCap } from './er-worker-cap.js';
 import { gitCommit, gitDirty } from './evidence.js';
 import { lineChart } from './plots.js';
@@ -174,7 +174,7 @@ function writeEvidence(profile: Profile, run: LoadRun, command: string, startedA
       'er-lag: p50/p95/p99_ms are lag (accepted by the intake API → processed by the worker) over every accepted event; error_rate = failed processing attempts / accepted; dlq_rate = DLQ depth / accepted.',
       `params.erWorker: ${describeErWorkerCap(profile.erWorker)} (load/profiles.ts erWorker); events beyond it wait in the queue and count as ER lag.`,
       'reads hit_ratio_share = edge hits (x-cache HIT or STALE) / repeats of a key the mix holds (the most hits possible).',
-      "params.graphJvm: before the load, the graph database's JVM is warmed with ER events of tenants of their own until its JIT compilers spend < 0.5 ms per event (warmup.windows: the first is the cold rate), then on 3,000 neighbourhood reads straight on the database (no cache sees them), then appsAtPeakS seconds of every scenario at its stated peak through the apps with requests of their own, after which the ER queue drains and Redis (every cache) is emptied, so the measured window starts warm with a cold cache; measuredJitPctOfCore is what they still took while measured. A long-running database is warm; a freshly started one spends minutes of CPU compiling.",
+      `params.graphJvm: before the load, the graph database's JVM is warmed with ER events of tenants of their own until its JIT compilers spend < ${jitSettledMsPerEvent} ms per event (warmup.windows: the first is the cold rate), then on 3,000 neighbourhood reads straight on the database (no cache sees them), then appsAtPeakS seconds of every scenario at its stated peak through the apps with requests of their own, after which the ER queue drains and Redis (every cache) is emptied, so the measured window starts warm with a cold cache; measuredJitPctOfCore is what they still took while measured. A long-running database is warm; a freshly started one spends minutes of CPU compiling.`,
       '2 cores shared by the twin, the apps and the load generator: figures are noisy.',
     ],
   };

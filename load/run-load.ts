@@ -243,7 +243,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
         sqs,
         configs: (queueUrl) => [consumerConfig, workerConfig(queueUrl)] as const,
         ...profile.graphJvmWarmup,
-        settledJitMsPerEvent: 0.5,
         log,
       });
     }

@@ -83,13 +83,7 @@ export function toEntityCore(p: Props): EntityCore {
 
 /** Domain entity from the properties of an `:Entity` node. */
 export function toEntity(p: Props): Entity {
-  return {
-    ...toEntityCore(p),
-    dataClass: p.dataClass as Entity['dataClass'],
-    licence: p.licence as Entity['licence'],
-    createdAt: iso(p.createdAt),
-    updatedAt: iso(p.updatedAt),
-  };
+  return { ...toNeighborEntity(p), identifiers: (p.identifiers as string[] | null | undefined) ?? [] };
 }
 
 /** {@link NeighborEntity} from the projection a neighbourhood read returns (no identifiers). */
