@@ -58,4 +58,72 @@ describe('groupCommit', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(later).toBe(3);
   });
+
+  it('holds a group that is not full until every announced item arrives, then runs them together', async () => {
+    // Prepare
+    const groups: number[][] = [];
+    const echo = groupCommit(
+      async (xs: number[]) => {
+        groups.push(xs);
+        return xs;
+      },
+      { maxBatch: 10, maxInFlight: 2 },
+    );
+    const coming = [0, 1, 2].map(() => echo.announce());
+    // Act
+    const first = echo.submit(0, coming[0]!);
+    await tick();
+    const heldBack = [...groups];
+    const rest = [echo.submit(1, coming[1]!), echo.submit(2, coming[2]!)];
+    const out = await Promise.all([first, ...rest]);
+    // Assess
+    expect(heldBack).toEqual([]);
+    expect(groups).toEqual([[0, 1, 2]]);
+    expect(out).toEqual([0, 1, 2]);
+  });
+
+  it('lets a group leave when the items it waits for are withdrawn', async () => {
+    // Prepare
+    const groups: number[][] = [];
+    const echo = groupCommit(
+      async (xs: number[]) => {
+        groups.push(xs);
+        return xs;
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    const kept = echo.announce();
+    const failed = echo.announce();
+    // Act
+    const out = echo.submit(7, kept);
+    await tick();
+    const heldBack = [...groups];
+    failed.withdraw();
+    failed.withdraw();
+    // Assess
+    expect(await out).toBe(7);
+    expect(heldBack).toEqual([]);
+    expect(groups).toEqual([[7]]);
+  });
+
+  it('runs a full group without waiting for announced items, and counts each announcement once', async () => {
+    // Prepare
+    const groups: number[][] = [];
+    const echo = groupCommit(
+      async (xs: number[]) => {
+        groups.push(xs);
+        return xs;
+      },
+      { maxBatch: 2, maxInFlight: 2 },
+    );
+    const coming = [0, 1, 2].map(() => echo.announce());
+    // Act
+    const full = await Promise.all([echo.submit(0, coming[0]!), echo.submit(1, coming[1]!)]);
+    coming[0]!.withdraw(); // already submitted: no effect on what is still expected
+    const last = echo.submit(2, coming[2]!);
+    // Assess
+    expect(full).toEqual([0, 1]);
+    expect(await last).toBe(2);
+    expect(groups).toEqual([[0, 1], [2]]);
+  });
 });

@@ -27,7 +27,7 @@ import {
   setDecisionLedgerSeqCypher,
 } from './cypher.js';
 import { DependencyFailedError } from './errors.js';
-import { groupCommit } from './group-commit.js';
+import { type Announcement, groupCommit } from './group-commit.js';
 import type { BandEntry } from './outcome.js';
 
 export interface LedgerChainOptions {
@@ -72,6 +72,16 @@ export function ledgerChainer(
   );
 
   const chainTenant = async (tenant: string, entries: BandEntry[]): Promise<number[]> => {
+    // The tenants chained side by side record their seqs in one transaction, not the first to be ready alone.
+    const recording = record.announce();
+    try {
+      return await chainTenantOnce(tenant, entries, recording);
+    } finally {
+      recording.withdraw();
+    }
+  };
+
+  const chainTenantOnce = async (tenant: string, entries: BandEntry[], recording: Announcement): Promise<number[]> => {
     // The graph's side, beside the first ledger read: which entries a redelivered copy's chainer has recorded
     // meanwhile (an entry may lie below where this one reads), and the cursor, in one snapshot.
     const state = ledgerState(driver, tenant, [...new Set(entries.map((e) => e.subject))]);
@@ -90,7 +100,7 @@ export function ledgerChainer(
         if (base !== undefined && (cursor ?? 0) < (base?.seq ?? 0)) {
           // The graph is behind what this process recorded (restored from a backup): start again from its cursor.
           bases.delete(tenant);
-          return chainTenant(tenant, entries);
+          return chainTenantOnce(tenant, entries, recording);
         }
         for (const [eventId, seq] of recorded) if (!seqOf.has(eventId)) seqOf.set(eventId, seq);
       }
@@ -107,7 +117,10 @@ export function ledgerChainer(
       // Another writer holds the next seq: read what it wrote, then append after it.
       await sleep(Math.random() * Math.min(200, 2 ** attempt));
     }
-    await record({ tenant, rows: [...seqOf].map(([eventId, seq]) => ({ eventId, seq })), seq: last?.seq ?? 0 });
+    await record.submit(
+      { tenant, rows: [...seqOf].map(([eventId, seq]) => ({ eventId, seq })), seq: last?.seq ?? 0 },
+      recording,
+    );
     bases.set(tenant, last);
     return entries.map((e) => seqOf.get(e.subject)!);
   };

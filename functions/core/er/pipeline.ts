@@ -17,7 +17,7 @@ import { currentTraceId } from '../telemetry/propagation.js';
 import { applyEvents, type EventWork } from './apply.js';
 import type { ErConfig } from './config.js';
 import { InvalidEventError, KindNotEnabledError } from './errors.js';
-import { groupCommit } from './group-commit.js';
+import { type Announcement, groupCommit } from './group-commit.js';
 import type { ErClaim } from './idempotency.js';
 import { type LedgerChainOptions, ledgerChainer, recordLedgerSeq } from './ledger-outbox.js';
 import { type ModelSource, storedModels } from './model-store.js';
@@ -26,7 +26,15 @@ import { publishQuietly, type ReviewEvent, type ReviewEventBus } from './review/
 import { type Envelope, envelopeSchema } from './schemas.js';
 
 /** The graph effect plus its audit entry; replaceable so a benchmark can measure the path before the graph write. */
-export type Effect = (envelope: Envelope, remainingMs: number) => Promise<EffectOutcome & { applied: boolean }>;
+export interface Effect {
+  /** `announced`: what {@link Effect.announce} returned before the event's claim, when the effect has it. */
+  (envelope: Envelope, remainingMs: number, announced?: Announcement): Promise<EffectOutcome & { applied: boolean }>;
+  /**
+   * Says an event will reach the effect once its idempotency claim is done, so the events of a batch, claimed side by
+   * side, share one graph transaction instead of the first to be claimed leaving alone (see group-commit.ts).
+   */
+  announce?: () => Announcement;
+}
 
 export interface PipelineDeps {
   claim: ErClaim;
@@ -101,9 +109,10 @@ export function graphEffect(
   const models = options.models ?? storedModels(driver);
   const apply = groupCommit(async (work: EventWork[]) => applyEvents(driver, work, config, models), grouping);
   const chain = ledgerChainer(driver, ledger, options.chain);
-  return async (envelope) => {
+  const effect: Effect = async (envelope, _remainingMs, announced) => {
     // The trace is taken here, in the event's own context: the group runs in the context of its first event.
-    const settled = await apply({ envelope, traceId: currentTraceId() });
+    const work = { envelope, traceId: currentTraceId() };
+    const settled = await (announced ? apply.submit(work, announced) : apply(work));
     if (settled.status === 'rejected') throw settled.reason;
     const { applied, outcome, entry } = settled.value;
     const committedAt = Date.now();
@@ -129,6 +138,8 @@ export function graphEffect(
     }
     return { ...outcome, applied };
   };
+  effect.announce = () => apply.announce();
+  return effect;
 }
 
 /** Processes one parsed envelope; errors carry stable ER codes (see errors.ts). */
@@ -141,8 +152,14 @@ export async function processEnvelope(
   if (!deps.config.enabledKinds.includes(envelope.record.kind)) {
     throw new KindNotEnabledError(envelope.record.kind, envelope.eventId);
   }
-  await deps.claim(envelope);
+  const coming = deps.effect.announce?.();
+  try {
+    await deps.claim(envelope);
+  } catch (err) {
+    coming?.withdraw();
+    throw err;
+  }
   const beforeGraphMs = performance.now() - started;
-  const outcome = await deps.effect(envelope, remainingMs);
+  const outcome = await deps.effect(envelope, remainingMs, coming);
   return { outcome, duplicate: !outcome.applied, beforeGraphMs };
 }
