@@ -25,7 +25,7 @@ const options = (o: Partial<GatherOptions> = {}): GatherOptions => ({
 });
 
 describe('gatherBatch', () => {
-  it('gathers a batch larger than one receive: a long poll, then receives that do not wait', async () => {
+  it('gathers a batch larger than one receive: a long poll, then the rest side by side without waiting', async () => {
     // Prepare
     const q = queue(200);
 
@@ -33,7 +33,7 @@ describe('gatherBatch', () => {
     const { messages } = await gatherBatch(q.receive, options({ batchSize: 25 }));
 
     // Assess
-    expect(messages).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(messages.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(q.calls).toEqual([
       { max: 10, waitS: 20 },
       { max: 10, waitS: 0 },
@@ -46,22 +46,32 @@ describe('gatherBatch', () => {
 
     const { messages } = await gatherBatch(q.receive, options());
 
+    // One long poll, one round of four follow-ups (the first finds 3, the rest nothing), no second round.
     expect(messages).toHaveLength(13);
-    expect(q.calls).toHaveLength(2);
+    expect(q.calls).toHaveLength(5);
+  });
+
+  it('asks nothing more after a long poll that came back short', async () => {
+    const q = queue(7);
+
+    const { messages } = await gatherBatch(q.receive, options());
+
+    expect(messages).toHaveLength(7);
+    expect(q.calls).toHaveLength(1);
   });
 
   it('stops gathering when the window closes, counted from the first receive', async () => {
-    // Prepare: a clock that moves 400 ms per reading, so the second follow-up starts past a 1,000 ms window.
+    // Prepare: a clock that moves 1,200 ms per reading, so the follow-ups would start past a 1,000 ms window.
     const q = queue(200);
     let t = 0;
-    const now = () => (t += 400);
+    const now = () => (t += 1200);
 
     // Act
     const { messages, receivedAt } = await gatherBatch(q.receive, options({ now }));
 
     // Assess
-    expect(receivedAt).toBe(400);
-    expect(messages).toHaveLength(30);
+    expect(receivedAt).toBe(1200);
+    expect(messages).toHaveLength(10);
   });
 
   it('keeps what it received when a follow-up receive fails, and says so', async () => {
@@ -70,7 +80,8 @@ describe('gatherBatch', () => {
 
     const { messages } = await gatherBatch(q.receive, options({ onError: (e) => errors.push(e) }));
 
-    expect(messages).toHaveLength(20);
+    // The long poll's 10 and the three follow-ups that did not fail.
+    expect(messages).toHaveLength(40);
     expect(errors).toHaveLength(1);
   });
 

@@ -72,6 +72,7 @@ export async function startWorker(
   const sqs = sqsClient({ region: consumer.region, endpoint: worker.sqsEndpoint });
   let running = true;
   const abort = new AbortController();
+  const deleting = new Set<Promise<void>>();
 
   const receive = async (max: number, waitS: number) => {
     const out = await sqs.send(
@@ -115,28 +116,36 @@ export async function startWorker(
       const { results } = await processBatch(runtime.deps, messages.map(toRecord), () => deadline - Date.now());
       hooks.onResults?.(results);
       const ok = new Set(results.filter((r) => r.ok).map((r) => r.messageId));
-      const done = messages.filter((m) => ok.has(m.MessageId!));
-      await Promise.all(
-        chunks(done).map(async (chunk) => {
-          try {
-            const { Failed } = await sqs.send(
-              new DeleteMessageBatchCommand({
-                QueueUrl: worker.queueUrl,
-                Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-              }),
-            );
-            if (Failed?.length)
-              jsonLog({
-                level: 'error',
-                msg: 'deletes refused (those events will be redelivered, no-ops)',
-                failed: Failed.map((f) => ({ code: f.Code, message: f.Message })),
-              });
-          } catch (err) {
-            jsonLog({ level: 'error', msg: 'delete failed (events will be redelivered, no-ops)', error: String(err) });
-          }
-        }),
-      );
+      // The next batch is gathered while these deletes go out, as Lambda's event source deletes a batch after the
+      // invocation returned; stop() waits for them.
+      const deleted = deleteDone(messages.filter((m) => ok.has(m.MessageId!)));
+      deleting.add(deleted);
+      void deleted.finally(() => deleting.delete(deleted));
     }
+  };
+
+  /** Deletes processed messages (a delete that fails only means a redelivery, which is a no-op). */
+  const deleteDone = async (done: Message[]) => {
+    await Promise.all(
+      chunks(done).map(async (chunk) => {
+        try {
+          const { Failed } = await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: worker.queueUrl,
+              Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
+          if (Failed?.length)
+            jsonLog({
+              level: 'error',
+              msg: 'deletes refused (those events will be redelivered, no-ops)',
+              failed: Failed.map((f) => ({ code: f.Code, message: f.Message })),
+            });
+        } catch (err) {
+          jsonLog({ level: 'error', msg: 'delete failed (events will be redelivered, no-ops)', error: String(err) });
+        }
+      }),
+    );
   };
 
   const depth = async () => {
@@ -178,6 +187,7 @@ export async function startWorker(
       clearInterval(backlogTimer);
       abort.abort();
       await Promise.allSettled(loops);
+      await Promise.allSettled(deleting);
       sqs.destroy();
       await runtime.close();
     },
