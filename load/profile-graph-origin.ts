@@ -1,11 +1,12 @@
 /**
- * `tsx load/profile-graph-origin.ts [--n 300] [--hops 1,2] [--rounds 1] [--out <dir>] [--base <checkout>]`: where the origin's time
- * goes on a neighbourhood read, beyond the Cypher round trip. On bench:graph's graph (seeded by it; run that once first) and its
- * origin set-up (signed persisted `Neighbors`, response cache off), per hop count it sends the same centres to the
- * origin (yoga's fetch handler, in-process, requests signed beforehand) and to raw Cypher (the same template through
- * the driver), interleaved, and reports the CPU of this process per request for each (`--rounds` times); then it records a V8 CPU profile
- * of origin requests only and of raw ones only (`<out>/{origin,raw}-<hops>hop.cpuprofile`, read it with load/cpu-profile-top.ts). Neo4j runs in
- * its own process, so the CPU figures are the Node side of each: what the origin adds is origin minus raw.
+ * `tsx load/profile-graph-origin.ts [--n 300] [--hops 1,2] [--rounds 1] [--out <dir>] [--base <checkout>]`: where the
+ * origin's time goes on a neighbourhood read, beyond the Cypher round trip. On bench:graph's graph (seeded by it; run
+ * that once first) and its origin set-up (signed persisted `Neighbors`, response cache off), per hop count it sends the
+ * same centres to the origin (yoga's fetch handler, in-process, each request signed just before it is sent, outside
+ * the measured window) and to raw Cypher (the same template through the driver), interleaved, and reports the CPU of
+ * this process per request for each (`--rounds` times); then it records a V8 CPU profile of each contender's requests
+ * alone (`<out>/{origin,raw}-<hops>hop.cpuprofile`, read it with load/cpu-profile-top.ts). Neo4j runs in its own
+ * process, so the CPU figures are the Node side of each: what the origin adds is origin minus raw.
  *
  * `--base <checkout>` adds a third contender in the same rotation: the origin of another checkout of this repository
  * (e.g. `git archive main | tar -x -C /tmp/base` with its node_modules linked to these), over the same driver. Its
