@@ -1,16 +1,22 @@
 /**
- * `tsx load/profile-graph-origin.ts [--n 300] [--hops 1,2] [--out <dir>]`: where the origin's time goes on a
- * neighbourhood read, beyond the Cypher round trip. On bench:graph's graph (seeded by it; run that once first) and its
- * origin set-up (signed persisted `Neighbors`, response cache off), per hop count it sends the same centres to the
- * origin (yoga's fetch handler, in-process, requests signed beforehand) and to raw Cypher (the same template through
- * the driver), interleaved, and reports the CPU of this process per request for each; then it records a V8 CPU profile
- * of origin requests only and of raw ones only (`<out>/{origin,raw}-<hops>hop.cpuprofile`, read it with load/cpu-profile-top.ts). Neo4j runs in
- * its own process, so the CPU figures are the Node side of each: what the origin adds is origin minus raw.
+ * `tsx load/profile-graph-origin.ts [--n 300] [--hops 1,2] [--rounds 1] [--out <dir>] [--base <checkout>]`: where the
+ * origin's time goes on a neighbourhood read, beyond the Cypher round trip. On bench:graph's graph (seeded by it; run
+ * that once first) and its origin set-up (signed persisted `Neighbors`, response cache off), per hop count it sends the
+ * same centres to the origin (yoga's fetch handler, in-process, each request signed just before it is sent, outside
+ * the measured window) and to raw Cypher (the same template through the driver), interleaved, and reports the CPU of
+ * this process per request for each (`--rounds` times); then it records a V8 CPU profile of each contender's requests
+ * alone (`<out>/{origin,raw}-<hops>hop.cpuprofile`, read it with load/cpu-profile-top.ts). Neo4j runs in its own
+ * process, so the CPU figures are the Node side of each: what the origin adds is origin minus raw.
+ *
+ * `--base <checkout>` adds a third contender in the same rotation: the origin of another checkout of this repository
+ * (e.g. `git archive main | tar -x -C /tmp/base` with its node_modules linked to these), over the same driver. Its
+ * answers must equal this origin's byte for byte; its CPU per request is the A/B a change is judged by on a shared
+ * machine, where wall times of separate runs mean little.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import neo4j from 'neo4j-driver';
 import { entityDegreesCypher } from '../functions/core/graph/cypher/tooling.js';
@@ -34,13 +40,17 @@ const { values: args } = parseArgs({
     n: { type: 'string', default: '300' },
     hops: { type: 'string', default: '1,2' },
     out: { type: 'string', default: join(cacheDir, 'bench-graph', 'profiles') },
+    base: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const n = Number(args.n);
+const rounds = Number(args.rounds);
 mkdirSync(args.out, { recursive: true });
 const hopCounts = args.hops.split(',').map(Number) as (1 | 2 | 3)[];
 const limit = 500;
 const url = 'http://origin.local/graphql';
+type Kind = 'origin' | 'base' | 'raw';
 
 const neo = await startNeo4j(
   { runDir: join(cacheDir, 'bench-graph'), cacheDir, persistent: true },
@@ -49,18 +59,34 @@ const neo = await startNeo4j(
 const driver = createDriver(neo.url);
 try {
   const tenant = seedTenant(42, 0);
-  const { yoga, signing } = await inProcessOrigin(driver);
   const claims = {
     tenant,
     subject: 'bench',
     attributes: { roles: ['investigator'], clearances: ['pii', 'financial'] },
   };
-  const sign = (id: string, hops: number) =>
-    signedOriginRequest({ url, key: signing, operation: 'Neighbors', variables: { id, hops, limit }, claims });
-  const origin = async (req: Request) => {
-    const res = await yoga.fetch(req);
-    const text = await res.text();
-    if (res.status !== 200 || text.includes('"errors"')) return text.includes('RESULT_TOO_LARGE') ? 'over' : 'error';
+  /** A signed-request sender for one origin: sign beforehand, then send and read the answer. */
+  const originOf = async (make: typeof inProcessOrigin) => {
+    const { yoga, signing } = await make(driver);
+    return {
+      sign: (id: string, hops: number) =>
+        signedOriginRequest({ url, key: signing, operation: 'Neighbors', variables: { id, hops, limit }, claims }),
+      send: async (req: Request) => {
+        const res = await yoga.fetch(req);
+        return { status: res.status, text: await res.text() };
+      },
+    };
+  };
+  const origins: Partial<Record<Exclude<Kind, 'raw'>, Awaited<ReturnType<typeof originOf>>>> = {
+    origin: await originOf(inProcessOrigin),
+  };
+  if (args.base) {
+    const baseModule = (await import(join(resolve(args.base), 'load', 'graph-origin.ts'))) as {
+      inProcessOrigin: typeof inProcessOrigin;
+    };
+    origins.base = await originOf(baseModule.inProcessOrigin);
+  }
+  const outcome = ({ status, text }: { status: number; text: string }) => {
+    if (status !== 200 || text.includes('"errors"')) return text.includes('RESULT_TOO_LARGE') ? 'over' : 'error';
     return 'ok';
   };
   const raw = async (id: string, hops: 1 | 2 | 3) => {
@@ -85,55 +111,75 @@ try {
   );
   const all = records.map((r) => ({ id: String(r.get('id')), degree: toNumber(r.get('degree')) }));
   const candidates = Array.from({ length: 60 }, (_, q) => all[Math.floor(((q + 0.5) / 60) * all.length)]!.id);
+  const kinds: Kind[] = [...(Object.keys(origins) as Kind[]), 'raw'];
 
   for (const hops of hopCounts) {
     const centres: string[] = [];
-    for (const id of candidates) if ((await origin(await sign(id, hops))) === 'ok') centres.push(id);
-    const signed = await Promise.all(Array.from({ length: 2 * n }, (_, i) => sign(centres[i % centres.length]!, hops)));
-    // Warm-up, then interleaved origin/raw with this process's CPU and the wall time of each.
+    for (const id of candidates) {
+      const answer = await origins.origin!.send(await origins.origin!.sign(id, hops));
+      if (origins.base) {
+        const baseAnswer = await origins.base.send(await origins.base.sign(id, hops));
+        if (baseAnswer.text !== answer.text)
+          throw new Error(`origin and base answer ${id} at ${hops} hops differently`);
+      }
+      if (outcome(answer) === 'ok') centres.push(id);
+    }
+    // Signed just before sending (outside the measured window): a signature is valid for 30 s only.
+    const prepare = async (k: Kind, i: number) =>
+      k === 'raw' ? undefined : await origins[k]!.sign(centres[i % centres.length]!, hops);
+    const run = async (k: Kind, i: number, req: Request | undefined) => {
+      if (k === 'raw') return raw(centres[i % centres.length]!, hops);
+      const r = outcome(await origins[k]!.send(req!));
+      if (r === 'error') throw new Error(`${k} failed for ${centres[i % centres.length]}`);
+      return r;
+    };
+    // Warm-up, then interleaved (the order rotating each round) with this process's CPU and the wall time of each.
     for (let i = 0; i < 30; i++) await raw(centres[i % centres.length]!, hops);
-    const acc = { origin: { cpu: 0, ms: [] as number[] }, raw: { cpu: 0, ms: [] as number[] } };
-    for (let i = 0; i < n; i++) {
-      const id = centres[i % centres.length]!;
-      for (const k of i % 2 ? (['raw', 'origin'] as const) : (['origin', 'raw'] as const)) {
-        const [c0, t0] = [process.cpuUsage(), performance.now()];
-        const r = k === 'origin' ? await origin(signed[i]!) : await raw(id, hops);
-        const [c1, t1] = [process.cpuUsage(c0), performance.now()];
-        if (r === 'error') throw new Error(`origin failed for ${id}`);
-        acc[k].cpu += (c1.user + c1.system) / 1000;
-        acc[k].ms.push(t1 - t0);
+    for (let round_ = 1; round_ <= rounds; round_++) {
+      const acc = Object.fromEntries(kinds.map((k) => [k, { cpu: 0, ms: [] as number[] }])) as Record<
+        Kind,
+        { cpu: number; ms: number[] }
+      >;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < kinds.length; j++) {
+          const k = kinds[(i + j) % kinds.length]!;
+          const req = await prepare(k, i);
+          const [c0, t0] = [process.cpuUsage(), performance.now()];
+          await run(k, i, req);
+          const [c1, t1] = [process.cpuUsage(c0), performance.now()];
+          acc[k].cpu += (c1.user + c1.system) / 1000;
+          acc[k].ms.push(t1 - t0);
+        }
+      }
+      const p95 = (k: Kind) =>
+        percentile(
+          [...acc[k].ms].sort((a, b) => a - b),
+          95,
+        );
+      const line = (k: Kind) => {
+        const sorted = [...acc[k].ms].sort((a, b) => a - b);
+        return `${k}: cpu ${round(acc[k].cpu / n, 2)} ms/req, p50 ${round(percentile(sorted, 50), 2)} ms, p95 ${round(p95(k), 2)} ms`;
+      };
+      console.log(
+        `${hops} hops, round ${round_}/${rounds}, ${centres.length} centres, ${n} each: ${kinds.map(line).join(' | ')}`,
+      );
+      const ratio = (a: Kind, b: Kind) =>
+        `${a}/${b}: cpu ${round(acc[a].cpu / acc[b].cpu, 2)}, p95 ${round(p95(a) / p95(b), 2)}`;
+      console.log(`  ratios ${[ratio('origin', 'raw'), ...(origins.base ? [ratio('base', 'raw')] : [])].join('; ')}`);
+      if (origins.base) {
+        console.log(`  origin minus base: cpu ${round((acc.origin.cpu - acc.base.cpu) / n, 2)} ms/req`);
       }
     }
-    const line = (k: 'origin' | 'raw') => {
-      const sorted = [...acc[k].ms].sort((a, b) => a - b);
-      return `${k}: cpu ${round(acc[k].cpu / n, 2)} ms/req, p50 ${round(percentile(sorted, 50), 2)} ms, p95 ${round(percentile(sorted, 95), 2)} ms`;
-    };
-    console.log(`${hops} hops, ${centres.length} centres, ${n} each: ${line('origin')} | ${line('raw')}`);
-    console.log(
-      `  ratios origin/raw: cpu ${round(acc.origin.cpu / acc.raw.cpu, 2)}, p95 ${round(
-        percentile(
-          [...acc.origin.ms].sort((a, b) => a - b),
-          95,
-        ) /
-          percentile(
-            [...acc.raw.ms].sort((a, b) => a - b),
-            95,
-          ),
-        2,
-      )}`,
-    );
 
-    // Origin requests only, then raw ones only, each under the profiler.
-    for (const k of ['origin', 'raw'] as const) {
+    // Each contender's requests alone, each under the profiler.
+    for (const k of kinds) {
+      const reqs = await Promise.all(Array.from({ length: n }, (_, i) => prepare(k, n + i)));
       const session = new Session();
       session.connect();
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 100 });
       await session.post('Profiler.start');
-      for (let i = n; i < 2 * n; i++) {
-        if (k === 'origin') await origin(signed[i]!);
-        else await raw(centres[i % centres.length]!, hops);
-      }
+      for (let i = n; i < 2 * n; i++) await run(k, i, reqs[i - n]);
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
       const file = join(args.out, `${k}-${hops}hop.cpuprofile`);

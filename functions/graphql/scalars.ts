@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isCanonicalUtc } from '../core/time/utc.js';
 
 const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -11,24 +12,12 @@ function parseDateTime(value: unknown): string {
   return new Date(value).toISOString();
 }
 
-/** What `Date#toISOString` writes: `YYYY-MM-DDTHH:mm:ss.sssZ`, time fields in range (the date is checked below). */
-const canonicalUtc = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
- * Whether `value` is already the normalised form (every timestamp the repository returns is): then parsing and
- * re-formatting it, a microsecond per field and thousands of fields in a large neighbourhood, would give it back
- * unchanged. Anything else (another zone, no milliseconds, 30 February) takes the full parse.
+ * ISO-8601 date-time, always normalised to UTC on the way in and out. A value already in the normalised form (every
+ * timestamp the repository returns is) goes out as it is: parsing and re-formatting it, thousands of fields in a large
+ * neighbourhood, would give it back unchanged. Anything else (another zone, no milliseconds, 30 February) takes the
+ * full parse.
  */
-function isCanonicalUtc(value: string): boolean {
-  const m = canonicalUtc.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth[month - 1]! + (month === 2 && leap ? 1 : 0);
-}
-
-/** ISO-8601 date-time, always normalised to UTC on the way in and out. */
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (v) =>

@@ -29,6 +29,7 @@
  *   property from a FLOAT one, and an unmerge must restore both entities exactly.
  */
 import neo4j from 'neo4j-driver';
+import { isoUtc } from '../time/utc.js';
 import type { Entity, ExportEntity, NeighborEntity, Relationship, RelType, Source } from './types.js';
 
 /** A property map as Neo4j returns it (values may be neo4j Integers). */
@@ -53,7 +54,7 @@ export function int(n: number): ReturnType<typeof neo4j.int> {
 }
 
 function iso(value: unknown): string {
-  return new Date(toNumber(value)).toISOString();
+  return isoUtc(toNumber(value));
 }
 
 /** A JSON-string property parsed, or `fallback` when it is absent or not valid JSON. */
