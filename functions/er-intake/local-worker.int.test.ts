@@ -83,8 +83,9 @@ describe('local worker batching (the event source emulated on ElasticMQ)', () =>
       await w.stop();
     }
 
-    // Assess: SQS hands out at most 10 per receive, so every full batch came from three receives; every message was
-    // deleted (SQS deletes at most 10 per call too), none waits for redelivery.
+    // Assess: SQS hands out at most 10 per receive, so every full batch came from a long poll and two receives side
+    // by side; every message was deleted by the time stop() returned (the last batch's deletes were still going out
+    // while the loop gathered again; SQS deletes at most 10 per call too), none waits for redelivery.
     expect(w.batches.map((b) => b.size)).toEqual([25, 25, 10]);
     expect(await inQueue(queueUrl)).toBe(0);
   });
