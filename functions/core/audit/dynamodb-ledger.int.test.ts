@@ -161,3 +161,68 @@ describe('DynamoDB audit ledger: appendAfter (blocks)', () => {
     expect(Item?.entries).toBeUndefined();
   });
 });
+
+describe('DynamoDB audit ledger: appendAll', () => {
+  const decision = (writer: string, i: number) => ({
+    kind: 'policy.decision',
+    actor: writer,
+    subject: `${writer}-${i}`,
+    data: { i },
+  });
+
+  it('appends every entry in order when two processes append batches to one tenant at once, and the chain verifies', async () => {
+    // Prepare: each process knows a head the other will move past (cached by its own first append).
+    const tenant = testTenant('all-race');
+    const [a, b] = [process(), process()];
+    await a.append(tenant, { kind: 'policy.deny', actor: 'a', subject: null, data: {} });
+    await b.append(tenant, { kind: 'policy.deny', actor: 'b', subject: null, data: {} });
+
+    // Act
+    const [fromA, fromB] = await Promise.all([
+      a.appendAll(
+        tenant,
+        Array.from({ length: 40 }, (_, i) => decision('a', i)),
+      ),
+      b.appendAll(
+        tenant,
+        Array.from({ length: 40 }, (_, i) => decision('b', i)),
+      ),
+    ]);
+
+    // Assess: all 80 stored once, each writer's in its own order, at the seqs it was told, and nothing forked.
+    const stored = await subjectsOf(process(), tenant);
+    expect(stored).toHaveLength(82);
+    for (const [writer, got] of [
+      ['a', fromA],
+      ['b', fromB],
+    ] as const) {
+      const own = stored.filter((s) => s.startsWith(`policy.decision:${writer}-`));
+      expect(own).toEqual(Array.from({ length: 40 }, (_, i) => `policy.decision:${writer}-${i}`));
+      expect(got.map((e) => e.subject)).toEqual(Array.from({ length: 40 }, (_, i) => `${writer}-${i}`));
+      for (const e of got) expect(stored[e.seq - 1]).toBe(`policy.decision:${e.subject}`);
+    }
+    expect(await verifyLedger(tenant, process().read(tenant))).toMatchObject({ ok: true, checked: 82 });
+  });
+
+  it('writes a batch as blocks, not one item per entry', async () => {
+    const tenant = testTenant('all-blocks');
+    const writer = process();
+
+    const written = await writer.appendAll(
+      tenant,
+      Array.from({ length: 30 }, (_, i) => decision('w', i)),
+    );
+
+    // The first entry's item holds the block: later entries have no item of their own.
+    const item = async (seq: number) =>
+      (
+        await client.send(
+          new GetItemCommand({ TableName: table, Key: { tenant: { S: tenant }, seq: { N: String(seq) } } }),
+        )
+      ).Item;
+    expect(written.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect((await item(1))?.entries).toBeDefined();
+    expect(await item(2)).toBeUndefined();
+    expect(await verifyLedger(tenant, process().read(tenant))).toMatchObject({ ok: true, checked: 30 });
+  });
+});

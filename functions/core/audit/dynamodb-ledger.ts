@@ -90,6 +90,30 @@ export class DynamoDbAuditLedger implements AuditLedger {
     return this.#serialised(tenant, () => this.#appendNow(tenant, entry));
   }
 
+  appendAll(tenant: string, entries: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    const inputs = entries.map(withTraceId);
+    return this.#serialised(tenant, () => this.#appendAllNow(tenant, inputs));
+  }
+
+  /**
+   * Every entry at the head, block by block: a block that loses its seq to another writer is written again, with the
+   * entries after it, behind that writer's entries (the head is read again); the blocks already written stay.
+   */
+  async #appendAllNow(tenant: string, inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    const written: LedgerEntry[] = [];
+    let head = this.#heads.has(tenant) ? (this.#heads.get(tenant) ?? null) : await this.head(tenant);
+    for (let attempt = 1; written.length < inputs.length; attempt++) {
+      if (attempt > this.#maxAttempts) throw new LedgerContentionError(tenant, this.#maxAttempts);
+      const now = await this.#appendAfterNow(tenant, head, inputs.slice(written.length));
+      written.push(...now);
+      if (written.length === inputs.length) break;
+      // Another writer took the next seq: back off a little (jitter spreads the racers) and write after its entry.
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      head = await this.head(tenant);
+    }
+    return written;
+  }
+
   appendOnce(tenant: string, input: OnceEntryInput): Promise<OnceResult> {
     const entry = withTraceId(input);
     return this.#serialised(tenant, () => this.#appendOnceNow(tenant, entry));

@@ -20,6 +20,12 @@ export class MemoryAuditLedger implements AuditLedger {
     return structuredClone(next);
   }
 
+  async appendAll(tenant: string, entries: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    const written: LedgerEntry[] = [];
+    for (const entry of entries) written.push(await this.append(tenant, entry));
+    return written;
+  }
+
   async appendOnce(tenant: string, entry: OnceEntryInput): Promise<OnceResult> {
     const earlier = this.#chains.get(tenant)?.find((e) => e.kind === entry.kind && e.subject === entry.subject);
     if (earlier) return { entry: structuredClone(earlier), appended: false };

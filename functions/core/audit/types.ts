@@ -55,6 +55,12 @@ export interface AuditLedger {
   /** Appends at head + 1 and returns the stored entry; concurrent appenders never fork the chain. */
   append(tenant: string, entry: LedgerEntryInput): Promise<LedgerEntry>;
   /**
+   * Appends `entries` at the head in order and returns them stored: a conditional write per block of entries (as many
+   * as one item holds) instead of one per entry. Concurrent appenders never fork the chain; one that takes the next
+   * seq first puts its entry before the block that lost it.
+   */
+  appendAll(tenant: string, entries: readonly LedgerEntryInput[]): Promise<LedgerEntry[]>;
+  /**
    * Appends unless the chain already holds an entry of the same kind and subject, which it returns instead: callers
    * that overlap (a receive outliving its claim and the redelivered copy) leave exactly one entry between them.
    */

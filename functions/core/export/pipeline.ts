@@ -58,15 +58,17 @@ function subjectOf(call: RecordedDecision, exportId: string): string {
 }
 
 async function logDecisions(ledger: AuditLedger, input: ExportInput, exportId: string, calls: RecordedDecision[]) {
-  // Appends to one tenant's chain are sequential anyway (hash chain); awaiting each keeps the order of decisions.
-  for (const call of calls) {
-    await ledger.append(input.tenant, {
+  // One entry per decision, in the order decided, written together: an export of 100 records costs a block write,
+  // not 100 conditional puts one after another (they were most of an NLQ answer's time under load).
+  await ledger.appendAll(
+    input.tenant,
+    calls.map((call) => ({
       kind: 'policy.decision',
       actor: input.actor,
       subject: subjectOf(call, exportId),
       data: { ...toDecisionLogEntry(call.decision, call.input), export_id: exportId, operation: 'exportEntities' },
-    });
-  }
+    })),
+  );
 }
 
 /**
