@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultErConfig, erConfigSchema } from '../core/er/config.js';
 import { ConflictingPayloadError } from '../core/er/errors.js';
+import { type Announcement, groupCommit } from '../core/er/group-commit.js';
 import type { ErClaim } from '../core/er/idempotency.js';
+import type { Effect } from '../core/er/pipeline.js';
+import type { Envelope } from '../core/er/schemas.js';
 import { lowOutcome } from '../core/er/test-support/outcomes.js';
 import { envelopeFor, personRecord } from '../core/er/test-support/records.js';
 import { bodyHash, MemoryFailureStore } from '../core/idempotency/failures.js';
@@ -123,5 +126,45 @@ describe('ER consumer batch', () => {
     const text = await (deps.metrics as PromIntakeMetrics).registry.metrics();
     expect(text).toMatch(/er_review_backlog_open\{tenant="acme"\} 7/);
     expect(text).toMatch(/er_review_backlog_oldest_age_seconds\{tenant="acme"\} (89|9\d)\.?\d*/);
+  });
+
+  it('ends every announcement to the graph group, also when the claim or the effect fails', async () => {
+    // Prepare: a real group commit behind an effect that announces; one event's claim fails, another's effect throws.
+    const groups: string[][] = [];
+    const apply = groupCommit(
+      async (ids: string[]) => {
+        groups.push(ids);
+        return ids;
+      },
+      { maxBatch: 50, maxInFlight: 1 },
+    );
+    const effect: Effect = Object.assign(
+      async (e: Envelope, _ms: number, announced?: Announcement) => {
+        if (e.eventId.endsWith('boom')) throw new Error('effect failed before submitting');
+        await (announced ? apply.submit(e.eventId, announced) : apply(e.eventId));
+        return { ...outcome(e.eventId), applied: true };
+      },
+      { announce: () => apply.announce() },
+    );
+    const { deps } = depsWith({ effect, concurrency: 10 });
+    const claim = deps.claim;
+    deps.claim = async (e) => {
+      if (e.eventId.endsWith('refused')) throw new ConflictingPayloadError(e.eventId);
+      return claim(e);
+    };
+    const body = (key: string) => JSON.stringify(envelopeFor('acme', key, personRecord()));
+
+    // Act
+    const first = await processBatch(
+      deps,
+      ['a', 'refused', 'boom', 'b'].map((k) => msg(k, body(k))),
+      () => 5000,
+    );
+    const later = await processBatch(deps, [msg('c', body('c'))], () => 5000);
+
+    // Assess: the two good events left together, and a later event was not held by an announcement left open.
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['boom', 'refused']);
+    expect(later.batchItemFailures).toEqual([]);
+    expect(groups.map((g) => g.length)).toEqual([2, 1]);
   });
 });

@@ -41,6 +41,26 @@ describe('gatherBatch', () => {
     ]);
   });
 
+  it('sends the follow-up receives side by side, not one after another', async () => {
+    // Prepare: a follow-up receive answers only once all four of the round are asked (sequential ones never would).
+    const q = queue(200);
+    let pending = 0;
+    const waiters: (() => void)[] = [];
+    const receive = async (max: number, waitS: number) => {
+      if (waitS > 0) return q.receive(max, waitS);
+      pending++;
+      if (pending < 4) await new Promise<void>((r) => waiters.push(r));
+      else for (const w of waiters.splice(0)) w();
+      return q.receive(max, waitS);
+    };
+
+    // Act
+    const { messages } = await gatherBatch(receive, options());
+
+    // Assess
+    expect(messages).toHaveLength(50);
+  });
+
   it('sends a batch on after a short receive instead of waiting out the window', async () => {
     const q = queue(13);
 

@@ -23,6 +23,11 @@ const envSchema = z.object({
   SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(120).default(defaultMaxSkewS),
   /** Table of the write journal (core/journal); set by CDK and the twin. Unset: mutations are not journaled. */
   JOURNAL_TABLE: z.string().min(3).optional(),
+  /**
+   * `off` writes an export's decision entries as one item each instead of block items, as the ER consumer's setting of
+   * the same name: while a release whose ledger readers do not know blocks may still run (runbooks/deploy.md).
+   */
+  LEDGER_BLOCK_WRITES: z.enum(['on', 'off']).default('on'),
 });
 
 export interface OriginConfig {
@@ -37,6 +42,8 @@ export interface OriginConfig {
   stepUp: StepUpEnforcementConfig;
   /** The write journal's table (same DynamoDB endpoint and region as step-up's tables). */
   journalTable?: string;
+  /** Whether the audit ledger stores a batch of entries as block items (LEDGER_BLOCK_WRITES). */
+  ledgerBlockWrites: boolean;
   /** The NLQ model tier (off unless configured: the offline grammar answers alone). */
   nlqModel: NlqModelConfig;
 }
@@ -69,6 +76,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env): OriginCo
     maxSkewS: e.SIGNATURE_MAX_SKEW_S,
     stepUp: loadStepUpEnforcement(env, e.GRAPHGATE_STAGE),
     journalTable: e.JOURNAL_TABLE,
+    ledgerBlockWrites: e.LEDGER_BLOCK_WRITES === 'on',
     nlqModel: loadNlqModelConfig(env),
   };
 }

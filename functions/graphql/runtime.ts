@@ -97,5 +97,6 @@ function exportLedger(config: OriginConfig) {
   return new DynamoDbAuditLedger({
     client: dynamoClient({ region: c.region, endpoint: c.dynamoEndpoint }),
     tableName: c.auditTable,
+    blockWrites: config.ledgerBlockWrites,
   });
 }

@@ -177,31 +177,31 @@ describe('DynamoDB audit ledger: appendAll', () => {
     await a.append(tenant, { kind: 'policy.deny', actor: 'a', subject: null, data: {} });
     await b.append(tenant, { kind: 'policy.deny', actor: 'b', subject: null, data: {} });
 
-    // Act
+    // Act: 130 each, so each batch is two blocks and a race can be lost after its first block.
     const [fromA, fromB] = await Promise.all([
       a.appendAll(
         tenant,
-        Array.from({ length: 40 }, (_, i) => decision('a', i)),
+        Array.from({ length: 130 }, (_, i) => decision('a', i)),
       ),
       b.appendAll(
         tenant,
-        Array.from({ length: 40 }, (_, i) => decision('b', i)),
+        Array.from({ length: 130 }, (_, i) => decision('b', i)),
       ),
     ]);
 
-    // Assess: all 80 stored once, each writer's in its own order, at the seqs it was told, and nothing forked.
+    // Assess: all 260 stored once, each writer's in its own order, at the seqs it was told, and nothing forked.
     const stored = await subjectsOf(process(), tenant);
-    expect(stored).toHaveLength(82);
+    expect(stored).toHaveLength(262);
     for (const [writer, got] of [
       ['a', fromA],
       ['b', fromB],
     ] as const) {
       const own = stored.filter((s) => s.startsWith(`policy.decision:${writer}-`));
-      expect(own).toEqual(Array.from({ length: 40 }, (_, i) => `policy.decision:${writer}-${i}`));
-      expect(got.map((e) => e.subject)).toEqual(Array.from({ length: 40 }, (_, i) => `${writer}-${i}`));
+      expect(own).toEqual(Array.from({ length: 130 }, (_, i) => `policy.decision:${writer}-${i}`));
+      expect(got.map((e) => e.subject)).toEqual(Array.from({ length: 130 }, (_, i) => `${writer}-${i}`));
       for (const e of got) expect(stored[e.seq - 1]).toBe(`policy.decision:${e.subject}`);
     }
-    expect(await verifyLedger(tenant, process().read(tenant))).toMatchObject({ ok: true, checked: 82 });
+    expect(await verifyLedger(tenant, process().read(tenant))).toMatchObject({ ok: true, checked: 262 });
   });
 
   it('writes a batch as blocks, not one item per entry', async () => {

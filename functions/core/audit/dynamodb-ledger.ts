@@ -11,6 +11,8 @@
  * last, `entries` the canonical JSON of its entries. Every writer puts its item at head + 1, where head is the last
  * seq of the item with the highest sk, so two writers of the same seqs always meet on one key, whether they write an
  * entry or a block. Readers get entries either way; a read from seq N looks back for a block that began before N.
+ * `appendAll` writes a batch the same way at the head; a block that loses its seq is written again after the winner's
+ * entry, so another writer's entries may lie between a batch's blocks, never inside one.
  *
  * `appendOnce` keeps one entry per (tenant, kind, subject) without transactions (dynalite has none): a marker item
  * (partition `<tenant>#once#<sha256(kind, subject)>`, seq 0 — `#` is not allowed in tenant ids, so it never meets a
@@ -91,6 +93,7 @@ export class DynamoDbAuditLedger implements AuditLedger {
   }
 
   appendAll(tenant: string, entries: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return Promise.resolve([]);
     const inputs = entries.map(withTraceId);
     return this.#serialised(tenant, () => this.#appendAllNow(tenant, inputs));
   }

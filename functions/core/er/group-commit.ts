@@ -4,15 +4,17 @@
  * full-text indexes are refreshed once per commit; see evidence/perf/ingest-*.json), so N events per commit pay it
  * once instead of N times.
  *
- * No timer: the first item starts a group at once; items that arrive while `maxInFlight` groups run wait and leave
- * together in the next group (up to `maxBatch`). At low load a group is one item, so latency does not grow.
+ * No timer: with nothing announced, the first item starts a group at once; items that arrive while `maxInFlight` groups
+ * run wait and leave together in the next group (up to `maxBatch`). At low load a group is one item.
  *
  * Announced items: a caller that will submit an item once some work of its own is done (an ER event's idempotency
  * claim) can say so first (`announce`). While announced items are still coming, a group that is not full waits for
  * them instead of leaving short: without it, the first of a batch's 50 events to finish its claim left alone in a
  * transaction of its own and the other 49 waited for it (half of all transactions held one event). The wait ends
- * when every announced item is submitted or withdrawn, or the group is full; it is never longer than the slowest
- * announcer's own work, and announcers never wait for a group, so it cannot deadlock.
+ * when every announced item is submitted or withdrawn, or the group is full. Announcements are process-wide, so
+ * announcers keep the work between announcing and submitting short and bounded (an idempotency claim; the ledger
+ * chainer withdraws when it meets contention), withdraw on every failure, and never wait for a group themselves, so
+ * it cannot deadlock.
  */
 
 export interface GroupCommitOptions {

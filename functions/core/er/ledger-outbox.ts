@@ -114,7 +114,9 @@ export function ledgerChainer(
         last = w;
       }
       if (waiting.size === 0) break;
-      // Another writer holds the next seq: read what it wrote, then append after it.
+      // Another writer holds the next seq: read what it wrote, then append after it. The other tenants' records do
+      // not wait for this one's retries.
+      recording.withdraw();
       await sleep(Math.random() * Math.min(200, 2 ** attempt));
     }
     await record.submit(

@@ -160,6 +160,11 @@ export async function processEnvelope(
     throw err;
   }
   const beforeGraphMs = performance.now() - started;
-  const outcome = await deps.effect(envelope, remainingMs, coming);
-  return { outcome, duplicate: !outcome.applied, beforeGraphMs };
+  try {
+    const outcome = await deps.effect(envelope, remainingMs, coming);
+    return { outcome, duplicate: !outcome.applied, beforeGraphMs };
+  } finally {
+    // An effect that failed (or never submitted) must not leave its group waiting; after a submission it is a no-op.
+    coming?.withdraw();
+  }
 }
