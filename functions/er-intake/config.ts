@@ -6,7 +6,14 @@ import { z } from 'zod';
 import { type JwtOptions, jwtEnvShape, jwtOptionsFromEnv } from '../core/auth/index.js';
 import { ConfigError, parseEnv } from '../core/config/env.js';
 import type { Neo4jSettings, Stage } from '../core/config/shared-env.js';
-import { awsRegion, localEndpoint, neo4jEnvShape, neo4jFromEnv, stageSchema } from '../core/config/shared-env.js';
+import {
+  awsRegion,
+  ledgerBlockWritesEnvShape,
+  localEndpoint,
+  neo4jEnvShape,
+  neo4jFromEnv,
+  stageSchema,
+} from '../core/config/shared-env.js';
 import { defaultErConfig, type ErConfig, erConfigSchema } from '../core/er/config.js';
 import { entityKinds } from '../core/graph/types.js';
 import { queues } from '../core/resources/index.js';
@@ -40,11 +47,7 @@ const consumerEnv = z.object({
   /** Effect transactions at once per process. */
   ER_GRAPH_TX_IN_FLIGHT: int(1, 32, 2),
   MAX_RECEIVE_COUNT: int(1, 1000, queues.intake.maxReceiveCount),
-  /**
-   * `off` writes a batch of ledger entries as one item each instead of one block: for the first deploy of an upgrade
-   * from a release whose ledger readers do not know blocks, until no such function can run (runbooks/deploy.md).
-   */
-  LEDGER_BLOCK_WRITES: z.enum(['on', 'off']).default('on'),
+  ...ledgerBlockWritesEnvShape,
   /** The response cache's store: a merge evicts the cached reads of the entities it joined. Both or neither. */
   UPSTASH_URL: z.url().optional(),
   UPSTASH_TOKEN: z.string().min(1).optional(),

@@ -36,21 +36,15 @@ export async function gatherBatch<M>(
   const first = await receive(perReceive, o.waitS);
   const receivedAt = now();
   const messages = [...first];
-  let full = first.length === perReceive;
-  while (o.running() && full && messages.length < o.batchSize && now() < receivedAt + o.windowMs) {
+  // One round asks for exactly the room left, so there is never a second.
+  if (o.running() && first.length === perReceive && messages.length < o.batchSize && now() < receivedAt + o.windowMs) {
     const room = o.batchSize - messages.length;
     const asks = Array.from({ length: Math.ceil(room / perReceive) }, (_, i) =>
       Math.min(perReceive, room - i * perReceive),
     );
-    const round = await Promise.allSettled(asks.map((max) => receive(max, 0)));
-    for (const [i, r] of round.entries()) {
-      if (r.status === 'fulfilled') {
-        messages.push(...r.value);
-        full &&= r.value.length === asks[i];
-      } else {
-        o.onError?.(r.reason);
-        full = false;
-      }
+    for (const r of await Promise.allSettled(asks.map((max) => receive(max, 0)))) {
+      if (r.status === 'fulfilled') messages.push(...r.value);
+      else o.onError?.(r.reason);
     }
   }
   return { messages, receivedAt };

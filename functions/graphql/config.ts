@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ConfigError, parseEnv } from '../core/config/env.js';
-import { type Neo4jSettings, neo4jEnvShape, neo4jFromEnv, type Stage, stageSchema } from '../core/config/shared-env.js';
+import {
+  ledgerBlockWritesEnvShape,
+  type Neo4jSettings,
+  neo4jEnvShape,
+  neo4jFromEnv,
+  type Stage,
+  stageSchema,
+} from '../core/config/shared-env.js';
 import { defaultMaxSkewS, type SigningKey } from '../core/signing/internal-request.js';
 import { loadNlqModelConfig, type NlqModelConfig } from './nlq-config.js';
 import { loadStepUpEnforcement, type StepUpEnforcementConfig } from './step-up/config.js';
@@ -23,11 +30,8 @@ const envSchema = z.object({
   SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(120).default(defaultMaxSkewS),
   /** Table of the write journal (core/journal); set by CDK and the twin. Unset: mutations are not journaled. */
   JOURNAL_TABLE: z.string().min(3).optional(),
-  /**
-   * `off` writes an export's decision entries as one item each instead of block items, as the ER consumer's setting of
-   * the same name: while a release whose ledger readers do not know blocks may still run (runbooks/deploy.md).
-   */
-  LEDGER_BLOCK_WRITES: z.enum(['on', 'off']).default('on'),
+  /** An export's decision entries, as the ER consumer's batches. */
+  ...ledgerBlockWritesEnvShape,
 });
 
 export interface OriginConfig {

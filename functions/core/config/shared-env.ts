@@ -28,6 +28,13 @@ export function neo4jFromEnv(e: { NEO4J_URI: string; NEO4J_USER?: string; NEO4J_
   return { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD };
 }
 
+/**
+ * `LEDGER_BLOCK_WRITES`: `off` writes a batch of audit-ledger entries as one item each instead of block items, for the
+ * first deploy of an upgrade from a release whose ledger readers do not know blocks, until no such function can run
+ * (runbooks/deploy.md). Every function that appends batches reads it.
+ */
+export const ledgerBlockWritesEnvShape = { LEDGER_BLOCK_WRITES: z.enum(['on', 'off']).default('on') };
+
 /** The function's AWS region (the Lambda runtime sets it; the twin passes its own). */
 export const awsRegion = z.string().default('us-east-1');
 

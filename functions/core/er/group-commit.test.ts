@@ -3,6 +3,16 @@ import { groupCommit } from './group-commit.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/** A group commit that answers each item with itself and records every group it ran. */
+function echoing(options: { maxBatch: number; maxInFlight: number }) {
+  const groups: number[][] = [];
+  const echo = groupCommit(async (xs: number[]) => {
+    groups.push(xs);
+    return xs;
+  }, options);
+  return { groups, echo };
+}
+
 describe('groupCommit', () => {
   it('runs items submitted together as one group and answers each in order', async () => {
     // Prepare
@@ -61,14 +71,7 @@ describe('groupCommit', () => {
 
   it('holds a group that is not full until every announced item arrives, then runs them together', async () => {
     // Prepare
-    const groups: number[][] = [];
-    const echo = groupCommit(
-      async (xs: number[]) => {
-        groups.push(xs);
-        return xs;
-      },
-      { maxBatch: 10, maxInFlight: 2 },
-    );
+    const { groups, echo } = echoing({ maxBatch: 10, maxInFlight: 2 });
     const coming = [0, 1, 2].map(() => echo.announce());
     // Act
     const first = echo.submit(0, coming[0]!);
@@ -84,14 +87,7 @@ describe('groupCommit', () => {
 
   it('lets a group leave when the items it waits for are withdrawn', async () => {
     // Prepare
-    const groups: number[][] = [];
-    const echo = groupCommit(
-      async (xs: number[]) => {
-        groups.push(xs);
-        return xs;
-      },
-      { maxBatch: 10, maxInFlight: 1 },
-    );
+    const { groups, echo } = echoing({ maxBatch: 10, maxInFlight: 1 });
     const kept = echo.announce();
     const failed = echo.announce();
     // Act
@@ -108,14 +104,7 @@ describe('groupCommit', () => {
 
   it('runs a full group without waiting for announced items, and counts each announcement once', async () => {
     // Prepare
-    const groups: number[][] = [];
-    const echo = groupCommit(
-      async (xs: number[]) => {
-        groups.push(xs);
-        return xs;
-      },
-      { maxBatch: 2, maxInFlight: 2 },
-    );
+    const { groups, echo } = echoing({ maxBatch: 2, maxInFlight: 2 });
     const coming = [0, 1, 2].map(() => echo.announce());
     // Act
     const full = await Promise.all([echo.submit(0, coming[0]!), echo.submit(1, coming[1]!)]);

@@ -155,16 +155,12 @@ export async function processEnvelope(
   const coming = deps.effect.announce?.();
   try {
     await deps.claim(envelope);
-  } catch (err) {
-    coming?.withdraw();
-    throw err;
-  }
-  const beforeGraphMs = performance.now() - started;
-  try {
+    const beforeGraphMs = performance.now() - started;
     const outcome = await deps.effect(envelope, remainingMs, coming);
     return { outcome, duplicate: !outcome.applied, beforeGraphMs };
   } finally {
-    // An effect that failed (or never submitted) must not leave its group waiting; after a submission it is a no-op.
+    // A failed claim or an effect that failed before submitting must not leave the group waiting for this event;
+    // after a submission it is a no-op.
     coming?.withdraw();
   }
 }
