@@ -13,7 +13,7 @@
  * Every figure of a case comes from that case's own runs; server CPU per request is read from /proc around each run.
  * A failed request fails its case's target; a dirty work tree is refused unless `--allow-dirty`.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -69,11 +69,13 @@ const caseName: Record<Server, string> = {
 
 async function main() {
   refuseDirtyTree('bench:edge', args['allow-dirty']);
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   const twin = await startScratchTwin('bench-edge', {
     neo4jPageCache: '512m',
-    // Under --cpu-prof the Upstash-REST endpoint is profiled too, into <dir>/upstash-rest (it serves the edge's hits,
-    // the limit server's and yoga-upstash's: its profile is the store path of all three).
-    upstashNodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, 'upstash-rest')}`] : [],
+    // Under --cpu-prof the Upstash-REST endpoint is profiled too, into <dir>/upstash-rest.pprof (it serves the edge's
+    // hits, the limit server's and yoga-upstash's: its profile is the store path of all three; read it with
+    // `go tool pprof -top ~/.cache/graphgate/bin/upstash-rest <dir>/upstash-rest.pprof`).
+    upstashCpuProfile: cpuProfDir ? join(cpuProfDir, 'upstash-rest.pprof') : undefined,
   });
   const { runDir } = twin;
   const stops: (() => Promise<void>)[] = [() => twin.stop()];

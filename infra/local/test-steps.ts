@@ -36,6 +36,12 @@ export const testSteps: Step[] = [
   },
   { name: 'policies: fmt, check --strict, wasm build', command: 'npx', args: ['tsx', 'scripts/build-policies.ts'] },
   { name: 'policies: opa test -v', command: 'npx', args: ['tsx', 'scripts/opa-test.ts'] },
+  // The twin's Upstash-REST endpoint is Go (infra/local/upstash-rest): its own unit tests, with the race detector.
+  {
+    name: 'upstash-rest endpoint: go vet, go test -race',
+    command: 'sh',
+    args: ['-c', 'cd infra/local/upstash-rest && go vet ./... && go test -race -count=1 ./...'],
+  },
   { name: 'unit + integration (vitest)', command: 'npx', args: ['vitest', 'run'] },
   // The load gate (load/profiles.ts `gate`): every scenario at its constant rate on its own scratch twin, 30 s of
   // warm-up and 60 s measured; exits non-zero on a missed threshold or a missing reading, which fails this step. Last,

@@ -11,7 +11,7 @@ import { freePort } from './process.js';
 import { installRedis, startRedis } from './redis.js';
 import { installGoTools } from './tools.js';
 import type { RunningComponent, TwinContext, TwinEndpoints } from './types.js';
-import { localUpstashToken, startUpstashRest } from './upstash.js';
+import { installUpstashRest, localUpstashToken, startUpstashRest } from './upstash.js';
 
 /** Fixed ports of `npm start` (tests always use free ports, so both can run at once). */
 export const startPorts = { neo4j: 7687, sqs: 9324, dynamo: 8000, redis: 16379, upstash: 8079, otlp: 4318 } as const;
@@ -39,8 +39,8 @@ export interface TwinOptions {
   ports: TwinPorts;
   neo4jPageCache?: string;
   neo4jHeap?: string;
-  /** Node flags for the Upstash-REST endpoint (a benchmark's `--cpu-prof`). */
-  upstashNodeArgs?: readonly string[];
+  /** Where the Upstash-REST endpoint writes a CPU profile (pprof), for a benchmark's `--cpu-prof`. */
+  upstashCpuProfile?: string;
   /** Progress lines for the person waiting. */
   log?: (line: string) => void;
 }
@@ -57,9 +57,10 @@ export async function installTwin(log: (line: string) => void = () => {}): Promi
     installElasticMq(),
     installRedis(),
     installCollector(),
+    installUpstashRest(),
   ]);
   log(
-    `installed/verified neo4j, elasticmq, redis, opa, vegeta, otel collector in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `installed/verified neo4j, elasticmq, redis, opa, vegeta, otel collector, upstash-rest in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return tools;
 }
@@ -92,7 +93,9 @@ export async function startTwin(ctx: TwinContext, options: TwinOptions): Promise
       track(startDynalite(ctx, ports.dynamo)),
       redisP,
       redisP.then((redis) =>
-        track(startUpstashRest(ctx, { port: ports.upstash, redisUrl: redis.url, nodeArgs: options.upstashNodeArgs })),
+        track(
+          startUpstashRest(ctx, { port: ports.upstash, redisUrl: redis.url, cpuProfile: options.upstashCpuProfile }),
+        ),
       ),
       track(startCollector(ctx, { port: ports.otlp })),
     ]);

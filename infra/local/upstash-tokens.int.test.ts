@@ -1,7 +1,13 @@
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cacheDir } from './paths.js';
+import { freePort } from './process.js';
 import { twin } from './test-support/twin.js';
-import { createUpstashRestServer } from './upstash-rest/server.js';
+import { startUpstashRest } from './upstash.js';
+
+const ctx = () => ({ runDir: mkdtempSync(join(tmpdir(), 'upstash-tokens-')), cacheDir, persistent: false });
 
 /** Status of a PING presenting `token`. */
 async function ping(url: string, token: string): Promise<number> {
@@ -12,20 +18,31 @@ async function ping(url: string, token: string): Promise<number> {
 
 describe('upstash-rest tokens (staged rotation)', () => {
   it('accepts every configured token and refuses any other, including a prefix of one', async () => {
-    const { server, redis } = createUpstashRestServer({ redisUrl: twin().redisUrl, token: ['tok-old', 'tok-new'] });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const endpoint = await startUpstashRest(ctx(), {
+      port: await freePort(),
+      redisUrl: twin().redisUrl,
+      tokens: ['tok-old', 'tok-new'],
+      logName: 'upstash-tokens.log',
+    });
     try {
-      const statuses = await Promise.all(['tok-old', 'tok-new', 'tok-other', 'tok-ol'].map((t) => ping(url, t)));
+      const statuses = await Promise.all(
+        ['tok-old', 'tok-new', 'tok-other', 'tok-ol'].map((t) => ping(endpoint.url, t)),
+      );
 
       expect(statuses).toEqual([200, 200, 401, 401]);
     } finally {
-      server.close();
-      redis.close();
+      await endpoint.stop();
     }
   });
 
-  it('refuses to start without a token', () => {
-    expect(() => createUpstashRestServer({ redisUrl: twin().redisUrl, token: [] })).toThrow(/non-empty token/);
+  it('refuses to start without a token', async () => {
+    const start = startUpstashRest(ctx(), {
+      port: await freePort(),
+      redisUrl: twin().redisUrl,
+      tokens: [''],
+      logName: 'upstash-no-token.log',
+    });
+
+    await expect(start).rejects.toThrow(/upstash-rest/);
   });
 });

@@ -1,0 +1,3 @@
+module graphgate.local/upstash-rest
+
+go 1.22
