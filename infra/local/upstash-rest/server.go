@@ -9,6 +9,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -59,7 +60,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handle(w http.ResponseWriter, r *http.Request) (answer, error) {
+	// The path as sent (still percent-encoded, so `%2F` stays inside its segment); an absolute-form target
+	// (`GET http://host/path`) has its path taken from the parsed URL.
 	rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
+	if !strings.HasPrefix(rawPath, "/") {
+		rawPath, rawQuery = r.URL.EscapedPath(), r.URL.RawQuery
+	}
 	query := parseQuery(rawQuery)
 	given, presented := presentedToken(r.Header["Authorization"], query)
 	if !presented {
@@ -203,7 +209,7 @@ func send(w http.ResponseWriter, status int, body any) {
 	text := bytes.TrimSuffix(out.Bytes(), []byte("\n"))
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{fmt.Sprint(len(text))}
+	h["Content-Length"] = []string{strconv.Itoa(len(text))}
 	w.WriteHeader(status)
 	w.Write(text)
 }
