@@ -15,12 +15,15 @@ export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Unpadded base64url as bytes; throws on characters outside the alphabet. */
+/**
+ * Unpadded base64url as bytes; throws on characters outside the alphabet and on a length no encoding has (4k + 1).
+ * Decoded by `Buffer` in one native call: the origin decodes a signature and the claims on every request, and the
+ * `atob` + per-character copy it replaces was 2-3% of the origin's own CPU on a 1-hop read (issue 18).
+ */
 export function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new TypeError('not base64url');
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new TypeError('not base64url');
+  const bytes = Buffer.from(text, 'base64url');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Lowercase hex SHA-256 of `body`. */
