@@ -124,7 +124,7 @@ async function writeEffect(
   const score = round(decision.probability);
   if (decision.band === 'HIGH' && decision.candidateId) {
     const reason = `er ${decision.band} ${score} event ${eventId} model ${decision.modelVersion}`;
-    await writes.flush();
+    await writes.flush(tenant);
     const merged = await mergeEntitiesTx(tx, tenant, {
       survivorId: decision.candidateId,
       mergedId: entityId,
@@ -293,7 +293,7 @@ const termsOf = (query: Partial<BlockingQuery>) => blockingTerms(query).map(([fi
  * What a group's earlier events wrote, so a later event of the group blocks as if its candidates were read inside the
  * group's transaction: the entities the group created (matched on the terms the full-text index holds for them),
  * merges it made (a candidate merged away stands for its survivor), and which entities it changed (read again inside
- * the transaction, after `beforeRead` sent the writes held so far; the others are as the group's read found them). An
+ * the transaction, after `beforeRead` sent the tenant's writes held so far; the others are as the group's read found them). An
  * entity the group wrote whole and did not change after is not read again: it is what was written.
  */
 class GroupChanges {
@@ -303,7 +303,7 @@ class GroupChanges {
   /** Entities as the group wrote them (as a read of them would give them back), while unchanged since. */
   private readonly written = new Map<string, Candidate>();
 
-  constructor(private readonly beforeRead: () => Promise<void>) {}
+  constructor(private readonly beforeRead: (tenant: string) => Promise<void>) {}
 
   /** The candidates of `event`: the group's own matching entities first, then the read's, at most the limit. */
   async candidates(
@@ -326,7 +326,7 @@ class GroupChanges {
     for (const c of read) add(c.entity.id);
     const chosen = ids.slice(0, limit);
     const stale = chosen.filter((id) => this.changed.has(`${tenant}|${id}`));
-    if (stale.length > 0) await this.beforeRead();
+    if (stale.length > 0) await this.beforeRead(tenant);
     const fresh = new Map((await liveCandidatesTx(tx, tenant, stale, rejected)).map((c) => [c.id, c]));
     const asRead = new Map(read.map((c) => [c.entity.id, c.entity]));
     return chosen.flatMap((id) => {
@@ -404,7 +404,7 @@ async function applyGroupTx(
     config,
   );
   const writes = new GroupWrites(tx);
-  const changes = new GroupChanges(() => writes.flush());
+  const changes = new GroupChanges((tenant) => writes.flush(tenant));
   const appliedHere = new Map<string, { outcome: EffectOutcome; entry: BandEntry }>();
   const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();
   const out: PromiseSettledResult<EffectResult>[] = [];

@@ -1,9 +1,9 @@
 /**
  * The writes of a group's transaction that nothing in the group reads back at once, sent without waiting for their
  * answers: the driver sends a transaction's statements in order and Neo4j runs them in that order, so a statement
- * sent later sees them. Entity upserts are held and sent as one statement per tenant when something reads the graph
- * (a merge, a re-read of a changed candidate) or the group ends: one statement and one answer per tenant where every
- * event cost one round trip of its own.
+ * sent later sees them. Entity upserts are held and sent as one statement per tenant when something reads that
+ * tenant's graph (a merge, a re-read of a changed candidate) or the group ends: one statement and one answer per
+ * tenant where every event cost one round trip of its own.
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EntityUpserts, type WriteOptions } from '../graph/entity-writes.js';
@@ -35,17 +35,21 @@ export class GroupWrites {
     this.track(this.tx.run(cypher, parameters).then(() => undefined));
   }
 
-  /** Sends the held upserts and waits for every statement sent so far; throws the first failure. */
-  async flush(): Promise<void> {
-    this.sendUpserts();
+  /**
+   * Sends the held upserts (of `tenant` only, when given: a read or merge in one tenant needs no other tenant's
+   * writes, and those stay held to join the tenant's one statement) and waits for every statement sent so far;
+   * throws the first failure.
+   */
+  async flush(tenant?: string): Promise<void> {
+    this.sendUpserts(tenant);
     const sent = this.sent.splice(0);
     await Promise.all(sent);
   }
 
-  /** Sends the held upserts without waiting (statements sent after them see their writes). */
-  sendUpserts(): void {
-    for (const held of this.upserts.values()) {
-      if (held.size > 0) this.track(held.send(this.tx));
+  /** Sends the held upserts (of `tenant` only, when given) without waiting: statements sent later see them. */
+  sendUpserts(tenant?: string): void {
+    for (const [t, held] of this.upserts) {
+      if ((tenant === undefined || t === tenant) && held.size > 0) this.track(held.send(this.tx));
     }
   }
 
