@@ -293,8 +293,8 @@ const termsOf = (query: Partial<BlockingQuery>) => blockingTerms(query).map(([fi
  * What a group's earlier events wrote, so a later event of the group blocks as if its candidates were read inside the
  * group's transaction: the entities the group created (matched on the terms the full-text index holds for them),
  * merges it made (a candidate merged away stands for its survivor), and which entities it changed (read again inside
- * the transaction, after `beforeRead` sent the tenant's writes held so far; the others are as the group's read found them). An
- * entity the group wrote whole and did not change after is not read again: it is what was written.
+ * the transaction, after `beforeRead` sent the tenant's writes held so far; the others are as the group's read found
+ * them). An entity the group wrote whole and did not change after is not read again: it is what was written.
  */
 class GroupChanges {
   private readonly created: { tenant: string; id: string; terms: ReadonlySet<string> }[] = [];
@@ -374,7 +374,8 @@ class GroupChanges {
  * copy in this group), its decision comes back with `applied: false` and nothing is written; if it was applied with
  * another record, it is refused with CONFLICTING_PAYLOAD (settled, not thrown: the rest of the group commits). Events
  * see each other's writes ({@link GroupChanges}): a duplicate record inside the group is blocked like one committed
- * before it. The decisions go last, one statement per tenant.
+ * before it. The entities are written one statement per tenant ({@link GroupWrites}: when a merge or a re-read in
+ * the tenant needs them, else at the end), and the decisions go last, one statement per tenant.
  */
 async function applyGroupTx(
   tx: ManagedTransaction,
