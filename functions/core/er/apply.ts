@@ -8,11 +8,10 @@
 import { createHash } from 'node:crypto';
 import { doubleMetaphone } from 'double-metaphone';
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import { upsertEntityTx } from '../graph/entity-writes.js';
 import { GraphError } from '../graph/errors.js';
 import { mergeEntitiesTx } from '../graph/merge.js';
 import { sourceKey } from '../graph/merge-props.js';
-import { epochMs, toNumber } from '../graph/model.js';
+import { type EntityCore, epochMs, toNumber } from '../graph/model.js';
 import { nameTokens } from '../graph/name-tokens.js';
 import { parseTenant } from '../graph/validation.js';
 import { payloadHash } from '../idempotency/events.js';
@@ -31,6 +30,7 @@ import {
 import type { Band, ErConfig } from './config.js';
 import { createDecisionsCypher, createReviewCandidateCypher, getDecisionCypher } from './cypher.js';
 import { ConflictingPayloadError, DependencyFailedError } from './errors.js';
+import { GroupWrites } from './group-writes.js';
 import type { FsScore, MatchModel } from './model/model.js';
 import type { ModelSource } from './model-store.js';
 import { type NormalisedRecord, normaliseRecord } from './normalise.js';
@@ -87,19 +87,21 @@ async function readDecision(
 
 /**
  * Writes the entity and the band's effect for a decision already made; the decision node itself is written with the
- * group's others ({@link decisionRow}).
+ * group's others ({@link decisionRow}). The entity write and a review candidate are held or sent unanswered
+ * ({@link GroupWrites}); a merge first waits for them (it reads the entities it merges). Gives the entity as stored
+ * (null if unknown without a read).
  */
 async function writeEffect(
   tx: ManagedTransaction,
+  writes: GroupWrites,
   envelope: Envelope,
   n: NormalisedRecord,
   blocking: BlockingQuery,
   decision: Decision,
-): Promise<EffectOutcome> {
+): Promise<{ outcome: EffectOutcome; written: EntityCore | null }> {
   const { tenant, eventId, record } = envelope;
   const entityId = entityIdFor(eventId);
-  await upsertEntityTx(
-    tx,
+  const written = writes.upsert(
     tenant,
     {
       id: entityId,
@@ -122,6 +124,7 @@ async function writeEffect(
   const score = round(decision.probability);
   if (decision.band === 'HIGH' && decision.candidateId) {
     const reason = `er ${decision.band} ${score} event ${eventId} model ${decision.modelVersion}`;
+    await writes.flush(tenant);
     const merged = await mergeEntitiesTx(tx, tenant, {
       survivorId: decision.candidateId,
       mergedId: entityId,
@@ -142,7 +145,7 @@ async function writeEffect(
     }
   } else if (decision.band === 'MID' && decision.candidateId) {
     reviewId = reviewIdFor(eventId);
-    await tx.run(createReviewCandidateCypher.cypher, {
+    writes.run(createReviewCandidateCypher.cypher, {
       tenant,
       id: reviewId,
       eventId,
@@ -153,7 +156,7 @@ async function writeEffect(
       now: epochMs(),
     });
   }
-  return {
+  const outcome: EffectOutcome = {
     eventId,
     entityId,
     mergeId,
@@ -167,6 +170,7 @@ async function writeEffect(
     explanation: decision.explanation,
     modelVersion: decision.modelVersion,
   };
+  return { outcome, written };
 }
 
 const round = (p: number) => Math.round(p * 1e6) / 1e6;
@@ -289,12 +293,17 @@ const termsOf = (query: Partial<BlockingQuery>) => blockingTerms(query).map(([fi
  * What a group's earlier events wrote, so a later event of the group blocks as if its candidates were read inside the
  * group's transaction: the entities the group created (matched on the terms the full-text index holds for them),
  * merges it made (a candidate merged away stands for its survivor), and which entities it changed (read again inside
- * the transaction; the others are as the group's read found them).
+ * the transaction, after `beforeRead` sent the tenant's writes held so far; the others are as the group's read found
+ * them). An entity the group wrote whole and did not change after is not read again: it is what was written.
  */
 class GroupChanges {
   private readonly created: { tenant: string; id: string; terms: ReadonlySet<string> }[] = [];
   private readonly survivorOf = new Map<string, string>();
   private readonly changed = new Set<string>();
+  /** Entities as the group wrote them (as a read of them would give them back), while unchanged since. */
+  private readonly written = new Map<string, Candidate>();
+
+  constructor(private readonly beforeRead: (tenant: string) => Promise<void>) {}
 
   /** The candidates of `event`: the group's own matching entities first, then the read's, at most the limit. */
   async candidates(
@@ -317,23 +326,26 @@ class GroupChanges {
     for (const c of read) add(c.entity.id);
     const chosen = ids.slice(0, limit);
     const stale = chosen.filter((id) => this.changed.has(`${tenant}|${id}`));
+    if (stale.length > 0) await this.beforeRead(tenant);
     const fresh = new Map((await liveCandidatesTx(tx, tenant, stale, rejected)).map((c) => [c.id, c]));
     const asRead = new Map(read.map((c) => [c.entity.id, c.entity]));
     return chosen.flatMap((id) => {
-      const c = this.changed.has(`${tenant}|${id}`) ? fresh.get(id) : asRead.get(id);
-      return c ? [c] : [];
+      const key = `${tenant}|${id}`;
+      const c = this.changed.has(key) ? fresh.get(id) : (this.written.get(key) ?? asRead.get(id));
+      return c && !rejected.includes(c.id) ? [c] : [];
     });
   }
 
-  /** Records what an applied event wrote. */
-  record({ envelope, n, blocking }: PreparedEvent, outcome: EffectOutcome): void {
+  /** Records what an applied event wrote: its entity as written (`entity`, null when only a read would tell). */
+  record({ envelope, n, blocking }: PreparedEvent, outcome: EffectOutcome, entity: Candidate | null): void {
     const { tenant } = envelope;
     this.created.push({
       tenant,
       id: outcome.entityId,
       terms: new Set(termsOf({ tokens: n.tokens, identifiers: n.identifiers, keys: blocking.keys })),
     });
-    this.changed.add(`${tenant}|${outcome.entityId}`);
+    if (entity) this.written.set(`${tenant}|${outcome.entityId}`, entity);
+    else this.changed.add(`${tenant}|${outcome.entityId}`);
     if (outcome.mergeId && outcome.candidateId) {
       this.changed.add(`${tenant}|${outcome.candidateId}`);
       for (const id of outcome.touched) {
@@ -362,7 +374,8 @@ class GroupChanges {
  * copy in this group), its decision comes back with `applied: false` and nothing is written; if it was applied with
  * another record, it is refused with CONFLICTING_PAYLOAD (settled, not thrown: the rest of the group commits). Events
  * see each other's writes ({@link GroupChanges}): a duplicate record inside the group is blocked like one committed
- * before it. The decisions go last, one statement per tenant.
+ * before it. The entities are written one statement per tenant ({@link GroupWrites}: when a merge or a re-read in
+ * the tenant needs them, else at the end), and the decisions go last, one statement per tenant.
  */
 async function applyGroupTx(
   tx: ManagedTransaction,
@@ -391,7 +404,8 @@ async function applyGroupTx(
     events.map((e) => e.prepared),
     config,
   );
-  const changes = new GroupChanges();
+  const writes = new GroupWrites(tx);
+  const changes = new GroupChanges((tenant) => writes.flush(tenant));
   const appliedHere = new Map<string, { outcome: EffectOutcome; entry: BandEntry }>();
   const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();
   const out: PromiseSettledResult<EffectResult>[] = [];
@@ -416,8 +430,8 @@ async function applyGroupTx(
     // Without the entities a reviewer said are not the same as this record: never merged with or proposed again.
     const candidates = await changes.candidates(tx, prepared, read[i]!, config.candidateLimit);
     const decision = decide(comparableOfRecord(n, envelope.record.attributes), n.kind, candidates, model);
-    const outcome = await writeEffect(tx, envelope, n, prepared.blocking, decision);
-    changes.record(prepared, outcome);
+    const { outcome, written } = await writeEffect(tx, writes, envelope, n, prepared.blocking, decision);
+    changes.record(prepared, outcome, written);
     const entry = bandEntry(envelope, outcome, traceId);
     appliedHere.set(key, { outcome, entry });
     const rows = decisions.get(envelope.tenant) ?? [];
@@ -425,9 +439,11 @@ async function applyGroupTx(
     decisions.set(envelope.tenant, rows);
     out.push({ status: 'fulfilled', value: { applied: true, outcome, entry } });
   }
+  writes.sendUpserts();
   for (const [tenant, rows] of decisions) {
-    await tx.run(createDecisionsCypher.cypher, { tenant: parseTenant(tenant), rows, now: epochMs() });
+    writes.run(createDecisionsCypher.cypher, { tenant: parseTenant(tenant), rows, now: epochMs() });
   }
+  await writes.flush();
   return out;
 }
 

@@ -1,14 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { testTenant } from '../../../infra/local/test-support/twin.js';
 import { graphOnTwin } from '../../../infra/local/test-support/twin-graph.js';
-import { upsertEntityTx } from '../graph/entity-writes.js';
+import { EntityUpserts, upsertEntityTx } from '../graph/entity-writes.js';
 import { entityInput } from '../graph/test-support/fixtures.js';
 import { lockAndMarkEventsTx } from './applied-marker.js';
-import { blockingCandidatesOfTx, blockingCandidatesTx } from './blocking.js';
+import { blockingCandidatesOfTx, blockingCandidatesTx, liveCandidatesTx } from './blocking.js';
 
 const g = graphOnTwin();
 
 describe('ER graph building blocks', () => {
+  it('writes held entities in one statement and gives each back as a read of it would; a merged one is a CONFLICT', async () => {
+    // Prepare: an entity merged into another (a write to it must be refused).
+    const tenant = testTenant('upserts');
+    await g.repo.upsertEntity(tenant, entityInput({ id: 'kept', names: ['Kept'] }));
+    await g.repo.upsertEntity(tenant, entityInput({ id: 'gone', names: ['Gone'] }));
+    await g.repo.mergeEntity(tenant, { survivorId: 'kept', mergedId: 'gone', reason: 'same', actor: 'al' });
+    const session = g.driver.session();
+    try {
+      // Act: two entities held and sent as one statement; then a write to the merged one.
+      const given = await session.executeWrite(async (tx) => {
+        const held = new EntityUpserts(tenant);
+        const a = held.add({
+          ...entityInput({ names: [' Ada Lovelace '], identifiers: ['passport:P-1'] }),
+          id: 'a',
+          attributes: { born: 1815, nested: { list: [1, 'two', null] } },
+          sources: [{ system: 'crm', recordId: '1', retrievedAt: null }],
+        });
+        const b = held.add({
+          ...entityInput({ names: ['Bo'] }),
+          id: 'b',
+          identifiers: [],
+          attributes: {},
+          sources: [],
+        });
+        const partial = held.add({ ...entityInput({ names: ['Cy'] }), id: 'c' });
+        await held.send(tx);
+        return { a, b, partial };
+      });
+      const read = await session.executeRead((tx) => liveCandidatesTx(tx, tenant, ['a', 'b', 'c'], []));
+      const refused = session.executeWrite(async (tx) => {
+        const held = new EntityUpserts(tenant);
+        held.add({ ...entityInput(), id: 'fresh-one' });
+        held.add({ ...entityInput({ names: ['Gone again'] }), id: 'gone' });
+        await held.send(tx);
+      });
+
+      // Assess: what the write gave back is what the graph holds; one that keeps stored parts is unknown (null).
+      expect(read).toEqual([given.a, given.b, expect.objectContaining({ id: 'c', names: ['Cy'] })]);
+      expect(given.partial).toBeNull();
+      await expect(refused).rejects.toMatchObject({ code: 'CONFLICT' });
+      const { records } = await g.driver.executeQuery(
+        "MATCH (e:Entity {tenant: $tenant, id: 'fresh-one'}) RETURN count(e) AS n",
+        { tenant },
+      );
+      expect(records[0]!.get('n').toNumber()).toBe(0);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('applies an event exactly once when the marker runs in the same transaction as the write', async () => {
     const tenant = testTenant('tx');
     const apply = async () => {

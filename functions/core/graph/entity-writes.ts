@@ -14,7 +14,7 @@ import {
   upsertEntityCypher,
 } from './cypher/writes.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { epochMs, type Props, type RelRow, toEntity, toNumber, toRelationship } from './model.js';
+import { type EntityCore, epochMs, type Props, type RelRow, toEntity, toNumber, toRelationship } from './model.js';
 import { nameTokens } from './name-tokens.js';
 import type {
   DataClass,
@@ -25,6 +25,7 @@ import type {
   ReclassifyInput,
   ReclassifyResult,
   Relationship,
+  Source,
   WriteGuard,
 } from './types.js';
 import { entityInputSchema, linkInputSchema, parseInput, parseTenant, reclassifyInputSchema } from './validation.js';
@@ -83,27 +84,17 @@ async function decidedLifecycle(
   return { fresh: old.fresh, createdAtMs, expiresAt };
 }
 
-/**
- * Creates an entity (new id when `input.id` is absent) or replaces its kind, names, data class and licence; attributes,
- * sources, identifiers and purposes are replaced when given and kept when absent. A merged entity cannot be updated
- * (CONFLICT). An expired or tombstoned entity is collected anew: its creation time restarts and old data is dropped.
- * `expiresAt` is stamped from `options.expiry` on every write, so a change of data class moves the expiry too.
- */
-export async function upsertEntityTx(
-  tx: ManagedTransaction,
-  tenant: string,
-  input: EntityInput,
-  options: WriteOptions = {},
-  guard?: WriteGuard,
-): Promise<Entity> {
-  const t = parseTenant(tenant);
-  const v = parseInput(entityInputSchema, input, 'entity input');
-  const id = v.id ?? randomUUID();
-  const now = options.now ?? Date.now();
-  const lifecycleOf =
-    guard || options.expiry ? await decidedLifecycle(tx, t, id, v.dataClass, now, options, guard) : null;
-  const result = await tx.run(upsertEntityCypher.cypher, {
-    tenant: t,
+/** A validated entity write as a row of {@link upsertEntityCypher}. */
+type UpsertRow = ReturnType<typeof upsertRow>;
+
+function upsertRow(
+  v: ReturnType<typeof parseEntityInput>,
+  id: string,
+  now: number,
+  options: WriteOptions,
+  lifecycleOf: { fresh: boolean; createdAtMs: number; expiresAt: number | null } | null,
+) {
+  return {
     id,
     now: epochMs(now),
     // Without a guard or a retention rule nothing here needs the stored state: the statement decides freshness.
@@ -121,10 +112,96 @@ export async function upsertEntityTx(
     purposes: v.purposes ?? null,
     blockKeys: options.er?.blockKeys ?? null,
     erRecord: options.er?.record ?? null,
+  };
+}
+
+const parseEntityInput = (input: EntityInput) => parseInput(entityInputSchema, input, 'entity input');
+
+const mergedConflict = (id: string) =>
+  new ConflictError(`entity ${id} was merged into another entity; update the survivor or unmerge`);
+
+/**
+ * Creates an entity (new id when `input.id` is absent) or replaces its kind, names, data class and licence; attributes,
+ * sources, identifiers and purposes are replaced when given and kept when absent. A merged entity cannot be updated
+ * (CONFLICT). An expired or tombstoned entity is collected anew: its creation time restarts and old data is dropped.
+ * `expiresAt` is stamped from `options.expiry` on every write, so a change of data class moves the expiry too.
+ */
+export async function upsertEntityTx(
+  tx: ManagedTransaction,
+  tenant: string,
+  input: EntityInput,
+  options: WriteOptions = {},
+  guard?: WriteGuard,
+): Promise<Entity> {
+  const t = parseTenant(tenant);
+  const v = parseEntityInput(input);
+  const id = v.id ?? randomUUID();
+  const now = options.now ?? Date.now();
+  const lifecycleOf =
+    guard || options.expiry ? await decidedLifecycle(tx, t, id, v.dataClass, now, options, guard) : null;
+  const result = await tx.run(upsertEntityCypher.cypher, {
+    tenant: t,
+    rows: [upsertRow(v, id, now, options, lifecycleOf)],
+    returnEntity: true,
   });
   const record = result.records[0];
-  if (!record) throw new ConflictError(`entity ${id} was merged into another entity; update the survivor or unmerge`);
+  if (!record) throw mergedConflict(id);
   return toEntity(record.get('entity') as Props);
+}
+
+/**
+ * Entity writes of one tenant held back to be sent as one statement ({@link EntityUpserts.send}): entity resolution
+ * writes a group of events' entities this way, one statement per tenant instead of one per event. Only writes that
+ * need no stored state first (no write guard, no retention rule) and that name their ids; each is validated when
+ * added, exactly as {@link upsertEntityTx} validates it.
+ */
+export class EntityUpserts {
+  private rows: UpsertRow[] = [];
+
+  constructor(readonly tenant: string) {
+    parseTenant(tenant);
+  }
+
+  /**
+   * Adds a write; returns the entity's core as it will be stored when the write gives every part of it (names,
+   * identifiers, attributes, sources), else null (a kept part is only known by reading it).
+   */
+  add(input: EntityInput & { id: string }, options: Omit<WriteOptions, 'expiry'> = {}): EntityCore | null {
+    const v = parseEntityInput(input);
+    const row = upsertRow(v, input.id, options.now ?? Date.now(), options, null);
+    this.rows.push(row);
+    if (row.identifiers === null || row.attributes === null || row.sources === null) return null;
+    return {
+      id: row.id,
+      kind: v.kind,
+      names: v.names,
+      identifiers: row.identifiers,
+      // As a read gives them back: parsed from the stored JSON.
+      attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+      sources: JSON.parse(row.sources) as Source[],
+    };
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /**
+   * Runs the held writes as one statement and forgets them. Does not wait to send: statements of one transaction
+   * run in the order sent, so a statement sent after this one sees its writes. Rejects with CONFLICT when an entity
+   * was merged (like {@link upsertEntityTx}).
+   */
+  send(tx: ManagedTransaction): Promise<void> {
+    const rows = this.rows;
+    this.rows = [];
+    if (rows.length === 0) return Promise.resolve();
+    const result = tx.run(upsertEntityCypher.cypher, { tenant: this.tenant, rows, returnEntity: false });
+    return result.then((r) => {
+      const written = new Set(r.records.map((record) => record.get('id') as string));
+      const merged = rows.find((row) => !written.has(row.id));
+      if (merged) throw mergedConflict(merged.id);
+    });
+  }
 }
 
 /** The classes of the live entities among `ids` that the guard lets the caller see (all of them without a guard). */

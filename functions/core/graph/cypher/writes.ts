@@ -34,34 +34,41 @@ RETURN e IS NOT NULL AS exists, e.dataClass AS dataClass, e.createdAt AS created
 );
 
 /**
- * Creates or updates an entity; returns no row when the entity exists but was merged (caller reports CONFLICT).
- * Fresh (new, expired or tombstoned): the record is collected anew — creation time restarts and no expired
- * attributes, sources, identifiers or purposes carry over. When the caller read the lifecycle (entityLifecycleCypher)
- * it passes `$fresh` and the retention rule's `$createdAt` / `$expiresAt`; with `$fresh` null (no rule, no guard)
- * the statement decides freshness itself and an update keeps its creation time and expiry — one round trip.
+ * Creates or updates entities, one per `$rows` row (`{id, now, fresh, createdAt, expiresAt, kind, names, nameTokens,
+ * dataClass, licence, attributes, sources, identifiers, purposes, blockKeys, erRecord}`), each row's ids distinct;
+ * returns no row for an entity that exists but was merged (caller reports CONFLICT). One statement for a group of
+ * entity resolution's writes, one row for any other writer's. Fresh (new, expired or tombstoned): the record is
+ * collected anew — creation time restarts and no expired attributes, sources, identifiers or purposes carry over.
+ * When the caller read the lifecycle (entityLifecycleCypher) it passes `row.fresh` and the retention rule's
+ * `row.createdAt` / `row.expiresAt`; with `row.fresh` null (no rule, no guard) the statement decides freshness itself
+ * and an update keeps its creation time and expiry — one round trip. The written properties come back only when
+ * `$returnEntity` is true (ER never reads them: unpacking them was worker CPU for nothing).
  */
 export const upsertEntityCypher = write(
   'upsertEntity',
-  `${keepPlan}OPTIONAL MATCH (old:Entity {tenant: $tenant, id: $id})
+  `${keepPlan}UNWIND $rows AS row
+OPTIONAL MATCH (old:Entity {tenant: $tenant, id: row.id})
 USING INDEX SEEK old:Entity(tenant, id)
-WITH old
+WITH row, old
 WHERE old IS NULL OR old.mergedInto IS NULL
-WITH old, coalesce($fresh, old IS NULL OR old.tombstonedAt IS NOT NULL
-  OR (old.expiresAt IS NOT NULL AND old.expiresAt <= $now)) AS fresh
-MERGE (e:Entity {tenant: $tenant, id: $id})
+WITH row, old, coalesce(row.fresh, old IS NULL OR old.tombstonedAt IS NOT NULL
+  OR (old.expiresAt IS NOT NULL AND old.expiresAt <= row.now)) AS fresh
+MERGE (e:Entity {tenant: $tenant, id: row.id})
 FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END |
   SET e.attributes = '{}', e.sources = '[]', e.identifiers = [], e.purposes = [], e.legalHold = false,
     e.tombstonedAt = null, e.blockKeys = null, e.erRecord = null)
-SET e.kind = $kind, e.names = $names, e.nameTokens = $nameTokens, e.dataClass = $dataClass, e.licence = $licence,
-  e.createdAt = CASE WHEN $fresh IS NOT NULL THEN $createdAt WHEN fresh THEN $now ELSE coalesce(e.createdAt, $now) END,
-  e.expiresAt = CASE WHEN $fresh IS NOT NULL THEN $expiresAt WHEN fresh THEN null ELSE e.expiresAt END,
-  e.updatedAt = $now, e.legalHold = coalesce(e.legalHold, false),
-  e.attributes = coalesce($attributes, e.attributes, '{}'),
-  e.sources = coalesce($sources, e.sources, '[]'),
-  e.identifiers = coalesce($identifiers, e.identifiers, []),
-  e.purposes = coalesce($purposes, e.purposes, []),
-  e.blockKeys = coalesce($blockKeys, e.blockKeys), e.erRecord = coalesce($erRecord, e.erRecord)
-RETURN properties(e) AS entity`,
+SET e.kind = row.kind, e.names = row.names, e.nameTokens = row.nameTokens, e.dataClass = row.dataClass,
+  e.licence = row.licence,
+  e.createdAt = CASE WHEN row.fresh IS NOT NULL THEN row.createdAt WHEN fresh THEN row.now
+    ELSE coalesce(e.createdAt, row.now) END,
+  e.expiresAt = CASE WHEN row.fresh IS NOT NULL THEN row.expiresAt WHEN fresh THEN null ELSE e.expiresAt END,
+  e.updatedAt = row.now, e.legalHold = coalesce(e.legalHold, false),
+  e.attributes = coalesce(row.attributes, e.attributes, '{}'),
+  e.sources = coalesce(row.sources, e.sources, '[]'),
+  e.identifiers = coalesce(row.identifiers, e.identifiers, []),
+  e.purposes = coalesce(row.purposes, e.purposes, []),
+  e.blockKeys = coalesce(row.blockKeys, e.blockKeys), e.erRecord = coalesce(row.erRecord, e.erRecord)
+RETURN row.id AS id, CASE WHEN $returnEntity THEN properties(e) END AS entity`,
 );
 
 /** The live (existing, not merged) entities of the tenant among some ids, with their data class. */
