@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { runOrFail } from './install.js';
+import { ComponentFailedError } from './errors.js';
+import { run, runOrFail } from './install.js';
 import { repoRoot, toolBin } from './paths.js';
 import { spawnComponent } from './process.js';
 import type { RunningComponent, TwinContext } from './types.js';
@@ -11,7 +12,7 @@ export const localUpstashToken = 'graphgate-local-dev-token';
 
 const sourceDir = join(repoRoot, 'infra/local/upstash-rest');
 
-/** A digest of the endpoint's Go sources (tests excluded): the build is redone when it changes. */
+/** A digest of the endpoint's Go sources (one package, tests excluded): a change of them is a new build. */
 function sourceDigest(): string {
   const hash = createHash('sha256');
   const files = readdirSync(sourceDir)
@@ -23,26 +24,31 @@ function sourceDigest(): string {
       .update('\0')
       .update(readFileSync(join(sourceDir, f)))
       .update('\0');
-  return hash.digest('hex');
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
  * Builds our Upstash-REST endpoint (Go, standard library only, infra/local/upstash-rest) into the tool path, once per
- * version of its sources. The binary is written beside its final name and renamed, so twins started side by side
- * (vitest's workers) never run a half-written file.
+ * version of its sources: the binary is named by their digest, so checkouts of different versions on one machine each
+ * run their own, and a build is written beside its final name and renamed, so twins started side by side (vitest's
+ * workers) never run a half-written file. Go ≥ 1.22 must be on PATH (as for OPA and vegeta).
  */
 export async function installUpstashRest(): Promise<string> {
-  const target = join(toolBin, 'upstash-rest');
-  const stamp = join(toolBin, '.upstash-rest.version');
-  const digest = sourceDigest();
-  if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest) return target;
+  const target = join(toolBin, `upstash-rest-${sourceDigest()}`);
+  if (existsSync(target)) return target;
+  if ((await run('sh', ['-c', 'command -v go'])).code !== 0) {
+    throw new ComponentFailedError('upstash-rest', {
+      what: 'the local Upstash-REST endpoint is built with Go, and `go` is not on PATH: install Go 1.22 or newer',
+    });
+  }
   mkdirSync(toolBin, { recursive: true });
   const partial = `${target}.${process.pid}.partial`;
+  // One attempt: a compile error does not go away by trying again.
   await runOrFail('upstash-rest', 'go', ['build', '-trimpath', '-buildvcs=false', '-o', partial, '.'], {
     cwd: sourceDir,
+    attempts: 1,
   });
   renameSync(partial, target);
-  writeFileSync(stamp, `${digest}\n`);
   return target;
 }
 

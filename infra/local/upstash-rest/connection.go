@@ -2,21 +2,18 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"sync"
 	"time"
 )
 
-// unavailableError: Redis cannot be reached, the connection dropped while a request waited, or the reply did not come
-// in time. Answered 503, which the edge's cache client treats as a miss.
-type unavailableError struct{ reason string }
-
-func (e unavailableError) Error() string { return "redis unavailable: " + e.reason }
-
 // batch is one request's commands in flight: their replies arrive in order, one after the other, on the shared socket.
 type batch struct {
 	expected int
 	replies  []any
+	// conn is the connection the batch was queued on: a request that times out drops that one, never a newer one.
+	conn net.Conn
 	// done receives the replies or an error, once; buffered, so a reply for a request that timed out never blocks.
 	done chan result
 }
@@ -26,6 +23,11 @@ type result struct {
 	err     error
 }
 
+const (
+	firstReconnectDelay = 50 * time.Millisecond
+	maxReconnectDelay   = 2 * time.Second
+)
+
 // respConnection is one multiplexed RESP2 connection to Redis, shared by every HTTP request.
 //
 // A request's commands are encoded into one buffer, so they are contiguous on the wire (a MULTI … EXEC block cannot be
@@ -33,25 +35,27 @@ type result struct {
 // batches matches replies to requests. Requests that queue while another one writes go out together in the next write
 // (writePending): under load a socket write to Redis is the largest part of the endpoint's cost per request.
 //
-// A request that times out is answered 503 and the connection is dropped (an overdue reply holds every later request
-// behind it): whatever waits fails fast with 503, and the connection reconnects with backoff (50 ms doubling to 2 s).
-// Requests made meanwhile wait for it, bounded by the request timeout.
+// A request that times out is answered 503 and its connection is dropped (an overdue reply holds every later request
+// behind it, and a Redis that stops reading fails the write at its deadline): whatever waits fails fast with 503, and
+// the connection reconnects with backoff (50 ms doubling to 2 s, back to 50 ms once a reply arrives). Requests made
+// meanwhile wait for it, bounded by the request timeout.
 type respConnection struct {
 	addr    string
 	timeout time.Duration
 
-	mu        sync.Mutex
-	conn      net.Conn      // nil while disconnected
-	inFlight  []*batch      // FIFO, oldest first
-	pending   []byte        // encoded commands not sent yet
-	spare     []byte        // the buffer of the last write, reused for the next pending bytes
-	writing   bool          // a request is writing pending bytes (see writePending)
-	connected chan struct{} // closed once conn is set; replaced when it drops
-	closed    bool
+	mu             sync.Mutex
+	conn           net.Conn      // nil while disconnected
+	inFlight       []*batch      // FIFO, oldest first
+	pending        []byte        // encoded commands not sent yet
+	spare          []byte        // the buffer of the last write, reused for the next pending bytes
+	writing        bool          // a request is writing pending bytes (see writePending)
+	connected      chan struct{} // closed once conn is set; replaced when it drops
+	reconnectDelay time.Duration // the wait before the next reconnect
+	closed         bool
 }
 
 func newRespConnection(addr string, timeout time.Duration) *respConnection {
-	c := &respConnection{addr: addr, timeout: timeout, connected: make(chan struct{})}
+	c := &respConnection{addr: addr, timeout: timeout, connected: make(chan struct{}), reconnectDelay: firstReconnectDelay}
 	go c.connectLoop()
 	return c
 }
@@ -75,6 +79,7 @@ func (c *respConnection) send(commands [][][]byte) ([]any, error) {
 			return nil, unavailableError{"endpoint shutting down"}
 		}
 		if c.conn != nil {
+			b.conn = c.conn
 			c.inFlight = append(c.inFlight, b)
 			c.pending = append(c.pending, payload...)
 			c.writePending() // unlocks
@@ -85,15 +90,20 @@ func (c *respConnection) send(commands [][][]byte) ([]any, error) {
 		select {
 		case <-connected:
 		case <-deadline.C:
-			return nil, unavailableError{"not connected within " + c.timeout.String()}
+			return nil, unavailableError{fmt.Sprintf("not connected within %d ms", c.timeout.Milliseconds())}
 		}
 	}
 	select {
 	case r := <-b.done:
 		return r.replies, r.err
 	case <-deadline.C:
-		c.dropIfCurrent(nil)
-		return nil, unavailableError{"no reply within " + c.timeout.String()}
+		select {
+		case r := <-b.done: // both were ready: the answer wins
+			return r.replies, r.err
+		default:
+		}
+		c.dropIfCurrent(b.conn)
+		return nil, unavailableError{fmt.Sprintf("no reply within %d ms", c.timeout.Milliseconds())}
 	}
 }
 
@@ -110,10 +120,9 @@ func (c *respConnection) close() {
 }
 
 func (c *respConnection) connectLoop() {
-	delay := 50 * time.Millisecond
 	for {
 		c.mu.Lock()
-		closed := c.closed
+		closed, delay := c.closed, c.reconnectDelay
 		c.mu.Unlock()
 		if closed {
 			return
@@ -131,15 +140,23 @@ func (c *respConnection) connectLoop() {
 			c.mu.Unlock()
 			return
 		}
-		time.Sleep(delay)
-		delay = min(delay*2, 2*time.Second)
+		c.backOff(delay)
 	}
+}
+
+// backOff waits `delay` and doubles the next wait, up to maxReconnectDelay; a reply resets it (readLoop).
+func (c *respConnection) backOff(delay time.Duration) {
+	time.Sleep(delay)
+	c.mu.Lock()
+	c.reconnectDelay = min(delay*2, maxReconnectDelay)
+	c.mu.Unlock()
 }
 
 // writePending, called with mu held, sends the queued bytes unless another request is already doing so; it unlocks
 // mu. The request that finds no write in progress becomes the writer and keeps writing until nothing is queued, so
 // the requests that arrive while it writes go out together in its next write (one loopback send, which wakes Redis,
-// for all of them), and a lone request is written at once, without handing it to another goroutine.
+// for all of them), and a lone request is written at once, without handing it to another goroutine. Each write has a
+// deadline of one request timeout: a Redis that stops reading fails it, and the connection is dropped.
 func (c *respConnection) writePending() {
 	if c.writing {
 		c.mu.Unlock()
@@ -150,8 +167,8 @@ func (c *respConnection) writePending() {
 		conn, out := c.conn, c.pending
 		c.pending = c.spare[:0]
 		c.mu.Unlock()
-		_, err := conn.Write(out)
-		if err != nil {
+		conn.SetWriteDeadline(time.Now().Add(c.timeout))
+		if _, err := conn.Write(out); err != nil {
 			c.dropIfCurrent(conn)
 		}
 		c.mu.Lock()
@@ -181,6 +198,7 @@ func (c *respConnection) readLoop(conn net.Conn) {
 			c.dropIfCurrent(conn)
 			return
 		}
+		c.reconnectDelay = firstReconnectDelay
 		b := c.inFlight[0]
 		b.replies = append(b.replies, reply)
 		if len(b.replies) == b.expected {
@@ -192,11 +210,10 @@ func (c *respConnection) readLoop(conn net.Conn) {
 	}
 }
 
-// dropIfCurrent closes the connection (the current one when conn is nil), fails every waiting request and reconnects.
+// dropIfCurrent closes conn if it is still the current connection, fails every waiting request and reconnects.
 func (c *respConnection) dropIfCurrent(conn net.Conn) {
 	c.mu.Lock()
-	current := c.conn
-	if current == nil || (conn != nil && conn != current) {
+	if c.conn == nil || c.conn != conn {
 		c.mu.Unlock()
 		return
 	}
@@ -205,15 +222,15 @@ func (c *respConnection) dropIfCurrent(conn net.Conn) {
 	c.connected = make(chan struct{})
 	waiting := c.inFlight
 	c.inFlight = nil
-	closed := c.closed
+	closed, delay := c.closed, c.reconnectDelay
 	c.mu.Unlock()
-	current.Close()
+	conn.Close()
 	for _, b := range waiting {
 		b.done <- result{err: unavailableError{"connection to redis lost"}}
 	}
 	if !closed {
 		go func() {
-			time.Sleep(50 * time.Millisecond)
+			c.backOff(delay)
 			c.connectLoop()
 		}()
 	}

@@ -118,7 +118,7 @@ func TestALateReplyIs503AndTheStuckConnectionIsReplaced(t *testing.T) {
 	// Queued behind the overdue reply on the same socket: it fails too, and the socket is dropped.
 	_, nextErr := echo(c, "ECHO", "mine")
 	var unavailable unavailableError
-	if err := <-late; !errors.As(err, &unavailable) || err.Error() != "redis unavailable: no reply within 100ms" {
+	if err := <-late; !errors.As(err, &unavailable) || err.Error() != "redis unavailable: no reply within 100 ms" {
 		t.Fatalf("late: %v", err)
 	}
 	if !errors.As(nextErr, &unavailable) {
@@ -158,6 +158,29 @@ func TestBoundsARequestMadeWhileRedisIsUnreachable(t *testing.T) {
 	_, err := echo(c, "ECHO", "x")
 	var unavailable unavailableError
 	if !errors.As(err, &unavailable) || time.Since(started) > 2*time.Second {
+		t.Fatalf("got %v after %v", err, time.Since(started))
+	}
+}
+
+func TestAWriteToARedisThatStopsReadingEndsAt503(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	go func() { // accepts and never reads
+		conn, err := listener.Accept()
+		if err == nil {
+			t.Cleanup(func() { conn.Close() })
+		}
+	}()
+	c := newRespConnection(listener.Addr().String(), 300*time.Millisecond)
+	defer c.close()
+	started := time.Now()
+	big := make([]byte, 64<<20) // more than the socket buffers hold
+	_, err = c.send([][][]byte{{[]byte("SET"), []byte("k"), big}})
+	var unavailable unavailableError
+	if !errors.As(err, &unavailable) || time.Since(started) > 3*time.Second {
 		t.Fatalf("got %v after %v", err, time.Since(started))
 	}
 }

@@ -44,6 +44,9 @@ func main() {
 		}
 		os.Exit(2)
 	}
+	// Registered before the port opens: a launcher that stops the endpoint right after READY still gets a clean exit.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
 	s := &server{tokens: tokens, maxBody: *maxBody, redis: newRespConnection(addr, *timeout)}
 	listener, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
 	if err != nil {
@@ -61,12 +64,12 @@ func main() {
 		}
 	}
 	fmt.Printf("GRAPHGATE_UPSTASH_READY http://127.0.0.1:%d\n", *port)
-	go exitWhenLauncherGoes(s)
+	go exitWhenLauncherGoes(s, signals)
 	httpServer := &http.Server{Handler: s, IdleTimeout: 65 * time.Second, ReadHeaderTimeout: 10 * time.Second}
-	if err := httpServer.Serve(listener); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err = httpServer.Serve(listener)
+	pprof.StopCPUProfile()
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
 }
 
 // splitTokens reads the comma-separated tokens; an empty one is refused (nil), as an endpoint open to "" would be.
@@ -94,9 +97,8 @@ func redisAddr(raw string) (string, error) {
 	return net.JoinHostPort(u.Hostname(), port), nil
 }
 
-func exitWhenLauncherGoes(s *server) {
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+// exitWhenLauncherGoes exits on SIGTERM/SIGINT or when stdin closes (the launcher holds it open and died).
+func exitWhenLauncherGoes(s *server, signals <-chan os.Signal) {
 	stdinClosed := make(chan struct{})
 	go func() {
 		io.Copy(io.Discard, os.Stdin)
@@ -105,6 +107,7 @@ func exitWhenLauncherGoes(s *server) {
 	select {
 	case <-signals:
 	case <-stdinClosed:
+		fmt.Fprintln(os.Stderr, "upstash-rest: stdin closed (the launcher is gone), exiting")
 	}
 	s.redis.close()
 	pprof.StopCPUProfile() // a no-op when no profile runs

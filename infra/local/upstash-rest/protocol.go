@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -22,18 +23,6 @@ const (
 	utf8Encoding encoding = iota
 	base64Encoding
 )
-
-// requestError is a refusal of the request itself, with the HTTP status it is answered with.
-type requestError struct {
-	status  int
-	message string
-}
-
-func (e *requestError) Error() string { return e.message }
-
-func badRequest(format string, args ...any) *requestError {
-	return &requestError{status: 400, message: fmt.Sprintf(format, args...)}
-}
 
 // errorItem is the JSON form of an error reply: `{"error": "<message>"}`.
 type errorItem struct {
@@ -93,7 +82,7 @@ func parseJSON(body []byte) (any, error) {
 	if err := d.Decode(&value); err != nil {
 		return nil, badRequest("body is not valid JSON")
 	}
-	if d.More() {
+	if _, err := d.Token(); err != io.EOF { // nothing may follow the one value
 		return nil, badRequest("body is not valid JSON")
 	}
 	return value, nil

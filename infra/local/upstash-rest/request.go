@@ -5,11 +5,20 @@ import (
 	"strings"
 )
 
+// callKind is the form of a request: one command, a pipeline, or a transaction.
+type callKind int
+
+const (
+	oneCommand callKind = iota
+	pipelineCall
+	transactionCall
+)
+
 // restCall is what one HTTP request asks of Redis.
 type restCall struct {
-	kind     string // "command", "pipeline" or "multi-exec"
-	command  [][]byte
-	commands []parsedCommand
+	kind     callKind
+	command  [][]byte        // oneCommand
+	commands []parsedCommand // pipelineCall, transactionCall
 }
 
 // allowedMethods: Upstash answers these methods; anything else is 405.
@@ -36,8 +45,8 @@ func presentedToken(authorization []string, query []queryParam) (token string, o
 
 type queryParam struct{ name, value string }
 
-// parseQuery reads query parameters in order, as a browser's URLSearchParams does: `+` is a space, and a malformed
-// percent sequence is kept as it is.
+// parseQuery reads query parameters in order, as a browser's URLSearchParams does: `+` is a space, each valid `%XX`
+// is its byte, and a malformed percent sequence is kept as it is.
 func parseQuery(raw string) []queryParam {
 	var params []queryParam
 	for _, part := range strings.Split(raw, "&") {
@@ -45,22 +54,48 @@ func parseQuery(raw string) []queryParam {
 			continue
 		}
 		name, value, _ := strings.Cut(part, "=")
-		params = append(params, queryParam{lenientUnescape(name), lenientUnescape(value)})
+		params = append(params, queryParam{formDecode(name), formDecode(value)})
 	}
 	return params
 }
 
-func lenientUnescape(s string) string {
-	if out, err := url.QueryUnescape(s); err == nil {
-		return out
+func formDecode(s string) string {
+	if !strings.ContainsAny(s, "+%") {
+		return s
 	}
-	return strings.ReplaceAll(s, "+", " ")
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '+':
+			out = append(out, ' ')
+		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	default:
+		return c - 'a' + 10
+	}
 }
 
 // toRestCall maps an HTTP request onto Redis commands, in the forms Upstash serves:
 //   - `POST /` with a JSON array body: one command;
 //   - `POST /pipeline`, `POST /multi-exec` with a JSON array of commands;
-//   - `GET|POST /<command>/<arg>/…`: each path segment (URL-decoded) is one argument; a non-empty POST body is
+//   - `GET|POST /<command>/<arg>/…`: each path segment (percent-decoded, byte for byte: `..` and `%2e%2e` are
+//     arguments, not path steps) is one argument; a non-empty POST body is
 //     appended as one more argument, raw bytes (so JSON or binary values need no escaping); then each query parameter
 //     other than `_token` is appended as its name and, when it has one, its value (`/set/k?EX=100` → `SET k <body> EX
 //     100`).
@@ -78,14 +113,14 @@ func toRestCall(method, rawPath string, query []queryParam, body []byte) (restCa
 			return restCall{}, err
 		}
 		if rawPath == "/pipeline" {
-			return restCall{kind: "pipeline", commands: commands}, nil
+			return restCall{kind: pipelineCall, commands: commands}, nil
 		}
 		for _, c := range commands {
 			if c.err != nil { // a transaction cannot run in part
 				return restCall{}, c.err
 			}
 		}
-		return restCall{kind: "multi-exec", commands: commands}, nil
+		return restCall{kind: transactionCall, commands: commands}, nil
 	}
 	if rawPath == "/" || rawPath == "" {
 		if !hasBody(method) {
@@ -99,12 +134,12 @@ func toRestCall(method, rawPath string, query []queryParam, body []byte) (restCa
 		if err != nil {
 			return restCall{}, err
 		}
-		return restCall{kind: "command", command: command}, nil
+		return restCall{kind: oneCommand, command: command}, nil
 	}
 	var command [][]byte
 	for _, segment := range strings.Split(rawPath[1:], "/") {
 		arg, err := url.PathUnescape(segment)
-		if err != nil {
+		if err != nil { // over HTTP, net/http answers such a target 400 itself before the handler runs
 			return restCall{}, badRequest("path segment %q is not valid percent-encoding", segment)
 		}
 		command = append(command, []byte(arg))
@@ -121,5 +156,5 @@ func toRestCall(method, rawPath string, query []queryParam, body []byte) (restCa
 			command = append(command, []byte(p.value))
 		}
 	}
-	return restCall{kind: "command", command: command}, nil
+	return restCall{kind: oneCommand, command: command}, nil
 }

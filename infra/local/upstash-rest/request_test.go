@@ -2,22 +2,14 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
 func call(t *testing.T, method, uri, body string) (restCall, error) {
 	t.Helper()
-	path, query, _ := cutQuery(uri)
+	path, query, _ := strings.Cut(uri, "?")
 	return toRestCall(method, path, parseQuery(query), []byte(body))
-}
-
-func cutQuery(uri string) (string, string, bool) {
-	for i := range uri {
-		if uri[i] == '?' {
-			return uri[:i], uri[i+1:], true
-		}
-	}
-	return uri, "", false
 }
 
 func TestRequestForms(t *testing.T) {
@@ -28,25 +20,26 @@ func TestRequestForms(t *testing.T) {
 		{"one command from a JSON array posted to /", "POST", "/", `["SET","k",1]`, []string{"SET", "k", "1"}},
 		{"a path command, one URL-decoded argument per segment", "GET", "/hget/employee%3A23381/a%2Fb%20c", "", []string{"hget", "employee:23381", "a/b c"}},
 		{"a POST body as the last argument, raw bytes, then query parameters", "POST", "/set/foo?EX=100&NX&_token=secret", "{\"\xff}", []string{"set", "foo", "{\"\xff}", "EX", "100", "NX"}},
-		{"query parameters decoded like a browser's", "GET", "/set/k/v?a+b=c%20d", "", []string{"set", "k", "v", "a b", "c d"}},
+		{"query parameters decoded like a browser's", "GET", "/set/k/v?a+b=c%20d&x=%20b%zz", "", []string{"set", "k", "v", "a b", "c d", "x", " b%zz"}},
+		{"dot segments as arguments", "GET", "/get/../%2e%2e", "", []string{"get", "..", ".."}},
 	}
 	for _, c := range cases {
 		got, err := call(t, c.method, c.uri, c.body)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if got.kind != "command" || !reflect.DeepEqual(texts(got.command), c.want) {
-			t.Errorf("%s: got %s %q, want %q", c.name, got.kind, texts(got.command), c.want)
+		if got.kind != oneCommand || !reflect.DeepEqual(texts(got.command), c.want) {
+			t.Errorf("%s: got %d %q, want %q", c.name, got.kind, texts(got.command), c.want)
 		}
 	}
 }
 
 func TestPipelinesAndTransactions(t *testing.T) {
 	body := `[["SET","a",1],["GET","a"]]`
-	if got, err := call(t, "POST", "/pipeline", body); err != nil || got.kind != "pipeline" {
+	if got, err := call(t, "POST", "/pipeline", body); err != nil || got.kind != pipelineCall {
 		t.Errorf("pipeline: %v %v", got.kind, err)
 	}
-	if got, err := call(t, "POST", "/multi-exec", body); err != nil || got.kind != "multi-exec" {
+	if got, err := call(t, "POST", "/multi-exec", body); err != nil || got.kind != transactionCall {
 		t.Errorf("multi-exec: %v %v", got.kind, err)
 	}
 	// A transaction with a malformed command is refused whole, since it cannot run in part; a pipeline is not.
@@ -54,7 +47,7 @@ func TestPipelinesAndTransactions(t *testing.T) {
 	if _, err := call(t, "POST", "/multi-exec", bad); err == nil || err.Error()[:10] != "body[1][2]" {
 		t.Errorf("multi-exec with a malformed command: %v", err)
 	}
-	if got, err := call(t, "POST", "/pipeline", bad); err != nil || got.kind != "pipeline" {
+	if got, err := call(t, "POST", "/pipeline", bad); err != nil || got.kind != pipelineCall {
 		t.Errorf("pipeline with a malformed command: %v", err)
 	}
 }
@@ -65,6 +58,7 @@ func TestMalformedRequestsAre400Or405(t *testing.T) {
 		status            int
 	}{
 		{"POST", "/", "{nope", 400},
+		{"POST", "/", `["SET","k","v"]]`, 400},
 		{"GET", "/", "", 400},
 		{"GET", "/get/%E0%A4%A", "", 400},
 		{"GET", "/pipeline", "", 405},

@@ -34,12 +34,6 @@ type answer struct {
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if p := recover(); p != nil {
-			log.Printf("upstash-rest: unexpected error: %v", p)
-			send(w, 500, errorItem{"internal error of the local upstash-rest endpoint (see its log)"})
-		}
-	}()
 	a, err := s.handle(w, r)
 	if err != nil {
 		var refusal *requestError
@@ -53,10 +47,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &unavailable):
 			a = answer{503, errorItem{unavailable.Error()}}
 		default:
-			panic(err)
+			log.Printf("upstash-rest: unexpected error: %v", err)
+			a = answer{500, errorItem{"internal error of the local upstash-rest endpoint (see its log)"}}
 		}
 	}
-	send(w, a.status, a.body)
+	writeJSON(w, a.status, a.body)
 }
 
 func (s *server) handle(w http.ResponseWriter, r *http.Request) (answer, error) {
@@ -113,7 +108,7 @@ func (s *server) tokenMatches(given string) bool {
 //     (nothing ran), a runtime error is that item's `{error}`.
 func (s *server) execute(call restCall, enc encoding) (answer, error) {
 	switch call.kind {
-	case "command":
+	case oneCommand:
 		if refusal := assertAllowed(call.command); refusal != nil {
 			return answer{}, refusal
 		}
@@ -127,17 +122,18 @@ func (s *server) execute(call restCall, enc encoding) (answer, error) {
 			return answer{400, errorItem{string(e)}}, nil
 		}
 		return answer{200, resultItem{encodeReply(value, enc, true)}}, nil
-	case "pipeline":
+	case pipelineCall:
 		return s.pipeline(call.commands, enc)
-	default:
+	case transactionCall:
 		return s.transaction(call.commands, enc)
 	}
+	panic(fmt.Sprintf("unknown call kind %d", call.kind))
 }
 
 func (s *server) pipeline(commands []parsedCommand, enc encoding) (answer, error) {
 	answers := make([]any, len(commands))
 	var sent []int
-	var prepared []prepared
+	var rewritten []prepared
 	var args [][][]byte
 	for i, c := range commands {
 		refusal := c.err
@@ -149,27 +145,27 @@ func (s *server) pipeline(commands []parsedCommand, enc encoding) (answer, error
 			continue
 		}
 		p := s.scripts.rewrite(c.args)
-		sent, prepared, args = append(sent, i), append(prepared, p), append(args, p.args)
+		sent, rewritten, args = append(sent, i), append(rewritten, p), append(args, p.args)
 	}
 	replies, err := s.redis.send(args)
 	if err != nil {
 		return answer{}, err
 	}
 	for k, i := range sent {
-		answers[i] = itemReply(prepared[k].finish(replies[k]), enc)
+		answers[i] = itemReply(rewritten[k].finish(replies[k]), enc)
 	}
 	return answer{200, answers}, nil
 }
 
 func (s *server) transaction(commands []parsedCommand, enc encoding) (answer, error) {
 	args := [][][]byte{{[]byte("MULTI")}}
-	prepared := make([]prepared, len(commands))
+	rewritten := make([]prepared, len(commands))
 	for i, c := range commands {
 		if refusal := assertAllowed(c.args); refusal != nil {
 			return answer{}, refusal
 		}
-		prepared[i] = s.scripts.rewrite(c.args)
-		args = append(args, prepared[i].args)
+		rewritten[i] = s.scripts.rewrite(c.args)
+		args = append(args, rewritten[i].args)
 	}
 	replies, err := s.redis.send(append(args, [][]byte{[]byte("EXEC")}))
 	if err != nil {
@@ -193,13 +189,13 @@ func (s *server) transaction(commands []parsedCommand, enc encoding) (answer, er
 	}
 	items := make([]any, len(results))
 	for i, r := range results {
-		items[i] = itemReply(prepared[i].finish(r), enc)
+		items[i] = itemReply(rewritten[i].finish(r), enc)
 	}
 	return answer{200, items}, nil
 }
 
-// send writes a JSON answer (HTML characters unescaped, as JSON.stringify writes them).
-func send(w http.ResponseWriter, status int, body any) {
+// writeJSON writes a JSON answer (HTML characters unescaped, as JSON.stringify writes them).
+func writeJSON(w http.ResponseWriter, status int, body any) {
 	var out bytes.Buffer
 	encoder := json.NewEncoder(&out)
 	encoder.SetEscapeHTML(false)
