@@ -1,11 +1,18 @@
 import { useResponseCache } from '@envelop/response-cache';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { cacheSession, entityInvalidator, readCacheContext, responseCacheOptions } from './envelop.js';
+import {
+  cacheSession,
+  entityInvalidator,
+  readCacheContext,
+  responseCacheOptions,
+  settleCacheWrites,
+} from './envelop.js';
 import { cacheKey } from './key.js';
-import { createMemoryCache } from './memory-cache.js';
+import { createMemoryBackend, createMemoryCache } from './memory-cache.js';
+import { createTenantCacheStore } from './tenant-cache.js';
 import { cachePolicyFromSchema } from './ttl.js';
-import type { CacheContext } from './types.js';
+import type { CacheContext, TenantCacheStore } from './types.js';
 
 const typeDefs = /* GraphQL */ `
   directive @cacheControl(maxAge: Int!, scope: CacheScope = PUBLIC) on FIELD_DEFINITION | OBJECT
@@ -28,8 +35,11 @@ const typeDefs = /* GraphQL */ `
 const QUERY = 'query E($id: ID!) { entity(id: $id) { id name } }';
 const MUTATION = 'mutation R($id: ID!, $name: String!) { rename(id: $id, name: $name) { id name } }';
 
-/** A yoga origin over per-tenant in-memory data, wired with our cache options; counts resolver calls. */
-function origin() {
+/**
+ * A yoga origin over per-tenant in-memory data, wired with our cache options; counts resolver calls. `store` and
+ * `settle` (the origin's wait for its cache writes before it answers) can be swapped.
+ */
+function origin({ store = createMemoryCache(), settle = false }: { store?: TenantCacheStore; settle?: boolean } = {}) {
   const data: Record<string, Record<string, string>> = { 'tenant-a': { e1: 'Alpha' }, 'tenant-b': { e1: 'Bravo' } };
   const calls = { entity: 0 };
   const schema = createSchema<{ cacheContext: CacheContext }>({
@@ -50,7 +60,6 @@ function origin() {
       },
     },
   });
-  const store = createMemoryCache();
   const yoga = createYoga({
     schema,
     // In the real origin these come from the verified edge signature and the manifest entry.
@@ -67,7 +76,10 @@ function origin() {
       };
       return { cacheContext };
     },
-    plugins: [useResponseCache(responseCacheOptions({ store, policy: cachePolicyFromSchema(schema) }))],
+    plugins: [
+      useResponseCache(responseCacheOptions({ store, policy: cachePolicyFromSchema(schema) })),
+      ...(settle ? [{ onResponse: ({ request }: { request: Request }) => settleCacheWrites(request) }] : []),
+    ],
   });
   const post = (tenant: string | null, query: string, variables: Record<string, unknown>, op = 'op') =>
     yoga.fetch('http://origin/graphql', {
@@ -121,6 +133,31 @@ describe('envelop wiring', () => {
     expect(await b.json()).toEqual({ data: { entity: { id: 'e1', name: 'Bravo' } } });
     expect(o.calls.entity).toBe(3);
     expect(await o.store.readEntry(edgeKey('tenant-b', { id: 'e1' }))).toBeDefined();
+  });
+
+  it('answers only once the entry write it started has finished, when the origin waits for it', async () => {
+    // Prepare: a store whose writes take 50 ms, like a round trip to Upstash under load
+    const backend = createMemoryBackend();
+    const slow = {
+      ...backend,
+      write: async (...args: Parameters<typeof backend.write>) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return backend.write(...args);
+      },
+    };
+    const store = () => createTenantCacheStore(slow);
+    const waiting = origin({ store: store(), settle: true });
+    const notWaiting = origin({ store: store(), settle: false });
+
+    // Act
+    await (await waiting.post('tenant-a', QUERY, { id: 'e1' })).text();
+    const afterWaiting = await backend.read(edgeKey('tenant-a', { id: 'e1' }));
+    await (await notWaiting.post('tenant-b', QUERY, { id: 'e1' })).text();
+    const afterNotWaiting = await backend.read(edgeKey('tenant-b', { id: 'e1' }));
+
+    // Assess: without the wait the answer comes before the entry exists (what the edge test saw as MISS, MISS)
+    expect(afterWaiting).toBeDefined();
+    expect(afterNotWaiting).toBeUndefined();
   });
 
   it('does not cache a request without a cache context', async () => {

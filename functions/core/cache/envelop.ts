@@ -57,11 +57,49 @@ export function createBuildResponseCacheKey(): BuildResponseCacheKeyFunction {
 
 const disabledCache: Cache = { get: () => undefined, set: () => undefined, invalidate: () => undefined };
 
-/** envelop `cache` factory: the store bound to the request's tenant (a no-op cache when there is none). */
+/** The cache writes (entry writes and evictions) each request started, by the request they belong to. */
+const writesOf = new WeakMap<object, Promise<void>[]>();
+
+/**
+ * Waits for the cache writes `request` started (none: at once). envelop starts an entry write after execution and
+ * does not wait for it; the origin waits here before it answers (yoga `onResponse`), because a Lambda is frozen once
+ * it has answered, which would leave the write unsent, and because a client that repeats a request right after the
+ * answer must find the entry. Never rejects: the store reports its own failures.
+ */
+export async function settleCacheWrites(request: object): Promise<void> {
+  const writes = writesOf.get(request);
+  if (!writes) return;
+  writesOf.delete(request);
+  await Promise.all(writes);
+}
+
+/** The tenant's cache, with its writes tracked under the context's `request` (see {@link settleCacheWrites}). */
+function trackedCache(cache: Cache, request: object): Cache {
+  const track = (write: void | Promise<void>) => {
+    if (!write) return;
+    const writes = writesOf.get(request) ?? [];
+    writes.push(write.catch(() => undefined));
+    writesOf.set(request, writes);
+  };
+  return {
+    get: (key) => cache.get(key),
+    set: (...args) => track(cache.set(...args)),
+    invalidate: (entities) => track(cache.invalidate(entities)),
+  };
+}
+
+/**
+ * envelop `cache` factory: the store bound to the request's tenant (a no-op cache when there is none), its writes
+ * tracked by the context's `request` when it has one (yoga's context does).
+ */
 export function cacheForContext(store: TenantCacheStore, onError?: OnCacheError): (context: unknown) => Cache {
   return (context) => {
     const c = readCacheContext(context);
-    if (c) return store.forTenant(c.tenant);
+    if (c) {
+      const cache = store.forTenant(c.tenant);
+      const request = (context as { request?: unknown }).request;
+      return request && typeof request === 'object' ? trackedCache(cache, request) : cache;
+    }
     onError?.({ op: 'get', tenant: '', error: new CacheKeyError('no usable cacheContext; cache disabled') });
     return disabledCache;
   };

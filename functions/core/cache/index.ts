@@ -11,6 +11,7 @@ export {
   entityInvalidator,
   readCacheContext,
   responseCacheOptions,
+  settleCacheWrites,
 } from './envelop.js';
 export { CacheError, type CacheErrorCode, CacheKeyError, CacheUnavailableError } from './errors.js';
 export {
