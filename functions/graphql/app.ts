@@ -1,6 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createSchema, createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { AuditLedger } from '../core/audit/types.js';
+import { settleCacheWrites } from '../core/cache/index.js';
 import type { ReviewEventBus } from '../core/er/review/events.js';
 import type { ReviewStore } from '../core/er/review/types.js';
 import type { GraphRepository } from '../core/graph/types.js';
@@ -122,9 +123,11 @@ export function createOrigin(deps: OriginDeps) {
         throw err;
       }
     },
-    onResponse({ request, response }) {
+    async onResponse({ request, response }) {
       const s = state.get(request);
       if (!s) return;
+      // The answer waits (briefly) for the cache writes it started, and its duration includes that wait.
+      await settleCacheWrites(request);
       if (s.sealedBookmark) response.headers.set(bookmarkHeader, s.sealedBookmark);
       // An unexpected error answers 500 (errors.ts), so it is a 5xx here and for the SLOs, whatever data came with it.
       const outcome = outcomeOf(response.status);

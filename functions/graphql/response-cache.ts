@@ -5,7 +5,6 @@ import {
   createUpstashCache,
   entityInvalidator,
   responseCacheOptions,
-  settleCacheWrites,
   type UpstashStoreClient,
 } from '../core/cache/index.js';
 import { throttledLog } from '../core/throttled-log.js';
@@ -18,19 +17,16 @@ import { throttledLog } from '../core/throttled-log.js';
 export function originCachePlugin(redis: UpstashStoreClient, onError: (r: CacheErrorReport) => void = defaultOnError) {
   const store = createUpstashCache(redis, { onError });
   const options = responseCacheOptions({ store, onError });
-  const responseCache = useResponseCache({
+  const plugin = useResponseCache({
     ...options,
     // A null root field ("no such entity", or hidden by scope) has no entity to tag, so no mutation could ever evict
     // it: creating or unmerging that entity would keep serving null until the TTL. Negative results are not cached.
     shouldCacheResult: ({ result }) =>
       !result.errors?.length && Object.values(result.data ?? {}).every((v) => v !== null && v !== undefined),
   }) as unknown as Plugin;
-  // envelop starts an entry write and answers without waiting for it; the answer waits (see settleCacheWrites).
-  const settled: Plugin = {
-    onPluginInit: ({ addPlugin }) => addPlugin(responseCache),
-    onResponse: ({ request }) => settleCacheWrites(request),
-  };
-  return { plugin: settled, invalidate: entityInvalidator(store), store };
+  // envelop starts an entry write and answers without waiting for it; the origin's door waits for it before it
+  // answers (settleCacheWrites, app.ts).
+  return { plugin, invalidate: entityInvalidator(store), store };
 }
 
 const log = throttledLog(30_000);

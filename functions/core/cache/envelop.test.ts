@@ -7,6 +7,7 @@ import {
   readCacheContext,
   responseCacheOptions,
   settleCacheWrites,
+  settleWaitMs,
 } from './envelop.js';
 import { cacheKey } from './key.js';
 import { createMemoryBackend, createMemoryCache } from './memory-cache.js';
@@ -158,6 +159,20 @@ describe('envelop wiring', () => {
     // Assess: without the wait the answer comes before the entry exists (what the edge test saw as MISS, MISS)
     expect(afterWaiting).toBeDefined();
     expect(afterNotWaiting).toBeUndefined();
+  });
+
+  it('waits for a slow store at most settleWaitMs: an outage costs a miss, not the time of the caller', async () => {
+    const backend = createMemoryBackend();
+    const stalled = { ...backend, write: () => new Promise<void>(() => {}) };
+    const o = origin({ store: createTenantCacheStore(stalled, { timeoutMs: 60_000 }), settle: true });
+
+    const started = performance.now();
+    const res = await o.post('tenant-a', QUERY, { id: 'e1' });
+    const ms = performance.now() - started;
+
+    expect(await res.json()).toEqual({ data: { entity: { id: 'e1', name: 'Alpha' } } });
+    expect(ms).toBeGreaterThanOrEqual(settleWaitMs - 5);
+    expect(ms).toBeLessThan(settleWaitMs + 1_000);
   });
 
   it('does not cache a request without a cache context', async () => {

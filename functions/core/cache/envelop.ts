@@ -57,20 +57,27 @@ export function createBuildResponseCacheKey(): BuildResponseCacheKeyFunction {
 
 const disabledCache: Cache = { get: () => undefined, set: () => undefined, invalidate: () => undefined };
 
-/** The cache writes (entry writes and evictions) each request started, by the request they belong to. */
+/** The cache writes (entry writes; evictions, though envelop starts none for us) each request started, by request. */
 const writesOf = new WeakMap<object, Promise<void>[]>();
 
+/** Longest an answer waits for its cache writes: a slow or unreachable store must cost a miss, not the caller's time. */
+export const settleWaitMs = 100;
+
 /**
- * Waits for the cache writes `request` started (none: at once). envelop starts an entry write after execution and
- * does not wait for it; the origin waits here before it answers (yoga `onResponse`), because a Lambda is frozen once
+ * Waits for the cache writes `request` started (none: at once), at most `maxWaitMs`. envelop starts an entry write
+ * after execution and does not wait for it; the origin waits here before it answers, because a Lambda is frozen once
  * it has answered, which would leave the write unsent, and because a client that repeats a request right after the
  * answer must find the entry. Never rejects: the store reports its own failures.
  */
-export async function settleCacheWrites(request: object): Promise<void> {
+export async function settleCacheWrites(request: object, maxWaitMs = settleWaitMs): Promise<void> {
   const writes = writesOf.get(request);
   if (!writes) return;
   writesOf.delete(request);
-  await Promise.all(writes);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, maxWaitMs);
+  });
+  await Promise.race([Promise.all(writes), bound]).finally(() => clearTimeout(timer));
 }
 
 /** The tenant's cache, with its writes tracked under the context's `request` (see {@link settleCacheWrites}). */
