@@ -405,6 +405,24 @@ async function applyGroupTx(
     config,
   );
   const writes = new GroupWrites(tx);
+  try {
+    return await applyEventsInOrderTx(tx, events, config, marks, read, writes);
+  } catch (error) {
+    // A statement sent unanswered that failed (a transient error the driver would retry) fails every statement after
+    // it with a codeless "transaction rolled back": rethrow the first cause, so the driver sees what it can retry.
+    throw writes.firstError ?? error;
+  }
+}
+
+/** The per-event part of {@link applyGroupTx}: each event in order, its effect written through `writes`. */
+async function applyEventsInOrderTx(
+  tx: ManagedTransaction,
+  events: readonly { prepared: PreparedEvent; model: MatchModel; traceId: string | undefined }[],
+  config: ErConfig,
+  marks: MarkResult[],
+  read: GroupRead[],
+  writes: GroupWrites,
+): Promise<PromiseSettledResult<EffectResult>[]> {
   const changes = new GroupChanges((tenant) => writes.flush(tenant));
   const appliedHere = new Map<string, { outcome: EffectOutcome; entry: BandEntry }>();
   const decisions = new Map<string, ReturnType<typeof decisionRow>[]>();

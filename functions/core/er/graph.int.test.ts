@@ -9,6 +9,26 @@ import { blockingCandidatesOfTx, blockingCandidatesTx, liveCandidatesTx } from '
 const g = graphOnTwin();
 
 describe('ER graph building blocks', () => {
+  it('lets a read sent after an unanswered write in the same transaction see it, and holds each id once', async () => {
+    const tenant = testTenant('order');
+    const session = g.driver.session();
+    try {
+      const seen = await session.executeWrite(async (tx) => {
+        const held = new EntityUpserts(tenant);
+        held.add({ ...entityInput({ names: ['Ordered'] }), id: 'o1', identifiers: [], attributes: {}, sources: [] });
+        expect(() => held.add({ ...entityInput(), id: 'o1' })).toThrow(/already held/);
+        const sent = held.send(tx); // not awaited: the read below is sent after it
+        const read = await liveCandidatesTx(tx, tenant, ['o1'], []);
+        await sent;
+        return read;
+      });
+
+      expect(seen.map((c) => c.id)).toEqual(['o1']);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('writes held entities in one statement and gives each back as a read of it would; a merged one is a CONFLICT', async () => {
     // Prepare: an entity merged into another (a write to it must be refused).
     const tenant = testTenant('upserts');

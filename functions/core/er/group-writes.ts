@@ -3,7 +3,9 @@
  * answers: the driver sends a transaction's statements in order and Neo4j runs them in that order, so a statement
  * sent later sees them. Entity upserts are held and sent as one statement per tenant when something reads that
  * tenant's graph (a merge, a re-read of a changed candidate) or the group ends: one statement and one answer per
- * tenant where every event cost one round trip of its own.
+ * tenant where every event cost one round trip of its own. That order is the driver's: each run of a transaction goes
+ * through the same chain of promises to the connection, so runs reach Neo4j in call order (graph.int.test.ts holds a
+ * read sent after an unawaited write to seeing it).
  */
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EntityUpserts, type WriteOptions } from '../graph/entity-writes.js';
@@ -13,6 +15,8 @@ import type { EntityInput } from '../graph/types.js';
 export class GroupWrites {
   private readonly upserts = new Map<string, EntityUpserts>();
   private readonly sent: Promise<unknown>[] = [];
+  /** The first failure of a statement sent unanswered: the transaction's real cause, whatever fails after it. */
+  firstError: unknown;
 
   constructor(private readonly tx: ManagedTransaction) {}
 
@@ -55,7 +59,9 @@ export class GroupWrites {
 
   private track(p: Promise<unknown>): void {
     // Handled here so a failure waiting for the next flush is never an unhandled rejection; flush still throws it.
-    p.catch(() => {});
+    p.catch((error: unknown) => {
+      this.firstError ??= error;
+    });
     this.sent.push(p);
   }
 }

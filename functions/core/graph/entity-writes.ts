@@ -168,6 +168,9 @@ export class EntityUpserts {
    */
   add(input: EntityInput & { id: string }, options: Omit<WriteOptions, 'expiry'> = {}): EntityCore | null {
     const v = parseEntityInput(input);
+    // One statement writes each id once: a second row of the same id would MERGE it twice and hide a CONFLICT.
+    if (this.rows.some((r) => r.id === input.id))
+      throw new Error(`entity ${input.id} is already held in this statement`);
     const row = upsertRow(v, input.id, options.now ?? Date.now(), options, null);
     this.rows.push(row);
     if (row.identifiers === null || row.attributes === null || row.sources === null) return null;
