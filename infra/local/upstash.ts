@@ -63,21 +63,13 @@ export async function startUpstashRest(
     logName?: string;
     /** Where the endpoint writes a CPU profile (pprof; `go tool pprof -top <bin> <file>`) until it stops. */
     cpuProfile?: string;
-    /** Longest a request waits for Redis before it is answered 503 (the endpoint's default: 5 s). */
-    requestTimeoutMs?: number;
-    /** Largest accepted request body in bytes (the endpoint's default: 10 MiB). */
-    maxBodyBytes?: number;
   },
 ): Promise<RunningComponent> {
   // `tokens`: every token the endpoint accepts (a staged rotation); the first one is used for the readiness probe.
   const tokens = options.tokens ?? [options.token ?? localUpstashToken];
   const token = tokens[0]!;
   const url = `http://127.0.0.1:${options.port}`;
-  const flags = [
-    ...(options.cpuProfile ? ['--cpu-profile', options.cpuProfile] : []),
-    ...(options.requestTimeoutMs ? ['--request-timeout', `${options.requestTimeoutMs}ms`] : []),
-    ...(options.maxBodyBytes ? ['--max-body-bytes', String(options.maxBodyBytes)] : []),
-  ];
+  const flags = options.cpuProfile ? ['--cpu-profile', options.cpuProfile] : [];
   return spawnComponent({
     name: 'upstash-rest',
     command: await installUpstashRest(),
